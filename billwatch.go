@@ -1,0 +1,290 @@
+// Package billwatch holds the shared vocabulary of the billwatch tracker: the bills, hearings
+// and regulations its scrapers read, and the alerts its tracker raises. It imports only the
+// standard library so that every other package can depend on it.
+package billwatch
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Chamber names as LEGISinfo and the contract spell them.
+const (
+	House  = "House of Commons"
+	Senate = "Senate"
+	Joint  = "Joint"
+)
+
+// Eastern is the time zone of Parliament and of the Canada Gazette. Every naive time the
+// sources publish is Eastern wall-clock time.
+var Eastern = mustLoadEastern()
+
+func mustLoadEastern() *time.Location {
+	loc, err := time.LoadLocation("America/Toronto")
+	if err != nil {
+		// The embedded tzdata (imported by cmd/billwatch) makes this unreachable in the
+		// binary; tests on a machine without zoneinfo still need a usable zone.
+		return time.FixedZone("EST", -5*3600)
+	}
+	return loc
+}
+
+// DateLayout is how a calendar date is written everywhere in billwatch (ISO 8601).
+const DateLayout = "2006-01-02"
+
+// Bill is one bill of one parliamentary session, as LEGISinfo describes it. The list gives the
+// summary fields; the single-bill record adds stages, meetings, publications, votes and
+// references (Detailed is then true).
+type Bill struct {
+	Session          string    `json:"session"` // "45-1"
+	Number           string    `json:"number"`  // "C-22"
+	ID               int64     `json:"id,omitempty"`
+	Title            string    `json:"title"`
+	ShortTitle       string    `json:"short_title"`
+	Status           string    `json:"status"`
+	Type             string    `json:"type,omitempty"`
+	Sponsor          string    `json:"sponsor,omitempty"`
+	Chamber          string    `json:"chamber,omitempty"` // originating chamber
+	LatestActivity   string    `json:"latest_activity,omitempty"`
+	LatestActivityAt time.Time `json:"latest_activity_at,omitzero"`
+	Summary          string    `json:"summary,omitempty"`
+	Statute          string    `json:"statute,omitempty"` // "S.C. 2026, c. 9" once assented
+	Relevant         bool      `json:"relevant"`
+	Reasons          []string  `json:"reasons"`
+	URL              string    `json:"url"`
+
+	Detailed     bool          `json:"-"`
+	Stages       []Stage       `json:"stages,omitempty"`
+	Meetings     []Meeting     `json:"meetings,omitempty"`
+	Publications []Publication `json:"-"`
+	Votes        []Vote        `json:"votes,omitempty"`
+	References   []Reference   `json:"references,omitempty"`
+}
+
+// Key identifies a bill across sessions: "45-1 C-22".
+func (b Bill) Key() string { return b.Session + " " + b.Number }
+
+// Stage is one stage of a bill in one chamber (first reading, committee, royal assent...).
+type Stage struct {
+	Chamber       string   `json:"chamber"`
+	Name          string   `json:"name"`
+	ID            int      `json:"id,omitempty"`
+	State         string   `json:"state"`
+	Committee     string   `json:"committee,omitempty"` // acronym: "SECU"
+	CommitteeName string   `json:"committee_name,omitempty"`
+	Date          string   `json:"date,omitempty"` // YYYY-MM-DD, Eastern
+	Events        []string `json:"events,omitempty"`
+}
+
+// Meeting is a committee meeting on a bill, as the bill's LEGISinfo record lists it.
+type Meeting struct {
+	Chamber   string `json:"chamber,omitempty"`
+	Committee string `json:"committee"`
+	Number    int    `json:"number"`
+	Date      string `json:"date"`
+}
+
+// Publication is one text version of a bill (first reading, committee reprint, ...).
+type Publication struct {
+	ID     string `json:"id"`   // DocumentViewer id: "13569583"
+	Type   string `json:"type"` // slug: "first-reading"
+	Name   string `json:"name"` // "First Reading"
+	TypeID int    `json:"type_id,omitempty"`
+}
+
+// Publication type slugs, the names users give versions on the command line.
+const (
+	FirstReading       = "first-reading"
+	AmendedByCommittee = "amended-by-committee"
+	PassedHouse        = "passed-house"
+	PassedSenate       = "passed-senate"
+	RoyalAssent        = "royal-assent"
+)
+
+// Vote is a recorded division on a bill.
+type Vote struct {
+	Chamber string `json:"chamber"`
+	Number  int    `json:"number"`
+	Subject string `json:"subject"`
+	Yeas    int    `json:"yeas"`
+	Nays    int    `json:"nays"`
+	Result  string `json:"result"`
+	Date    string `json:"date"`
+}
+
+// Reference is a web reference of a bill; Charter Statements matter most to our users.
+type Reference struct {
+	Title string `json:"title"`
+	Type  string `json:"type,omitempty"`
+	URL   string `json:"url"`
+}
+
+// Hearing is one committee meeting of the House, the Senate or a joint committee.
+type Hearing struct {
+	Chamber       string    `json:"chamber"`
+	Committee     string    `json:"committee"`
+	Session       string    `json:"session"`
+	Number        int       `json:"number"`
+	Start         time.Time `json:"start"`
+	End           time.Time `json:"end,omitzero"`
+	InCamera      bool      `json:"in_camera"`
+	NoticeAmended bool      `json:"notice_amended"`
+	Status        string    `json:"status"` // HearingScheduled, HearingCancelled, HearingHeld
+	Studies       []string  `json:"studies"`
+	Bills         []string  `json:"bills"`
+	URL           string    `json:"url"`
+	Room          string    `json:"room,omitempty"`
+	Broadcast     string    `json:"broadcast,omitempty"` // "webcast", "audio", "televised"
+	Witnesses     []Witness `json:"witnesses,omitempty"`
+}
+
+// Hearing statuses.
+const (
+	HearingScheduled = "scheduled"
+	HearingCancelled = "cancelled"
+	HearingHeld      = "held"
+)
+
+// Key identifies a hearing: "House of Commons SECU 45-1 9".
+func (h Hearing) Key() string {
+	return fmt.Sprintf("%s %s %s %d", h.Chamber, h.Committee, h.Session, h.Number)
+}
+
+// Witness is a person or organisation a meeting notice names.
+type Witness struct {
+	Name         string `json:"name"`
+	Organization string `json:"organization,omitempty"`
+}
+
+// Regulation is one item of the Canada Gazette: a Part I proposal open for comment or a Part II
+// registered regulation.
+type Regulation struct {
+	Part            string   `json:"part"` // "I" or "II"
+	ID              string   `json:"id"`   // "2026-06-20-reg2"
+	Title           string   `json:"title"`
+	Department      string   `json:"department"`
+	Acts            []string `json:"acts,omitempty"` // enabling Acts ("Statutory authority")
+	Published       string   `json:"published"`      // YYYY-MM-DD
+	CommentDays     *int     `json:"comment_days"`   // nil when the page does not say
+	CommentDeadline string   `json:"comment_deadline,omitempty"`
+	Registration    *string  `json:"registration"` // "SOR/2026-123" for Part II
+	Relevant        bool     `json:"relevant"`
+	Reasons         []string `json:"reasons"`
+	URL             string   `json:"url"`
+	Summary         string   `json:"summary,omitempty"`
+	Finalises       string   `json:"finalises,omitempty"` // id of the Part I proposal it makes
+	Gap             string   `json:"gap,omitempty"`       // what could not be read from the page
+}
+
+// Key identifies a Gazette item: "I 2026-06-20-reg2".
+func (r Regulation) Key() string { return r.Part + " " + r.ID }
+
+// Kind says what an alert is about.
+type Kind string
+
+// Alert kinds, as the contract names them.
+const (
+	KindBillIntroduced     Kind = "bill.introduced"
+	KindBillStage          Kind = "bill.stage"
+	KindBillAmended        Kind = "bill.amended"
+	KindHearingScheduled   Kind = "hearing.scheduled"
+	KindHearingChanged     Kind = "hearing.changed"
+	KindHearingCancelled   Kind = "hearing.cancelled"
+	KindHearingReminder    Kind = "hearing.reminder"
+	KindRegulationProposed Kind = "regulation.proposed"
+	KindRegulationFinal    Kind = "regulation.final"
+	KindDeadlineReminder   Kind = "deadline.reminder"
+	KindSourceUnhealthy    Kind = "source.unhealthy"
+	KindSourceRecovered    Kind = "source.recovered"
+)
+
+// Severity says how soon someone must act.
+type Severity string
+
+// Severities.
+const (
+	Info   Severity = "info"
+	Action Severity = "action"
+	Urgent Severity = "urgent"
+)
+
+// Audience is who an alert is for; each audience maps to a Slack channel.
+type Audience string
+
+// Audiences.
+const (
+	Policy   Audience = "policy"
+	Lobbying Audience = "lobbying"
+	Members  Audience = "members"
+	Ops      Audience = "ops"
+)
+
+// Audiences lists every audience in a stable order.
+var Audiences = []Audience{Policy, Lobbying, Members, Ops}
+
+// Alert is something the coalition must hear about. It is written to the outbox in the same
+// transaction as the change that caused it, and delivered later.
+type Alert struct {
+	ID       string    `json:"id"`
+	Kind     Kind      `json:"kind"`
+	Severity Severity  `json:"severity"`
+	Audience Audience  `json:"audience"`
+	Subject  string    `json:"subject"` // "45-1 C-22", "SECU 45-1 meeting 9"
+	Title    string    `json:"title,omitempty"`
+	Why      string    `json:"why"`
+	Text     string    `json:"text"`
+	Created  time.Time `json:"created"`
+	Deadline string    `json:"deadline,omitempty"` // YYYY-MM-DD or RFC 3339
+	Links    []Link    `json:"links,omitempty"`
+	// Thread groups alerts about one thing (a bill, a hearing) so that a sink can thread them.
+	Thread     string     `json:"thread,omitempty"`
+	Deliveries []Delivery `json:"deliveries"`
+}
+
+// Link is a labelled URL or command attached to an alert.
+type Link struct {
+	Label string `json:"label"`
+	URL   string `json:"url"`
+}
+
+// Delivery is the state of one alert at one sink and channel.
+type Delivery struct {
+	Sink     string    `json:"sink"`
+	Channel  string    `json:"channel,omitempty"`
+	State    string    `json:"state"` // DeliveryPending, DeliverySent, DeliveryFailed
+	Attempts int       `json:"attempts"`
+	Error    string    `json:"error,omitempty"`
+	TS       string    `json:"ts,omitempty"` // Slack message timestamp once sent
+	Updated  time.Time `json:"updated,omitzero"`
+}
+
+// Delivery states.
+const (
+	DeliveryPending = "pending"
+	DeliverySent    = "sent"
+	DeliveryFailed  = "failed"
+)
+
+// NormalizeBillNumber turns "c-22", "C22" or " C-22 " into "C-22". It returns "" when the text
+// is not a bill number.
+func NormalizeBillNumber(s string) string {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	s = strings.TrimPrefix(s, "BILL ")
+	if len(s) < 2 || (s[0] != 'C' && s[0] != 'S') {
+		return ""
+	}
+	rest := strings.TrimPrefix(s[1:], "-")
+	if rest == "" {
+		return ""
+	}
+	for _, r := range rest {
+		if (r < '0' || r > '9') && r != '-' && (r < 'A' || r > 'Z') {
+			return ""
+		}
+	}
+	if rest[0] < '0' || rest[0] > '9' {
+		return ""
+	}
+	return s[:1] + "-" + rest
+}

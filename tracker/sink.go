@@ -1,0 +1,34 @@
+package tracker
+
+import (
+	"context"
+	"time"
+
+	"github.com/billwatch/billwatch"
+)
+
+// Sink delivers alerts somewhere people read them: the console, Slack. The tracker drains its
+// outbox into every sink; a sink never sees the store.
+//
+// Errors: an error whose value has a method `Permanent() bool` returning true (a bad token, an
+// unknown channel) is not retried; an error with a method `RetryAfter() time.Duration` is retried
+// no sooner than that; any other error is retried with backoff on later drains.
+type Sink interface {
+	// Name is the sink's name as `alerts` shows it: "console", "slack".
+	Name() string
+	// Channels returns where an alert goes; none means the sink does not take it.
+	Channels(a billwatch.Alert) []string
+	// Send posts one alert to one channel. thread is the reference of the first message
+	// posted for the alert's Thread in that channel ("" for the first one); the returned
+	// reference (Slack's ts) is stored with the delivery and becomes the thread for the next.
+	Send(ctx context.Context, a billwatch.Alert, channel, thread string) (ref string, err error)
+}
+
+// Reconciler is a sink that can tell whether an alert was already posted. After a crash between
+// posting and recording the post, the drain asks it before posting again, so that nothing is
+// posted twice.
+type Reconciler interface {
+	// Posted looks for a message of alert id in channel, posted at or after since. It returns
+	// the message's reference when found.
+	Posted(ctx context.Context, id, channel string, since time.Time) (ref string, found bool, err error)
+}
