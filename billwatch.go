@@ -173,8 +173,10 @@ type Regulation struct {
 	Reasons         []string `json:"reasons"`
 	URL             string   `json:"url"`
 	Summary         string   `json:"summary,omitempty"`
-	Finalises       string   `json:"finalises,omitempty"` // id of the Part I proposal it makes
-	Gap             string   `json:"gap,omitempty"`       // what could not be read from the page
+	// Prepublished is the date a Part II regulation says it was prepublished in Part I.
+	Prepublished string `json:"prepublished,omitempty"`
+	Finalises    string `json:"finalises,omitempty"` // key of the Part I proposal it makes
+	Gap          string `json:"gap,omitempty"`       // what could not be read from the page
 }
 
 // Key identifies a Gazette item: "I 2026-06-20-reg2".
