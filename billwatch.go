@@ -259,6 +259,10 @@ type Delivery struct {
 	Error    string    `json:"error,omitempty"`
 	TS       string    `json:"ts,omitempty"` // Slack message timestamp once sent
 	Updated  time.Time `json:"updated,omitzero"`
+	// Started is set while an attempt is under way: found set after a crash, it means the
+	// message may have been posted, and the sink is asked before posting again.
+	Started     time.Time `json:"started,omitzero"`
+	NextAttempt time.Time `json:"next_attempt,omitzero"`
 }
 
 // Delivery states.

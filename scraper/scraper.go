@@ -236,9 +236,11 @@ func (c *Client) Get(ctx context.Context, rawURL string) (*Page, error) {
 	)
 	col.IgnoreRobotsTxt = c.opts.IgnoreRobots
 	col.SetRequestTimeout(c.opts.Timeout)
-	if c.opts.Transport != nil {
-		col.WithTransport(c.opts.Transport)
+	base := c.opts.Transport
+	if base == nil {
+		base = http.DefaultTransport
 	}
+	col.WithTransport(rawCharset{base})
 	col.SetRedirectHandler(func(req *http.Request, via []*http.Request) error {
 		if len(via) >= 10 {
 			return errors.New("stopped after 10 redirects")
@@ -253,8 +255,6 @@ func (c *Client) Get(ctx context.Context, rawURL string) (*Page, error) {
 	var page *Page
 	var fetchErr error
 	col.OnRequest(func(r *colly.Request) {
-		// Keep the bytes as served: billwatch decodes them itself.
-		r.ResponseCharacterEncoding = "utf-8"
 		if hasPrev {
 			if prev.etag != "" {
 				r.Headers.Set("If-None-Match", prev.etag)
@@ -311,6 +311,24 @@ func (c *Client) Get(ctx context.Context, rawURL string) (*Page, error) {
 		c.mu.Unlock()
 	}
 	return page, nil
+}
+
+// rawCharset hides the charset of a response from colly, which would otherwise transcode the
+// body (and replace the Gazette's stray Windows-1252 bytes): billwatch keeps the bytes as
+// served and decodes them itself. The header as served stays in X-Billwatch-Content-Type.
+type rawCharset struct{ next http.RoundTripper }
+
+func (t rawCharset) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	if err != nil || resp == nil {
+		return resp, err
+	}
+	if ct := resp.Header.Get("Content-Type"); strings.Contains(strings.ToLower(ct), "charset") {
+		resp.Header.Set("X-Billwatch-Content-Type", ct)
+		mt, _, _ := strings.Cut(ct, ";")
+		resp.Header.Set("Content-Type", strings.TrimSpace(mt))
+	}
+	return resp, nil
 }
 
 func ctxErr(ctx context.Context, err error) error {

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/billwatch/billwatch/scraper"
+)
+
+var errHelp = errors.New("help shown")
+
+// usageError is a mistake in the command line: exit status 2.
+func usageError(format string, args ...any) error {
+	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
+}
+
+// globals are the flags every command takes, before or after its name.
+type globals struct {
+	config   string
+	db       string
+	bases    baseFlags
+	logLevel string
+	stdout   io.Writer
+	stderr   io.Writer
+}
+
+type baseFlags map[string]string
+
+func (b baseFlags) String() string {
+	var parts []string
+	for k, v := range b {
+		parts = append(parts, k+"="+v)
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ",")
+}
+
+func (b baseFlags) Set(s string) error {
+	site, u, ok := strings.Cut(s, "=")
+	if !ok {
+		return fmt.Errorf("want SITE=URL, got %q", s)
+	}
+	if _, known := scraper.DefaultBases[site]; !known {
+		return fmt.Errorf("unknown site %q (want one of %s)", site, strings.Join(scraper.Sites, ", "))
+	}
+	if _, err := scraper.ParseBase(u); err != nil {
+		return err
+	}
+	b[site] = u
+	return nil
+}
+
+func (g *globals) register(fs *flag.FlagSet) {
+	fs.StringVar(&g.config, "config", g.config, "TOML configuration `FILE` (default ./billwatch.toml if it exists)")
+	fs.StringVar(&g.db, "db", g.db, "bbolt database `FILE` (default $BILLWATCH_DB, else ./billwatch.db)")
+	fs.Var(g.bases, "base-url", "replace scheme and host of a site: `SITE=URL` (repeatable)")
+	fs.StringVar(&g.logLevel, "log-level", g.logLevel, "log level: debug, info, warn, error")
+}
+
+func (g *globals) logger() *slog.Logger {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(g.logLevel)); err != nil {
+		lvl = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: lvl}
+	if isTerminal(g.stderr) {
+		return slog.New(slog.NewTextHandler(g.stderr, opts))
+	}
+	return slog.New(slog.NewJSONHandler(g.stderr, opts))
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	args    string
+	summary string
+	flags   func(fs *flag.FlagSet) // the command's own flags
+	run     func(ctx context.Context, g *globals, args []string) error
+}
+
+// parse parses flags and positional arguments in any order.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, errHelp
+			}
+			return nil, &exitError{code: 2, err: err}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.ReplaceAll(s, "\n", "; ")
+	return s
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	g := &globals{bases: baseFlags{}, logLevel: "info", stdout: stdout, stderr: stderr}
+	top := flag.NewFlagSet("billwatch", flag.ContinueOnError)
+	top.SetOutput(io.Discard)
+	g.register(top)
+	if err := top.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			usage(stdout)
+			return nil
+		}
+		return usageError("%v (see billwatch help)", err)
+	}
+	rest := top.Args()
+	if len(rest) == 0 {
+		usage(stderr)
+		return &exitError{code: 2}
+	}
+	name := rest[0]
+	if name == "help" || name == "-h" {
+		usage(stdout)
+		return nil
+	}
+	if name == "version" {
+		fmt.Fprintln(stdout, "billwatch", scraper.Version)
+		return nil
+	}
+	cmds := commands()
+	var cmd *command
+	for i := range cmds {
+		if cmds[i].name == name {
+			cmd = &cmds[i]
+		}
+	}
+	if cmd == nil {
+		return usageError("unknown command %q (see billwatch help)", name)
+	}
+	fs := flag.NewFlagSet("billwatch "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	g.register(fs)
+	if cmd.flags != nil {
+		cmd.flags(fs)
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: billwatch %s %s\n\n%s\n\nflags:\n", name, cmd.args, cmd.summary)
+		fs.PrintDefaults()
+	}
+	pos, err := parse(fs, rest[1:])
+	if err != nil {
+		if errors.Is(err, errHelp) {
+			return nil
+		}
+		return err
+	}
+	return cmd.run(ctx, g, pos)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "billwatch watches Canadian federal legislation on national security and civil liberties.\n\n")
+	fmt.Fprintf(w, "usage: billwatch [--config FILE] [--db FILE] [--base-url SITE=URL]... COMMAND [ARGS]\n\ncommands:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, "\nRun `billwatch COMMAND -h` for a command's flags.\n")
+}

@@ -1,0 +1,271 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/billwatch/billwatch/scraper"
+	"github.com/billwatch/billwatch/tracker"
+)
+
+// Config is billwatch.toml. Every key is optional; unknown keys are an error naming the key.
+type Config struct {
+	Session string            `toml:"session"` // the current session, "45-1"
+	Sites   map[string]string `toml:"sites"`
+	Fetch   struct {
+		Delay      string `toml:"delay"`
+		Timeout    string `toml:"timeout"`
+		MaxBodyMiB int    `toml:"max_body_mib"`
+	} `toml:"fetch"`
+	Watch struct {
+		Keywords    *[]string `toml:"keywords"`
+		Exclude     *[]string `toml:"exclude"`
+		Committees  *[]string `toml:"committees"`
+		Bills       []string  `toml:"bills"`
+		Departments *[]string `toml:"departments"`
+		Acts        *[]string `toml:"acts"`
+	} `toml:"watch"`
+	Hearings struct {
+		House        *[]string `toml:"house"`         // House and joint committees whose meeting lists are read
+		Senate       *[]string `toml:"senate"`        // Senate committees whose schedules are read
+		ReminderHour *int      `toml:"reminder_hour"` // hour (Eastern) of the day before a hearing when its reminder is due
+	} `toml:"hearings"`
+	Regulations struct {
+		ReminderDays []int `toml:"reminder_days"`
+	} `toml:"regulations"`
+	Slack struct {
+		TokenEnv string            `toml:"token_env"`
+		APIURL   string            `toml:"api_url"`
+		Mention  string            `toml:"mention"`
+		Timeout  string            `toml:"timeout"`
+		Channels map[string]string `toml:"channels"`
+		Routes   []struct {
+			Kinds       []string `toml:"kinds"`
+			MinSeverity string   `toml:"min_severity"`
+			Channel     string   `toml:"channel"`
+		} `toml:"routes"`
+	} `toml:"slack"`
+	Schedule struct {
+		Bills       string `toml:"bills"`
+		Hearings    string `toml:"hearings"`
+		Regulations string `toml:"regulations"`
+		Jitter      string `toml:"jitter"`
+	} `toml:"schedule"`
+	Daemon struct {
+		Listen         string `toml:"listen"`
+		Calendar       string `toml:"calendar"`
+		UnhealthyAfter int    `toml:"unhealthy_after"`
+		BackupDir      string `toml:"backup_dir"`
+	} `toml:"daemon"`
+
+	// Resolved values.
+	delay, timeout time.Duration
+	source         string // the file read, or "built-in defaults"
+}
+
+var sessionRe = regexp.MustCompile(`^\d{2}-\d$`)
+
+// DefaultSession is the session billwatch follows when the configuration names none.
+const DefaultSession = "45-1"
+
+// loadConfig reads path (or ./billwatch.toml if it exists and path is ""), then checks it.
+func loadConfig(path string) (*Config, error) {
+	cfg := &Config{source: "built-in defaults"}
+	explicit := path != ""
+	if !explicit {
+		if _, err := os.Stat("billwatch.toml"); err == nil {
+			path = "billwatch.toml"
+		}
+	}
+	if path != "" {
+		md, err := toml.DecodeFile(path, cfg)
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return nil, fmt.Errorf("config %s: file not found", path)
+			}
+			var perr toml.ParseError
+			if errors.As(err, &perr) {
+				return nil, fmt.Errorf("config %s: line %d: %s", path, perr.Position.Line, oneLine(perr.Message))
+			}
+			return nil, fmt.Errorf("config %s: %w", path, err)
+		}
+		if und := md.Undecoded(); len(und) > 0 {
+			keys := make([]string, len(und))
+			for i, k := range und {
+				keys[i] = k.String()
+			}
+			return nil, fmt.Errorf("config %s: unknown key %s", path, strings.Join(keys, ", "))
+		}
+		cfg.source = path
+	}
+	if err := cfg.check(); err != nil {
+		return nil, fmt.Errorf("config %s: %w", cfg.source, err)
+	}
+	return cfg, nil
+}
+
+func (c *Config) check() error {
+	if c.Session == "" {
+		c.Session = DefaultSession
+	}
+	if !sessionRe.MatchString(c.Session) {
+		return fmt.Errorf("session = %q: want PARLIAMENT-SESSION, e.g. \"45-1\"", c.Session)
+	}
+	for site, u := range c.Sites {
+		if _, ok := scraper.DefaultBases[site]; !ok {
+			return fmt.Errorf("sites.%s: unknown site (want one of %s)", site, strings.Join(scraper.Sites, ", "))
+		}
+		if _, err := scraper.ParseBase(u); err != nil {
+			return fmt.Errorf("sites.%s: %v", site, err)
+		}
+	}
+	var err error
+	if c.delay, err = duration("fetch.delay", c.Fetch.Delay, time.Second); err != nil {
+		return err
+	}
+	if c.timeout, err = duration("fetch.timeout", c.Fetch.Timeout, 60*time.Second); err != nil {
+		return err
+	}
+	if c.timeout == 0 {
+		return fmt.Errorf("fetch.timeout = %q: must be more than 0s", c.Fetch.Timeout)
+	}
+	if c.Fetch.MaxBodyMiB < 0 {
+		return fmt.Errorf("fetch.max_body_mib = %d: must be positive", c.Fetch.MaxBodyMiB)
+	}
+	if h := c.Hearings.ReminderHour; h != nil && (*h < 0 || *h > 23) {
+		return fmt.Errorf("hearings.reminder_hour = %d: want an hour from 0 to 23", *h)
+	}
+	if c.Regulations.ReminderDays == nil {
+		c.Regulations.ReminderDays = []int{7, 2}
+	}
+	for _, d := range c.Regulations.ReminderDays {
+		if d < 0 || d > 365 {
+			return fmt.Errorf("regulations.reminder_days: %d is not a number of days from 0 to 365", d)
+		}
+	}
+	if c.Slack.TokenEnv == "" {
+		c.Slack.TokenEnv = "SLACK_BOT_TOKEN"
+	}
+	for aud := range c.Slack.Channels {
+		switch aud {
+		case "policy", "lobbying", "members", "ops":
+		default:
+			return fmt.Errorf("slack.channels.%s: unknown audience (want policy, lobbying, members or ops)", aud)
+		}
+	}
+	if _, err := duration("slack.timeout", c.Slack.Timeout, 30*time.Second); err != nil {
+		return err
+	}
+	if _, err := duration("schedule.jitter", c.Schedule.Jitter, 0); err != nil {
+		return err
+	}
+	if c.Daemon.UnhealthyAfter < 0 {
+		return fmt.Errorf("daemon.unhealthy_after = %d: must be 1 or more", c.Daemon.UnhealthyAfter)
+	}
+	if c.Daemon.UnhealthyAfter == 0 {
+		c.Daemon.UnhealthyAfter = 3
+	}
+	if c.Daemon.Listen == "" {
+		c.Daemon.Listen = "127.0.0.1:9464"
+	}
+	return nil
+}
+
+func duration(key, s string, def time.Duration) (time.Duration, error) {
+	if s == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("%s = %q: not a duration (write e.g. \"1s\", \"500ms\", \"2m\")", key, s)
+	}
+	return d, nil
+}
+
+// profile builds the watch profile: the defaults, with each list the config gives replacing
+// the default list.
+func (c *Config) profile() tracker.Profile {
+	p := tracker.DefaultProfile()
+	set := func(dst *[]string, src *[]string) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	set(&p.Keywords, c.Watch.Keywords)
+	set(&p.Exclude, c.Watch.Exclude)
+	set(&p.Committees, c.Watch.Committees)
+	set(&p.Departments, c.Watch.Departments)
+	set(&p.Acts, c.Watch.Acts)
+	p.Bills = c.Watch.Bills
+	return p
+}
+
+// senateCommittees are the acronyms of Senate committees, to split the watched committees
+// between the House and Senate scrapers when the config does not.
+var senateCommittees = map[string]bool{
+	"AEFA": true, "AGFO": true, "APPA": true, "ARCT": true, "BANC": true, "CIBA": true, "CONF": true,
+	"ENEV": true, "LCJC": true, "NFFN": true, "OLLO": true, "POFO": true, "RIDR": true, "RPRD": true,
+	"SECD": true, "SOCI": true, "TRCM": true, "VEAC": true,
+}
+
+// committees returns the House (and joint) and Senate committees whose meetings are read.
+func (c *Config) committees() (house, senate []string) {
+	if c.Hearings.House != nil {
+		house = *c.Hearings.House
+	}
+	if c.Hearings.Senate != nil {
+		senate = *c.Hearings.Senate
+	}
+	if c.Hearings.House == nil || c.Hearings.Senate == nil {
+		for _, acr := range c.profile().Committees {
+			acr = strings.ToUpper(acr)
+			if senateCommittees[acr] {
+				if c.Hearings.Senate == nil {
+					senate = append(senate, acr)
+				}
+			} else if c.Hearings.House == nil {
+				house = append(house, acr)
+			}
+		}
+	}
+	return house, senate
+}
+
+// dbPath resolves the database: --db, then $BILLWATCH_DB, then ./billwatch.db.
+func (g *globals) dbPath() string {
+	if g.db != "" {
+		return g.db
+	}
+	if env := os.Getenv("BILLWATCH_DB"); env != "" {
+		return env
+	}
+	return "billwatch.db"
+}
+
+// bases merges the config's [sites] with --base-url (the flag wins).
+func (g *globals) basesFor(cfg *Config) map[string]string {
+	m := map[string]string{}
+	for k, v := range cfg.Sites {
+		m[k] = v
+	}
+	for k, v := range g.bases {
+		m[k] = v
+	}
+	return m
+}
+
+// reminderPlan is when reminders fall due.
+func (c *Config) reminderPlan() tracker.ReminderPlan {
+	p := tracker.DefaultReminders
+	if c.Hearings.ReminderHour != nil {
+		p.HearingHour = *c.Hearings.ReminderHour
+	}
+	p.DeadlineDays = c.Regulations.ReminderDays
+	return p
+}

@@ -1,0 +1,222 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/diff"
+	"github.com/billwatch/billwatch/tracker"
+)
+
+// differ gives the tracker amendment briefs.
+type differ struct{}
+
+func (differ) Brief(from, to []byte) (string, bool, error) {
+	r, err := diff.CompareBytes(from, to)
+	if err != nil {
+		return "", false, err
+	}
+	return r.Brief(), r.Summary.Changed(), nil
+}
+
+func diffCommand() command {
+	var from, to, format, session string
+	var noColor bool
+	return command{
+		name: "diff", args: "BILL [--from V] [--to V] [--format F] | A.xml B.xml [--format F]",
+		summary: "amendment diff between two text versions of a bill, clause by clause",
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&from, "from", "", "older version `V`: a type (first-reading, amended-by-committee, passed-house, passed-senate, royal-assent), a publication id, or an index from show (default: the second latest)")
+			fs.StringVar(&to, "to", "", "newer version `V` (default: the latest)")
+			fs.StringVar(&format, "format", "text", "output `F`: text, markdown, html or json")
+			fs.StringVar(&session, "session", "", "session `P-S` of the bill (default: the current one)")
+			fs.BoolVar(&noColor, "no-color", false, "no colours in text output, even on a terminal")
+		},
+		run: func(ctx context.Context, g *globals, args []string) error {
+			if !validFormat(format) {
+				return usageError("--format %q: want one of %s", format, strings.Join(diff.Formats, ", "))
+			}
+			color := format == "text" && !noColor && isTerminal(g.stdout) && os.Getenv("NO_COLOR") == ""
+			switch {
+			case len(args) == 2:
+				if from != "" || to != "" {
+					return usageError("--from and --to name stored versions; with two files, give the files only")
+				}
+				r, err := diff.CompareFiles(args[0], args[1])
+				if err != nil {
+					return err
+				}
+				return diff.Render(g.stdout, r, format, color)
+			case len(args) == 1:
+				return diffStored(g, args[0], session, from, to, format, color)
+			}
+			return usageError("diff takes a bill number (billwatch diff C-22) or two bill XML files")
+		},
+	}
+}
+
+func validFormat(f string) bool {
+	for _, x := range diff.Formats {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+func diffStored(g *globals, bill, session, from, to, format string, color bool) error {
+	if session != "" {
+		if err := checkSession(session); err != nil {
+			return err
+		}
+	}
+	cfg, err := loadConfig(g.config)
+	if err != nil {
+		return err
+	}
+	store, err := tracker.OpenReadOnly(g.dbPath())
+	if err != nil {
+		return err
+	}
+	b, err := findBill(store, bill, session, cfg.Session)
+	if err != nil {
+		return err
+	}
+	r, err := storedDiff(store, b, from, to)
+	if err != nil {
+		return err
+	}
+	return diff.Render(g.stdout, r, format, color)
+}
+
+// storedDiff compares two stored texts of a bill.
+func storedDiff(store *tracker.Store, b tracker.StoredBill, from, to string) (*diff.Result, error) {
+	var fetched []tracker.StoredText
+	for _, v := range b.Versions {
+		if v.Fetched {
+			fetched = append(fetched, v)
+		}
+	}
+	if len(fetched) == 0 {
+		return nil, fmt.Errorf("bill %s %s: no text version is stored yet", b.Session, b.Number)
+	}
+	var fv, tv tracker.StoredText
+	var err error
+	if to == "" {
+		tv = fetched[len(fetched)-1]
+	} else if tv, err = pickVersion(b, to); err != nil {
+		return nil, err
+	}
+	if from == "" {
+		fv = tv
+		for i := len(fetched) - 1; i >= 0; i-- {
+			if fetched[i].ID != tv.ID && indexOf(b, fetched[i].ID) < indexOf(b, tv.ID) {
+				fv = fetched[i]
+				break
+			}
+		}
+		if fv.ID == tv.ID {
+			return nil, fmt.Errorf("bill %s %s: only one text version (%s) is stored, nothing to compare it with", b.Session, b.Number, tv.Type)
+		}
+	} else if fv, err = pickVersion(b, from); err != nil {
+		return nil, err
+	}
+	fb, err := store.Payload(fv.Hash)
+	if err != nil {
+		return nil, err
+	}
+	tb, err := store.Payload(tv.Hash)
+	if err != nil {
+		return nil, err
+	}
+	fd, err := diff.ParseBytes(fb)
+	if err != nil {
+		return nil, fmt.Errorf("bill %s %s, version %s: %w", b.Session, b.Number, fv.Type, err)
+	}
+	td, err := diff.ParseBytes(tb)
+	if err != nil {
+		return nil, fmt.Errorf("bill %s %s, version %s: %w", b.Session, b.Number, tv.Type, err)
+	}
+	r := diff.Compare(fd, td)
+	r.From, r.To = fv.Type, tv.Type
+	return r, nil
+}
+
+func indexOf(b tracker.StoredBill, id string) int {
+	for i, v := range b.Versions {
+		if v.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// pickVersion resolves V: a type slug, a publication id, or a 1-based index.
+func pickVersion(b tracker.StoredBill, v string) (tracker.StoredText, error) {
+	var match *tracker.StoredText
+	if n, err := strconv.Atoi(v); err == nil && n >= 1 && n <= len(b.Versions) && len(v) < 4 {
+		match = &b.Versions[n-1]
+	}
+	for i := range b.Versions {
+		x := &b.Versions[i]
+		if match == nil && (x.ID == v || x.Type == v) {
+			match = x // the first of a type: a later one is named by id or index
+		}
+	}
+	if match == nil {
+		var names []string
+		for i, x := range b.Versions {
+			names = append(names, fmt.Sprintf("%d %s (%s)", i+1, x.Type, x.ID))
+		}
+		return tracker.StoredText{}, fmt.Errorf("bill %s %s has no version %q (it has: %s)", b.Session, b.Number, v, strings.Join(names, ", "))
+	}
+	if !match.Fetched {
+		return tracker.StoredText{}, fmt.Errorf("bill %s %s: the text of version %s (%s) is not stored yet", b.Session, b.Number, match.Type, match.ID)
+	}
+	return *match, nil
+}
+
+// demoDiff prints the full diff of the bill the demo's committee amended.
+func (a *app) demoDiff(ctx context.Context, w io.Writer, dbPath string, kept bool) error {
+	bills, err := a.tracker.Store.Bills("")
+	if err != nil {
+		return err
+	}
+	for _, b := range bills {
+		var types []string
+		for _, v := range b.Versions {
+			if v.Fetched {
+				types = append(types, v.Type)
+			}
+		}
+		if !contains(types, billwatch.AmendedByCommittee) || !contains(types, billwatch.FirstReading) {
+			continue
+		}
+		r, err := storedDiff(a.tracker.Store, b, billwatch.FirstReading, billwatch.AmendedByCommittee)
+		if err != nil {
+			return err
+		}
+		cmd := fmt.Sprintf("billwatch diff %s --session %s --from first-reading --to amended-by-committee", b.Number, b.Session)
+		if kept {
+			cmd = fmt.Sprintf("billwatch --db %s diff %s --from first-reading --to amended-by-committee", dbPath, b.Number)
+		}
+		fmt.Fprintf(w, "\n══ What the committee changed in %s (the full diff: %s; add --format html for a page to circulate)\n\n", b.Number, cmd)
+		return diff.Render(w, r, "text", isTerminal(w))
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

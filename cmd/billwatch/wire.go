@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/notify"
+	"github.com/billwatch/billwatch/scraper"
+	"github.com/billwatch/billwatch/scraper/billtext"
+	"github.com/billwatch/billwatch/scraper/legisinfo"
+	"github.com/billwatch/billwatch/tracker"
+)
+
+// app is everything a command needs, wired by hand.
+type app struct {
+	cfg     *Config
+	client  *scraper.Client
+	tracker *tracker.Tracker
+	log     *slog.Logger
+	session string
+}
+
+// wireOptions change how the app is built for a command.
+type wireOptions struct {
+	now      func() time.Time // nil: the wall clock
+	console  io.Writer        // where the console sink prints (nil: stdout)
+	demo     bool             // built-in configuration unless --config is given; no spacing; never post
+	readOnly bool
+}
+
+func (g *globals) wire(opts wireOptions) (*app, error) {
+	var cfg *Config
+	var err error
+	if opts.demo && g.config == "" {
+		cfg = &Config{source: "built-in defaults"}
+		err = cfg.check()
+	} else {
+		cfg, err = loadConfig(g.config)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if opts.demo {
+		cfg.delay = 0
+	}
+	log := g.logger()
+	client, err := scraper.NewClient(scraper.Options{
+		Bases:       g.basesFor(cfg),
+		Delay:       cfg.delay,
+		Timeout:     cfg.timeout,
+		MaxBodySize: cfg.Fetch.MaxBodyMiB << 20,
+	})
+	if err != nil {
+		return nil, err
+	}
+	var store *tracker.Store
+	if opts.readOnly {
+		store, err = tracker.OpenReadOnly(g.dbPath())
+	} else {
+		store, err = tracker.Open(g.dbPath())
+	}
+	if err != nil {
+		return nil, err
+	}
+	t := tracker.New(store, cfg.profile(), log)
+	if opts.now != nil {
+		t.Now = opts.now
+	}
+	t.UnhealthyAfter = cfg.Daemon.UnhealthyAfter
+	t.IsLayoutChange = func(err error) bool { return errors.Is(err, scraper.ErrLayoutChanged) }
+	t.IsGap = func(err error) bool {
+		return errors.Is(err, billtext.ErrNoXML) || errors.Is(err, scraper.ErrNotFound)
+	}
+	t.Bills = legisinfo.New(client)
+	t.Texts = textSource{billtext.New(client)}
+	t.Differ = differ{}
+	console := opts.console
+	if console == nil {
+		console = g.stdout
+	}
+	sinks, err := g.sinks(cfg, console, opts.demo, log)
+	if err != nil {
+		return nil, err
+	}
+	t.Sinks = sinks
+	return &app{cfg: cfg, client: client, tracker: t, log: log, session: cfg.Session}, nil
+}
+
+// textSource adapts the bill text scraper to the tracker.
+type textSource struct{ s *billtext.Scraper }
+
+func (ts textSource) Text(ctx context.Context, pub billwatch.Publication) (string, []byte, error) {
+	t, err := ts.s.Text(ctx, pub)
+	if err != nil {
+		return "", nil, err
+	}
+	return t.URL, t.Body, nil
+}
+
+// sinks returns the console sink, or the Slack sink when a token is set.
+func (g *globals) sinks(cfg *Config, console io.Writer, noSlack bool, log *slog.Logger) ([]tracker.Sink, error) {
+	return []tracker.Sink{notify.NewConsole(console, nil)}, nil
+}

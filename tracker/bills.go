@@ -1,0 +1,574 @@
+package tracker
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/billwatch/billwatch"
+)
+
+// billState is what the store keeps of a bill.
+type billState struct {
+	Bill         billwatch.Bill          `json:"bill"`
+	Detailed     bool                    `json:"detailed"`
+	Publications []billwatch.Publication `json:"publications,omitempty"`
+	// ListActivity is the list's latest-activity time when the record was last read: the
+	// record is read again only when it moves.
+	ListActivity time.Time            `json:"list_activity,omitzero"`
+	RecordHash   string               `json:"record_hash,omitempty"`
+	Texts        map[string]textState `json:"texts,omitempty"` // by publication id
+}
+
+type textState struct {
+	Hash    string    `json:"hash,omitempty"`
+	URL     string    `json:"url,omitempty"`
+	Fetched time.Time `json:"fetched,omitzero"`
+	Gap     string    `json:"gap,omitempty"` // why the text could not be had yet
+}
+
+func (st *billState) full() billwatch.Bill {
+	b := st.Bill
+	b.Detailed = st.Detailed
+	b.Publications = st.Publications
+	return b
+}
+
+func billDoc(b billwatch.Bill) string { return "bill/" + b.Session + "/" + b.Number }
+
+func textDoc(b billwatch.Bill, pubID string) string { return billDoc(b) + "/text/" + pubID }
+
+// StoredBill is a bill as `show` presents it.
+type StoredBill struct {
+	billwatch.Bill
+	Versions []StoredText
+}
+
+// StoredText is one publication of a bill and whether its text is stored.
+type StoredText struct {
+	billwatch.Publication
+	Fetched bool
+	Hash    string
+	URL     string
+	Gap     string
+}
+
+func (st *billState) stored() StoredBill {
+	sb := StoredBill{Bill: st.full()}
+	for _, p := range st.Publications {
+		ts := st.Texts[p.ID]
+		sb.Versions = append(sb.Versions, StoredText{Publication: p, Fetched: ts.Hash != "", Hash: ts.Hash, URL: ts.URL, Gap: ts.Gap})
+	}
+	return sb
+}
+
+// Bills lists stored bills of a session ("" for all sessions) in session and number order.
+func (s *Store) Bills(session string) ([]StoredBill, error) {
+	var out []StoredBill
+	err := s.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bktBills).ForEach(func(k, v []byte) error {
+			var st billState
+			if err := decodeJSON(v, &st); err != nil {
+				return fmt.Errorf("bill %s: %w", k, err)
+			}
+			if session == "" || st.Bill.Session == session {
+				out = append(out, st.stored())
+			}
+			return nil
+		})
+	})
+	slices.SortFunc(out, func(a, b StoredBill) int {
+		if c := strings.Compare(a.Session, b.Session); c != 0 {
+			return c
+		}
+		return compareBillNumbers(a.Number, b.Number)
+	})
+	return out, err
+}
+
+// Bill returns one stored bill; found is false when the store does not hold it.
+func (s *Store) Bill(session, number string) (StoredBill, bool, error) {
+	var st billState
+	var found bool
+	err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		found, err = getJSON(tx.Bucket(bktBills), []byte(session+" "+number), &st)
+		return err
+	})
+	if err != nil || !found {
+		return StoredBill{}, found, err
+	}
+	return st.stored(), true, nil
+}
+
+// compareBillNumbers orders C- before S- and numbers numerically: C-2 < C-12 < S-201.
+func compareBillNumbers(a, b string) int {
+	if a[:1] != b[:1] {
+		return strings.Compare(a[:1], b[:1])
+	}
+	na, nb := 0, 0
+	fmt.Sscanf(strings.TrimLeft(a[1:], "-"), "%d", &na)
+	fmt.Sscanf(strings.TrimLeft(b[1:], "-"), "%d", &nb)
+	if na != nb {
+		return na - nb
+	}
+	return strings.Compare(a, b)
+}
+
+// fetchedText is a text fetched during a pass, before it is stored.
+type fetchedText struct {
+	pub  billwatch.Publication
+	url  string
+	body []byte
+	gap  string
+}
+
+// ScrapeBills runs one pass over a session's bills: list, records of relevant bills whose
+// activity moved, texts of their publications not yet held; then one transaction that stores
+// what changed and queues the alerts it implies. A fresh session is a baseline: stored, no
+// per-bill alerts.
+func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
+	start := t.now()
+	sum := Summary{Source: SourceBills}
+	defer func() { sum.Duration = t.now().Sub(start) }()
+
+	list, err := t.Bills.Bills(ctx, session)
+	sum.Fetches++
+	if err != nil {
+		sum.Outcome = Failed
+		sum.Problems = append(sum.Problems, err)
+		t.finishFailed(&sum)
+		t.recordRun(sum, start)
+		return sum
+	}
+
+	old := map[string]billState{}
+	if err := t.Store.view(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bktBills).Cursor()
+		prefix := []byte(session + " ")
+		for k, v := c.Seek(prefix); k != nil && strings.HasPrefix(string(k), string(prefix)); k, v = c.Next() {
+			var st billState
+			if err := decodeJSON(v, &st); err != nil {
+				return fmt.Errorf("bill %s: %w", k, err)
+			}
+			old[string(k)] = st
+		}
+		return nil
+	}); err != nil {
+		sum.Outcome = Failed
+		sum.Problems = append(sum.Problems, err)
+		return sum
+	}
+	sum.Baseline = len(old) == 0
+
+	type change struct {
+		old   *billState
+		new   billState
+		raw   []byte // record payload to store, if read
+		texts []fetchedText
+	}
+	var changes []change
+	for _, lb := range list {
+		if ctx.Err() != nil {
+			sum.Problems = append(sum.Problems, ctx.Err())
+			break
+		}
+		sum.Items++
+		key := lb.Key()
+		prev, had := old[key]
+		nw := billState{Bill: lb, ListActivity: lb.LatestActivityAt}
+		if had {
+			// Keep what only the record tells until the record is read again; while the
+			// activity has not moved, the record's values stand.
+			nw = prev
+			if !prev.Detailed || !prev.ListActivity.Equal(lb.LatestActivityAt) {
+				nw.Bill = mergeList(prev.full(), lb)
+			}
+		}
+		nw.Bill.Reasons = t.Profile.BillReasons(nw.full())
+		nw.Bill.Relevant = len(nw.Bill.Reasons) > 0
+
+		var raw []byte
+		if nw.Bill.Relevant && (!had || !prev.Detailed || !prev.ListActivity.Equal(lb.LatestActivityAt)) {
+			rec, payload, err := t.Bills.Bill(ctx, session, lb.Number)
+			sum.Fetches++
+			if err != nil {
+				sum.Problems = append(sum.Problems, err)
+				if had {
+					continue // keep the stored bill as it was; the next pass retries
+				}
+			} else {
+				raw = payload
+				nw.Bill = mergeRecord(rec, lb)
+				nw.Detailed = true
+				nw.Publications = rec.Publications
+				nw.ListActivity = lb.LatestActivityAt
+				nw.RecordHash = Hash(payload)
+				nw.Bill.Reasons = t.Profile.BillReasons(nw.full())
+				nw.Bill.Relevant = len(nw.Bill.Reasons) > 0
+			}
+		}
+		nw.Texts = cloneTexts(prev.Texts)
+		var texts []fetchedText
+		if nw.Bill.Relevant && nw.Detailed && t.Texts != nil {
+			recordRead := raw != nil
+			for _, p := range nw.Publications {
+				ts, ok := nw.Texts[p.ID]
+				if ok && ts.Hash != "" && !recordRead {
+					continue
+				}
+				url, body, err := t.Texts.Text(ctx, p)
+				sum.Fetches++
+				switch {
+				case err == nil:
+					texts = append(texts, fetchedText{pub: p, url: url, body: body})
+				case t.IsGap != nil && t.IsGap(err):
+					if !ok || ts.Hash == "" {
+						texts = append(texts, fetchedText{pub: p, gap: firstLine(err)})
+					}
+				default:
+					sum.Problems = append(sum.Problems, err)
+				}
+			}
+		}
+		if nw.Bill.Relevant {
+			sum.Relevant++
+		}
+		var prevPtr *billState
+		if had {
+			p := prev
+			prevPtr = &p
+		}
+		if had && raw == nil && len(texts) == 0 && sameBill(prev, nw) {
+			continue
+		}
+		changes = append(changes, change{old: prevPtr, new: nw, raw: raw, texts: texts})
+	}
+	if len(list) > 0 && len(sum.Problems) > 0 {
+		sum.Outcome = Partial
+	}
+
+	// Diffs are computed outside the transaction; the previous texts are read first.
+	type amended struct {
+		idx   int
+		from  billwatch.Publication
+		to    billwatch.Publication
+		brief string
+	}
+	var amendments []amended
+	if !sum.Baseline && t.Differ != nil {
+		for i, c := range changes {
+			if c.old == nil || !c.new.Bill.Relevant {
+				continue
+			}
+			for _, ft := range c.texts {
+				if ft.body == nil {
+					continue
+				}
+				prevPub, prevBody, ok := t.previousText(c.old, c.new, ft)
+				if !ok {
+					continue
+				}
+				brief, changed, err := t.Differ.Brief(prevBody, ft.body)
+				if err != nil {
+					sum.Problems = append(sum.Problems, fmt.Errorf("diff %s %s → %s: %w", c.new.Bill.Key(), prevPub.Type, ft.pub.Type, err))
+					continue
+				}
+				if changed {
+					amendments = append(amendments, amended{idx: i, from: prevPub, to: ft.pub, brief: brief})
+				}
+			}
+		}
+	}
+
+	if len(changes) == 0 {
+		t.finishOK(&sum)
+		t.recordRun(sum, start)
+		return sum
+	}
+
+	now := t.now()
+	err = t.Store.update(func(tx *bolt.Tx) error {
+		var alerts []billwatch.Alert
+		bills := tx.Bucket(bktBills)
+		versionsAdded := 0
+		for i, c := range changes {
+			nw := c.new
+			if c.raw != nil {
+				if _, added, err := addVersion(tx, billDoc(nw.Bill)+"/record", c.raw, nw.Bill.URL, "record", now); err != nil {
+					return err
+				} else if added {
+					versionsAdded++
+				}
+			}
+			for _, ft := range c.texts {
+				if ft.body == nil {
+					ts := nw.Texts[ft.pub.ID]
+					ts.Gap = ft.gap
+					nw.Texts[ft.pub.ID] = ts
+					continue
+				}
+				v, added, err := addVersion(tx, textDoc(nw.Bill, ft.pub.ID), ft.body, ft.url, ft.pub.Type, now)
+				if err != nil {
+					return err
+				}
+				if added {
+					versionsAdded++
+				}
+				nw.Texts[ft.pub.ID] = textState{Hash: v.Hash, URL: ft.url, Fetched: v.Fetched}
+			}
+			if err := putJSON(bills, []byte(nw.Bill.Key()), nw); err != nil {
+				return err
+			}
+			sum.Changed++
+			if !sum.Baseline {
+				alerts = append(alerts, t.billAlerts(c.old, nw)...)
+			}
+			for _, a := range amendments {
+				if a.idx == i {
+					alerts = append(alerts, t.amendedAlert(nw, a.from, a.to, a.brief))
+				}
+			}
+		}
+		sum.Versions = versionsAdded
+		health, err := t.healthAlerts(tx, SourceBills, sum.Outcome, sum.Problems)
+		if err != nil {
+			return err
+		}
+		queued, err := t.queue(tx, append(alerts, health...))
+		sum.Alerts = queued
+		return err
+	})
+	if err != nil {
+		sum.Outcome = Failed
+		sum.Alerts = nil
+		sum.Problems = append(sum.Problems, err)
+	}
+	sum.Wrote = err == nil
+	t.recordRun(sum, start)
+	return sum
+}
+
+// finishOK records health for a pass that changed nothing (writing only if health changed).
+func (t *Tracker) finishOK(sum *Summary) { t.finishHealth(sum) }
+
+// finishFailed records health for a pass that read nothing.
+func (t *Tracker) finishFailed(sum *Summary) { t.finishHealth(sum) }
+
+func (t *Tracker) finishHealth(sum *Summary) {
+	var h Health
+	_ = t.Store.view(func(tx *bolt.Tx) error {
+		_, err := getJSON(tx.Bucket(bktHealth), []byte(sum.Source), &h)
+		return err
+	})
+	// Skip the write when a healthy source stays healthy.
+	layout := false
+	for _, p := range sum.Problems {
+		layout = layout || (t.IsLayoutChange != nil && t.IsLayoutChange(p))
+	}
+	if sum.Outcome != Failed && !layout && h.Failures == 0 && !h.Unhealthy {
+		return
+	}
+	err := t.Store.update(func(tx *bolt.Tx) error {
+		alerts, err := t.healthAlerts(tx, sum.Source, sum.Outcome, sum.Problems)
+		if err != nil {
+			return err
+		}
+		queued, err := t.queue(tx, alerts)
+		sum.Alerts = append(sum.Alerts, queued...)
+		return err
+	})
+	if err != nil {
+		sum.Problems = append(sum.Problems, err)
+		return
+	}
+	sum.Wrote = true
+}
+
+// previousText finds the text a newly fetched one is compared with: the same publication's
+// stored text if it changed under the same id, else the latest earlier publication held.
+func (t *Tracker) previousText(old *billState, nw billState, ft fetchedText) (billwatch.Publication, []byte, bool) {
+	hash := ""
+	pub := ft.pub
+	if ts, ok := old.Texts[ft.pub.ID]; ok && ts.Hash != "" {
+		if ts.Hash == Hash(ft.body) {
+			return pub, nil, false
+		}
+		hash = ts.Hash
+	} else {
+		for _, p := range nw.Publications {
+			if p.ID == ft.pub.ID {
+				break
+			}
+			if ts, ok := old.Texts[p.ID]; ok && ts.Hash != "" {
+				hash, pub = ts.Hash, p
+			}
+		}
+	}
+	if hash == "" {
+		return pub, nil, false
+	}
+	body, err := t.Store.Payload(hash)
+	if err != nil {
+		t.Log.Warn("previous text unreadable", "bill", nw.Bill.Key(), "error", err)
+		return pub, nil, false
+	}
+	return pub, body, true
+}
+
+func cloneTexts(m map[string]textState) map[string]textState {
+	out := make(map[string]textState, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// mergeList updates a stored bill with the list's summary fields.
+func mergeList(stored, list billwatch.Bill) billwatch.Bill {
+	b := stored
+	b.Title, b.ShortTitle, b.Status = list.Title, list.ShortTitle, list.Status
+	b.Type, b.Sponsor, b.Chamber = list.Type, list.Sponsor, list.Chamber
+	b.LatestActivity, b.LatestActivityAt = list.LatestActivity, list.LatestActivityAt
+	if list.URL != "" {
+		b.URL = list.URL
+	}
+	if list.ID != 0 {
+		b.ID = list.ID
+	}
+	return b
+}
+
+// mergeRecord takes the record, filling what it lacks from the list.
+func mergeRecord(rec, list billwatch.Bill) billwatch.Bill {
+	if rec.Status == "" {
+		rec.Status = list.Status
+	}
+	if rec.Title == "" {
+		rec.Title = list.Title
+	}
+	if rec.Sponsor == "" {
+		rec.Sponsor = list.Sponsor
+	}
+	if rec.LatestActivity == "" {
+		rec.LatestActivity = list.LatestActivity
+	}
+	if rec.URL == "" {
+		rec.URL = list.URL
+	}
+	rec.Session, rec.Number = list.Session, list.Number
+	return rec
+}
+
+func sameBill(a, b billState) bool {
+	ja, _ := jsonBytes(a)
+	jb, _ := jsonBytes(b)
+	return string(ja) == string(jb)
+}
+
+// billAlerts derives the alerts of one bill's change.
+func (t *Tracker) billAlerts(old *billState, nw billState) []billwatch.Alert {
+	b := nw.Bill
+	if !b.Relevant {
+		return nil
+	}
+	title := b.ShortTitle
+	if title == "" {
+		title = b.Title
+	}
+	links := []billwatch.Link{{Label: "LEGISinfo", URL: b.URL}}
+	if old == nil || !old.Bill.Relevant && old.Bill.Status == "" {
+		text := fmt.Sprintf("%s, %s. Status: %s.", b.Number, b.Title, b.Status)
+		if b.Sponsor != "" {
+			text += " Sponsor: " + b.Sponsor + "."
+		}
+		if b.LatestActivity != "" {
+			text += " Latest: " + b.LatestActivity + "."
+		}
+		return []billwatch.Alert{t.newAlert(billwatch.Alert{
+			Kind: billwatch.KindBillIntroduced, Severity: billwatch.Action, Audience: billwatch.Policy,
+			Subject: b.Key(), Title: title,
+			Why:  "new bill matching " + strings.Join(b.Reasons, ", "),
+			Text: text, Links: links,
+		}, "")}
+	}
+	if old.Bill.Status == b.Status {
+		return nil
+	}
+	if committee, name, ok := referral(old.Bill, b); ok {
+		who := committee
+		if name != "" {
+			who = committee + " (" + name + ")"
+		}
+		return []billwatch.Alert{t.newAlert(billwatch.Alert{
+			Kind: billwatch.KindBillStage, Severity: billwatch.Action, Audience: billwatch.Lobbying,
+			Subject: b.Key(), Title: title,
+			Why:   fmt.Sprintf("referred to %s — the window to ask to appear or send a brief is open", committee),
+			Text:  fmt.Sprintf("%s, %s, was referred to %s. Status: %s. Ask the clerk to appear, send a brief, or brief a member now: hearings can start within days.", b.Number, title, who, b.Status),
+			Links: links,
+		}, "referral "+committee+" "+b.Status)}
+	}
+	return []billwatch.Alert{t.newAlert(billwatch.Alert{
+		Kind: billwatch.KindBillStage, Severity: billwatch.Info, Audience: billwatch.Policy,
+		Subject: b.Key(), Title: title,
+		Why:   fmt.Sprintf("status changed: %s → %s", old.Bill.Status, b.Status),
+		Text:  fmt.Sprintf("%s, %s: %s.", b.Number, title, firstNonEmpty(b.LatestActivity, b.Status)),
+		Links: links,
+	}, b.Status)}
+}
+
+// referral reports whether a status change is a referral to committee, and which committee.
+func referral(old, nw billwatch.Bill) (acronym, name string, ok bool) {
+	if !strings.Contains(strings.ToLower(nw.Status), "consideration in committee") ||
+		strings.Contains(strings.ToLower(old.Status), "consideration in committee") {
+		return "", "", false
+	}
+	for i := len(nw.Stages) - 1; i >= 0; i-- {
+		st := nw.Stages[i]
+		if st.Committee != "" && !strings.EqualFold(st.State, "Completed") {
+			return st.Committee, st.CommitteeName, true
+		}
+	}
+	for i := len(nw.Stages) - 1; i >= 0; i-- {
+		if st := nw.Stages[i]; st.Committee != "" {
+			return st.Committee, st.CommitteeName, true
+		}
+	}
+	return "committee", "", true
+}
+
+func (t *Tracker) amendedAlert(nw billState, from, to billwatch.Publication, brief string) billwatch.Alert {
+	b := nw.Bill
+	title := firstNonEmpty(b.ShortTitle, b.Title)
+	cmd := fmt.Sprintf("billwatch diff %s --session %s --from %s --to %s", b.Number, b.Session, from.Type, to.Type)
+	if t.DiffCommand != nil {
+		cmd = t.DiffCommand(b, from.Type, to.Type)
+	}
+	what := fmt.Sprintf("%s → %s", from.Name, to.Name)
+	if from.ID == to.ID {
+		what = fmt.Sprintf("the text of %s changed under the same id %s", to.Name, to.ID)
+	}
+	return t.newAlert(billwatch.Alert{
+		Kind: billwatch.KindBillAmended, Severity: billwatch.Action, Audience: billwatch.Members,
+		Subject: b.Key(), Title: title,
+		Why:  "new text: " + what,
+		Text: brief + "\nFull diff: " + cmd,
+		Links: []billwatch.Link{
+			{Label: "LEGISinfo", URL: b.URL},
+			{Label: to.Name + " text", URL: "https://www.parl.ca/DocumentViewer/en/" + to.ID},
+		},
+	}, from.ID+"→"+to.ID+" "+Hash([]byte(brief))[:8])
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}

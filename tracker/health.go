@@ -1,0 +1,174 @@
+package tracker
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/billwatch/billwatch"
+)
+
+// Health is what the store remembers of a source between passes. It is written only when it
+// changes, so that an unchanged pass writes nothing.
+type Health struct {
+	Failures    int       `json:"failures"` // consecutive failed passes
+	Unhealthy   bool      `json:"unhealthy"`
+	Episode     int       `json:"episode"` // how many times the source went unhealthy
+	LastError   string    `json:"last_error,omitempty"`
+	LastFailure time.Time `json:"last_failure,omitzero"`
+	Since       time.Time `json:"since,omitzero"` // when the current failures began
+}
+
+// healthAlerts updates the source's health for a pass outcome within tx and returns the
+// source.unhealthy or source.recovered alert the change calls for.
+func (t *Tracker) healthAlerts(tx *bolt.Tx, source string, outcome Outcome, problems []error) ([]billwatch.Alert, error) {
+	b := tx.Bucket(bktHealth)
+	var h Health
+	if _, err := getJSON(b, []byte(source), &h); err != nil {
+		return nil, err
+	}
+	before := h
+	now := t.now().UTC().Truncate(time.Second)
+	layout := false
+	for _, p := range problems {
+		layout = layout || (t.IsLayoutChange != nil && t.IsLayoutChange(p))
+	}
+	var alerts []billwatch.Alert
+	after := t.UnhealthyAfter
+	if after <= 0 {
+		after = 3
+	}
+	if outcome == Failed || layout {
+		if h.Failures == 0 {
+			h.Since = now
+		}
+		h.Failures++
+		h.LastFailure = now
+		h.LastError = firstLine(errors.Join(problems...))
+		if !h.Unhealthy && (h.Failures >= after || layout) {
+			h.Unhealthy = true
+			h.Episode++
+			why := fmt.Sprintf("%d failed passes in a row since %s", h.Failures, h.Since.In(billwatch.Eastern).Format("2006-01-02 15:04 MST"))
+			if layout {
+				why = "a page no longer parses: the site may have been redesigned"
+			}
+			alerts = append(alerts, t.newAlert(billwatch.Alert{
+				Kind: billwatch.KindSourceUnhealthy, Severity: billwatch.Urgent, Audience: billwatch.Ops,
+				Subject: "source " + source, Title: source + " is not being watched",
+				Why:    why,
+				Text:   fmt.Sprintf("billwatch cannot read %s: %s. Until this is fixed, changes there go unnoticed.", source, h.LastError),
+				Thread: "source " + source,
+			}, fmt.Sprint(h.Episode, " unhealthy")))
+		}
+	} else {
+		if h.Unhealthy {
+			alerts = append(alerts, t.newAlert(billwatch.Alert{
+				Kind: billwatch.KindSourceRecovered, Severity: billwatch.Info, Audience: billwatch.Ops,
+				Subject: "source " + source, Title: source + " is readable again",
+				Why:    fmt.Sprintf("the last pass succeeded after %d failures since %s", h.Failures, h.Since.In(billwatch.Eastern).Format("2006-01-02 15:04 MST")),
+				Text:   "billwatch reads " + source + " again; what changed meanwhile is reported as usual.",
+				Thread: "source " + source,
+			}, fmt.Sprint(h.Episode, " recovered")))
+		}
+		h.Failures, h.Unhealthy, h.Since = 0, false, time.Time{}
+	}
+	if h != before {
+		if err := putJSON(b, []byte(source), h); err != nil {
+			return nil, err
+		}
+	}
+	return alerts, nil
+}
+
+// Health returns the stored health of every source.
+func (s *Store) Health() (map[string]Health, error) {
+	out := map[string]Health{}
+	err := s.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bktHealth).ForEach(func(k, v []byte) error {
+			var h Health
+			if err := decodeJSON(v, &h); err != nil {
+				return err
+			}
+			out[string(k)] = h
+			return nil
+		})
+	})
+	return out, err
+}
+
+// RunStatus is what the last pass of a source did. It lives in a small file beside the
+// database (PATH.status.json), not in it, so that an unchanged pass writes nothing to the
+// database and `status` can read it while the daemon runs.
+type RunStatus struct {
+	LastRun     time.Time `json:"last_run,omitzero"`
+	LastOutcome string    `json:"last_outcome,omitempty"`
+	LastSuccess time.Time `json:"last_success,omitzero"`
+	LastError   string    `json:"last_error,omitempty"`
+	Duration    string    `json:"duration,omitempty"`
+	NextRun     time.Time `json:"next_run,omitzero"`
+}
+
+var statusMu sync.Mutex
+
+func (s *Store) statusPath() string { return s.path + ".status.json" }
+
+// RunStatuses reads the status file; a missing file is no status.
+func (s *Store) RunStatuses() (map[string]RunStatus, error) {
+	out := map[string]RunStatus{}
+	b, err := os.ReadFile(s.statusPath())
+	if errors.Is(err, os.ErrNotExist) {
+		return out, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, fmt.Errorf("status file %s: %w", s.statusPath(), err)
+	}
+	return out, nil
+}
+
+// UpdateRunStatus changes one source's entry of the status file atomically.
+func (s *Store) UpdateRunStatus(source string, fn func(*RunStatus)) error {
+	statusMu.Lock()
+	defer statusMu.Unlock()
+	all, err := s.RunStatuses()
+	if err != nil {
+		all = map[string]RunStatus{}
+	}
+	st := all[source]
+	fn(&st)
+	all[source] = st
+	b, err := json.MarshalIndent(all, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := s.statusPath() + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, s.statusPath())
+}
+
+func (t *Tracker) recordRun(sum Summary, start time.Time) {
+	err := t.Store.UpdateRunStatus(sum.Source, func(st *RunStatus) {
+		st.LastRun = start.UTC().Truncate(time.Second)
+		st.LastOutcome = sum.Outcome.String()
+		st.Duration = sum.Duration.Round(time.Millisecond).String()
+		st.LastError = ""
+		if len(sum.Problems) > 0 {
+			st.LastError = firstLine(sum.Problems[0])
+		}
+		if sum.Outcome != Failed {
+			st.LastSuccess = st.LastRun
+		}
+	})
+	if err != nil {
+		t.Log.Warn("cannot write status file", "source", sum.Source, "error", err)
+	}
+}

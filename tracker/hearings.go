@@ -1,0 +1,438 @@
+package tracker
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/billwatch/billwatch"
+)
+
+// HearingSource reads one committee's meetings of a session. It may return meetings together
+// with an error: the meetings were read, some pages or meetings were not.
+type HearingSource interface {
+	Meetings(ctx context.Context, committee, session string) ([]billwatch.Hearing, error)
+}
+
+type hearingState struct {
+	Hearing  billwatch.Hearing `json:"hearing"`
+	Relevant bool              `json:"relevant"`
+	Reasons  []string          `json:"reasons,omitempty"`
+	// Watched is true for a meeting on a relevant bill or a watched study: those raise alerts.
+	// A meeting that is relevant only because its committee is watched is listed, not alerted.
+	Watched bool `json:"watched,omitempty"`
+	// FromLEGISinfo is true while the meeting is known only from a bill's record (date only).
+	FromLEGISinfo bool `json:"from_legisinfo,omitempty"`
+}
+
+// StoredHearing is a hearing with why it matters.
+type StoredHearing struct {
+	billwatch.Hearing
+	Relevant      bool
+	Watched       bool
+	Reasons       []string
+	FromLEGISinfo bool
+}
+
+// Hearings lists stored hearings by start time.
+func (s *Store) Hearings() ([]StoredHearing, error) {
+	var out []StoredHearing
+	err := s.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bktHearings).ForEach(func(k, v []byte) error {
+			var st hearingState
+			if err := decodeJSON(v, &st); err != nil {
+				return fmt.Errorf("hearing %s: %w", k, err)
+			}
+			out = append(out, StoredHearing{Hearing: st.Hearing, Relevant: st.Relevant, Watched: st.Watched, Reasons: st.Reasons, FromLEGISinfo: st.FromLEGISinfo})
+			return nil
+		})
+	})
+	slices.SortFunc(out, func(a, b StoredHearing) int {
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Key(), b.Key())
+	})
+	return out, err
+}
+
+// HearingPlan says which committees a hearings pass reads.
+type HearingPlan struct {
+	Session string
+	House   []string // House and joint committees
+	Senate  []string
+}
+
+// ScrapeHearings reads the meeting lists of the planned committees and of the committees
+// studying relevant bills, links meetings to bills, stores what changed and raises
+// hearing.scheduled, hearing.changed and hearing.cancelled alerts for the lobbying audience.
+// Meetings that vanish from a list are never reported cancelled: only a page that says so
+// cancels a meeting.
+func (t *Tracker) ScrapeHearings(ctx context.Context, house, senate HearingSource, plan HearingPlan) Summary {
+	start := t.now()
+	sum := Summary{Source: SourceHearings}
+	defer func() { sum.Duration = t.now().Sub(start) }()
+
+	bills, err := t.Store.Bills(plan.Session)
+	if err != nil {
+		sum.Outcome = Failed
+		sum.Problems = append(sum.Problems, err)
+		return sum
+	}
+	relevantBills := map[string]bool{}
+	billMeetings := map[string][]string{} // "Chamber ACR number" → bills
+	senateFromBills := map[string]billwatch.Meeting{}
+	extraHouse, extraSenate := []string{}, []string{}
+	for _, b := range bills {
+		if !b.Relevant {
+			continue
+		}
+		relevantBills[b.Number] = true
+		for _, m := range b.Meetings {
+			chamber := m.Chamber
+			if chamber == "" {
+				chamber = billwatch.House
+			}
+			k := fmt.Sprintf("%s %s %d", chamber, m.Committee, m.Number)
+			billMeetings[k] = append(billMeetings[k], b.Number)
+			if chamber == billwatch.Senate {
+				senateFromBills[k] = m
+				extraSenate = append(extraSenate, m.Committee)
+			}
+		}
+		for _, st := range b.Stages {
+			if st.Committee != "" && !strings.EqualFold(st.State, "Completed") {
+				if st.Chamber == billwatch.Senate {
+					extraSenate = append(extraSenate, st.Committee)
+				} else {
+					extraHouse = append(extraHouse, st.Committee)
+				}
+			}
+		}
+	}
+	var got []hearingState
+	pages, ok := 0, 0
+	read := func(src HearingSource, committees []string) {
+		if src == nil {
+			return
+		}
+		for _, c := range uniqueUpper(committees) {
+			if ctx.Err() != nil {
+				sum.Problems = append(sum.Problems, ctx.Err())
+				return
+			}
+			hs, err := src.Meetings(ctx, c, plan.Session)
+			pages++
+			sum.Fetches++
+			if err != nil {
+				sum.Problems = append(sum.Problems, err)
+			}
+			if err == nil || len(hs) > 0 {
+				ok++
+			}
+			for _, h := range hs {
+				got = append(got, hearingState{Hearing: h})
+			}
+		}
+	}
+	read(house, append(slices.Clone(plan.House), extraHouse...))
+	read(senate, append(slices.Clone(plan.Senate), extraSenate...))
+
+	// Senate meetings known only from LEGISinfo records, when the schedule did not list them.
+	have := map[string]bool{}
+	for _, h := range got {
+		have[fmt.Sprintf("%s %s %d", h.Hearing.Chamber, h.Hearing.Committee, h.Hearing.Number)] = true
+	}
+	for k, m := range senateFromBills {
+		if have[k] {
+			continue
+		}
+		d, err := time.ParseInLocation(billwatch.DateLayout, m.Date, billwatch.Eastern)
+		if err != nil {
+			continue
+		}
+		status := billwatch.HearingHeld
+		if !d.Before(startOfDay(t.now())) {
+			status = billwatch.HearingScheduled
+		}
+		got = append(got, hearingState{FromLEGISinfo: true, Hearing: billwatch.Hearing{
+			Chamber: billwatch.Senate, Committee: m.Committee, Session: plan.Session, Number: m.Number,
+			Start: d, Status: status, Studies: []string{}, Bills: []string{},
+			URL: "https://sencanada.ca/en/committees/" + strings.ToLower(m.Committee) + "/",
+		}})
+	}
+
+	sum.Items = len(got)
+	if pages > 0 && ok == 0 {
+		sum.Outcome = Failed
+	} else if len(sum.Problems) > 0 {
+		sum.Outcome = Partial
+	}
+
+	// Link to bills and judge relevance.
+	for i := range got {
+		h := &got[i].Hearing
+		k := fmt.Sprintf("%s %s %d", h.Chamber, h.Committee, h.Number)
+		for _, n := range billMeetings[k] {
+			if !slices.Contains(h.Bills, n) {
+				h.Bills = append(h.Bills, n)
+			}
+		}
+		var reasons []string
+		for _, n := range h.Bills {
+			if relevantBills[n] {
+				reasons = append(reasons, "bill: "+n)
+			}
+		}
+		for _, kw := range t.Profile.MatchText(h.Studies...) {
+			reasons = append(reasons, "keyword: "+kw)
+		}
+		got[i].Watched = len(reasons) > 0
+		if t.Profile.WatchesCommittee(h.Committee) {
+			reasons = append(reasons, "committee: "+h.Committee)
+		}
+		got[i].Reasons = reasons
+		got[i].Relevant = len(reasons) > 0
+		if got[i].Relevant {
+			sum.Relevant++
+		}
+	}
+
+	if sum.Outcome == Failed {
+		t.finishHealth(&sum)
+		t.recordRun(sum, start)
+		return sum
+	}
+	now := t.now()
+	err = t.Store.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bktHearings)
+		baseline := b.Stats().KeyN == 0
+		sum.Baseline = baseline
+		var alerts []billwatch.Alert
+		for _, st := range got {
+			key := []byte(st.Hearing.Key())
+			var old hearingState
+			had, err := getJSON(b, key, &old)
+			if err != nil {
+				return err
+			}
+			if had && !old.FromLEGISinfo && st.FromLEGISinfo {
+				continue // never replace a schedule's meeting with LEGISinfo's date-only one
+			}
+			if had {
+				// A list without witnesses does not erase the notice's witnesses.
+				if len(st.Hearing.Witnesses) == 0 && len(old.Hearing.Witnesses) > 0 && st.Hearing.Start.Equal(old.Hearing.Start) {
+					st.Hearing.Witnesses = old.Hearing.Witnesses
+				}
+				if sameJSON(old, st) {
+					continue
+				}
+			}
+			payload, _ := jsonBytes(st.Hearing)
+			if _, added, err := addVersion(tx, "hearing/"+st.Hearing.Key(), payload, st.Hearing.URL, st.Hearing.Status, now); err != nil {
+				return err
+			} else if added {
+				sum.Versions++
+			}
+			if err := putJSON(b, key, st); err != nil {
+				return err
+			}
+			sum.Changed++
+			if !baseline && (st.Watched || had && old.Watched) {
+				var prev *hearingState
+				if had {
+					prev = &old
+				}
+				alerts = append(alerts, t.hearingAlerts(prev, st, now)...)
+			}
+		}
+		health, err := t.healthAlerts(tx, SourceHearings, sum.Outcome, sum.Problems)
+		if err != nil {
+			return err
+		}
+		queued, err := t.queue(tx, append(alerts, health...))
+		sum.Alerts = queued
+		return err
+	})
+	if err != nil {
+		sum.Outcome = Failed
+		sum.Problems = append(sum.Problems, err)
+	}
+	sum.Wrote = err == nil && (sum.Changed > 0 || len(sum.Alerts) > 0)
+	t.recordRun(sum, start)
+	return sum
+}
+
+func sameJSON(a, b any) bool {
+	ja, _ := jsonBytes(a)
+	jb, _ := jsonBytes(b)
+	return string(ja) == string(jb)
+}
+
+func uniqueUpper(list []string) []string {
+	var out []string
+	for _, s := range list {
+		s = strings.ToUpper(strings.TrimSpace(s))
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func startOfDay(t time.Time) time.Time {
+	y, m, d := t.In(billwatch.Eastern).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, billwatch.Eastern)
+}
+
+// HearingWhen formats a hearing's time for people: "Thu 2026-11-26 15:30–17:30 EST".
+func HearingWhen(h billwatch.Hearing) string {
+	s := h.Start.In(billwatch.Eastern)
+	if s.Hour() == 0 && s.Minute() == 0 && h.End.IsZero() {
+		return s.Format("Mon 2006-01-02") + " (time not yet published)"
+	}
+	out := s.Format("Mon 2006-01-02 15:04")
+	if !h.End.IsZero() {
+		out += "–" + h.End.In(billwatch.Eastern).Format("15:04")
+	}
+	return out + " " + s.Format("MST")
+}
+
+func hearingSubject(h billwatch.Hearing) string {
+	return fmt.Sprintf("%s %s meeting %d", h.Committee, h.Session, h.Number)
+}
+
+func hearingTopic(h billwatch.Hearing) string {
+	if len(h.Bills) > 0 {
+		return "Bill " + strings.Join(h.Bills, ", ")
+	}
+	if len(h.Studies) > 0 {
+		return h.Studies[0]
+	}
+	return "business of the committee"
+}
+
+func witnessNames(ws []billwatch.Witness) []string {
+	var out []string
+	for _, w := range ws {
+		s := w.Name
+		if w.Organization != "" && w.Organization != w.Name {
+			if s != "" {
+				s += " (" + w.Organization + ")"
+			} else {
+				s = w.Organization
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// hearingAlerts derives the alerts of one hearing's change.
+func (t *Tracker) hearingAlerts(old *hearingState, st hearingState, now time.Time) []billwatch.Alert {
+	h := st.Hearing
+	future := h.Start.After(now) || (h.Start.Hour() == 0 && !startOfDay(h.Start).Before(startOfDay(now)))
+	links := []billwatch.Link{{Label: "notice", URL: h.URL}}
+	thread := hearingSubject(h)
+	base := billwatch.Alert{Audience: billwatch.Lobbying, Subject: thread, Title: fmt.Sprintf("%s meeting %d: %s", h.Committee, h.Number, hearingTopic(h)), Links: links, Deadline: h.Start.Format(time.RFC3339)}
+	describe := func() string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s (%s) meeting %d, %s", h.Committee, h.Chamber, h.Number, HearingWhen(h))
+		if h.Room != "" {
+			fmt.Fprintf(&b, ", %s", h.Room)
+		}
+		if h.InCamera {
+			b.WriteString(", in camera")
+		}
+		if h.Broadcast != "" {
+			fmt.Fprintf(&b, ", %s", h.Broadcast)
+		}
+		b.WriteString(".")
+		if len(h.Studies) > 0 {
+			fmt.Fprintf(&b, "\nStudy: %s", strings.Join(h.Studies, "; "))
+		}
+		if ws := witnessNames(h.Witnesses); len(ws) > 0 {
+			fmt.Fprintf(&b, "\nWitnesses: %s", strings.Join(ws, "; "))
+		}
+		return b.String()
+	}
+	if h.Status == billwatch.HearingCancelled {
+		if old != nil && old.Hearing.Status == billwatch.HearingCancelled {
+			return nil
+		}
+		if old == nil && !future {
+			return nil
+		}
+		a := base
+		a.Kind, a.Severity = billwatch.KindHearingCancelled, billwatch.Action
+		a.Why = "the committee cancelled the meeting"
+		a.Text = "Cancelled: " + describe()
+		return []billwatch.Alert{t.newAlert(a, "cancelled "+h.Start.UTC().Format(time.RFC3339))}
+	}
+	if !future {
+		return nil
+	}
+	if old == nil || old.Hearing.Status == billwatch.HearingCancelled && h.Status == billwatch.HearingScheduled {
+		a := base
+		a.Kind, a.Severity = billwatch.KindHearingScheduled, billwatch.Action
+		a.Why = fmt.Sprintf("a hearing on %s is scheduled: ask to appear or send a brief now", hearingTopic(h))
+		if len(h.Bills) == 0 {
+			a.Why = "a watched committee scheduled a meeting"
+		}
+		a.Text = describe()
+		return []billwatch.Alert{t.newAlert(a, "scheduled "+h.Start.UTC().Format(time.RFC3339))}
+	}
+	changes := hearingChanges(old.Hearing, h)
+	if len(changes) == 0 {
+		return nil
+	}
+	a := base
+	a.Kind, a.Severity = billwatch.KindHearingChanged, billwatch.Action
+	a.Why = "the notice was amended: " + strings.Join(changes, "; ")
+	a.Text = describe()
+	payload, _ := jsonBytes(h)
+	return []billwatch.Alert{t.newAlert(a, "changed "+Hash(payload)[:12])}
+}
+
+// hearingChanges lists what people care about that changed in a meeting notice.
+func hearingChanges(old, nw billwatch.Hearing) []string {
+	var out []string
+	if !old.Start.Equal(nw.Start) || !old.End.Equal(nw.End) {
+		out = append(out, fmt.Sprintf("time %s → %s", HearingWhen(old), HearingWhen(nw)))
+	}
+	if old.Room != nw.Room && nw.Room != "" {
+		out = append(out, fmt.Sprintf("room %s → %s", firstNonEmpty(old.Room, "none"), nw.Room))
+	}
+	if old.InCamera != nw.InCamera {
+		out = append(out, fmt.Sprintf("in camera: %v → %v", old.InCamera, nw.InCamera))
+	}
+	ow, nwn := witnessNames(old.Witnesses), witnessNames(nw.Witnesses)
+	var added, removed []string
+	for _, w := range nwn {
+		if !slices.Contains(ow, w) {
+			added = append(added, w)
+		}
+	}
+	for _, w := range ow {
+		if !slices.Contains(nwn, w) {
+			removed = append(removed, w)
+		}
+	}
+	if len(added) > 0 {
+		out = append(out, "witnesses added: "+strings.Join(added, ", "))
+	}
+	if len(removed) > 0 {
+		out = append(out, "witnesses removed: "+strings.Join(removed, ", "))
+	}
+	if !slices.Equal(old.Studies, nw.Studies) && len(nw.Studies) > 0 {
+		out = append(out, "subject: "+strings.Join(nw.Studies, "; "))
+	}
+	if len(out) == 0 && !old.NoticeAmended && nw.NoticeAmended {
+		out = append(out, "see the amended notice")
+	}
+	return out
+}

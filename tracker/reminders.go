@@ -1,0 +1,124 @@
+package tracker
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/billwatch/billwatch"
+)
+
+// ReminderPlan says when reminders fall due.
+type ReminderPlan struct {
+	// HearingHour is the hour (Eastern) of the day before a hearing when its reminder falls due.
+	HearingHour int
+	// DeadlineDays are how many days before a comment deadline reminders fall due (7 and 2).
+	DeadlineDays []int
+}
+
+// DefaultReminders: hearings the day before at 08:00; comment deadlines 7 and 2 days before.
+var DefaultReminders = ReminderPlan{HearingHour: 8, DeadlineDays: []int{7, 2}}
+
+// ReminderSummary counts the reminders one run queued.
+type ReminderSummary struct{ Alerts int }
+
+// Line is the one-line summary of a reminders run.
+func (r ReminderSummary) Line() string { return fmt.Sprintf("reminders: %d due", r.Alerts) }
+
+// Reminders queues the hearing and deadline reminders due at the tracker's now. Each reminder
+// has a deterministic id, so running this often never repeats one; a hearing moved to another
+// day gets a reminder for the new day.
+func (t *Tracker) Reminders(ctx context.Context, plan ReminderPlan) (ReminderSummary, error) {
+	now := t.now()
+	hearings, err := t.Store.Hearings()
+	if err != nil {
+		return ReminderSummary{}, err
+	}
+	regs, err := t.Store.Regulations()
+	if err != nil {
+		return ReminderSummary{}, err
+	}
+	var alerts []billwatch.Alert
+	for _, h := range hearings {
+		if !h.Watched || h.Status != billwatch.HearingScheduled || !h.Start.After(now) {
+			continue
+		}
+		due := startOfDay(h.Start).AddDate(0, 0, -1).Add(time.Duration(plan.HearingHour) * time.Hour)
+		if now.Before(due) {
+			continue
+		}
+		a := billwatch.Alert{
+			Kind: billwatch.KindHearingReminder, Severity: billwatch.Action, Audience: billwatch.Lobbying,
+			Subject: hearingSubject(h.Hearing), Title: fmt.Sprintf("Tomorrow: %s meeting %d on %s", h.Committee, h.Number, hearingTopic(h.Hearing)),
+			Why:      "the hearing is tomorrow: last chance to brief members or send a written submission",
+			Text:     fmt.Sprintf("%s (%s) meeting %d, %s.", h.Committee, h.Chamber, h.Number, HearingWhen(h.Hearing)),
+			Deadline: h.Start.Format(time.RFC3339),
+			Links:    []billwatch.Link{{Label: "notice", URL: h.URL}},
+		}
+		if ws := witnessNames(h.Witnesses); len(ws) > 0 {
+			a.Text += " Witnesses: " + joinSemi(ws) + "."
+		}
+		alerts = append(alerts, t.newAlert(a, h.Start.UTC().Format(time.RFC3339)))
+	}
+	days := slices.Clone(plan.DeadlineDays)
+	slices.Sort(days) // smallest first: the most urgent reminder due wins
+	today := startOfDay(now)
+	for _, r := range regs {
+		if !r.Relevant || r.Part != "I" || r.CommentDeadline == "" {
+			continue
+		}
+		deadline, err := time.ParseInLocation(billwatch.DateLayout, r.CommentDeadline, billwatch.Eastern)
+		if err != nil || today.After(deadline) {
+			continue
+		}
+		for _, d := range days {
+			if today.Before(deadline.AddDate(0, 0, -d)) {
+				continue
+			}
+			left := int(deadline.Sub(today).Hours()/24 + 0.5)
+			alerts = append(alerts, t.newAlert(billwatch.Alert{
+				Kind: billwatch.KindDeadlineReminder, Severity: billwatch.Urgent, Audience: billwatch.Policy,
+				Subject: "Gazette " + r.ID, Title: r.Title, Deadline: r.CommentDeadline,
+				Why:   fmt.Sprintf("comments close in %d days, on %s", left, r.CommentDeadline),
+				Text:  fmt.Sprintf("%s (%s), published in the Canada Gazette, Part I, on %s: the comment period closes on %s.", r.Title, firstNonEmpty(r.Department, "department not stated"), r.Published, r.CommentDeadline),
+				Links: []billwatch.Link{{Label: "Canada Gazette", URL: r.URL}},
+			}, fmt.Sprintf("%d %s", d, r.CommentDeadline)))
+			break
+		}
+	}
+	if len(alerts) == 0 {
+		return ReminderSummary{}, nil
+	}
+	// Skip the write when every reminder was already queued.
+	fresh := false
+	_ = t.Store.view(func(tx *bolt.Tx) error {
+		for _, a := range alerts {
+			fresh = fresh || tx.Bucket(bktAlertIDs).Get([]byte(a.ID)) == nil
+		}
+		return nil
+	})
+	if !fresh {
+		return ReminderSummary{}, nil
+	}
+	var sum ReminderSummary
+	err = t.Store.update(func(tx *bolt.Tx) error {
+		queued, err := t.queue(tx, alerts)
+		sum.Alerts = len(queued)
+		return err
+	})
+	return sum, err
+}
+
+func joinSemi(s []string) string {
+	out := ""
+	for i, x := range s {
+		if i > 0 {
+			out += "; "
+		}
+		out += x
+	}
+	return out
+}

@@ -1,0 +1,215 @@
+package tracker
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/billwatch/billwatch"
+)
+
+// Source names, as `scrape` takes them.
+const (
+	SourceBills       = "bills"
+	SourceHearings    = "hearings"
+	SourceRegulations = "regulations"
+)
+
+// Sources lists the source names in pass order.
+var Sources = []string{SourceBills, SourceHearings, SourceRegulations}
+
+// BillSource reads LEGISinfo.
+type BillSource interface {
+	// Bills lists a session's bills (summary fields only).
+	Bills(ctx context.Context, session string) ([]billwatch.Bill, error)
+	// Bill reads one bill's full record and returns it with the raw payload.
+	Bill(ctx context.Context, session, number string) (billwatch.Bill, []byte, error)
+}
+
+// TextSource reads the text of one publication of a bill.
+type TextSource interface {
+	// Text returns the raw bill XML of a publication and the public URL it came from.
+	Text(ctx context.Context, pub billwatch.Publication) (url string, body []byte, err error)
+}
+
+// Differ summarises what changed between two bill texts, for the bill.amended alert.
+type Differ interface {
+	// Brief compares two bill XML texts. changed is false when the law text is the same.
+	Brief(from, to []byte) (brief string, changed bool, err error)
+}
+
+// Tracker compares what the sources say with what the store holds, stores new versions and
+// raises alerts, all in one transaction per pass.
+type Tracker struct {
+	Store   *Store
+	Profile Profile
+	Sinks   []Sink
+	Now     func() time.Time
+	Log     *slog.Logger
+
+	Bills  BillSource
+	Texts  TextSource
+	Differ Differ
+	// DiffCommand builds the command line that shows a bill's full diff; it goes in alerts.
+	DiffCommand func(bill billwatch.Bill, from, to string) string
+
+	// IsLayoutChange tells which errors mean a page parsed to nothing recognisable (a
+	// redesign): one such error makes its source unhealthy at once.
+	IsLayoutChange func(error) bool
+	// IsGap tells which text errors are a recorded gap (no XML published yet) rather than a
+	// failure: gaps are retried on later passes without making the pass partial.
+	IsGap func(error) bool
+
+	// UnhealthyAfter is how many failed passes in a row make a source unhealthy (default 3).
+	UnhealthyAfter int
+}
+
+// New returns a tracker with defaults filled in.
+func New(store *Store, profile Profile, log *slog.Logger) *Tracker {
+	profile.compile()
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Tracker{Store: store, Profile: profile, Now: time.Now, Log: log, UnhealthyAfter: 3}
+}
+
+// Outcome is how a pass went.
+type Outcome int
+
+// Outcomes, in increasing gravity.
+const (
+	OK      Outcome = iota // everything fetched and stored
+	Partial                // some pages failed; everything fetched is stored
+	Failed                 // nothing usable
+)
+
+func (o Outcome) String() string {
+	return [...]string{"ok", "partial", "failed"}[o]
+}
+
+// Summary reports one pass of one source.
+type Summary struct {
+	Source   string
+	Outcome  Outcome
+	Baseline bool
+	Items    int // items seen
+	Relevant int
+	Changed  int // items whose stored state changed
+	Versions int // new versions stored
+	Alerts   []billwatch.Alert
+	Problems []error
+	Fetches  int
+	Wrote    bool // whether the pass wrote to the database
+	Duration time.Duration
+}
+
+// Err joins the pass's problems.
+func (s Summary) Err() error { return errors.Join(s.Problems...) }
+
+// Line is the one-line summary `scrape` prints.
+func (s Summary) Line() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s", s.Source, s.Outcome)
+	if s.Baseline {
+		fmt.Fprintf(&b, ", baseline recorded (no alerts for what already exists)")
+	}
+	fmt.Fprintf(&b, ", %d seen, %d relevant, %d changed, %d new versions, %d alerts", s.Items, s.Relevant, s.Changed, s.Versions, len(s.Alerts))
+	if n := len(s.Problems); n > 0 {
+		fmt.Fprintf(&b, ", %d problems (first: %v)", n, firstLine(s.Problems[0]))
+	}
+	return b.String()
+}
+
+func firstLine(err error) string {
+	s := err.Error()
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func (t *Tracker) now() time.Time {
+	if t.Now == nil {
+		return time.Now()
+	}
+	return t.Now()
+}
+
+// alertID is deterministic: the same event yields the same id, so that a repeated or resumed
+// pass can never raise it twice.
+func alertID(kind billwatch.Kind, subject, discriminator string) string {
+	sum := sha256.Sum256([]byte(string(kind) + "\x00" + subject + "\x00" + discriminator))
+	return hex.EncodeToString(sum[:8])
+}
+
+// newAlert fills in the id, creation time and thread.
+func (t *Tracker) newAlert(a billwatch.Alert, discriminator string) billwatch.Alert {
+	a.ID = alertID(a.Kind, a.Subject, discriminator)
+	a.Created = t.now().UTC().Truncate(time.Second)
+	if a.Thread == "" {
+		a.Thread = a.Subject
+	}
+	return a
+}
+
+// queue writes alerts to the outbox within tx, with a pending delivery for each sink and
+// channel. An alert whose id is already stored is skipped. It returns the alerts queued.
+func (t *Tracker) queue(tx *bolt.Tx, alerts []billwatch.Alert) ([]billwatch.Alert, error) {
+	ids, all, outbox := tx.Bucket(bktAlertIDs), tx.Bucket(bktAlerts), tx.Bucket(bktOutbox)
+	var queued []billwatch.Alert
+	for _, a := range alerts {
+		if ids.Get([]byte(a.ID)) != nil {
+			continue
+		}
+		a.Deliveries = nil
+		for _, s := range t.Sinks {
+			for _, ch := range s.Channels(a) {
+				a.Deliveries = append(a.Deliveries, billwatch.Delivery{Sink: s.Name(), Channel: ch, State: billwatch.DeliveryPending})
+			}
+		}
+		seq, err := all.NextSequence()
+		if err != nil {
+			return nil, err
+		}
+		if err := putJSON(all, be(seq), a); err != nil {
+			return nil, err
+		}
+		if err := ids.Put([]byte(a.ID), be(seq)); err != nil {
+			return nil, err
+		}
+		if len(a.Deliveries) > 0 {
+			if err := outbox.Put(be(seq), nil); err != nil {
+				return nil, err
+			}
+		}
+		queued = append(queued, a)
+	}
+	return queued, nil
+}
+
+// Alerts lists stored alerts, newest first; limit 0 means all.
+func (s *Store) Alerts(limit int) ([]billwatch.Alert, error) {
+	var out []billwatch.Alert
+	err := s.view(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bktAlerts).Cursor()
+		for k, v := c.Last(); k != nil; k, v = c.Prev() {
+			var a billwatch.Alert
+			if err := decodeJSON(v, &a); err != nil {
+				return fmt.Errorf("alert %x: %w", k, err)
+			}
+			out = append(out, a)
+			if limit > 0 && len(out) == limit {
+				break
+			}
+		}
+		return nil
+	})
+	return out, err
+}
