@@ -1,0 +1,141 @@
+package metrics
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// DefaultAddr is where the daemon serves metrics unless configured otherwise: loopback
+// only, so that nothing is exposed beyond the machine by accident.
+const DefaultAddr = "127.0.0.1:9464"
+
+// healthTimeout bounds one health check, so that a stuck check answers 503, not nothing.
+const healthTimeout = 5 * time.Second
+
+// Handler serves GET /metrics (the Prometheus text format, from m's own registry) and
+// GET /healthz: 200 "ok" when health returns nil, 503 with the first line of its error
+// otherwise; every other path is 404. A nil health is always healthy. The health error is
+// shown to whoever can reach the port, so it must carry no secret.
+func (m *Metrics) Handler(health func(ctx context.Context) error) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{
+		Registry:          m.reg, // counts its own errors as promhttp_metric_handler_errors_total
+		EnableOpenMetrics: false,
+	}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		if health != nil {
+			ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+			defer cancel()
+			if err := health(ctx); err != nil {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				fmt.Fprintln(w, firstLine(err.Error()))
+				return
+			}
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	return mux
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	line = strings.TrimSpace(line)
+	if line == "" {
+		return "unhealthy"
+	}
+	return line
+}
+
+// ServeOptions tune Serve. The zero value serves on loopback only.
+type ServeOptions struct {
+	// AllowNonLoopback lets Serve listen on an address other than loopback (0.0.0.0:9464,
+	// :9464, a LAN address or a host name). Metrics and health text then reach whoever can
+	// reach the machine, so it must be asked for explicitly.
+	AllowNonLoopback bool
+	// ShutdownTimeout bounds the wait for in-flight requests once ctx ends; zero means 5s.
+	ShutdownTimeout time.Duration
+}
+
+// Serve serves h on addr until ctx ends, then shuts the server down gracefully and returns
+// nil. It returns an error at once, naming the address, if addr is not a loopback address
+// (127.0.0.0/8, ::1, localhost) and opts.AllowNonLoopback is false, or if it cannot listen.
+func Serve(ctx context.Context, addr string, h http.Handler, logger *slog.Logger, opts ServeOptions) error {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if err := checkAddr(addr, opts.AllowNonLoopback); err != nil {
+		return err
+	}
+	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", addr)
+	if err != nil {
+		return fmt.Errorf("metrics: listen on %s: %w", addr, err)
+	}
+	logger.Info("serving metrics", "addr", ln.Addr().String())
+	return serve(ctx, ln, h, logger, opts)
+}
+
+// checkAddr refuses an address that is not loopback, unless allowed.
+func checkAddr(addr string, allow bool) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("metrics: address %q: %w", addr, err)
+	}
+	if allow {
+		return nil
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("metrics: refusing to serve on %q: not a loopback address (allow it explicitly to expose metrics beyond this machine)", addr)
+}
+
+// serve runs an HTTP server on ln until ctx ends.
+func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger, opts ServeOptions) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+
+	select {
+	case err := <-done:
+		// The server stopped on its own: the listener failed.
+		return fmt.Errorf("metrics: serve on %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	timeout := opts.ShutdownTimeout
+	if timeout <= 0 {
+		timeout = 5 * time.Second
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if err != nil {
+		srv.Close()
+	}
+	if serr := <-done; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+		return fmt.Errorf("metrics: serve on %s: %w", ln.Addr(), serr)
+	}
+	if err != nil {
+		return fmt.Errorf("metrics: shut down server on %s: %w", ln.Addr(), err)
+	}
+	return nil
+}
