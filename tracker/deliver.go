@@ -14,6 +14,24 @@ import (
 // DeliverySummary counts what one drain of the outbox did.
 type DeliverySummary struct {
 	Sent, Failed, Retrying, Waiting int
+	// SentBy and FailedBy count per sink, for metrics.
+	SentBy, FailedBy map[string]int
+}
+
+func (d *DeliverySummary) sent(sink string) {
+	d.Sent++
+	if d.SentBy == nil {
+		d.SentBy = map[string]int{}
+	}
+	d.SentBy[sink]++
+}
+
+func (d *DeliverySummary) failed(sink string) {
+	d.Failed++
+	if d.FailedBy == nil {
+		d.FailedBy = map[string]int{}
+	}
+	d.FailedBy[sink]++
 }
 
 // Line is the one-line summary of a drain.
@@ -102,21 +120,36 @@ func (t *Tracker) Deliver(ctx context.Context) (DeliverySummary, error) {
 // deliverOne makes one attempt at delivery i of an alert.
 func (t *Tracker) deliverOne(ctx context.Context, seq uint64, a billwatch.Alert, i int, sink Sink, sum *DeliverySummary) error {
 	d := a.Deliveries[i]
-	// An attempt that started and never finished may have been posted: ask the sink.
+	var thread string
+	if err := t.Store.view(func(tx *bolt.Tx) error {
+		thread = string(tx.Bucket(bktThreads).Get(threadKey(d.Sink, d.Channel, a.Thread)))
+		return nil
+	}); err != nil {
+		return err
+	}
+	// An attempt that started and never finished may have been posted: ask the sink. A
+	// failure to ask is never permanent: the delivery waits and asks again.
 	if !d.Started.IsZero() {
-		if r, ok := sink.(Reconciler); ok {
-			ref, found, err := r.Posted(ctx, a.ID, d.Channel, d.Started.Add(-time.Minute))
-			if err != nil {
-				sum.Retrying++
-				return t.recordOutcome(seq, i, "", fmt.Errorf("check whether alert %s was posted: %w", a.ID, err), sink.Name())
-			}
-			if found {
-				sum.Sent++
-				return t.recordOutcome(seq, i, ref, nil, sink.Name())
-			}
+		since := d.Started.Add(-time.Minute)
+		var ref string
+		var found, asked bool
+		var err error
+		if tr, ok := sink.(ThreadReconciler); ok && thread != "" {
+			ref, found, err = tr.PostedInThread(ctx, a.ID, d.Channel, thread, since)
+			asked = true
+		} else if r, ok := sink.(Reconciler); ok {
+			ref, found, err = r.Posted(ctx, a.ID, d.Channel, since)
+			asked = true
+		}
+		if asked && err != nil {
+			sum.Retrying++
+			return t.recordOutcome(seq, i, "", fmt.Errorf("check whether alert %s was posted: %v", a.ID, err), sink.Name())
+		}
+		if found {
+			sum.sent(sink.Name())
+			return t.recordOutcome(seq, i, ref, nil, sink.Name())
 		}
 	}
-	var thread string
 	err := t.Store.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bktAlerts)
 		var cur billwatch.Alert
@@ -125,7 +158,6 @@ func (t *Tracker) deliverOne(ctx context.Context, seq uint64, a billwatch.Alert,
 		}
 		cur.Deliveries[i].Started = t.now().UTC()
 		cur.Deliveries[i].Attempts++
-		thread = string(tx.Bucket(bktThreads).Get(threadKey(d.Sink, d.Channel, a.Thread)))
 		return putJSON(b, be(seq), cur)
 	})
 	if err != nil {
@@ -134,9 +166,9 @@ func (t *Tracker) deliverOne(ctx context.Context, seq uint64, a billwatch.Alert,
 	ref, sendErr := sink.Send(ctx, a, d.Channel, thread)
 	switch {
 	case sendErr == nil:
-		sum.Sent++
+		sum.sent(sink.Name())
 	case isPermanent(sendErr):
-		sum.Failed++
+		sum.failed(sink.Name())
 		t.Log.Error("delivery failed for good", "sink", d.Sink, "channel", d.Channel, "alert", a.ID, "error", sendErr)
 	default:
 		sum.Retrying++
@@ -227,4 +259,14 @@ func beUint(b []byte) uint64 {
 		n = n<<8 | uint64(c)
 	}
 	return n
+}
+
+// OutboxDepth counts the alerts with a delivery still pending.
+func (s *Store) OutboxDepth() (int, error) {
+	n := 0
+	err := s.view(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bktOutbox).Stats().KeyN
+		return nil
+	})
+	return n, err
 }

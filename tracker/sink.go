@@ -32,3 +32,9 @@ type Reconciler interface {
 	// the message's reference when found.
 	Posted(ctx context.Context, id, channel string, since time.Time) (ref string, found bool, err error)
 }
+
+// ThreadReconciler is a Reconciler that can look inside a thread, where replies posted to a
+// thread are found (a channel's history lists only thread parents).
+type ThreadReconciler interface {
+	PostedInThread(ctx context.Context, id, channel, thread string, since time.Time) (ref string, found bool, err error)
+}

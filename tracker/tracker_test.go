@@ -367,7 +367,7 @@ func TestDeliveryRetriesPermanentAndOrder(t *testing.T) {
 		}
 	}
 	d, _ = h.tr.Deliver(ctx)
-	if d != (DeliverySummary{}) || len(h.sink.sent) != 2 {
+	if d.Sent+d.Failed+d.Retrying+d.Waiting > 0 || len(h.sink.sent) != 2 {
 		t.Errorf("drain of an empty outbox = %+v, sent %d; want nothing", d, len(h.sink.sent))
 	}
 }

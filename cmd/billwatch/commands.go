@@ -98,7 +98,7 @@ func scrapeCommand() command {
 				if err != nil {
 					return err
 				}
-				if d != (tracker.DeliverySummary{}) {
+				if d.Sent+d.Failed+d.Retrying+d.Waiting > 0 {
 					fmt.Fprintln(g.stdout, d.Line())
 				}
 			}

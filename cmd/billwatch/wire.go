@@ -3,12 +3,16 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/billwatch/billwatch"
 	"github.com/billwatch/billwatch/notify"
+	"github.com/billwatch/billwatch/notify/slack"
 	"github.com/billwatch/billwatch/scraper"
 	"github.com/billwatch/billwatch/scraper/billtext"
 	"github.com/billwatch/billwatch/scraper/legisinfo"
@@ -101,7 +105,60 @@ func (ts textSource) Text(ctx context.Context, pub billwatch.Publication) (strin
 	return t.URL, t.Body, nil
 }
 
-// sinks returns the console sink, or the Slack sink when a token is set.
-func (g *globals) sinks(cfg *Config, console io.Writer, noSlack bool, log *slog.Logger) ([]tracker.Sink, error) {
-	return []tracker.Sink{notify.NewConsole(console, nil)}, nil
+// sinks returns the Slack sink when a token is set, else the console sink. The demo always
+// prints to the console, the way each message would look in Slack.
+func (g *globals) sinks(cfg *Config, console io.Writer, demo bool, log *slog.Logger) ([]tracker.Sink, error) {
+	if demo {
+		return []tracker.Sink{notify.NewConsole(console, slack.Preview)}, nil
+	}
+	sc, ok, err := slackConfig(cfg, log)
+	if err != nil || !ok {
+		return []tracker.Sink{notify.NewConsole(console, nil)}, err
+	}
+	s, err := slack.New(sc)
+	if err != nil {
+		return nil, err
+	}
+	return []tracker.Sink{s}, nil
+}
+
+// slackConfig builds the Slack sink's configuration; ok is false when no token is set.
+func slackConfig(cfg *Config, log *slog.Logger) (slack.Config, bool, error) {
+	token := strings.TrimSpace(os.Getenv(cfg.Slack.TokenEnv))
+	if token == "" {
+		return slack.Config{}, false, nil
+	}
+	sc := slack.Config{Token: token, APIURL: cfg.Slack.APIURL, Mention: cfg.Slack.Mention, Logger: log, Channels: map[billwatch.Audience]string{}}
+	if env := os.Getenv("BILLWATCH_SLACK_API_URL"); env != "" && sc.APIURL == "" {
+		sc.APIURL = env
+	}
+	if sc.APIURL != "" && !strings.HasSuffix(sc.APIURL, "/") {
+		sc.APIURL += "/"
+	}
+	sc.Timeout, _ = duration("slack.timeout", cfg.Slack.Timeout, 30*time.Second)
+	for aud, ch := range cfg.Slack.Channels {
+		sc.Channels[billwatch.Audience(aud)] = ch
+	}
+	// Proposals and their deadlines matter to lobbying leads as much as to policy staff.
+	sc.Routes = []slack.Route{{Kinds: []billwatch.Kind{billwatch.KindRegulationProposed, billwatch.KindDeadlineReminder}, Channel: channelFor(sc, billwatch.Lobbying)}}
+	for i, r := range cfg.Slack.Routes {
+		route := slack.Route{Channel: r.Channel, MinSeverity: billwatch.Severity(r.MinSeverity)}
+		switch route.MinSeverity {
+		case "", billwatch.Info, billwatch.Action, billwatch.Urgent:
+		default:
+			return sc, false, fmt.Errorf("slack.routes[%d].min_severity = %q: want info, action or urgent", i, r.MinSeverity)
+		}
+		for _, k := range r.Kinds {
+			route.Kinds = append(route.Kinds, billwatch.Kind(k))
+		}
+		sc.Routes = append(sc.Routes, route)
+	}
+	return sc, true, nil
+}
+
+func channelFor(sc slack.Config, aud billwatch.Audience) string {
+	if ch, ok := sc.Channels[aud]; ok && ch != "" {
+		return ch
+	}
+	return slack.DefaultChannels[aud]
 }

@@ -1,0 +1,176 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+)
+
+// Error is a failure to talk to Slack. Its message names the channel and Slack's error code,
+// never the token. It tells the tracker whether retrying can help (Permanent).
+type Error struct {
+	// Op is what was being done: "post", "read history", "list channels".
+	Op string
+	// Channel is the channel concerned, as configured.
+	Channel string
+	// Code is Slack's error code ("channel_not_found"), "http_503", or "" for a network error.
+	Code      string
+	permanent bool
+	// ambiguous is true when the request may have reached Slack and been acted on.
+	ambiguous bool
+	msg       string
+	cause     error
+}
+
+// Error describes the failure with the channel and Slack's code.
+func (e *Error) Error() string {
+	s := "slack: " + e.Op
+	if e.Channel != "" {
+		s += " " + e.Channel
+	}
+	return s + ": " + e.msg
+}
+
+// Permanent reports that retrying cannot help until someone fixes the token, the channel or
+// the message: the tracker marks the delivery failed instead of retrying.
+func (e *Error) Permanent() bool { return e.permanent }
+
+// Unwrap returns the underlying cause (already free of the token), so that errors.Is finds
+// context.Canceled and context.DeadlineExceeded.
+func (e *Error) Unwrap() error { return e.cause }
+
+// RateLimitError is Slack's 429: the tracker must wait RetryAfter before trying again.
+type RateLimitError struct {
+	Err  *Error
+	Wait time.Duration
+}
+
+// Error describes the rate limit with the channel.
+func (e *RateLimitError) Error() string { return e.Err.Error() }
+
+// RetryAfter is how long Slack asked us to wait.
+func (e *RateLimitError) RetryAfter() time.Duration { return e.Wait }
+
+// Unwrap returns the *Error, so errors.As finds it and its Permanent (false).
+func (e *RateLimitError) Unwrap() error { return e.Err }
+
+// permanentCodes are Slack error codes that retrying will not fix, with advice for people.
+var permanentCodes = map[string]string{
+	"invalid_auth":             "Slack rejected the bot token; check the variable named by slack.token_env",
+	"not_authed":               "no bot token reached Slack; check the variable named by slack.token_env",
+	"account_inactive":         "the bot token belongs to a deleted user or workspace",
+	"token_revoked":            "the bot token was revoked; install the app again and update the token",
+	"token_expired":            "the bot token expired; rotate it and update the variable named by slack.token_env",
+	"no_permission":            "the token lacks a permission this needs",
+	"missing_scope":            "the token lacks an OAuth scope (chat:write to post; channels:history, groups:history and channels:read to reconcile)",
+	"not_allowed_token_type":   "this needs a bot token (xoxb-…)",
+	"channel_not_found":        "the channel does not exist, or it is private and the bot was not invited",
+	"not_in_channel":           "the bot is not a member of the channel; invite it with /invite",
+	"is_archived":              "the channel is archived",
+	"restricted_action":        "the workspace does not allow the bot to post there",
+	"msg_too_long":             "the message is too long",
+	"msg_blocks_too_long":      "the message blocks are too long",
+	"invalid_blocks":           "Slack rejected the message blocks",
+	"invalid_blocks_format":    "Slack rejected the message blocks",
+	"no_text":                  "the message has no text",
+	"invalid_arguments":        "Slack rejected the request's arguments",
+	"invalid_metadata_format":  "Slack rejected the message metadata",
+	"invalid_metadata_schema":  "Slack rejected the message metadata",
+	"metadata_too_large":       "the message metadata is too large",
+	"team_access_not_granted":  "the token has no access to this workspace",
+	"ekm_access_denied":        "the workspace's key management denied access",
+	"as_user_not_supported":    "the app cannot post as a user",
+	"cannot_reply_to_message":  "the message cannot be replied to in a thread",
+	"thread_reply_not_allowed": "replies are not allowed in this thread",
+}
+
+// blockCodes are the permanent codes that a text-only message may still get past.
+var blockCodes = []string{"invalid_blocks", "invalid_blocks_format", "msg_blocks_too_long"}
+
+// classify turns what slack-go returned into an *Error (or *RateLimitError), with the token
+// redacted from every message.
+func classify(op, channel, token string, err error) error {
+	if err == nil {
+		return nil
+	}
+	e := &Error{Op: op, Channel: channel}
+	var (
+		rl   *slack.RateLimitedError
+		sc   slack.StatusCodeError
+		resp slack.SlackErrorResponse
+	)
+	switch {
+	case errors.As(err, &rl):
+		e.Code, e.msg = "ratelimited", fmt.Sprintf("rate limited by Slack, retry after %s", rl.RetryAfter)
+		return &RateLimitError{Err: e, Wait: rl.RetryAfter}
+	case errors.As(err, &sc):
+		e.Code = fmt.Sprintf("http_%d", sc.Code)
+		e.msg = fmt.Sprintf("http %s", strings.TrimSpace(sc.Status))
+		if sc.Code == http.StatusTooManyRequests { // a 429 without Retry-After
+			e.msg += " without Retry-After"
+			return &RateLimitError{Err: e, Wait: defaultRetryAfter}
+		}
+		// 5xx may have been processed (a gateway timing out after Slack posted); 4xx was not.
+		e.ambiguous = sc.Code >= 500
+		e.permanent = sc.Code >= 400 && sc.Code < 500 && sc.Code != http.StatusRequestTimeout
+	case errors.As(err, &resp):
+		e.Code = resp.Err
+		if advice, ok := permanentCodes[resp.Err]; ok {
+			e.permanent = true
+			e.msg = resp.Err + ": " + advice
+		} else {
+			e.msg = resp.Err
+		}
+		if resp.Err == "ratelimited" || resp.Err == "rate_limited" {
+			return &RateLimitError{Err: e, Wait: defaultRetryAfter}
+		}
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		e.msg = redact(err.Error(), token)
+		e.cause = err
+		e.ambiguous = true
+		return e
+	default:
+		// Network errors: only a failure to connect proves nothing was sent.
+		var op *net.OpError
+		e.ambiguous = !(errors.As(err, &op) && op.Op == "dial")
+		e.msg = redact(err.Error(), token)
+	}
+	if e.msg == "" {
+		e.msg = redact(err.Error(), token)
+	}
+	e.msg = redact(e.msg, token)
+	e.Code = redact(e.Code, token)
+	// The cause is kept only when it cannot leak the token through its own message.
+	if !strings.Contains(err.Error(), token) {
+		e.cause = err
+	}
+	return e
+}
+
+// defaultRetryAfter is the wait when Slack rate-limits without saying for how long.
+const defaultRetryAfter = 30 * time.Second
+
+// redact removes the token (and anything shaped like a Slack token) from s.
+func redact(s, token string) string {
+	if token != "" {
+		s = strings.ReplaceAll(s, token, "[REDACTED]")
+	}
+	return tokenShape.ReplaceAllString(s, "$1-[REDACTED]")
+}
+
+// isBlockError reports whether Slack refused the blocks rather than the message.
+func isBlockError(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && slices.Contains(blockCodes, e.Code)
+}
+
+// tokenShape matches Slack tokens (xoxb-…, xoxp-…, xapp-…), in case one arrives from elsewhere.
+var tokenShape = regexp.MustCompile(`\b(xox[a-z]|xapp)-[0-9A-Za-z-]+`)
