@@ -10,6 +10,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/billwatch/billwatch/scraper"
 )
@@ -27,6 +28,7 @@ type globals struct {
 	db       string
 	bases    baseFlags
 	logLevel string
+	now      string // --now: pretend it is this time (tests, replaying fixtures)
 	stdout   io.Writer
 	stderr   io.Writer
 }
@@ -62,6 +64,19 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.db, "db", g.db, "bbolt database `FILE` (default $BILLWATCH_DB, else ./billwatch.db)")
 	fs.Var(g.bases, "base-url", "replace scheme and host of a site: `SITE=URL` (repeatable)")
 	fs.StringVar(&g.logLevel, "log-level", g.logLevel, "log level: debug, info, warn, error")
+	fs.StringVar(&g.now, "now", g.now, "pretend the time is `RFC3339` (for tests and for replaying fixtures)")
+}
+
+// clock returns the time source: the wall clock, or the fixed --now.
+func (g *globals) clock() (func() time.Time, error) {
+	if g.now == "" {
+		return time.Now, nil
+	}
+	t, err := time.Parse(time.RFC3339, g.now)
+	if err != nil {
+		return nil, usageError("--now %q: want an RFC 3339 time, e.g. 2026-11-23T10:00:00-05:00", g.now)
+	}
+	return func() time.Time { return t }, nil
 }
 
 func (g *globals) logger() *slog.Logger {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/billwatch/billwatch/schedule"
 	"github.com/billwatch/billwatch/scraper"
 	"github.com/billwatch/billwatch/tracker"
 )
@@ -165,6 +166,14 @@ func (c *Config) check() error {
 	if _, err := duration("schedule.jitter", c.Schedule.Jitter, 0); err != nil {
 		return err
 	}
+	for key, spec := range map[string]string{"schedule.bills": c.Schedule.Bills, "schedule.hearings": c.Schedule.Hearings, "schedule.regulations": c.Schedule.Regulations} {
+		if spec == "" {
+			continue
+		}
+		if _, err := schedule.Parse(spec); err != nil {
+			return fmt.Errorf("%s: %v", key, err)
+		}
+	}
 	if c.Daemon.UnhealthyAfter < 0 {
 		return fmt.Errorf("daemon.unhealthy_after = %d: must be 1 or more", c.Daemon.UnhealthyAfter)
 	}
@@ -268,4 +277,15 @@ func (c *Config) reminderPlan() tracker.ReminderPlan {
 	}
 	p.DeadlineDays = c.Regulations.ReminderDays
 	return p
+}
+
+// scheduleFor is a source's schedule spec: the config's, else the default.
+func (c *Config) scheduleFor(source string) string {
+	switch source {
+	case tracker.SourceBills:
+		return firstNonEmpty(c.Schedule.Bills, schedule.Default(source))
+	case tracker.SourceHearings:
+		return firstNonEmpty(c.Schedule.Hearings, schedule.Default(source))
+	}
+	return firstNonEmpty(c.Schedule.Regulations, schedule.Default(source))
 }

@@ -127,8 +127,8 @@ func hearingsCommand() command {
 					notes = append(notes, fmt.Sprintf("%d witnesses", n))
 				}
 				subject := strings.Join(h.Studies, "; ")
-				if len(h.Bills) > 0 {
-					subject = "Bill " + strings.Join(h.Bills, ", ") + ": " + subject
+				if len(h.Bills) > 0 && !strings.Contains(subject, h.Bills[0]) {
+					subject = strings.TrimSuffix("Bill "+strings.Join(h.Bills, ", ")+": "+subject, ": ")
 				}
 				fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\n", tracker.HearingWhen(h.Hearing), h.Committee, h.Number, h.Status, truncate(subject, 60), strings.Join(notes, ", "))
 			}

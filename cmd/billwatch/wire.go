@@ -71,6 +71,9 @@ func (g *globals) wire(opts wireOptions) (*app, error) {
 		return nil, err
 	}
 	t := tracker.New(store, cfg.profile(), log)
+	if t.Now, err = g.clock(); err != nil {
+		return nil, err
+	}
 	if opts.now != nil {
 		t.Now = opts.now
 	}

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/calendar"
+	"github.com/billwatch/billwatch/tracker"
+)
+
+// calendarName is the calendar's name in Outlook or Google Calendar.
+const calendarName = "billwatch: hearings and comment deadlines"
+
+// calendarEvents are the upcoming relevant hearings (and those of the last day) and the
+// comment deadlines not yet passed.
+func calendarEvents(store *tracker.Store, now time.Time) ([]calendar.Event, error) {
+	hearings, err := store.Hearings()
+	if err != nil {
+		return nil, err
+	}
+	regs, err := store.Regulations()
+	if err != nil {
+		return nil, err
+	}
+	var events []calendar.Event
+	since := now.Add(-24 * time.Hour)
+	for _, h := range hearings {
+		if !h.Relevant || h.Start.Before(since) {
+			continue
+		}
+		key := h.Key()
+		vs, _ := store.Versions("hearing/" + key)
+		ev := calendar.Event{
+			UID:      strings.ReplaceAll(fmt.Sprintf("%s-%s-%d", h.Committee, h.Session, h.Number), " ", "-") + "@billwatch",
+			Summary:  fmt.Sprintf("%s meeting %d: %s", h.Committee, h.Number, summaryTopic(h.Hearing)),
+			Location: h.Room,
+			URL:      h.URL,
+			Start:    h.Start,
+			End:      h.End,
+			Sequence: max(len(vs)-1, 0),
+		}
+		if len(vs) > 0 {
+			ev.Updated = vs[len(vs)-1].Fetched
+		}
+		if h.End.IsZero() {
+			if h.Start.In(billwatch.Eastern).Hour() == 0 {
+				ev.AllDay = true
+			} else {
+				ev.End = h.Start.Add(2 * time.Hour)
+			}
+		}
+		if h.Status == billwatch.HearingCancelled {
+			ev.Status = "CANCELLED"
+			ev.Summary = "CANCELLED: " + ev.Summary
+		}
+		var desc []string
+		desc = append(desc, fmt.Sprintf("%s, %s", h.Chamber, tracker.HearingWhen(h.Hearing)))
+		if len(h.Studies) > 0 {
+			desc = append(desc, "Study: "+strings.Join(h.Studies, "; "))
+		}
+		if h.InCamera {
+			desc = append(desc, "In camera")
+		}
+		for _, w := range h.Witnesses {
+			desc = append(desc, "Witness: "+strings.TrimSpace(w.Name+" "+orgSuffix(w)))
+		}
+		if h.NoticeAmended {
+			desc = append(desc, "The notice was amended.")
+		}
+		desc = append(desc, "Why: "+strings.Join(h.Reasons, "; "), h.URL)
+		ev.Description = strings.Join(desc, "\n")
+		events = append(events, ev)
+	}
+	today := now.In(billwatch.Eastern).Format(billwatch.DateLayout)
+	for _, r := range regs {
+		if !r.Relevant || r.Part != "I" || r.CommentDeadline == "" || r.CommentDeadline < today {
+			continue
+		}
+		d, err := time.ParseInLocation(billwatch.DateLayout, r.CommentDeadline, billwatch.Eastern)
+		if err != nil {
+			continue
+		}
+		events = append(events, calendar.Event{
+			UID:         "gazette-" + r.ID + "-deadline@billwatch",
+			Summary:     "Comments due: " + r.Title,
+			Description: fmt.Sprintf("%s\nProposed in the Canada Gazette, Part I, of %s; comments within %d days.\nWhy: %s\n%s", firstNonEmpty(r.Department, "Department not stated"), r.Published, derefInt(r.CommentDays), strings.Join(r.Reasons, "; "), r.URL),
+			URL:         r.URL,
+			Start:       d,
+			AllDay:      true,
+		})
+	}
+	return events, nil
+}
+
+func orgSuffix(w billwatch.Witness) string {
+	if w.Organization == "" || w.Organization == w.Name {
+		return ""
+	}
+	if w.Name == "" {
+		return w.Organization
+	}
+	return "(" + w.Organization + ")"
+}
+
+func derefInt(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+func summaryTopic(h billwatch.Hearing) string {
+	if len(h.Bills) > 0 {
+		return "Bill " + strings.Join(h.Bills, ", ")
+	}
+	if len(h.Studies) > 0 {
+		return truncate(h.Studies[0], 80)
+	}
+	return "committee business"
+}
+
+// runCalendar is `billwatch calendar`.
+func runCalendar(ctx context.Context, g *globals, args []string) error {
+	if len(args) > 0 {
+		return usageError("calendar takes no arguments, got %q", args[0])
+	}
+	store, err := tracker.OpenReadOnly(g.dbPath())
+	if err != nil {
+		return err
+	}
+	events, err := calendarEvents(store, time.Now())
+	if err != nil {
+		return err
+	}
+	return calendar.Write(g.stdout, calendarName, events)
+}
+
+// writeCalendarFile rewrites the daemon's calendar file atomically, so that a calendar app
+// never reads half a file.
+func writeCalendarFile(store *tracker.Store, path string, now time.Time) error {
+	events, err := calendarEvents(store, now)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := calendar.Write(&buf, calendarName, events); err != nil {
+		return err
+	}
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
+	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/billwatch/billwatch/metrics"
+	"github.com/billwatch/billwatch/schedule"
+	"github.com/billwatch/billwatch/tracker"
+)
+
+var runEvery time.Duration
+
+func runFlags(fs *flag.FlagSet) {
+	fs.DurationVar(&runEvery, "every", 0, "run every source every `DURATION`, overriding the schedules (tests, demos)")
+}
+
+// deliverEvery is how often the daemon drains the outbox and checks reminders.
+const deliverEvery = time.Minute
+
+// runDaemon is `billwatch run`: every source on its schedule, delivery and reminders every
+// minute, metrics and health on loopback; it stops cleanly on SIGINT or SIGTERM.
+func runDaemon(ctx context.Context, g *globals, args []string) error {
+	if len(args) > 0 {
+		return usageError("run takes no arguments, got %q", args[0])
+	}
+	if runEvery < 0 {
+		return usageError("--every %v: must be positive", runEvery)
+	}
+	a, err := g.wire(wireOptions{})
+	if err != nil {
+		return err
+	}
+	log := a.log
+	if err := a.tracker.Store.Check(); err != nil {
+		return err
+	}
+	m := metrics.New()
+	d := &daemon{app: a, metrics: m}
+
+	var jobs []schedule.Job
+	for _, src := range tracker.Sources {
+		spec := a.cfg.scheduleFor(src)
+		var s schedule.Schedule
+		if runEvery > 0 {
+			s = schedule.Every(runEvery)
+		} else if s, err = schedule.Parse(spec); err != nil {
+			return fmt.Errorf("config %s: schedule.%s: %w", a.cfg.source, src, err)
+		}
+		jobs = append(jobs, schedule.Job{Name: src, Schedule: s, Run: d.pass(src)})
+	}
+	every := deliverEvery
+	if runEvery > 0 && runEvery < every {
+		every = runEvery
+	}
+	jobs = append(jobs, schedule.Job{Name: "deliver", Schedule: schedule.Every(every), Run: d.deliver})
+
+	jitter, _ := duration("schedule.jitter", a.cfg.Schedule.Jitter, 0)
+	if runEvery > 0 {
+		jitter = -1
+	}
+	srvCtx, stopServer := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopServer()
+	serverDone := make(chan error, 1)
+	go func() {
+		serverDone <- metrics.Serve(srvCtx, a.cfg.Daemon.Listen, m.Handler(d.health), log, metrics.ServeOptions{})
+	}()
+	log.Info("billwatch running", "db", a.tracker.Store.Path(), "listen", a.cfg.Daemon.Listen, "session", a.session)
+	err = schedule.Run(ctx, jobs, schedule.Options{
+		Jitter:     jitter,
+		RunAtStart: true,
+		Logger:     log,
+		Now:        a.tracker.Now,
+		OnStatus: func(st schedule.Status) {
+			if st.Job == "deliver" || st.Next.IsZero() {
+				return
+			}
+			_ = a.tracker.Store.UpdateRunStatus(st.Job, func(rs *tracker.RunStatus) { rs.NextRun = st.Next.UTC() })
+		},
+	})
+	stopServer()
+	if serr := <-serverDone; serr != nil && !errors.Is(serr, context.Canceled) {
+		log.Warn("metrics server", "error", serr)
+	}
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		log.Info("billwatch stopped")
+		return nil
+	}
+	return err
+}
+
+// daemon holds what the daemon's jobs share.
+type daemon struct {
+	app     *app
+	metrics *metrics.Metrics
+	mu      sync.Mutex // one pass writes the calendar at a time
+}
+
+func (d *daemon) pass(src string) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		sums := d.app.scrape(ctx, []string{src}, nil, nil)
+		s := sums[0]
+		d.metrics.ObservePass(src, s.Outcome.String(), s.Duration, s.Fetches, s.Changed)
+		for _, a := range s.Alerts {
+			d.metrics.AlertQueued(string(a.Kind))
+		}
+		d.app.log.Info("pass", "source", src, "outcome", s.Outcome.String(), "summary", s.Line())
+		d.refresh()
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if s.Outcome == tracker.Failed {
+			return errors.New(firstLineOf(s.Err()))
+		}
+		return nil
+	}
+}
+
+func (d *daemon) deliver(ctx context.Context) error {
+	rem, err := d.app.reminders(ctx)
+	if err != nil {
+		return err
+	}
+	for i := 0; i < rem.Alerts; i++ {
+		d.metrics.AlertQueued("reminder")
+	}
+	sum, err := d.app.tracker.Deliver(ctx)
+	for sink, n := range sum.SentBy {
+		for i := 0; i < n; i++ {
+			d.metrics.AlertSent(sink)
+		}
+	}
+	for sink, n := range sum.FailedBy {
+		for i := 0; i < n; i++ {
+			d.metrics.DeliveryFailed(sink)
+		}
+	}
+	if depth, err := d.app.tracker.Store.OutboxDepth(); err == nil {
+		d.metrics.SetOutboxDepth(depth)
+	}
+	return err
+}
+
+// refresh updates the gauges and the calendar file after a pass.
+func (d *daemon) refresh() {
+	store := d.app.tracker.Store
+	d.metrics.SetDBSize(store.Size())
+	health, _ := store.Health()
+	runs, _ := store.RunStatuses()
+	for _, src := range tracker.Sources {
+		h := health[src]
+		d.metrics.SetSourceHealth(src, !h.Unhealthy, h.Failures, runs[src].LastSuccess)
+	}
+	if path := d.app.cfg.Daemon.Calendar; path != "" {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		if err := writeCalendarFile(store, path, d.app.tracker.Now()); err != nil {
+			d.app.log.Warn("calendar file", "file", path, "error", err)
+		}
+	}
+}
+
+// health is /healthz: the database opens and every source is healthy.
+func (d *daemon) health(ctx context.Context) error {
+	health, err := d.app.tracker.Store.Health()
+	if err != nil {
+		return err
+	}
+	var bad []string
+	for _, src := range tracker.Sources {
+		if h := health[src]; h.Unhealthy {
+			bad = append(bad, fmt.Sprintf("%s unhealthy after %d failures", src, h.Failures))
+		}
+	}
+	if len(bad) > 0 {
+		return errors.New(strings.Join(bad, "; "))
+	}
+	return nil
+}
+
+func firstLineOf(err error) string {
+	if err == nil {
+		return "failed"
+	}
+	s := err.Error()
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
