@@ -227,8 +227,8 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 				case err == nil:
 					texts = append(texts, fetchedText{pub: p, url: url, body: body})
 				case t.IsGap != nil && t.IsGap(err):
-					if !ok || ts.Hash == "" {
-						texts = append(texts, fetchedText{pub: p, gap: firstLine(err)})
+					if gap := firstLine(err); !ok || ts.Hash == "" && ts.Gap != gap {
+						texts = append(texts, fetchedText{pub: p, gap: gap})
 					}
 				default:
 					sum.Problems = append(sum.Problems, err)
