@@ -1,0 +1,289 @@
+package diff
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Flag marks a change that may shift power or safeguards: a duty turned into a discretion,
+// a lower belief threshold, an override clause, a changed time limit, added or removed
+// oversight, a new offence. Flags are hints for a human reader, found by wording alone.
+type Flag struct {
+	Code  string `json:"code"`  // "duty.removed", "period.changed"...
+	Where string `json:"where"` // "s. 15(2)", "the Act enacted by s. 11, s. 9(1)"
+	Text  string `json:"text"`  // the human sentence, with Where
+}
+
+// Flag codes.
+const (
+	FlagDutyAdded        = "duty.added"        // may → shall/must
+	FlagDutyRemoved      = "duty.removed"      // shall/must → may
+	FlagThresholdLowered = "threshold.lowered" // believe → suspect
+	FlagThresholdRaised  = "threshold.raised"  // suspect → believe
+	FlagOverrideAdded    = "override.added"    // despite any other Act, notwithstanding
+	FlagOverrideRemoved  = "override.removed"  //
+	FlagPeriodChanged    = "period.changed"    // 30 days → 60 days
+	FlagPeriodAdded      = "period.added"      //
+	FlagPeriodRemoved    = "period.removed"    //
+	FlagOversightAdded   = "oversight.added"   // review, report, Parliament, NSIRA, Commissioner
+	FlagOversightRemoved = "oversight.removed" //
+	FlagSunsetAdded      = "sunset.added"      // expire, cease to have effect
+	FlagSunsetRemoved    = "sunset.removed"    //
+	FlagOffenceAdded     = "offence.added"     // guilty of an offence, liable, fine, imprisonment
+	FlagOffenceRemoved   = "offence.removed"   //
+	FlagPenaltyChanged   = "penalty.changed"   // $100,000 → $1,000,000
+)
+
+var (
+	overrideTerms = []string{
+		"notwithstanding", "despite any other act", "despite any other law",
+		"despite any other provision", "despite any other act of parliament",
+	}
+	oversightTerms = []string{
+		"review", "reviews", "reviewed", "report", "reports", "reported", "reporting",
+		"parliament", "tabled", "table the", "oversight", "commissioner",
+		"national security and intelligence review agency",
+		"national security and intelligence committee of parliamentarians",
+	}
+	sunsetTerms = []string{
+		"expire", "expires", "expiry", "cease to have effect", "ceases to have effect", "sunset",
+	}
+	offenceTerms = []string{
+		"guilty of an offence", "liable", "fine", "fines", "imprisonment", "offence", "offences",
+	}
+	believeTerms = []string{
+		"reasonable grounds to believe", "believes on reasonable grounds", "believe on reasonable grounds",
+	}
+	suspectTerms = []string{
+		"reasonable grounds to suspect", "suspects on reasonable grounds", "suspect on reasonable grounds",
+	}
+	numberWords = map[string]int{
+		"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+		"nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+		"thirty": 30, "forty-five": 45, "sixty": 60, "ninety": 90,
+	}
+	periodRE  = regexp.MustCompile(`(?i)\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty-five|sixty|ninety)(?:\s+(?:business|clear|calendar|sitting|consecutive))?\s+(hour|day|week|month|year)s?\b`)
+	penaltyRE = regexp.MustCompile(`\$\s?\d+(?:,\d{3})*(?:\.\d+)?`)
+)
+
+// flagsFor finds the flags of one provision's own text change. ops is the word diff, or nil
+// for an added (old empty) or removed (new empty) provision.
+func flagsFor(old, new string, ops []Op, p *Provision) []Flag {
+	where := citeProse(p)
+	var out []Flag
+	add := func(code, format string, args ...any) {
+		out = append(out, Flag{Code: code, Where: where, Text: fmt.Sprintf(format, args...) + " in " + where})
+	}
+	ow, nw := wordLine(old), wordLine(new)
+
+	if old != "" && new != "" {
+		var del, ins strings.Builder
+		for _, o := range ops {
+			switch o.Op {
+			case OpDelete:
+				del.WriteString(" " + o.Text)
+			case OpInsert:
+				ins.WriteString(" " + o.Text)
+			}
+		}
+		dw, iw := wordLine(del.String()), wordLine(ins.String())
+		dMay, iMay := count(dw, "may"), count(iw, "may")
+		dDuty, iDuty := count(dw, "shall")+count(dw, "must"), count(iw, "shall")+count(iw, "must")
+		switch {
+		case dMay > 0 && iDuty > 0:
+			add(FlagDutyAdded, "may → %s: a discretion becomes a duty", firstOf(iw, "shall", "must"))
+		case dDuty > 0 && iMay > 0:
+			add(FlagDutyRemoved, "%s → may: a duty becomes a discretion", firstOf(dw, "shall", "must"))
+		}
+		ob, nb := countAll(ow, believeTerms), countAll(nw, believeTerms)
+		os, ns := countAll(ow, suspectTerms), countAll(nw, suspectTerms)
+		switch {
+		case ns > os && nb < ob:
+			add(FlagThresholdLowered, "reasonable grounds to believe → suspect: a lower threshold")
+		case nb > ob && ns < os:
+			add(FlagThresholdRaised, "reasonable grounds to suspect → believe: a higher threshold")
+		}
+	}
+	termFlag := func(terms []string, addCode, addText, remCode, remText string) {
+		o, n := countAll(ow, terms), countAll(nw, terms)
+		switch {
+		case n > o:
+			add(addCode, addText+" (%s)", quoteTerms(nw, ow, terms))
+		case n < o:
+			add(remCode, remText+" (%s)", quoteTerms(ow, nw, terms))
+		}
+	}
+	termFlag(overrideTerms, FlagOverrideAdded, "adds an override clause", FlagOverrideRemoved, "removes an override clause")
+	termFlag(sunsetTerms, FlagSunsetAdded, "adds a sunset or expiry", FlagSunsetRemoved, "removes a sunset or expiry")
+	termFlag(oversightTerms, FlagOversightAdded, "adds review, reporting or oversight wording", FlagOversightRemoved, "removes review, reporting or oversight wording")
+	termFlag(offenceTerms, FlagOffenceAdded, "adds offence or penalty wording", FlagOffenceRemoved, "removes offence or penalty wording")
+
+	// Time limits and periods.
+	rem, gained := multisetDiff(periods(old), periods(new))
+	for unit, olds := range byUnit(rem) {
+		news := byUnit(gained)[unit]
+		for k, o := range olds {
+			if k < len(news) {
+				add(FlagPeriodChanged, "time limit %s → %s", o.text, news[k].text)
+			} else {
+				add(FlagPeriodRemoved, "time limit removed: %s", o.text)
+			}
+		}
+	}
+	for unit, news := range byUnit(gained) {
+		for k, n := range news {
+			if k >= len(byUnit(rem)[unit]) {
+				add(FlagPeriodAdded, "new time limit: %s", n.text)
+			}
+		}
+	}
+	// Penalty amounts.
+	remP, gainP := multisetDiff(amounts(old), amounts(new))
+	for k := 0; k < max(len(remP), len(gainP)); k++ {
+		switch {
+		case k < len(remP) && k < len(gainP):
+			add(FlagPenaltyChanged, "penalty %s → %s", remP[k].text, gainP[k].text)
+		case k < len(gainP) && old != "":
+			add(FlagPenaltyChanged, "new penalty amount %s", gainP[k].text)
+		case k < len(remP) && new != "":
+			add(FlagPenaltyChanged, "penalty amount %s removed", remP[k].text)
+		}
+	}
+	sortFlags(out)
+	return out
+}
+
+// sortFlags keeps flags in a stable order (map iteration above is random).
+func sortFlags(fs []Flag) {
+	rank := func(f Flag) string { return f.Code + "\x00" + f.Text }
+	for i := 1; i < len(fs); i++ {
+		for j := i; j > 0 && rank(fs[j]) < rank(fs[j-1]); j-- {
+			fs[j], fs[j-1] = fs[j-1], fs[j]
+		}
+	}
+}
+
+// citeProse is how a flag or brief names a provision: "s. 15(2)", "SCHEDULE 1, item 3",
+// "the Act enacted by s. 11, s. 9(1)".
+func citeProse(p *Provision) string {
+	return citeOf(p.scope, p.local)
+}
+
+func citeOf(scope, local string) string {
+	if scope != "" {
+		return scope + ", " + local
+	}
+	if local != "" && local[0] >= '0' && local[0] <= '9' {
+		return "s. " + local
+	}
+	return local
+}
+
+// wordLine lower-cases text to " w1 w2 … " (words only), for whole-word phrase counts.
+func wordLine(s string) string {
+	var sb strings.Builder
+	sb.WriteByte(' ')
+	for _, w := range strings.FieldsFunc(strings.ToLower(fold(s)), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
+	}) {
+		sb.WriteString(w)
+		sb.WriteByte(' ')
+	}
+	return sb.String()
+}
+
+func count(line, term string) int { return strings.Count(line, " "+term+" ") }
+
+func countAll(line string, terms []string) int {
+	n := 0
+	for _, t := range terms {
+		n += count(line, t)
+	}
+	return n
+}
+
+func firstOf(line string, terms ...string) string {
+	for _, t := range terms {
+		if count(line, t) > 0 {
+			return t
+		}
+	}
+	return terms[0]
+}
+
+// quoteTerms lists the terms whose count grew from base to line.
+func quoteTerms(line, base string, terms []string) string {
+	var qs []string
+	for _, t := range terms {
+		if count(line, t) > count(base, t) {
+			qs = append(qs, "“"+t+"”")
+		}
+	}
+	return strings.Join(qs, ", ")
+}
+
+type quantity struct {
+	key  string // "30 day"
+	unit string
+	text string // as written: "30 days"
+}
+
+func periods(s string) []quantity {
+	var out []quantity
+	for _, m := range periodRE.FindAllStringSubmatch(fold(s), -1) {
+		n, err := strconv.Atoi(m[1])
+		if err != nil {
+			n = numberWords[strings.ToLower(m[1])]
+		}
+		unit := strings.ToLower(m[2])
+		out = append(out, quantity{key: strconv.Itoa(n) + " " + unit, unit: unit, text: m[0]})
+	}
+	return out
+}
+
+func amounts(s string) []quantity {
+	var out []quantity
+	for _, m := range penaltyRE.FindAllString(s, -1) {
+		k := strings.NewReplacer(",", "", " ", "").Replace(m)
+		out = append(out, quantity{key: k, unit: "$", text: m})
+	}
+	return out
+}
+
+// multisetDiff returns what is in a but not b, and in b but not a, in order.
+func multisetDiff(a, b []quantity) (onlyA, onlyB []quantity) {
+	cb := map[string]int{}
+	for _, q := range b {
+		cb[q.key]++
+	}
+	ca := map[string]int{}
+	for _, q := range a {
+		ca[q.key]++
+	}
+	for _, q := range a {
+		if cb[q.key] > 0 {
+			cb[q.key]--
+			continue
+		}
+		onlyA = append(onlyA, q)
+	}
+	for _, q := range b {
+		if ca[q.key] > 0 {
+			ca[q.key]--
+			continue
+		}
+		onlyB = append(onlyB, q)
+	}
+	return onlyA, onlyB
+}
+
+func byUnit(qs []quantity) map[string][]quantity {
+	m := map[string][]quantity{}
+	for _, q := range qs {
+		m[q.unit] = append(m[q.unit], q)
+	}
+	return m
+}

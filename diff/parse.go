@@ -1,0 +1,700 @@
+package diff
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"golang.org/x/text/encoding/charmap"
+)
+
+// ErrNotBill means the input is well-formed XML but not a bill text: another kind of
+// document (a committee transcript, a LEGISinfo record), or a bill with no body.
+var ErrNotBill = errors.New("not a bill text")
+
+// ErrEmpty means the input holds no XML at all.
+var ErrEmpty = errors.New("empty input")
+
+// maxDepth bounds element nesting so that hostile input cannot exhaust the stack.
+const maxDepth = 512
+
+// Document is one version of a bill's law text as a provision tree. Identification,
+// the summary, the recommendation, the table of provisions, the enacting formula, running
+// heads and explanatory notes are left out: they are not law text.
+type Document struct {
+	Bill    string // "C-8"
+	Title   string // short title, else long title
+	Stage   string // as the XML names it: "first-reading-house", "report-house"...
+	Version string // the version slug for Stage: "first-reading", "amended-by-committee"...
+	// Provisions are the top-level provisions: the preamble if any, the sections of the
+	// body, then the schedules, in document order.
+	Provisions []*Provision
+}
+
+// Provision is one unit of law text: a section, subsection, paragraph, subparagraph,
+// clause, definition, schedule, table row, heading or preamble. Its children hold the
+// nested units, including the provisions of text an amending section sets out.
+type Provision struct {
+	Kind         string // "section", "subsection", "paragraph", "definition", "schedule"...
+	Label        string // its own label as printed: "12", "(1)", "(a)", "SCHEDULE 1"
+	Cite         string // where it is, readable alone: "12(1)(a)", "in the Act enacted by s. 11, s. 9(1)"
+	MarginalNote string
+	Heading      string // the headings above it: "PART 1 Telecommunications Act › Amendments"
+	Text         string // its own normalised text, without its children's
+	// Marked is true when the source flags the provision or part of its text as inserted
+	// (Ins or change="ins"). Publishers use it for text a stage added; it is a hint only.
+	Marked   bool
+	Children []*Provision
+
+	key       string // sibling matching key: kind, scope and label
+	scope     string // the scope prefix of Cite ("the Act enacted by s. 11"), empty outside
+	scopeKey  string // the scope's identity for matching, stable when the owner is renumbered
+	local     string // the cite inside the scope: "s. 9(1)"
+	textKey   string // fold(Text)
+	content   uint64 // hash of everything but the own label
+	full      uint64 // hash of everything
+	wordCount int
+}
+
+// node is a minimal XML element tree; char data are nodes with an empty name.
+type node struct {
+	name  string
+	attrs []xml.Attr
+	kids  []*node
+	data  string
+}
+
+func (n *node) attr(name string) string {
+	for _, a := range n.attrs {
+		if a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+func (n *node) child(name string) *node {
+	for _, k := range n.kids {
+		if k.name == name {
+			return k
+		}
+	}
+	return nil
+}
+
+// ParseFile reads and parses one bill XML file; an error names the file.
+func ParseFile(path string) (*Document, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("diff: read bill: %w", err)
+	}
+	d, err := parseBytes(b)
+	if err != nil {
+		return nil, fmt.Errorf("diff: %s: %w", path, err)
+	}
+	return d, nil
+}
+
+// Parse reads a bill XML text (LEGISinfo/DocumentViewer export) into its provision tree.
+func Parse(r io.Reader) (*Document, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("diff: read bill: %w", err)
+	}
+	return ParseBytes(b)
+}
+
+// ParseBytes is Parse on bytes.
+func ParseBytes(b []byte) (*Document, error) {
+	d, err := parseBytes(b)
+	if err != nil {
+		return nil, fmt.Errorf("diff: %w", err)
+	}
+	return d, nil
+}
+
+func parseBytes(b []byte) (*Document, error) {
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, fmt.Errorf("parse bill xml: %w", ErrEmpty)
+	}
+	root, err := readTree(b)
+	if err != nil {
+		return nil, fmt.Errorf("parse bill xml: %w", err)
+	}
+	if root.name != "Bill" {
+		return nil, fmt.Errorf("parse bill xml: root element is <%s>, want <Bill>: %w", root.name, ErrNotBill)
+	}
+	d := &Document{}
+	p := &parser{}
+	if id := root.child("Identification"); id != nil {
+		d.Bill = normalize(textOf(id.child("BillNumber")))
+		d.Title = normalize(textOf(id.child("ShortTitle")))
+		if d.Title == "" {
+			d.Title = normalize(textOf(id.child("LongTitle")))
+		}
+		if h := id.child("BillHistory"); h != nil {
+			for _, st := range h.kids {
+				if st.name == "Stages" && st.attr("stage") != "" {
+					d.Stage = st.attr("stage") // the last one is the current stage
+				}
+			}
+		}
+		d.Version = versionSlug(d.Stage)
+	}
+	body := false
+	for _, k := range root.kids {
+		switch k.name {
+		case "Introduction":
+			// The preamble is part of the enactment (Interpretation Act, s. 13); the
+			// recommendation, summary, table of provisions and enacting formula are not.
+			if pre := k.child("Preamble"); pre != nil {
+				d.Provisions = append(d.Provisions, p.preamble(pre, ctx{}))
+			}
+		case "Body":
+			body = true
+			d.Provisions = append(d.Provisions, p.body(k, ctx{top: true})...)
+		case "Schedule":
+			d.Provisions = append(d.Provisions, p.provision(k, "schedule", ctx{}, ""))
+		}
+	}
+	if !body {
+		return nil, fmt.Errorf("parse bill xml: <Bill> has no <Body>: %w", ErrNotBill)
+	}
+	if len(d.Provisions) == 0 {
+		return nil, fmt.Errorf("parse bill xml: <Body> holds no provisions: %w", ErrNotBill)
+	}
+	finish(d.Provisions)
+	return d, nil
+}
+
+// versionSlug maps the stage the bill XML names to billwatch's version slug.
+func versionSlug(stage string) string {
+	switch {
+	case stage == "":
+		return ""
+	case strings.HasPrefix(stage, "first-reading"):
+		return "first-reading"
+	case strings.HasPrefix(stage, "report"):
+		return "amended-by-committee"
+	case stage == "third-reading-house":
+		return "passed-house"
+	case stage == "third-reading-senate":
+		return "passed-senate"
+	case stage == "assented-to" || strings.HasPrefix(stage, "royal-assent"):
+		return "royal-assent"
+	}
+	return stage
+}
+
+func readTree(b []byte) (*node, error) {
+	dec := xml.NewDecoder(bytes.NewReader(b))
+	dec.Entity = xml.HTMLEntity
+	dec.CharsetReader = func(label string, in io.Reader) (io.Reader, error) {
+		switch strings.ToLower(label) {
+		case "utf-8", "utf8", "us-ascii", "ascii":
+			return in, nil
+		case "iso-8859-1", "latin1", "latin-1":
+			return charmap.ISO8859_1.NewDecoder().Reader(in), nil
+		case "windows-1252", "cp1252":
+			return charmap.Windows1252.NewDecoder().Reader(in), nil
+		}
+		return nil, fmt.Errorf("unsupported encoding %q", label)
+	}
+	var stack []*node
+	var root *node
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if len(stack) > 0 && strings.Contains(err.Error(), "unexpected EOF") {
+				return nil, fmt.Errorf("truncated inside <%s>: %w", stack[len(stack)-1].name, err)
+			}
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if root != nil && len(stack) == 0 {
+				return nil, fmt.Errorf("more than one root element (<%s> after <%s>)", t.Name.Local, root.name)
+			}
+			if len(stack) >= maxDepth {
+				return nil, fmt.Errorf("elements nested deeper than %d", maxDepth)
+			}
+			n := &node{name: t.Name.Local, attrs: t.Attr}
+			if len(stack) > 0 {
+				top := stack[len(stack)-1]
+				top.kids = append(top.kids, n)
+			} else {
+				root = n
+			}
+			stack = append(stack, n)
+		case xml.EndElement:
+			stack = stack[:len(stack)-1]
+		case xml.CharData:
+			if len(stack) > 0 {
+				top := stack[len(stack)-1]
+				top.kids = append(top.kids, &node{data: string(t)})
+			} else if len(bytes.TrimSpace(t)) > 0 {
+				return nil, errors.New("text outside the root element")
+			}
+		}
+	}
+	if root == nil {
+		return nil, errors.New("no root element")
+	}
+	if len(stack) > 0 {
+		return nil, fmt.Errorf("truncated: <%s> is not closed", stack[len(stack)-1].name)
+	}
+	return root, nil
+}
+
+// textOf is the raw character data of n and its descendants.
+func textOf(n *node) string {
+	if n == nil {
+		return ""
+	}
+	var sb strings.Builder
+	appendText(&sb, n, nil)
+	return sb.String()
+}
+
+// appendText writes n's character data; marked is set when some of it lies inside Ins.
+func appendText(sb *strings.Builder, n *node, marked *bool) {
+	if n.name == "" {
+		sb.WriteString(n.data)
+		return
+	}
+	switch n.name {
+	case "PageBreak":
+		sb.WriteByte(' ') // "terms<PageBreak />are" is two words
+		return
+	case "FootnoteRef", "ExplanatoryNote":
+		return
+	case "Ins":
+		if marked != nil && strings.TrimSpace(textOf(n)) != "" {
+			*marked = true
+		}
+	}
+	for _, k := range n.kids {
+		appendText(sb, k, marked)
+	}
+}
+
+// ctx is where a provision sits: the scope of amending text it is in and its parent.
+type ctx struct {
+	scope    string // "the Act enacted by s. 11"; empty in the bill's own text
+	scopeKey string // scope identity for matching, stable across renumbering
+	parent   string // the parent's local cite; empty at the top of a scope
+	heading  string // the heading trail
+	top      bool   // directly in the bill's body: sections are "12", not "s. 12"
+}
+
+type parser struct{}
+
+// provisionKinds maps element names to provision kinds.
+var provisionKinds = map[string]string{
+	"Section":      "section",
+	"Subsection":   "subsection",
+	"Paragraph":    "paragraph",
+	"Subparagraph": "subparagraph",
+	"Clause":       "clause",
+	"Subclause":    "subclause",
+	"Subsubclause": "subsubclause",
+	"Definition":   "definition",
+	"Provision":    "provision",
+	"Schedule":     "schedule",
+	"row":          "row",
+	"Item":         "item",
+	"Heading":      "heading",
+}
+
+// skipped elements carry no law text.
+var skipped = map[string]bool{
+	"ExplanatoryNote": true, "RunningHead": true, "Identification": true, "PageBreak": true,
+	"TableOfProvisions": true, "colspec": true, "spanspec": true, "FootnoteRef": true,
+	"Footnote": true, "ImageGroup": true, "Image": true, "HistoricalNote": true,
+	"OriginatingRef": true, "Recommendation": true, "Summary": true, "Enacts": true,
+}
+
+// body reads the sections of a Body (the bill's or an enacted Act's), keeping the headings
+// above each as context.
+func (p *parser) body(n *node, c ctx) []*Provision {
+	var out []*Provision
+	var trail []string // by level
+	var walk func(n *node)
+	walk = func(n *node) {
+		for _, k := range n.kids {
+			switch {
+			case k.name == "":
+				continue
+			case k.name == "Heading":
+				lvl, _ := strconv.Atoi(k.attr("level"))
+				if lvl < 1 {
+					lvl = 1
+				}
+				if lvl > 16 {
+					lvl = 16
+				}
+				for len(trail) < lvl {
+					trail = append(trail, "")
+				}
+				trail = trail[:lvl]
+				trail[lvl-1] = headingText(k)
+			case k.name == "Section":
+				cc := c
+				cc.heading = joinTrail(trail)
+				out = append(out, p.provision(k, "section", cc, ""))
+			case k.name == "Schedule":
+				out = append(out, p.provision(k, "schedule", c, ""))
+			case skipped[k.name]:
+			default:
+				walk(k)
+			}
+		}
+	}
+	walk(n)
+	return out
+}
+
+func headingText(h *node) string {
+	var parts []string
+	if l := normalize(textOf(h.child("Label"))); l != "" {
+		parts = append(parts, l)
+	}
+	if t := normalize(textOf(h.child("TitleText"))); t != "" {
+		parts = append(parts, t)
+	}
+	return strings.Join(parts, " ")
+}
+
+func joinTrail(trail []string) string {
+	var parts []string
+	for _, t := range trail {
+		if t != "" {
+			parts = append(parts, t)
+		}
+	}
+	return strings.Join(parts, " › ")
+}
+
+// preamble reads a Preamble as one provision: its paragraphs have no labels, and one
+// redline over the whole reads better than paragraphs matched by position.
+func (p *parser) preamble(n *node, c ctx) *Provision {
+	pr := &Provision{Kind: "preamble", Label: "preamble"}
+	var parts []string
+	for _, k := range n.kids {
+		if k.name == "Provision" || k.name == "Text" {
+			var sb strings.Builder
+			appendText(&sb, k.childOr("Text"), &pr.Marked)
+			if t := normalize(sb.String()); t != "" {
+				parts = append(parts, t)
+			}
+		}
+	}
+	pr.Text = strings.Join(parts, " ")
+	p.place(pr, c)
+	return pr
+}
+
+func (n *node) childOr(name string) *node {
+	if k := n.child(name); k != nil {
+		return k
+	}
+	return n
+}
+
+// place sets the cite of a provision from its context.
+func (p *parser) place(pr *Provision, c ctx) {
+	pr.scope = c.scope
+	pr.scopeKey = c.scopeKey
+	switch {
+	case c.parent == "" && c.top && pr.Kind == "section":
+		pr.local = pr.Label
+	case c.parent == "":
+		pr.local = rootCite(pr)
+	case pr.Kind == "schedule":
+		pr.local = pr.Label
+	case strings.HasPrefix(pr.Label, "("):
+		pr.local = c.parent + pr.Label
+	case pr.Kind == "definition":
+		pr.local = c.parent + " " + pr.Label
+	default:
+		pr.local = c.parent + ", " + rootCite(pr)
+	}
+	if c.scope != "" {
+		pr.Cite = "in " + c.scope + ", " + pr.local
+	} else {
+		pr.Cite = pr.local
+	}
+	pr.Heading = c.heading
+}
+
+// rootCite is how a provision is cited at the top of a scope: "s. 9", "subs. (2)".
+func rootCite(pr *Provision) string {
+	prefix := map[string]string{
+		"section": "s. ", "subsection": "subs. ", "paragraph": "para. ", "subparagraph": "subpara. ",
+		"clause": "cl. ", "subclause": "subcl. ", "item": "item ", "row": "item ",
+	}[pr.Kind]
+	switch pr.Kind {
+	case "definition", "schedule", "preamble", "heading", "text", "long title":
+		return pr.Label
+	}
+	if pr.Label == "" {
+		return pr.Kind
+	}
+	return prefix + pr.Label
+}
+
+// provision reads one provision element and everything under it.
+func (p *parser) provision(n *node, kind string, c ctx, label string) *Provision {
+	pr := &Provision{Kind: kind, Label: label}
+	if n.attr("change") == "ins" {
+		pr.Marked = true
+	}
+	var text []string
+	addText := func(k *node) {
+		var sb strings.Builder
+		appendText(&sb, k, &pr.Marked)
+		if t := normalize(sb.String()); t != "" {
+			text = append(text, t)
+		}
+	}
+	// Label first: children are cited under it.
+	if l := n.child("Label"); l != nil && kind != "heading" {
+		pr.Label = normalize(textOf(l))
+	}
+	switch kind {
+	case "definition":
+		if t := n.child("Text"); t != nil {
+			pr.Label = "“" + normalize(textOf(findDeep(t, "DefinedTermEn", "DefinedTermFr"))) + "”"
+			if pr.Label == "“”" {
+				pr.Label = ""
+			}
+		}
+	case "schedule":
+		if h := n.child("ScheduleFormHeading"); h != nil {
+			pr.Label = normalize(textOf(h.child("Label")))
+			pr.MarginalNote = normalize(textOf(h.child("TitleText")))
+		}
+		if pr.Label == "" {
+			pr.Label = "schedule"
+		}
+	case "heading":
+		pr.Label = "heading"
+		addText(&node{name: "x", kids: []*node{{data: headingText(n)}}})
+	}
+	p.place(pr, c)
+	cc := ctx{scope: c.scope, scopeKey: c.scopeKey, parent: pr.local, heading: c.heading}
+	nAmend := 0
+	var walk func(n *node)
+	walk = func(n *node) {
+		for _, k := range n.kids {
+			if k.name == "" {
+				if strings.TrimSpace(k.data) != "" {
+					text = append(text, normalize(k.data))
+				}
+				continue
+			}
+			if kk, ok := provisionKinds[k.name]; ok && !(kind == "heading") {
+				pr.Children = append(pr.Children, p.provision(k, kk, cc, ""))
+				continue
+			}
+			switch k.name {
+			case "Label", "ScheduleFormHeading":
+			case "MarginalNote":
+				pr.MarginalNote = normalize(textOf(k))
+			case "Text", "entry", "LongTitle", "TitleText":
+				if kind == "heading" {
+					continue
+				}
+				addText(k)
+			case "AmendedText":
+				nAmend++
+				p.amended(k, pr, cc, nAmend)
+			case "BillInternal":
+				nAmend++
+				p.enacted(k, pr, cc, nAmend)
+			case "Preamble":
+				pr.Children = append(pr.Children, p.preamble(k, cc))
+			default:
+				if skipped[k.name] {
+					continue
+				}
+				if strings.HasPrefix(k.name, "Continued") {
+					addText(k)
+					continue
+				}
+				walk(k) // SectionPiece, TableGroup, table, tgroup, tbody and the unknown
+			}
+		}
+	}
+	if kind != "heading" {
+		walk(n)
+	}
+	if kind == "row" {
+		pr.Text = strings.Join(text, " | ")
+		if len(text) > 0 && len(text[0]) <= 12 {
+			pr.Label = text[0]
+			p.place(pr, c)
+		}
+	} else {
+		pr.Text = strings.Join(text, " ")
+	}
+	return pr
+}
+
+// findDeep returns the first descendant with one of the names, or nil.
+func findDeep(n *node, names ...string) *node {
+	for _, k := range n.kids {
+		for _, name := range names {
+			if k.name == name {
+				return k
+			}
+		}
+		if f := findDeep(k, names...); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+// amended reads the AmendedText of an amending provision: the text it sets out becomes
+// children of the provision in a scope of their own.
+func (p *parser) amended(n *node, owner *Provision, c ctx, ord int) {
+	if bi := findDeep(n, "BillInternal"); bi != nil {
+		p.enacted(bi, owner, c, ord)
+		return
+	}
+	sc := ctx{
+		scope:    "the amendment made by " + scopeCite(owner),
+		scopeKey: c.scopeKey + "/amend" + strconv.Itoa(ord),
+		heading:  c.heading,
+	}
+	marked := n.attr("change") == "ins"
+	var loose []string
+	headings := 0
+	var walk func(n *node)
+	walk = func(n *node) {
+		for _, k := range n.kids {
+			if k.name == "" {
+				if t := normalize(k.data); t != "" {
+					loose = append(loose, t)
+				}
+				continue
+			}
+			kind, ok := provisionKinds[k.name]
+			switch {
+			case ok:
+				child := p.provision(k, kind, sc, "")
+				if kind == "heading" {
+					headings++
+					if headings > 1 {
+						child.Label = "heading " + strconv.Itoa(headings)
+						p.place(child, sc)
+					}
+				}
+				child.Marked = child.Marked || marked
+				owner.Children = append(owner.Children, child)
+			case k.name == "BillInternal":
+				p.enacted(k, owner, c, ord)
+			case skipped[k.name]:
+			case k.name == "SectionPiece" || k.name == "TableGroup" || k.name == "table" ||
+				k.name == "tgroup" || k.name == "tbody" || k.name == "thead":
+				walk(k)
+			default:
+				var sb strings.Builder
+				appendText(&sb, k, &marked)
+				if t := normalize(sb.String()); t != "" {
+					loose = append(loose, t)
+				}
+			}
+		}
+	}
+	walk(n)
+	if len(loose) > 0 {
+		t := &Provision{Kind: "text", Label: "text", Text: strings.Join(loose, " "), Marked: marked}
+		p.place(t, sc)
+		owner.Children = append(owner.Children, t)
+	}
+}
+
+// enacted reads a whole Act that a section enacts: its long title, preamble and sections
+// become children of the section, cited "in the Act enacted by s. 11, s. 9(1)".
+func (p *parser) enacted(n *node, owner *Provision, c ctx, ord int) {
+	sc := ctx{
+		scope:    "the Act enacted by " + scopeCite(owner),
+		scopeKey: c.scopeKey + "/act" + strconv.Itoa(ord),
+	}
+	for _, k := range n.kids {
+		switch k.name {
+		case "LongTitle":
+			t := &Provision{Kind: "long title", Label: "long title", Text: normalize(textOf(k))}
+			p.place(t, sc)
+			owner.Children = append(owner.Children, t)
+		case "Preamble":
+			owner.Children = append(owner.Children, p.preamble(k, sc))
+		case "Body":
+			owner.Children = append(owner.Children, p.body(k, sc)...)
+		case "Schedule":
+			owner.Children = append(owner.Children, p.provision(k, "schedule", sc, ""))
+		}
+	}
+}
+
+// scopeCite names the owner of a scope in prose: "s. 11", "s. 4(1)",
+// "s. 5 of the Act enacted by s. 11".
+func scopeCite(owner *Provision) string {
+	local := owner.local
+	if owner.scope == "" {
+		if local != "" && (local[0] >= '0' && local[0] <= '9') {
+			local = "s. " + local
+		}
+		return local
+	}
+	return local + " of " + owner.scope
+}
+
+// finish computes the matching keys and hashes of a tree, bottom up.
+func finish(ps []*Provision) {
+	seen := map[string]int{}
+	unlabeled := map[string]int{}
+	for _, pr := range ps {
+		finish(pr.Children)
+		lab := strings.ToLower(strings.ReplaceAll(pr.Label, " ", ""))
+		if lab == "" {
+			unlabeled[pr.Kind]++
+			lab = "#" + strconv.Itoa(unlabeled[pr.Kind])
+		}
+		key := pr.Kind + "|" + pr.scopeKey + "|" + lab
+		seen[key]++
+		if seen[key] > 1 {
+			key += "#" + strconv.Itoa(seen[key])
+		}
+		pr.key = key
+		pr.textKey = fold(pr.Text)
+		h := fnv.New64a()
+		write := func(s string) { h.Write([]byte(s)); h.Write([]byte{0}) }
+		write(pr.Kind)
+		write(fold(pr.MarginalNote))
+		write(pr.textKey)
+		for _, k := range pr.Children {
+			write(k.key)
+			var b [8]byte
+			for i := range 8 {
+				b[i] = byte(k.full >> (8 * i))
+			}
+			h.Write(b[:])
+		}
+		pr.content = h.Sum64()
+		write(pr.Label)
+		pr.full = h.Sum64()
+	}
+}
