@@ -58,6 +58,20 @@ type Store struct {
 // schema.
 func Open(path string) (*Store, error) {
 	s := &Store{path: path, timeout: 5 * time.Second}
+	// An existing, current database is only read: opening it must not cost a write.
+	if _, err := os.Stat(path); err == nil {
+		ready := false
+		err := s.view(func(tx *bolt.Tx) error {
+			ready = string(tx.Bucket(bktMeta).Get([]byte("schema"))) == fmt.Sprint(SchemaVersion)
+			for _, b := range allBuckets {
+				ready = ready && tx.Bucket(b) != nil
+			}
+			return nil
+		})
+		if err == nil && ready {
+			return s, nil
+		}
+	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("database %s: %w", path, err)

@@ -130,11 +130,15 @@ func runCalendar(ctx context.Context, g *globals, args []string) error {
 	if len(args) > 0 {
 		return usageError("calendar takes no arguments, got %q", args[0])
 	}
-	store, err := tracker.OpenReadOnly(g.dbPath())
+	store, err := g.readStore()
 	if err != nil {
 		return err
 	}
-	events, err := calendarEvents(store, time.Now())
+	now, err := g.clock()
+	if err != nil {
+		return err
+	}
+	events, err := calendarEvents(store, now())
 	if err != nil {
 		return err
 	}

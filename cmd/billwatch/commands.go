@@ -93,6 +93,13 @@ func scrapeCommand() command {
 			for _, s := range sums {
 				fmt.Fprintln(g.stdout, s.Line())
 			}
+			rem, err := a.reminders(ctx)
+			if err != nil {
+				return err
+			}
+			if rem.Alerts > 0 {
+				fmt.Fprintln(g.stdout, rem.Line())
+			}
 			if !noNotify {
 				d, err := a.tracker.Deliver(ctx)
 				if err != nil {
@@ -232,7 +239,7 @@ func billsCommand() command {
 					return err
 				}
 			}
-			store, err := tracker.OpenReadOnly(g.dbPath())
+			store, err := g.readStore()
 			if err != nil {
 				return err
 			}
@@ -333,7 +340,7 @@ func showCommand() command {
 			if err != nil {
 				return err
 			}
-			store, err := tracker.OpenReadOnly(g.dbPath())
+			store, err := g.readStore()
 			if err != nil {
 				return err
 			}
@@ -439,7 +446,7 @@ func alertsCommand() command {
 			if limit < 0 {
 				return usageError("--limit %d: must be 0 or more", limit)
 			}
-			store, err := tracker.OpenReadOnly(g.dbPath())
+			store, err := g.readStore()
 			if err != nil {
 				return err
 			}
@@ -493,7 +500,7 @@ func statusCommand() command {
 		summary: "per source: last good fetch, its age, consecutive failures, next run",
 		flags:   func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "JSON output") },
 		run: func(ctx context.Context, g *globals, args []string) error {
-			store, err := tracker.OpenReadOnly(g.dbPath())
+			store, err := g.readStore()
 			if err != nil {
 				return err
 			}
@@ -516,7 +523,11 @@ func statusCommand() command {
 				LastOutcome string    `json:"last_outcome,omitempty"`
 				NextRun     time.Time `json:"next_run,omitzero"`
 			}
-			now := time.Now()
+			clock, err := g.clock()
+			if err != nil {
+				return err
+			}
+			now := clock()
 			var rows []row
 			for _, src := range tracker.Sources {
 				h, r := health[src], runs[src]
@@ -558,7 +569,7 @@ func runBackup(ctx context.Context, g *globals, args []string) error {
 	if len(args) != 1 {
 		return usageError("backup takes one file name, e.g. billwatch backup billwatch-2026-11-24.db")
 	}
-	store, err := tracker.OpenReadOnly(g.dbPath())
+	store, err := g.readStore()
 	if err != nil {
 		return err
 	}
@@ -574,7 +585,7 @@ func runCompact(ctx context.Context, g *globals, args []string) error {
 	if len(args) != 0 {
 		return usageError("compact takes no arguments")
 	}
-	store, err := tracker.OpenReadOnly(g.dbPath())
+	store, err := g.readStore()
 	if err != nil {
 		return err
 	}

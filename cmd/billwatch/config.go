@@ -289,3 +289,12 @@ func (c *Config) scheduleFor(source string) string {
 	}
 	return firstNonEmpty(c.Schedule.Regulations, schedule.Default(source))
 }
+
+// readStore checks the configuration (so that a bad value is reported by every command) and
+// opens the database for reading.
+func (g *globals) readStore() (*tracker.Store, error) {
+	if _, err := loadConfig(g.config); err != nil {
+		return nil, err
+	}
+	return tracker.OpenReadOnly(g.dbPath())
+}

@@ -80,7 +80,7 @@ func diffStored(g *globals, bill, session, from, to, format string, color bool) 
 	if err != nil {
 		return err
 	}
-	store, err := tracker.OpenReadOnly(g.dbPath())
+	store, err := g.readStore()
 	if err != nil {
 		return err
 	}

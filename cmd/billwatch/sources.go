@@ -74,7 +74,7 @@ func hearingsCommand() command {
 			if len(args) > 0 {
 				return usageError("hearings takes no arguments, got %q", args[0])
 			}
-			store, err := tracker.OpenReadOnly(g.dbPath())
+			store, err := g.readStore()
 			if err != nil {
 				return err
 			}
@@ -82,7 +82,11 @@ func hearingsCommand() command {
 			if err != nil {
 				return err
 			}
-			now := time.Now()
+			clock, err := g.clock()
+			if err != nil {
+				return err
+			}
+			now := clock()
 			out := []hearingJSON{}
 			for _, h := range hs {
 				if all || (h.Relevant && upcoming(h.Hearing, now)) {
@@ -163,7 +167,7 @@ func regulationsCommand() command {
 			if len(args) > 0 {
 				return usageError("regulations takes no arguments, got %q", args[0])
 			}
-			store, err := tracker.OpenReadOnly(g.dbPath())
+			store, err := g.readStore()
 			if err != nil {
 				return err
 			}
@@ -187,7 +191,11 @@ func regulationsCommand() command {
 				fmt.Fprintln(g.stdout, "no relevant Gazette items stored (see --all)")
 				return nil
 			}
-			today := time.Now().In(billwatch.Eastern).Format(billwatch.DateLayout)
+			clock, err := g.clock()
+			if err != nil {
+				return err
+			}
+			today := clock().In(billwatch.Eastern).Format(billwatch.DateLayout)
 			w := table(g.stdout)
 			fmt.Fprintln(w, "PART\tPUBLISHED\tTITLE\tDEPARTMENT\tCOMMENTS / REGISTRATION")
 			for _, r := range out {

@@ -1,0 +1,298 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/fixtures"
+)
+
+// cli runs billwatch in-process against the fixture servers and returns its output and exit
+// status.
+type cli struct {
+	t       *testing.T
+	db, cfg string
+	servers *fixtures.Servers
+}
+
+func newCLI(t *testing.T, fsys fs.FS) *cli {
+	t.Helper()
+	t.Setenv("SLACK_BOT_TOKEN", "")
+	t.Setenv("BILLWATCH_DB", "")
+	servers, err := fixtures.Serve(fsys, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(servers.Close)
+	dir := t.TempDir()
+	// The fixture servers are local: no spacing between requests.
+	cfg := filepath.Join(dir, "billwatch.toml")
+	if err := os.WriteFile(cfg, []byte("[fetch]\ndelay = \"0s\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return &cli{t: t, db: filepath.Join(dir, "billwatch.db"), cfg: cfg, servers: servers}
+}
+
+func (c *cli) run(now string, args ...string) (string, string, int) {
+	c.t.Helper()
+	all := []string{"--config", c.cfg, "--db", c.db}
+	for site, u := range c.servers.Bases() {
+		all = append(all, "--base-url", site+"="+u)
+	}
+	if now != "" {
+		all = append(all, "--now", now)
+	}
+	var stdout, stderr bytes.Buffer
+	code := exitCode(run(c.t.Context(), append(all, args...), &stdout, &stderr), &stderr)
+	return stdout.String(), stderr.String(), code
+}
+
+func (c *cli) alerts(now string) []billwatch.Alert {
+	c.t.Helper()
+	out, errOut, code := c.run(now, "alerts", "--json")
+	if code != 0 {
+		c.t.Fatalf("alerts --json: exit %d: %s", code, errOut)
+	}
+	var alerts []billwatch.Alert
+	if err := json.Unmarshal([]byte(out), &alerts); err != nil {
+		c.t.Fatalf("alerts --json: %v\n%s", err, out)
+	}
+	return alerts
+}
+
+func keys(alerts []billwatch.Alert) []string {
+	var out []string
+	for _, a := range alerts {
+		out = append(out, string(a.Kind)+" "+a.Subject)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// newSince returns the alerts not in before.
+func newSince(before, after []billwatch.Alert) []billwatch.Alert {
+	seen := map[string]bool{}
+	for _, a := range before {
+		seen[a.ID] = true
+	}
+	var out []billwatch.Alert
+	for _, a := range after {
+		if !seen[a.ID] {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+const (
+	week1 = "2026-11-16T10:00:00-05:00"
+	week2 = "2026-11-23T10:00:00-05:00"
+	week3 = "2026-11-25T10:00:00-05:00"
+)
+
+func TestScrapeBillsEndToEnd(t *testing.T) {
+	c := newCLI(t, fixtures.FS())
+	out, errOut, code := c.run(week1, "scrape", "bills")
+	if code != 0 {
+		t.Fatalf("baseline scrape bills: exit %d\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "baseline recorded") {
+		t.Errorf("baseline output = %q, want it to say the baseline was recorded", out)
+	}
+	if a := c.alerts(week1); len(a) != 0 {
+		t.Fatalf("baseline raised %v, want no alerts", keys(a))
+	}
+
+	c.servers.SetSnapshot(2)
+	out, errOut, code = c.run(week2, "scrape", "bills")
+	if code != 0 {
+		t.Fatalf("second scrape: exit %d\n%s%s", code, out, errOut)
+	}
+	got := keys(c.alerts(week2))
+	want := []string{
+		"bill.amended 45-1 C-12",
+		"bill.introduced 45-1 C-30",
+		"bill.stage 45-1 C-12",
+		"bill.stage 45-1 C-22",
+		"bill.stage 45-1 C-8",
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("alerts after week 2 = %v, want %v", got, want)
+	}
+	// Printed as they would be posted, and recorded as delivered to the console.
+	for _, a := range c.alerts(week2) {
+		if len(a.Deliveries) != 1 || a.Deliveries[0].Sink != "console" || a.Deliveries[0].State != billwatch.DeliverySent {
+			t.Errorf("alert %s deliveries = %+v, want sent to console", a.Subject, a.Deliveries)
+		}
+		if a.Kind == billwatch.KindBillStage && a.Subject == "45-1 C-22" && (a.Audience != billwatch.Lobbying || !strings.Contains(a.Why, "SECU")) {
+			t.Errorf("C-22 referral = %s/%s, want lobbying, naming SECU", a.Audience, a.Why)
+		}
+		if a.Kind == billwatch.KindBillAmended && !strings.Contains(a.Text, "billwatch diff C-12") {
+			t.Errorf("bill.amended text = %q, want the diff command", a.Text)
+		}
+	}
+	if !strings.Contains(out, "C-30") {
+		t.Errorf("scrape output does not show the alerts: %q", out)
+	}
+
+	// A third identical pass writes nothing.
+	before, _ := os.ReadFile(c.db)
+	out, errOut, code = c.run(week2, "scrape", "bills")
+	after, _ := os.ReadFile(c.db)
+	if code != 0 || !bytes.Equal(before, after) {
+		t.Errorf("identical pass: exit %d, database changed %v\n%s%s", code, !bytes.Equal(before, after), out, errOut)
+	}
+	if n := len(c.alerts(week2)); n != len(want) {
+		t.Errorf("identical pass left %d alerts, want %d", n, len(want))
+	}
+
+	// The read commands answer from the database.
+	out, _, code = c.run(week2, "bills", "--json")
+	var bills []map[string]any
+	if err := json.Unmarshal([]byte(out), &bills); err != nil || code != 0 {
+		t.Fatalf("bills --json: exit %d, %v", code, err)
+	}
+	for _, b := range bills {
+		for _, k := range []string{"session", "number", "title", "short_title", "status", "relevant", "reasons", "url"} {
+			if _, ok := b[k]; !ok {
+				t.Errorf("bills --json: bill %v lacks key %q", b["number"], k)
+			}
+		}
+		if b["number"] == "C-19" {
+			t.Errorf("bills lists C-19 (social security agreements) as relevant: %v", b["reasons"])
+		}
+	}
+	out, _, code = c.run(week2, "show", "c-12", "--json")
+	var shown struct {
+		Number   string `json:"number"`
+		Stages   []map[string]any
+		Versions []struct {
+			ID, Type string
+			Fetched  bool
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &shown); err != nil || code != 0 || shown.Number != "C-12" {
+		t.Fatalf("show c-12 --json: exit %d, %v: %s", code, err, out)
+	}
+	if len(shown.Versions) < 2 || !shown.Versions[1].Fetched || shown.Versions[1].Type != billwatch.AmendedByCommittee {
+		t.Errorf("show C-12 versions = %+v, want the committee reprint fetched", shown.Versions)
+	}
+	out, errOut, code = c.run(week2, "diff", "C-12", "--format", "json")
+	var d struct {
+		From, To string
+		Summary  map[string]int
+	}
+	if err := json.Unmarshal([]byte(out), &d); err != nil || code != 0 {
+		t.Fatalf("diff C-12 --format json: exit %d, %v: %s", code, err, errOut)
+	}
+	if d.From != billwatch.FirstReading || d.To != billwatch.AmendedByCommittee || d.Summary["amended"] == 0 {
+		t.Errorf("diff C-12 = %+v, want first-reading → amended-by-committee with amendments", d)
+	}
+}
+
+func TestBadInputIsOneLineAndKeepsData(t *testing.T) {
+	c := newCLI(t, fixtures.FS())
+	if _, errOut, code := c.run(week1, "scrape", "bills"); code != 0 {
+		t.Fatalf("baseline: exit %d: %s", code, errOut)
+	}
+	billsBefore, _, _ := c.run(week1, "bills", "--all", "--json")
+	for _, tc := range []struct {
+		name   string
+		page   *fstest.MapFile
+		status string
+		kinds  []string
+	}{
+		// A 503: one failed pass is no alert (three in a row are).
+		{name: "503", status: "503"},
+		// An HTML error page served with 200 in place of the JSON list: the layout is not
+		// recognised, which is reported at once, once.
+		{name: "html", page: &fstest.MapFile{Data: []byte("<!DOCTYPE html><html><body>Service unavailable</body></html>")}, kinds: []string{"source.unhealthy source bills"}},
+	} {
+		top := fstest.MapFS{}
+		if tc.page != nil {
+			top["2/parl/legisinfo/en/bills/json@parlsession=45-1"] = tc.page
+		} else {
+			top["2/parl/legisinfo/en/bills/json@parlsession=45-1.status"] = &fstest.MapFile{Data: []byte(tc.status)}
+		}
+		servers, err := fixtures.Serve(overlay(fixtures.FS(), top), 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.servers = servers
+		before := c.alerts(week2)
+		out, errOut, code := c.run(week2, "scrape", "bills")
+		servers.Close()
+		if code != 1 {
+			t.Errorf("%s: scrape: exit %d, want 1\n%s%s", tc.name, code, out, errOut)
+		}
+		if lines := strings.Split(strings.TrimSpace(errOut), "\n"); len(lines) != 1 || !strings.Contains(errOut, "legisinfo") || !strings.Contains(errOut, "/legisinfo/en/bills/json") {
+			t.Errorf("%s: stderr = %q, want one line naming the URL", tc.name, errOut)
+		}
+		if billsAfter, _, _ := c.run(week2, "bills", "--all", "--json"); billsAfter != billsBefore {
+			t.Errorf("%s: a failed pass changed the stored bills", tc.name)
+		}
+		if got := keys(newSince(before, c.alerts(week2))); !slices.Equal(got, tc.kinds) {
+			t.Errorf("%s: alerts = %v, want %v", tc.name, got, tc.kinds)
+		}
+	}
+
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"show", "C-999"}, "C-999"},
+		{[]string{"show", "banana"}, "not a bill number"},
+		{[]string{"diff", "C-12", "--format", "pdf"}, "pdf"},
+		{[]string{"scrape", "weather"}, "unknown source"},
+		{[]string{"diff", "C-2", "--from", "royal-assent"}, "royal-assent"},
+		{[]string{"frobnicate"}, "unknown command"},
+	} {
+		_, errOut, code := c.run(week2, tc.args...)
+		if code == 0 || !strings.Contains(errOut, tc.want) || strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
+			t.Errorf("billwatch %s: exit %d, stderr %q; want one line naming %q", strings.Join(tc.args, " "), code, errOut, tc.want)
+		}
+	}
+}
+
+func TestConfigErrorsNameTheKey(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ toml, want string }{
+		{"[fetch]\ndelai = \"1s\"\n", "fetch.delai"},
+		{"[fetch]\ndelay = \"soon\"\n", "fetch.delay"},
+		{"session = \"45\"\n", "session"},
+		{"[slack.channels]\nlawyers = \"#x\"\n", "slack.channels.lawyers"},
+		{"[schedule]\nbills = \"every blue moon\"\n", "schedule.bills"},
+		{"[sites]\nparl = \"ftp://x\"\n", "sites.parl"},
+	} {
+		p := filepath.Join(dir, "c.toml")
+		os.WriteFile(p, []byte(tc.toml), 0o644)
+		var out, errOut bytes.Buffer
+		code := exitCode(run(t.Context(), []string{"--config", p, "--db", filepath.Join(dir, "x.db"), "bills"}, &out, &errOut), &errOut)
+		if code == 0 || !strings.Contains(errOut.String(), tc.want) {
+			t.Errorf("config %q: exit %d, stderr %q; want an error naming %s", tc.toml, code, errOut.String(), tc.want)
+		}
+	}
+}
+
+// overlay serves files from top, falling back to base.
+func overlay(base fs.FS, top fstest.MapFS) fs.FS { return overlayFS{base, top} }
+
+type overlayFS struct {
+	base fs.FS
+	top  fstest.MapFS
+}
+
+func (o overlayFS) Open(name string) (fs.File, error) {
+	if f, err := o.top.Open(name); err == nil {
+		return f, nil
+	}
+	return o.base.Open(name)
+}
