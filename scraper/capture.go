@@ -1,0 +1,226 @@
+package scraper
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/billwatch/billwatch/fixtures"
+)
+
+// SiteHosts lists the real host names of each site. The Gazette serves the same paths from four
+// names (with and without "www."), so its links may name any of them.
+var SiteHosts = map[string][]string{
+	Parl:       {"www.parl.ca", "parl.ca"},
+	OurCommons: {"www.ourcommons.ca", "ourcommons.ca"},
+	SenCanada:  {"sencanada.ca", "www.sencanada.ca"},
+	Gazette: {
+		"gazette.gc.ca", "www.gazette.gc.ca",
+		"canadagazette.gc.ca", "www.canadagazette.gc.ca",
+		"gazetteducanada.gc.ca", "www.gazetteducanada.gc.ca",
+		"canadagazetteducanada.gc.ca", "www.canadagazetteducanada.gc.ca",
+	},
+}
+
+// SiteOfHost returns the site name (parl, ourcommons, sencanada, gazette) of a real host name,
+// or "" when billwatch does not read that host.
+func SiteOfHost(host string) string {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	for _, site := range Sites {
+		for _, h := range SiteHosts[site] {
+			if host == h {
+				return site
+			}
+		}
+	}
+	return ""
+}
+
+// CapturedFile is the name of the manifest Capture writes at the top of a snapshot folder.
+const CapturedFile = "CAPTURED.tsv"
+
+// Captured is one page saved by Capture.
+type Captured struct {
+	URL     string    // the real URL, as given
+	Site    string    // "gazette"
+	File    string    // path inside the snapshot folder, slash-separated: "gazette/rss/p1-eng.xml"
+	Fetched time.Time // UTC
+	Status  int
+	Bytes   int
+	SHA256  string // hex
+}
+
+// Capture fetches real pages and saves them byte for byte as a fixtures snapshot folder, so
+// that a page seen once can become a test: DIR/SITE/FILE, where FILE is fixtures.FileName of
+// the URL, and DIR/CAPTURED.tsv listing url, fetched (RFC 3339, UTC), status, bytes and sha256
+// of every page saved there (rows of earlier captures into the same folder are kept, a URL
+// captured again replaces its row). Each URL is fetched as given, never rebased, through c, so
+// the User-Agent, robots.txt and the spacing of requests hold. A failing URL does not stop the
+// others: Capture returns what it saved and the failures joined, each naming its URL. Nothing is
+// written for a failed URL.
+func Capture(ctx context.Context, c *Client, urls []string, dir string) ([]Captured, error) {
+	if dir == "" {
+		return nil, errors.New("capture: no folder given")
+	}
+	var out []Captured
+	var errs []error
+	for _, raw := range urls {
+		if err := ctx.Err(); err != nil {
+			errs = append(errs, fmt.Errorf("capture: %w", err))
+			break
+		}
+		cp, err := capture(ctx, c, raw, dir)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, cp)
+	}
+	if len(out) > 0 {
+		if err := writeManifest(dir, out); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+func capture(ctx context.Context, c *Client, raw, dir string) (Captured, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return Captured{}, fmt.Errorf("capture %q: not an absolute http(s) URL", raw)
+	}
+	site := SiteOfHost(u.Hostname())
+	if site == "" {
+		return Captured{}, fmt.Errorf("capture %s: unknown host %q (billwatch reads %s)", raw, u.Hostname(), knownHosts())
+	}
+	name := fixtures.FileName(u)
+	rel := site + "/" + name
+	target, err := safeJoin(dir, rel)
+	if err != nil {
+		return Captured{}, fmt.Errorf("capture %s: %w", raw, err)
+	}
+	page, err := c.Get(ctx, raw)
+	if err != nil {
+		return Captured{}, fmt.Errorf("capture: %w", err) // Get's errors name the URL
+	}
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		return Captured{}, fmt.Errorf("capture %s: %w", raw, err)
+	}
+	if err := writeFileAtomic(target, page.Body); err != nil {
+		return Captured{}, fmt.Errorf("capture %s: %w", raw, err)
+	}
+	sum := sha256.Sum256(page.Body)
+	return Captured{
+		URL: raw, Site: site, File: rel, Fetched: page.Fetched.UTC().Truncate(time.Second),
+		Status: page.Status, Bytes: len(page.Body), SHA256: hex.EncodeToString(sum[:]),
+	}, nil
+}
+
+func knownHosts() string {
+	var hs []string
+	for _, site := range Sites {
+		hs = append(hs, SiteHosts[site]...)
+	}
+	return strings.Join(hs, ", ")
+}
+
+// safeJoin joins a slash-separated relative name to dir, refusing one that would leave dir
+// ("/../" in a URL path) or name nothing.
+func safeJoin(dir, rel string) (string, error) {
+	for _, seg := range strings.Split(rel, "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return "", fmt.Errorf("URL path %q cannot be saved as a file", rel)
+		}
+	}
+	return filepath.Join(dir, filepath.FromSlash(rel)), nil
+}
+
+func writeFileAtomic(name string, b []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(name), ".capture-*")
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Rename(f.Name(), name); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return nil
+}
+
+var manifestHeader = []string{"url", "fetched", "status", "bytes", "sha256"}
+
+// writeManifest merges the new captures into DIR/CAPTURED.tsv, one row per URL, sorted by URL.
+func writeManifest(dir string, caps []Captured) error {
+	name := filepath.Join(dir, CapturedFile)
+	rows := map[string]string{}
+	if f, err := os.Open(name); err == nil {
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		for sc.Scan() {
+			line := sc.Text()
+			if line == "" || line == strings.Join(manifestHeader, "\t") {
+				continue
+			}
+			u, _, _ := strings.Cut(line, "\t")
+			rows[u] = line
+		}
+		f.Close()
+		if err := sc.Err(); err != nil {
+			return fmt.Errorf("capture: read %s: %w", name, err)
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("capture: %w", err)
+	}
+	for _, c := range caps {
+		rows[tsvField(c.URL)] = strings.Join([]string{
+			tsvField(c.URL), c.Fetched.UTC().Format(time.RFC3339), strconv.Itoa(c.Status),
+			strconv.Itoa(c.Bytes), c.SHA256,
+		}, "\t")
+	}
+	keys := make([]string, 0, len(rows))
+	for k := range rows {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var sb strings.Builder
+	sb.WriteString(strings.Join(manifestHeader, "\t") + "\n")
+	for _, k := range keys {
+		sb.WriteString(rows[k] + "\n")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("capture: %w", err)
+	}
+	if err := writeFileAtomic(name, []byte(sb.String())); err != nil {
+		return fmt.Errorf("capture: write %s: %w", name, err)
+	}
+	return nil
+}
+
+// tsvField keeps a URL on one field: tabs and line breaks cannot appear in a parsed URL's
+// string form, but a caller may pass anything.
+func tsvField(s string) string {
+	return strings.NewReplacer("\t", "%09", "\n", "%0A", "\r", "%0D").Replace(s)
+}

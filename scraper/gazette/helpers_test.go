@@ -1,0 +1,68 @@
+package gazette
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/billwatch/billwatch/fixtures"
+)
+
+// samples is where the real pages saved by the research live; they are never copied here.
+const samples = "../../../shared/samples"
+
+func sample(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(samples, name))
+	if err != nil {
+		t.Skipf("real sample %s not available (%v): the test needs ../shared/samples next to the repository", name, err)
+	}
+	return b
+}
+
+// fixture reads a bundled fixture file: "1/gazette/rss/p1-eng.xml".
+func fixture(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := fs.ReadFile(fixtures.FS(), name)
+	if err != nil {
+		t.Fatalf("fixture %s: %v", name, err)
+	}
+	return b
+}
+
+func testdata(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatalf("testdata %s: %v", name, err)
+	}
+	return b
+}
+
+// wrap puts content in the Gazette's page template (trimmed): the WET header, <main>, footer.
+func wrap(title, content string) []byte {
+	return []byte(`<!DOCTYPE html>
+<html class="no-js" lang="en" dir="ltr">
+<head><meta charset="utf-8"><title>` + title + `</title></head>
+<body vocab="http://schema.org/" typeof="WebPage">
+<header role="banner"><div id="wb-bnr"><h2>Search</h2></div>
+<nav role="navigation" id="wb-bc" property="breadcrumb"><ol class="breadcrumb">
+<li><a href="/accueil-home-eng.html">Canada Gazette</a></li>
+<li><a href="/rp-pr/publications-eng.html">Publications</a></li></ol></nav></header>
+<main role="main" property="mainContentOfPage" class="container">
+<div id="content">
+` + content + `
+</div>
+<div class="row pagedetails"><dl id="wb-dtmd"><dt>Date modified:</dt><dd><time property="dateModified">2026-11-20</time></dd></dl></div>
+</main>
+<footer id="wb-info"><nav><h2 class="wb-inv">About government</h2><ul><li><a href="https://www.canada.ca/en/contact.html">Contact us</a></li></ul></nav></footer>
+</body>
+</html>
+`)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

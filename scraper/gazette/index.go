@@ -1,0 +1,174 @@
+package gazette
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
+
+	"github.com/billwatch/billwatch/scraper"
+)
+
+// entry is one link of an index page (an issue's index, a quarterly index) to a page inside an
+// issue, with the headings it sits under: the section (<h2>: "PROPOSED REGULATIONS"), the
+// department (<h3>) and the Act (<h4>, or the line after the title's <br> in Part II indexes).
+type entry struct {
+	URL        string // public URL, without fragment
+	Title      string
+	Section    string
+	Department string
+	Act        string
+	loc        location
+}
+
+// document reports whether the entry links one regulation's own page.
+func (e entry) document() bool { return e.loc.document() }
+
+var (
+	noRegulationsRE = regexp.MustCompile(`(?i)no regulatory texts? (?:was|were) registered|no (?:proposed )?regulations? (?:was|were) published`)
+	datePrefixRE    = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}\s*:\s*`)
+)
+
+// parseIndex reads the links of an index page to pages inside issues, in page order, with the
+// headings above each. pageURL is the page's public URL, against which relative links resolve.
+// An index is recognised by its h1 and its links into issues, or by the sentence saying no
+// regulation was registered (a true zero); anything else is an error.
+func parseIndex(b []byte, pageURL string) ([]entry, error) {
+	base, err := url.Parse(pageURL)
+	if err != nil {
+		return nil, fmt.Errorf("index URL %q: %w", pageURL, err)
+	}
+	p, err := openPage(b)
+	if err != nil {
+		return nil, err
+	}
+	var out []entry
+	seen := map[string]bool{}
+	var section, dept, act string
+	links := 0
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type != html.ElementNode {
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c)
+			}
+			return
+		}
+		if skipTags[n.Data] {
+			return
+		}
+		switch n.Data {
+		case "h2":
+			section, dept, act = nodeText(n), "", ""
+			return
+		case "h3":
+			dept, act = nodeText(n), ""
+			return
+		case "h4":
+			act = nodeText(n)
+			return
+		case "a":
+			href := attr(n, "href")
+			u, ok := canonical(base, href)
+			if !ok {
+				return
+			}
+			loc, ok := locate(u)
+			if !ok {
+				return
+			}
+			links++
+			if loc.slug == "index" || loc.consolidated() {
+				return
+			}
+			lines := lineTexts(n)
+			if len(lines) == 0 {
+				return
+			}
+			e := entry{URL: u, Section: section, Department: dept, Act: act, loc: loc}
+			e.Title = datePrefixRE.ReplaceAllString(lines[0], "")
+			if e.Act == "" && len(lines) > 1 {
+				e.Act = lines[1]
+			} else if e.Act == "" && n.Parent != nil && n.Parent.Data == "li" {
+				// Part II indexes give the enabling Act after the title's <br>.
+				if pl := lineTexts(n.Parent); len(pl) > 1 && pl[0] == lines[0] {
+					e.Act = pl[1]
+				}
+			}
+			// A shared section page holds many notices, one anchor each: an entry per notice.
+			key := u
+			if i := strings.IndexByte(href, '#'); i >= 0 && !loc.document() {
+				key += href[i:]
+			}
+			if seen[key] {
+				return
+			}
+			seen[key] = true
+			out = append(out, e)
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	for _, n := range p.main.Nodes {
+		walk(n)
+	}
+	if links == 0 {
+		if noRegulationsRE.MatchString(scraper.Clean(p.main.Text())) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("index page with no link into an issue: %w", scraper.ErrLayoutChanged)
+	}
+	if p.h1 == "" {
+		return nil, fmt.Errorf("index page without a title: %w", scraper.ErrLayoutChanged)
+	}
+	return out, nil
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// nodeText is the cleaned text of a node, without the words the template hides from sight
+// ("Topic(s) beginning with the letter").
+func nodeText(n *html.Node) string {
+	sel := goquery.NewDocumentFromNode(n).Selection
+	sel.Find(".wb-inv").Remove()
+	return scraper.Clean(sel.Text())
+}
+
+// lineTexts is the cleaned text of a node split at its <br>s.
+func lineTexts(n *html.Node) []string {
+	var lines []string
+	for _, b := range blocks(goquery.NewDocumentFromNode(n).Selection) {
+		lines = append(lines, b.lines...)
+	}
+	return lines
+}
+
+// departmentName turns an index heading into the name the item pages use:
+// "Public Safety and Emergency Preparedness, Dept. of" → "Department of Public Safety and
+// Emergency Preparedness"; "Superintendent of Financial Institutions, Office of the" → "Office
+// of the Superintendent of Financial Institutions".
+func departmentName(h string) string {
+	m := invertedRE.FindStringSubmatch(h)
+	if m == nil {
+		return h
+	}
+	head := m[2]
+	if strings.HasPrefix(head, "Dept") {
+		head = "Department"
+	}
+	return head + " " + m[3] + " " + m[1]
+}
+
+var invertedRE = regexp.MustCompile(`^(.+?),\s+(Dept\.?|Department|Office|Ministry)\s+(of(?:\s+the)?)$`)
