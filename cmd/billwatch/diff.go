@@ -182,31 +182,30 @@ func pickVersion(b tracker.StoredBill, v string) (tracker.StoredText, error) {
 	return *match, nil
 }
 
-// demoDiff prints the full diff of the bill the demo's committee amended.
+// demoDiff prints the full diff behind the demo's latest bill.amended alert.
 func (a *app) demoDiff(ctx context.Context, w io.Writer, dbPath string, kept bool) error {
-	bills, err := a.tracker.Store.Bills("")
+	alerts, err := a.tracker.Store.Alerts(0)
 	if err != nil {
 		return err
 	}
-	for _, b := range bills {
-		var types []string
-		for _, v := range b.Versions {
-			if v.Fetched {
-				types = append(types, v.Type)
-			}
-		}
-		if !contains(types, billwatch.AmendedByCommittee) || !contains(types, billwatch.FirstReading) {
+	for _, al := range alerts {
+		if al.Kind != billwatch.KindBillAmended {
 			continue
 		}
-		r, err := storedDiff(a.tracker.Store, b, billwatch.FirstReading, billwatch.AmendedByCommittee)
+		session, number, _ := strings.Cut(al.Subject, " ")
+		b, ok, err := a.tracker.Store.Bill(session, number)
+		if err != nil || !ok {
+			return err
+		}
+		r, err := storedDiff(a.tracker.Store, b, "", "")
 		if err != nil {
 			return err
 		}
-		cmd := fmt.Sprintf("billwatch diff %s --session %s --from first-reading --to amended-by-committee", b.Number, b.Session)
+		cmd := fmt.Sprintf("billwatch diff %s --session %s", b.Number, b.Session)
 		if kept {
-			cmd = fmt.Sprintf("billwatch --db %s diff %s --from first-reading --to amended-by-committee", dbPath, b.Number)
+			cmd = fmt.Sprintf("billwatch --db %s diff %s", dbPath, b.Number)
 		}
-		fmt.Fprintf(w, "\n══ What the committee changed in %s (the full diff: %s; add --format html for a page to circulate)\n\n", b.Number, cmd)
+		fmt.Fprintf(w, "\n══ What the committee changed in %s: the full diff that the bill.amended alert points to\n   (%s; add --format html for a page to circulate, --format markdown for a brief)\n\n", b.Number, cmd)
 		return diff.Render(w, r, "text", isTerminal(w))
 	}
 	return nil
