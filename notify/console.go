@@ -17,6 +17,8 @@ type Console struct {
 	mu  sync.Mutex
 	w   io.Writer
 	fmt func(billwatch.Alert) string
+	// Take, when set, chooses the alerts the console takes; nil takes every alert.
+	Take func(billwatch.Alert) bool
 }
 
 // NewConsole returns a console sink writing to w. format renders an alert; nil means a plain
@@ -31,8 +33,13 @@ func NewConsole(w io.Writer, format func(billwatch.Alert) string) *Console {
 // Name is "console", as `alerts` shows it.
 func (c *Console) Name() string { return "console" }
 
-// Channels returns one unnamed channel: the console takes every alert.
-func (c *Console) Channels(billwatch.Alert) []string { return []string{""} }
+// Channels returns one unnamed channel for the alerts the console takes.
+func (c *Console) Channels(a billwatch.Alert) []string {
+	if c.Take != nil && !c.Take(a) {
+		return nil
+	}
+	return []string{""}
+}
 
 // Send prints the alert.
 func (c *Console) Send(ctx context.Context, a billwatch.Alert, channel, thread string) (string, error) {

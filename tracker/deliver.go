@@ -231,7 +231,7 @@ func (t *Tracker) recordOutcome(seq uint64, i int, ref string, sendErr error, si
 func (t *Tracker) queueSinkFailure(tx *bolt.Tx, sinkName, channel string, err error) error {
 	a := t.newAlert(billwatch.Alert{
 		Kind: billwatch.KindSourceUnhealthy, Severity: billwatch.Urgent, Audience: billwatch.Ops,
-		Subject: "sink " + sinkName, Title: sinkName + " refuses billwatch's messages",
+		Subject: SinkSubjectPrefix + sinkName, Title: sinkName + " refuses billwatch's messages",
 		Why:  fmt.Sprintf("%s answered an error that retrying cannot fix", sinkName),
 		Text: fmt.Sprintf("Delivery to %s %s failed for good: %v. Fix the configuration, then the alerts marked failed can be read with `billwatch alerts`.", sinkName, channel, err),
 	}, sinkName+channel+err.Error()+t.now().Format(billwatch.DateLayout))
@@ -247,6 +247,10 @@ func (t *Tracker) queueSinkFailure(tx *bolt.Tx, sinkName, channel string, err er
 	_, qerr := t2.queue(tx, []billwatch.Alert{a})
 	return qerr
 }
+
+// SinkSubjectPrefix starts the subject of alerts about a sink that refuses billwatch's
+// messages.
+const SinkSubjectPrefix = "sink "
 
 func isPermanent(err error) bool {
 	var p interface{ Permanent() bool }

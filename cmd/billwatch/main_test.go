@@ -57,6 +57,9 @@ func (c *cli) run(now string, args ...string) (string, string, int) {
 
 func (c *cli) alerts(now string) []billwatch.Alert {
 	c.t.Helper()
+	if _, err := os.Stat(c.db); err != nil {
+		return nil
+	}
 	out, errOut, code := c.run(now, "alerts", "--json")
 	if code != 0 {
 		c.t.Fatalf("alerts --json: exit %d: %s", code, errOut)
@@ -295,4 +298,155 @@ func (o overlayFS) Open(name string) (fs.File, error) {
 		return f, nil
 	}
 	return o.base.Open(name)
+}
+
+// cancelledSECU25 is snapshot 4: snapshot 3 with SECU meeting 25 marked cancelled in its list.
+func cancelledSECU25(t *testing.T) fs.FS {
+	t.Helper()
+	const name = "3/ourcommons/Committees/en/SECU/Meetings@parl=45&session=1"
+	page, err := fs.ReadFile(fixtures.FS(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(page, []byte(`<div class="meeting-title-main">`))
+	j := bytes.Index(page[i:], []byte("</div>"))
+	if i < 0 || j < 0 {
+		t.Fatal("fixture SECU list: meeting 25's title not found")
+	}
+	icon := []byte(`<span class="meeting-date-icon"><i class="hoc-icon icon-cancel" title="Cancelled"></i></span>`)
+	cancelled := slices.Concat(page[:i+j], icon, page[i+j:])
+	return overlay(fixtures.FS(), fstest.MapFS{
+		"4/ourcommons/Committees/en/SECU/Meetings@parl=45&session=1": {Data: cancelled},
+		"4/.keep": {Data: nil},
+	})
+}
+
+func TestHearingLifecycleEndToEnd(t *testing.T) {
+	c := newCLI(t, cancelledSECU25(t))
+	step := func(snapshot int, now string) []billwatch.Alert {
+		t.Helper()
+		before := c.alerts(now)
+		c.servers.SetSnapshot(snapshot)
+		out, errOut, code := c.run(now, "scrape")
+		if code != 0 {
+			t.Fatalf("scrape of snapshot %d at %s: exit %d\n%s%s", snapshot, now, code, out, errOut)
+		}
+		var hs []billwatch.Alert
+		for _, a := range newSince(before, c.alerts(now)) {
+			if a.Subject == "SECU 45-1 meeting 25" {
+				hs = append(hs, a)
+			}
+		}
+		return hs
+	}
+	step(1, week1)
+	got := step(2, week2)
+	if k := keys(got); !slices.Equal(k, []string{"hearing.scheduled SECU 45-1 meeting 25"}) {
+		t.Fatalf("week 2 hearing alerts = %v", k)
+	}
+	if a := got[0]; a.Audience != billwatch.Lobbying || !strings.Contains(a.Text, "15:30–17:30 EST") || !strings.Contains(a.Text, "Canadian Civil Liberties Association") {
+		t.Errorf("scheduled alert = %s %q, want lobbying with the Eastern time and the witnesses", a.Audience, a.Text)
+	}
+	// The day before at 07:59 no reminder is due yet; the notice is amended meanwhile.
+	got = step(3, "2026-11-25T07:59:00-05:00")
+	if k := keys(got); !slices.Equal(k, []string{"hearing.changed SECU 45-1 meeting 25"}) {
+		t.Fatalf("notice amended: hearing alerts = %v", k)
+	}
+	if w := got[0].Why; !strings.Contains(w, "16:00–18:00") || !strings.Contains(w, "International Civil Liberties Monitoring Group") {
+		t.Errorf("changed why = %q, want the new time and the added witness", w)
+	}
+	got = step(3, "2026-11-25T08:00:00-05:00")
+	if k := keys(got); !slices.Equal(k, []string{"hearing.reminder SECU 45-1 meeting 25"}) {
+		t.Fatalf("at 08:00 the day before: hearing alerts = %v, want the reminder", k)
+	}
+	got = step(3, "2026-11-25T12:00:00-05:00")
+	if len(got) != 0 {
+		t.Fatalf("a later pass repeated %v", keys(got))
+	}
+	got = step(4, "2026-11-25T13:00:00-05:00")
+	if k := keys(got); !slices.Equal(k, []string{"hearing.cancelled SECU 45-1 meeting 25"}) {
+		t.Fatalf("cancelled: hearing alerts = %v", k)
+	}
+
+	out, _, _ := c.run("2026-11-25T13:00:00-05:00", "hearings", "--json")
+	var hs []map[string]any
+	if err := json.Unmarshal([]byte(out), &hs); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, h := range hs {
+		if h["committee"] == "SECU" && h["number"] == float64(25) {
+			found = true
+			if h["status"] != "cancelled" || h["start"] != "2026-11-26T16:00:00-05:00" {
+				t.Errorf("hearings --json SECU 25 = %v", h)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("hearings --json lacks SECU 25: %s", out)
+	}
+	out, _, code := c.run("2026-11-24T13:00:00-05:00", "calendar")
+	if code != 0 || !strings.Contains(out, "BEGIN:VCALENDAR") || !strings.Contains(out, "DTSTART;TZID=America/Toronto:20261126T160000") {
+		t.Errorf("calendar: exit %d\n%s", code, out)
+	}
+}
+
+func TestRegulationLifecycleEndToEnd(t *testing.T) {
+	c := newCLI(t, fixtures.FS())
+	step := func(snapshot int, now string) []billwatch.Alert {
+		t.Helper()
+		before := c.alerts(now)
+		c.servers.SetSnapshot(snapshot)
+		out, errOut, code := c.run(now, "scrape", "regulations")
+		if code != 0 {
+			t.Fatalf("scrape regulations, snapshot %d at %s: exit %d\n%s%s", snapshot, now, code, out, errOut)
+		}
+		return newSince(before, c.alerts(now))
+	}
+	if got := step(1, week1); len(got) != 0 {
+		t.Fatalf("baseline raised %v", keys(got))
+	}
+	got := step(2, week2)
+	if k := keys(got); !slices.Equal(k, []string{"regulation.proposed Gazette 2026-11-21-reg1"}) {
+		t.Fatalf("week 2 alerts = %v, want one proposal", k)
+	}
+	if got[0].Deadline != "2026-12-21" || !strings.Contains(got[0].Why, "by 2026-12-21") {
+		t.Errorf("proposal alert deadline = %q, why %q; want 2026-12-21 in both", got[0].Deadline, got[0].Why)
+	}
+	for _, tc := range []struct {
+		now  string
+		want []string
+	}{
+		{"2026-12-13T09:00:00-05:00", nil},
+		{"2026-12-14T09:00:00-05:00", []string{"deadline.reminder Gazette 2026-11-21-reg1"}},
+		{"2026-12-15T09:00:00-05:00", nil},
+		{"2026-12-19T09:00:00-05:00", []string{"deadline.reminder Gazette 2026-11-21-reg1"}},
+		{"2026-12-22T09:00:00-05:00", nil},
+	} {
+		if k := keys(step(2, tc.now)); !slices.Equal(k, tc.want) {
+			t.Errorf("at %s: alerts = %v, want %v", tc.now, k, tc.want)
+		}
+	}
+	got = step(3, "2026-12-23T09:00:00-05:00")
+	if k := keys(got); !slices.Equal(k, []string{"regulation.final Gazette 2026-11-25-sor-dors231"}) {
+		t.Fatalf("Part II alerts = %v", k)
+	}
+	if !strings.Contains(got[0].Why, "finalises the proposal of 2026-09-12") {
+		t.Errorf("final why = %q, want it to name the proposal", got[0].Why)
+	}
+	out, _, _ := c.run(week3, "regulations", "--json")
+	var regs []map[string]any
+	if err := json.Unmarshal([]byte(out), &regs); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range regs {
+		for _, k := range []string{"part", "id", "title", "department", "published", "comment_days", "comment_deadline", "relevant", "reasons", "registration", "url"} {
+			if _, ok := r[k]; !ok {
+				t.Errorf("regulations --json: %v lacks %q", r["id"], k)
+			}
+		}
+		if r["part"] == "II" && r["registration"] != "SOR/2026-231" {
+			t.Errorf("Part II registration = %v", r["registration"])
+		}
+	}
 }

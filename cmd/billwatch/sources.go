@@ -185,7 +185,20 @@ func regulationsCommand() command {
 				}
 			}
 			if asJSON {
-				return writeJSON(g.stdout, out)
+				// comment_deadline is null, not absent, when there is none.
+				type regulationJSON struct {
+					billwatch.Regulation
+					CommentDeadline *string `json:"comment_deadline"`
+				}
+				js := []regulationJSON{}
+				for _, r := range out {
+					x := regulationJSON{Regulation: r}
+					if r.CommentDeadline != "" {
+						x.CommentDeadline = &r.CommentDeadline
+					}
+					js = append(js, x)
+				}
+				return writeJSON(g.stdout, js)
 			}
 			if len(out) == 0 {
 				fmt.Fprintln(g.stdout, "no relevant Gazette items stored (see --all)")

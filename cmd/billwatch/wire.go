@@ -122,7 +122,10 @@ func (g *globals) sinks(cfg *Config, console io.Writer, demo bool, log *slog.Log
 	if err != nil {
 		return nil, err
 	}
-	return []tracker.Sink{s}, nil
+	// With Slack, the console takes only what Slack cannot carry: Slack refusing billwatch.
+	ops := notify.NewConsole(console, nil)
+	ops.Take = func(a billwatch.Alert) bool { return strings.HasPrefix(a.Subject, tracker.SinkSubjectPrefix) }
+	return []tracker.Sink{s, ops}, nil
 }
 
 // slackConfig builds the Slack sink's configuration; ok is false when no token is set.
