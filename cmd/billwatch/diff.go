@@ -210,12 +210,3 @@ func (a *app) demoDiff(ctx context.Context, w io.Writer, dbPath string, kept boo
 	}
 	return nil
 }
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}

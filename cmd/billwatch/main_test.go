@@ -13,6 +13,7 @@ import (
 
 	"github.com/billwatch/billwatch"
 	"github.com/billwatch/billwatch/fixtures"
+	"github.com/billwatch/billwatch/tracker"
 )
 
 // cli runs billwatch in-process against the fixture servers and returns its output and exit
@@ -450,3 +451,9 @@ func TestRegulationLifecycleEndToEnd(t *testing.T) {
 		}
 	}
 }
+
+var (
+	_ tracker.TextSource       = textSource{}
+	_ tracker.RegulationSource = gazetteSource{}
+	_ tracker.Differ           = differ{}
+)

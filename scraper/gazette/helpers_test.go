@@ -4,7 +4,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/billwatch/billwatch/fixtures"
@@ -64,5 +63,3 @@ func wrap(title, content string) []byte {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
