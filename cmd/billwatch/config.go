@@ -62,7 +62,6 @@ type Config struct {
 		Listen         string `toml:"listen"`
 		Calendar       string `toml:"calendar"`
 		UnhealthyAfter int    `toml:"unhealthy_after"`
-		BackupDir      string `toml:"backup_dir"`
 	} `toml:"daemon"`
 
 	// Resolved values.
