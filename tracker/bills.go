@@ -134,15 +134,13 @@ type fetchedText struct {
 func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 	start := t.now()
 	sum := Summary{Source: SourceBills}
-	defer func() { sum.Duration = t.now().Sub(start) }()
 
 	list, err := t.Bills.Bills(ctx, session)
 	sum.Fetches++
 	if err != nil {
 		sum.Outcome = Failed
 		sum.Problems = append(sum.Problems, err)
-		t.finishFailed(&sum)
-		t.recordRun(sum, start)
+		t.settleOnly(&sum, start)
 		return sum
 	}
 
@@ -286,8 +284,7 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 	}
 
 	if len(changes) == 0 {
-		t.finishOK(&sum)
-		t.recordRun(sum, start)
+		t.settleOnly(&sum, start)
 		return sum
 	}
 
@@ -335,58 +332,10 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 			}
 		}
 		sum.Versions = versionsAdded
-		health, err := t.healthAlerts(tx, SourceBills, sum.Outcome, sum.Problems)
-		if err != nil {
-			return err
-		}
-		queued, err := t.queue(tx, append(alerts, health...))
-		sum.Alerts = queued
-		return err
+		return t.settle(tx, &sum, alerts)
 	})
-	if err != nil {
-		sum.Outcome = Failed
-		sum.Alerts = nil
-		sum.Problems = append(sum.Problems, err)
-	}
-	sum.Wrote = err == nil
-	t.recordRun(sum, start)
+	t.finish(&sum, start, err)
 	return sum
-}
-
-// finishOK records health for a pass that changed nothing (writing only if health changed).
-func (t *Tracker) finishOK(sum *Summary) { t.finishHealth(sum) }
-
-// finishFailed records health for a pass that read nothing.
-func (t *Tracker) finishFailed(sum *Summary) { t.finishHealth(sum) }
-
-func (t *Tracker) finishHealth(sum *Summary) {
-	var h Health
-	_ = t.Store.view(func(tx *bolt.Tx) error {
-		_, err := getJSON(tx.Bucket(bktHealth), []byte(sum.Source), &h)
-		return err
-	})
-	// Skip the write when a healthy source stays healthy.
-	layout := false
-	for _, p := range sum.Problems {
-		layout = layout || (t.IsLayoutChange != nil && t.IsLayoutChange(p))
-	}
-	if sum.Outcome != Failed && !layout && h.Failures == 0 && !h.Unhealthy {
-		return
-	}
-	err := t.Store.update(func(tx *bolt.Tx) error {
-		alerts, err := t.healthAlerts(tx, sum.Source, sum.Outcome, sum.Problems)
-		if err != nil {
-			return err
-		}
-		queued, err := t.queue(tx, alerts)
-		sum.Alerts = append(sum.Alerts, queued...)
-		return err
-	})
-	if err != nil {
-		sum.Problems = append(sum.Problems, err)
-		return
-	}
-	sum.Wrote = true
 }
 
 // previousText finds the text a newly fetched one is compared with: the same publication's

@@ -26,11 +26,11 @@ type Health struct {
 
 // healthAlerts updates the source's health for a pass outcome within tx and returns the
 // source.unhealthy or source.recovered alert the change calls for.
-func (t *Tracker) healthAlerts(tx *bolt.Tx, source string, outcome Outcome, problems []error) ([]billwatch.Alert, error) {
+func (t *Tracker) healthAlerts(tx *bolt.Tx, source string, outcome Outcome, problems []error) ([]billwatch.Alert, bool, error) {
 	b := tx.Bucket(bktHealth)
 	var h Health
 	if _, err := getJSON(b, []byte(source), &h); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	before := h
 	now := t.now().UTC().Truncate(time.Second)
@@ -77,12 +77,40 @@ func (t *Tracker) healthAlerts(tx *bolt.Tx, source string, outcome Outcome, prob
 		}
 		h.Failures, h.Unhealthy, h.Since = 0, false, time.Time{}
 	}
-	if h != before {
-		if err := putJSON(b, []byte(source), h); err != nil {
-			return nil, err
-		}
+	if h == before {
+		return alerts, false, nil
 	}
-	return alerts, nil
+	return alerts, true, putJSON(b, []byte(source), h)
+}
+
+// settle ends a pass's transaction: it updates the source's health and queues the pass's
+// alerts with the health ones. When the pass changed nothing, it rolls the transaction back.
+func (t *Tracker) settle(tx *bolt.Tx, sum *Summary, alerts []billwatch.Alert) error {
+	health, dirty, err := t.healthAlerts(tx, sum.Source, sum.Outcome, sum.Problems)
+	if err != nil {
+		return err
+	}
+	queued, err := t.queue(tx, append(alerts, health...))
+	if err != nil {
+		return err
+	}
+	sum.Alerts = append(sum.Alerts, queued...)
+	sum.Wrote = dirty || sum.Changed > 0 || len(queued) > 0
+	if !sum.Wrote {
+		return errNothingToWrite
+	}
+	return nil
+}
+
+// finish records how a pass ended, after its transaction.
+func (t *Tracker) finish(sum *Summary, start time.Time, err error) {
+	sum.Duration = t.now().Sub(start)
+	if err != nil {
+		sum.Outcome = Failed
+		sum.Alerts, sum.Wrote = nil, false
+		sum.Problems = append(sum.Problems, err)
+	}
+	t.recordRun(*sum, start)
 }
 
 // Health returns the stored health of every source.
@@ -171,4 +199,11 @@ func (t *Tracker) recordRun(sum Summary, start time.Time) {
 	if err != nil {
 		t.Log.Warn("cannot write status file", "source", sum.Source, "error", err)
 	}
+}
+
+// settleOnly ends a pass that has nothing of its own to store: only its health, if that
+// changed.
+func (t *Tracker) settleOnly(sum *Summary, start time.Time) {
+	err := t.Store.update(func(tx *bolt.Tx) error { return t.settle(tx, sum, nil) })
+	t.finish(sum, start, err)
 }

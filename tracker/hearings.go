@@ -75,7 +75,6 @@ type HearingPlan struct {
 func (t *Tracker) ScrapeHearings(ctx context.Context, house, senate HearingSource, plan HearingPlan) Summary {
 	start := t.now()
 	sum := Summary{Source: SourceHearings}
-	defer func() { sum.Duration = t.now().Sub(start) }()
 
 	bills, err := t.Store.Bills(plan.Session)
 	if err != nil {
@@ -203,8 +202,7 @@ func (t *Tracker) ScrapeHearings(ctx context.Context, house, senate HearingSourc
 	}
 
 	if sum.Outcome == Failed {
-		t.finishHealth(&sum)
-		t.recordRun(sum, start)
+		t.settleOnly(&sum, start)
 		return sum
 	}
 	now := t.now()
@@ -250,20 +248,9 @@ func (t *Tracker) ScrapeHearings(ctx context.Context, house, senate HearingSourc
 				alerts = append(alerts, t.hearingAlerts(prev, st, now)...)
 			}
 		}
-		health, err := t.healthAlerts(tx, SourceHearings, sum.Outcome, sum.Problems)
-		if err != nil {
-			return err
-		}
-		queued, err := t.queue(tx, append(alerts, health...))
-		sum.Alerts = queued
-		return err
+		return t.settle(tx, &sum, alerts)
 	})
-	if err != nil {
-		sum.Outcome = Failed
-		sum.Problems = append(sum.Problems, err)
-	}
-	sum.Wrote = err == nil && (sum.Changed > 0 || len(sum.Alerts) > 0)
-	t.recordRun(sum, start)
+	t.finish(&sum, start, err)
 	return sum
 }
 

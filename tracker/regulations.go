@@ -61,7 +61,6 @@ func Deadline(published string, days int) (string, error) {
 func (t *Tracker) ScrapeRegulations(ctx context.Context, src RegulationSource) Summary {
 	start := t.now()
 	sum := Summary{Source: SourceRegulations}
-	defer func() { sum.Duration = t.now().Sub(start) }()
 
 	stored, err := t.Store.Regulations()
 	if err != nil {
@@ -79,8 +78,7 @@ func (t *Tracker) ScrapeRegulations(ctx context.Context, src RegulationSource) S
 		sum.Problems = append(sum.Problems, err)
 		if len(items) == 0 {
 			sum.Outcome = Failed
-			t.finishHealth(&sum)
-			t.recordRun(sum, start)
+			t.settleOnly(&sum, start)
 			return sum
 		}
 		sum.Outcome = Partial
@@ -153,20 +151,9 @@ func (t *Tracker) ScrapeRegulations(ctx context.Context, src RegulationSource) S
 			}
 			alerts = append(alerts, t.regulationAlerts(prev, r, proposals)...)
 		}
-		health, err := t.healthAlerts(tx, SourceRegulations, sum.Outcome, sum.Problems)
-		if err != nil {
-			return err
-		}
-		queued, err := t.queue(tx, append(alerts, health...))
-		sum.Alerts = queued
-		return err
+		return t.settle(tx, &sum, alerts)
 	})
-	if err != nil {
-		sum.Outcome = Failed
-		sum.Problems = append(sum.Problems, err)
-	}
-	sum.Wrote = err == nil && (sum.Changed > 0 || len(sum.Alerts) > 0)
-	t.recordRun(sum, start)
+	t.finish(&sum, start, err)
 	return sum
 }
 

@@ -141,12 +141,16 @@ func (s *Store) view(fn func(tx *bolt.Tx) error) error {
 	return nil
 }
 
+// errNothingToWrite, returned by an update function, rolls its transaction back: a pass that
+// changed nothing leaves the file untouched.
+var errNothingToWrite = errors.New("nothing to write")
+
 func (s *Store) update(fn func(tx *bolt.Tx) error) error {
 	db, err := s.open(false)
 	if err != nil {
 		return err
 	}
-	if err := db.Update(fn); err != nil {
+	if err := db.Update(fn); err != nil && !errors.Is(err, errNothingToWrite) {
 		db.Close()
 		return fmt.Errorf("database %s: %w", s.path, err)
 	}

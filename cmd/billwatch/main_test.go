@@ -457,3 +457,18 @@ var (
 	_ tracker.RegulationSource = gazetteSource{}
 	_ tracker.Differ           = differ{}
 )
+
+func TestUnchangedFullPassWritesNothing(t *testing.T) {
+	c := newCLI(t, fixtures.FS())
+	c.run(week1, "scrape")
+	c.servers.SetSnapshot(2)
+	if out, errOut, code := c.run(week2, "scrape"); code != 0 {
+		t.Fatalf("scrape: exit %d\n%s%s", code, out, errOut)
+	}
+	before, _ := os.ReadFile(c.db)
+	out, errOut, code := c.run(week2, "scrape")
+	after, _ := os.ReadFile(c.db)
+	if code != 0 || !bytes.Equal(before, after) {
+		t.Errorf("unchanged pass of every source: exit %d, database changed %v\n%s%s", code, !bytes.Equal(before, after), out, errOut)
+	}
+}

@@ -88,7 +88,6 @@ var (
 	reDigits   = regexp.MustCompile(`\d+`)
 	reItemDate = regexp.MustCompile(`(?:^|\s)meeting-item-(\d{4})-(\d{1,2})-(\d{1,2})(?:\s|$)`)
 	// A clock time as the House prints it: "6:30 p.m.", "10 a.m.", "6:30 PM", "noon".
-	reClock       = regexp.MustCompile(`(?i)\b(\d{1,2})(?:[:h](\d{2}))?\s*([ap])\.?\s*m\b\.?|\bnoon\b|\bmidnight\b`)
 	reMeetingPath = regexp.MustCompile(`/meeting-(\d+)/`)
 	// "Bill C-8, An Act ..." or "Subject matter of Bill S-210"; the hyphen may be any dash.
 	reBill = regexp.MustCompile(`(?i)\bbills?\s+([CS])\s?[-\x{2010}\x{2011}\x{2012}\x{2013}\x{2014}]\s?(\d+[A-Z]?)\b`)
@@ -182,9 +181,9 @@ func parseItem(item *goquery.Selection, chamber, committee, session string, now 
 
 	// Times: the text ("6:30 p.m. - 9:35 p.m. (EDT)"); the time elements' datetime attributes
 	// (with the malformed end "21:35 : 40") only when the text has none.
-	start, end, ok := clockRange(scraper.Clean(item.Find(".the-time").First().Text()))
+	start, end, ok := scraper.ClockRange(scraper.Clean(item.Find(".the-time").First().Text()))
 	if !ok {
-		start, end, ok = clockRange(scraper.Clean(item.Find(`[id^="meeting-datetime-"]`).First().Text()))
+		start, end, ok = scraper.ClockRange(scraper.Clean(item.Find(`[id^="meeting-datetime-"]`).First().Text()))
 	}
 	if !ok {
 		start, end, ok = datetimeAttrs(item)
@@ -320,48 +319,6 @@ func parseDateLabel(s string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
-}
-
-// clockRange finds the first two clock times in s, as minutes after midnight; end is -1 when
-// there is only one.
-func clockRange(s string) (start, end int, ok bool) {
-	ms := reClock.FindAllStringSubmatch(s, 2)
-	if len(ms) == 0 {
-		return 0, 0, false
-	}
-	start, ok = clock(ms[0])
-	if !ok {
-		return 0, 0, false
-	}
-	end = -1
-	if len(ms) > 1 {
-		if e, ok := clock(ms[1]); ok {
-			end = e
-		}
-	}
-	return start, end, true
-}
-
-func clock(m []string) (int, bool) {
-	switch strings.ToLower(m[0]) {
-	case "noon":
-		return 12 * 60, true
-	case "midnight":
-		return 0, true
-	}
-	h, _ := strconv.Atoi(m[1])
-	mins := 0
-	if m[2] != "" {
-		mins, _ = strconv.Atoi(m[2])
-	}
-	if h < 1 || h > 12 || mins > 59 {
-		return 0, false
-	}
-	h %= 12
-	if strings.EqualFold(m[3], "p") {
-		h += 12
-	}
-	return h*60 + mins, true
 }
 
 // datetimeAttrs reads <time datetime="2022-06-06T18:32:26"> and repairs the end copy

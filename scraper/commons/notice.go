@@ -110,12 +110,12 @@ func parseNotice(r io.Reader) (notice, error) {
 		}
 		switch state {
 		case subjects:
-			if clockOnly(text) {
+			if scraper.OnlyClockTimes(text) {
 				continue
 			}
 			n.Subjects = append(n.Subjects, text)
 		case witnesses:
-			if clockOnly(text) {
+			if scraper.OnlyClockTimes(text) {
 				continue
 			}
 			bullet := l.item || reBullet.MatchString(text)
@@ -193,22 +193,4 @@ func (f *flattener) walk(c *html.Node) {
 	for ch := c.FirstChild; ch != nil; ch = ch.NextSibling {
 		f.walk(ch)
 	}
-}
-
-// clockOnly reports whether a line is only a time slot ("3:30 p.m. to 4:30 p.m.").
-func clockOnly(s string) bool {
-	if !reClock.MatchString(s) {
-		return false
-	}
-	rest := reClock.ReplaceAllString(s, " ")
-	for _, w := range strings.FieldsFunc(rest, func(r rune) bool {
-		return r == ' ' || r == '-' || r == '\u2013' || r == '\u2014' || r == '(' || r == ')' || r == ','
-	}) {
-		switch strings.ToLower(w) {
-		case "to", "from", "and", "à", "de", "et", "edt", "est":
-		default:
-			return false
-		}
-	}
-	return true
 }

@@ -62,7 +62,6 @@ func (e *MeetingError) Error() string {
 func (e *MeetingError) Unwrap() error { return e.Err }
 
 var (
-	reClock = regexp.MustCompile(`(?i)\b(\d{1,2})(?:[:h](\d{2}))?\s*([ap])\.?\s*m\b\.?|\bnoon\b|\bmidnight\b`)
 	// Dates as the Senate writes them: "Nov 09, 2026", "Nov. 9, 2026", "November 9, 2026",
 	// "2026-11-09".
 	reDate    = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})\b|\b(\d{4})-(\d{1,2})-(\d{1,2})\b`)
@@ -184,7 +183,7 @@ func parseRow(tr, cells *goquery.Selection, committee, session string, past bool
 		return h, err
 	}
 	h.Start = day
-	if start, end, ok := clockRange(reDate.ReplaceAllString(when, " ")); ok {
+	if start, end, ok := scraper.ClockRange(reDate.ReplaceAllString(when, " ")); ok {
 		h.Start = time.Date(day.Year(), day.Month(), day.Day(), start/60, start%60, 0, 0, billwatch.Eastern)
 		if end >= 0 {
 			h.End = time.Date(day.Year(), day.Month(), day.Day(), end/60, end%60, 0, 0, billwatch.Eastern)
@@ -333,48 +332,6 @@ func parseDate(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("bad date %q", m[0])
 	}
 	return t, nil
-}
-
-// clockRange finds the first two clock times in s, as minutes after midnight; end is -1 when
-// there is only one.
-func clockRange(s string) (start, end int, ok bool) {
-	ms := reClock.FindAllStringSubmatch(s, 2)
-	if len(ms) == 0 {
-		return 0, 0, false
-	}
-	start, ok = clock(ms[0])
-	if !ok {
-		return 0, 0, false
-	}
-	end = -1
-	if len(ms) > 1 {
-		if e, ok := clock(ms[1]); ok {
-			end = e
-		}
-	}
-	return start, end, true
-}
-
-func clock(m []string) (int, bool) {
-	switch strings.ToLower(m[0]) {
-	case "noon":
-		return 12 * 60, true
-	case "midnight":
-		return 0, true
-	}
-	h, _ := strconv.Atoi(m[1])
-	mins := 0
-	if m[2] != "" {
-		mins, _ = strconv.Atoi(m[2])
-	}
-	if h < 1 || h > 12 || mins > 59 {
-		return 0, false
-	}
-	h %= 12
-	if strings.EqualFold(m[3], "p") {
-		h += 12
-	}
-	return h*60 + mins, true
 }
 
 // billsIn lists the bills that subjects name, normalised and without repeats.
