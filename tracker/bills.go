@@ -191,11 +191,20 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 		nw.Bill.Relevant = len(nw.Bill.Reasons) > 0
 
 		var raw []byte
-		if nw.Bill.Relevant && (!had || !prev.Detailed || !prev.ListActivity.Equal(lb.LatestActivityAt)) {
+		// A bill the list does not make relevant is read too when it is in committee: the
+		// record tells which committee, and a watched committee makes the bill relevant.
+		inCommittee := strings.Contains(strings.ToLower(lb.Status), "in committee")
+		moved := !had || !prev.ListActivity.Equal(lb.LatestActivityAt)
+		if (nw.Bill.Relevant && (moved || !prev.Detailed)) || (inCommittee && moved && !nw.Bill.Relevant) {
 			rec, payload, err := t.Bills.Bill(ctx, session, lb.Number)
 			sum.Fetches++
 			if err != nil {
-				sum.Problems = append(sum.Problems, err)
+				if nw.Bill.Relevant {
+					sum.Problems = append(sum.Problems, err)
+				} else {
+					// Only a look for a watched committee: not worth a partial pass.
+					t.Log.Warn("record of a bill in committee unreadable", "bill", key, "error", err)
+				}
 				if had {
 					continue // keep the stored bill as it was; the next pass retries
 				}
