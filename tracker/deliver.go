@@ -58,74 +58,179 @@ func retryDelay(attempts int) time.Duration {
 // the next drain and reconciled rather than posted twice.
 func (t *Tracker) Deliver(ctx context.Context) (DeliverySummary, error) {
 	var sum DeliverySummary
-	type item struct {
-		seq   uint64
-		alert billwatch.Alert
-	}
-	var pending []item
-	err := t.Store.view(func(tx *bolt.Tx) error {
-		all := tx.Bucket(bktAlerts)
-		return tx.Bucket(bktOutbox).ForEach(func(k, _ []byte) error {
-			var a billwatch.Alert
-			if _, err := getJSON(all, k, &a); err != nil {
-				return err
-			}
-			pending = append(pending, item{seq: beUint(k), alert: a})
-			return nil
-		})
-	})
-	if err != nil {
-		return sum, err
-	}
 	sinks := map[string]Sink{}
 	for _, s := range t.Sinks {
 		sinks[s.Name()] = s
 	}
+	digests := map[string]Digest{}
+	for _, d := range t.Digests {
+		digests[d.Sink+"\x00"+d.Channel] = d
+	}
+	batches := map[string][]digestItem{}
 	blocked := map[string]bool{} // sink+channel with an earlier delivery waiting: keep order
-	for _, it := range pending {
-		for i := range it.alert.Deliveries {
-			if ctx.Err() != nil {
-				return sum, ctx.Err()
+	// A drain may queue alerts of its own (a sink refusing for good); they go out in the same
+	// drain, in a second round over what is newer than the first.
+	var after uint64
+	for round := 0; round < 3; round++ {
+		pending, err := t.pendingAfter(after)
+		if err != nil || len(pending) == 0 {
+			return sum, err
+		}
+		after = pending[len(pending)-1].seq
+		for _, it := range pending {
+			for i := range it.alert.Deliveries {
+				if ctx.Err() != nil {
+					return sum, ctx.Err()
+				}
+				d := it.alert.Deliveries[i]
+				if d.State != billwatch.DeliveryPending {
+					continue
+				}
+				sink := sinks[d.Sink]
+				lane := d.Sink + "\x00" + d.Channel
+				if dg, ok := digests[lane]; ok && it.alert.Severity == billwatch.Info && sink != nil {
+					if _, can := sink.(DigestSink); can {
+						// Held for the digest; it never holds back the lane's other alerts.
+						if it.alert.Created.After(dg.due(t.now())) || t.now().Before(d.NextAttempt) {
+							sum.Waiting++
+						} else {
+							batches[lane] = append(batches[lane], digestItem{seq: it.seq, i: i, alert: it.alert})
+						}
+						continue
+					}
+				}
+				if sink == nil || blocked[lane] || t.now().Before(d.NextAttempt) {
+					sum.Waiting++
+					blocked[lane] = true
+					continue
+				}
+				still, err := t.deliverOne(ctx, it.seq, it.alert, i, sink, &sum)
+				if err != nil {
+					return sum, err
+				}
+				blocked[lane] = blocked[lane] || still
 			}
-			d := it.alert.Deliveries[i]
-			if d.State != billwatch.DeliveryPending {
-				continue
-			}
-			sink := sinks[d.Sink]
-			lane := d.Sink + "\x00" + d.Channel
-			if sink == nil || blocked[lane] || t.now().Before(d.NextAttempt) {
-				sum.Waiting++
-				blocked[lane] = true
-				continue
-			}
-			if err := t.deliverOne(ctx, it.seq, it.alert, i, sink, &sum); err != nil {
+		}
+		for lane, items := range batches {
+			if err := t.deliverDigest(ctx, digests[lane], sinks[digests[lane].Sink], items, &sum); err != nil {
 				return sum, err
 			}
-			// Re-read the state: a delivery still pending blocks its lane.
-			var a billwatch.Alert
-			if err := t.Store.view(func(tx *bolt.Tx) error {
-				_, err := getJSON(tx.Bucket(bktAlerts), be(it.seq), &a)
-				return err
-			}); err != nil {
-				return sum, err
-			}
-			if a.Deliveries[i].State == billwatch.DeliveryPending {
-				blocked[lane] = true
-			}
+			delete(batches, lane)
 		}
 	}
 	return sum, nil
 }
 
+// pendingItem is an alert with a delivery pending.
+type pendingItem struct {
+	seq   uint64
+	alert billwatch.Alert
+}
+
+// pendingAfter lists the outbox's alerts raised after seq, in order.
+func (t *Tracker) pendingAfter(seq uint64) ([]pendingItem, error) {
+	var out []pendingItem
+	err := t.Store.view(func(tx *bolt.Tx) error {
+		all := tx.Bucket(bktAlerts)
+		c := tx.Bucket(bktOutbox).Cursor()
+		for k, _ := c.Seek(be(seq + 1)); k != nil; k, _ = c.Next() {
+			var a billwatch.Alert
+			if _, err := getJSON(all, k, &a); err != nil {
+				return err
+			}
+			out = append(out, pendingItem{seq: beUint(k), alert: a})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// digestItem is one delivery gathered into a digest.
+type digestItem struct {
+	seq   uint64
+	i     int
+	alert billwatch.Alert
+}
+
+// deliverDigest posts the gathered info alerts of one channel as one message. Like a single
+// delivery, the attempt is recorded first and reconciled after a crash.
+func (t *Tracker) deliverDigest(ctx context.Context, dg Digest, sink Sink, items []digestItem, sum *DeliverySummary) error {
+	due := dg.due(t.now())
+	id := "digest-" + Hash([]byte(dg.Sink+"\x00"+dg.Channel+"\x00"+due.UTC().Format(time.RFC3339)))[:16]
+	var alerts []billwatch.Alert
+	var started time.Time
+	for _, it := range items {
+		alerts = append(alerts, it.alert)
+		if s := it.alert.Deliveries[it.i].Started; !s.IsZero() && (started.IsZero() || s.Before(started)) {
+			started = s
+		}
+	}
+	record := func(ref string, err error) error {
+		for _, it := range items {
+			if err := t.recordOutcome(it.seq, it.i, ref, err, sink.Name(), false); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if r, ok := sink.(Reconciler); ok && !started.IsZero() {
+		ref, found, err := r.Posted(ctx, id, dg.Channel, started.Add(-time.Minute))
+		if err != nil {
+			sum.Retrying += len(items)
+			return record("", uncertain{fmt.Errorf("check whether digest %s was posted: %v", id, err)})
+		}
+		if found {
+			for range items {
+				sum.sent(sink.Name())
+			}
+			return record(ref, nil)
+		}
+	}
+	if err := t.Store.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bktAlerts)
+		for _, it := range items {
+			var cur billwatch.Alert
+			if _, err := getJSON(b, be(it.seq), &cur); err != nil {
+				return err
+			}
+			cur.Deliveries[it.i].Started = t.now().UTC()
+			cur.Deliveries[it.i].Attempts++
+			if err := putJSON(b, be(it.seq), cur); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	ref, err := sink.(DigestSink).SendDigest(ctx, id, dg.Channel, alerts)
+	for range items {
+		switch {
+		case err == nil:
+			sum.sent(sink.Name())
+		case isPermanent(err):
+			sum.failed(sink.Name())
+		default:
+			sum.Retrying++
+		}
+	}
+	if err != nil {
+		t.Log.Warn("digest not delivered", "sink", sink.Name(), "channel", dg.Channel, "alerts", len(items), "error", err)
+	}
+	return record(ref, err)
+}
+
 // deliverOne makes one attempt at delivery i of an alert.
-func (t *Tracker) deliverOne(ctx context.Context, seq uint64, a billwatch.Alert, i int, sink Sink, sum *DeliverySummary) error {
+// It reports whether the delivery is still pending (to be retried), which holds back the
+// later alerts of its channel.
+func (t *Tracker) deliverOne(ctx context.Context, seq uint64, a billwatch.Alert, i int, sink Sink, sum *DeliverySummary) (bool, error) {
 	d := a.Deliveries[i]
 	var thread string
 	if err := t.Store.view(func(tx *bolt.Tx) error {
 		thread = string(tx.Bucket(bktThreads).Get(threadKey(d.Sink, d.Channel, a.Thread)))
 		return nil
 	}); err != nil {
-		return err
+		return false, err
 	}
 	// An attempt that started and never finished may have been posted: ask the sink. A
 	// failure to ask is never permanent: the delivery waits and asks again.
@@ -143,11 +248,11 @@ func (t *Tracker) deliverOne(ctx context.Context, seq uint64, a billwatch.Alert,
 		}
 		if asked && err != nil {
 			sum.Retrying++
-			return t.recordOutcome(seq, i, "", fmt.Errorf("check whether alert %s was posted: %v", a.ID, err), sink.Name())
+			return true, t.recordOutcome(seq, i, "", uncertain{fmt.Errorf("check whether alert %s was posted: %v", a.ID, err)}, sink.Name(), true)
 		}
 		if found {
 			sum.sent(sink.Name())
-			return t.recordOutcome(seq, i, ref, nil, sink.Name())
+			return false, t.recordOutcome(seq, i, ref, nil, sink.Name(), true)
 		}
 	}
 	err := t.Store.update(func(tx *bolt.Tx) error {
@@ -161,7 +266,7 @@ func (t *Tracker) deliverOne(ctx context.Context, seq uint64, a billwatch.Alert,
 		return putJSON(b, be(seq), cur)
 	})
 	if err != nil {
-		return err
+		return false, err
 	}
 	ref, sendErr := sink.Send(ctx, a, d.Channel, thread)
 	switch {
@@ -174,10 +279,13 @@ func (t *Tracker) deliverOne(ctx context.Context, seq uint64, a billwatch.Alert,
 		sum.Retrying++
 		t.Log.Warn("delivery will be retried", "sink", d.Sink, "channel", d.Channel, "alert", a.ID, "error", sendErr)
 	}
-	return t.recordOutcome(seq, i, ref, sendErr, sink.Name())
+	still := sendErr != nil && !isPermanent(sendErr)
+	return still, t.recordOutcome(seq, i, ref, sendErr, sink.Name(), true)
 }
 
-func (t *Tracker) recordOutcome(seq uint64, i int, ref string, sendErr error, sinkName string) error {
+// recordOutcome records how an attempt ended. With thread, a sent message becomes the thread
+// of its alert's later messages in that channel (a digest does not).
+func (t *Tracker) recordOutcome(seq uint64, i int, ref string, sendErr error, sinkName string, thread bool) error {
 	return t.Store.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bktAlerts)
 		var a billwatch.Alert
@@ -186,11 +294,15 @@ func (t *Tracker) recordOutcome(seq uint64, i int, ref string, sendErr error, si
 		}
 		d := &a.Deliveries[i]
 		now := t.now().UTC()
-		d.Updated, d.Started = now, time.Time{}
+		d.Updated = now
+		// After an attempt that may have been posted, the next one asks first.
+		if !ambiguous(sendErr) {
+			d.Started = time.Time{}
+		}
 		switch {
 		case sendErr == nil:
 			d.State, d.TS, d.Error, d.NextAttempt = billwatch.DeliverySent, ref, "", time.Time{}
-			if ref != "" {
+			if ref != "" && thread {
 				tk := threadKey(d.Sink, d.Channel, a.Thread)
 				if tx.Bucket(bktThreads).Get(tk) == nil {
 					if err := tx.Bucket(bktThreads).Put(tk, []byte(ref)); err != nil {
@@ -205,6 +317,9 @@ func (t *Tracker) recordOutcome(seq uint64, i int, ref string, sendErr error, si
 			}
 		default:
 			d.Error = sendErr.Error()
+			if _, checking := sendErr.(uncertain); checking {
+				d.Attempts++ // asking counts as an attempt, so that the backoff grows
+			}
 			wait := retryDelay(d.Attempts)
 			var ra interface{ RetryAfter() time.Duration }
 			if errors.As(sendErr, &ra) && ra.RetryAfter() > 0 {
@@ -234,7 +349,7 @@ func (t *Tracker) queueSinkFailure(tx *bolt.Tx, sinkName, channel string, err er
 		Subject: SinkSubjectPrefix + sinkName, Title: sinkName + " refuses billwatch's messages",
 		Why:  fmt.Sprintf("%s answered an error that retrying cannot fix", sinkName),
 		Text: fmt.Sprintf("Delivery to %s %s failed for good: %v. Fix the configuration, then the alerts marked failed can be read with `billwatch alerts`.", sinkName, channel, err),
-	}, sinkName+channel+err.Error()+t.now().Format(billwatch.DateLayout))
+	}, sinkName+"\x00"+failureKey(channel, err)+"\x00"+t.now().Format(billwatch.DateLayout))
 	saved := t.Sinks
 	var others []Sink
 	for _, s := range saved {
@@ -251,6 +366,28 @@ func (t *Tracker) queueSinkFailure(tx *bolt.Tx, sinkName, channel string, err er
 // SinkSubjectPrefix starts the subject of alerts about a sink that refuses billwatch's
 // messages.
 const SinkSubjectPrefix = "sink "
+
+// failureKey says which failures are the same for an ops alert: the sink's own key when it
+// has one (a bad token is one failure for every channel), else the channel and the error.
+func failureKey(channel string, err error) string {
+	var k interface{ FailureKey() string }
+	if errors.As(err, &k) {
+		return k.FailureKey()
+	}
+	return channel + "\x00" + err.Error()
+}
+
+// ambiguous reports whether a failed attempt may have been posted all the same.
+func ambiguous(err error) bool {
+	var a interface{ Ambiguous() bool }
+	return err != nil && errors.As(err, &a) && a.Ambiguous()
+}
+
+// uncertain marks an error after which nobody knows whether the message was posted.
+type uncertain struct{ error }
+
+func (uncertain) Ambiguous() bool { return true }
+func (u uncertain) Unwrap() error { return u.error }
 
 func isPermanent(err error) bool {
 	var p interface{ Permanent() bool }

@@ -38,3 +38,26 @@ type Reconciler interface {
 type ThreadReconciler interface {
 	PostedInThread(ctx context.Context, id, channel, thread string, since time.Time) (ref string, found bool, err error)
 }
+
+// DigestSink is a sink that can post several info alerts as one message: a channel's daily
+// digest. id identifies the digest as an alert id does, for reconciliation.
+type DigestSink interface {
+	SendDigest(ctx context.Context, id, channel string, alerts []billwatch.Alert) (ref string, err error)
+}
+
+// Digest gathers the info alerts of one sink's channel into one message a day, at Hour:Minute
+// Eastern. Action and urgent alerts are never held back.
+type Digest struct {
+	Sink, Channel string
+	Hour, Minute  int
+}
+
+// due is the latest digest time at or before now.
+func (d Digest) due(now time.Time) time.Time {
+	e := now.In(billwatch.Eastern)
+	t := time.Date(e.Year(), e.Month(), e.Day(), d.Hour, d.Minute, 0, 0, billwatch.Eastern)
+	if t.After(now) {
+		t = t.AddDate(0, 0, -1)
+	}
+	return t
+}

@@ -60,6 +60,9 @@ type Tracker struct {
 	// DiffCommand builds the command line that shows a bill's full diff; it goes in alerts.
 	DiffCommand func(bill billwatch.Bill, from, to string) string
 
+	// Digests are the channels whose info alerts are gathered into one message a day.
+	Digests []Digest
+
 	// IsLayoutChange tells which errors mean a page parsed to nothing recognisable (a
 	// redesign): one such error makes its source unhealthy at once.
 	IsLayoutChange func(error) bool

@@ -457,3 +457,71 @@ func TestCrashBetweenPostAndMarkIsReconciled(t *testing.T) {
 		t.Errorf("ts = %q, want the one found", alerts[0].Deliveries[0].TS)
 	}
 }
+
+// digester records digests.
+type digester struct {
+	recorder
+	digests [][]string
+}
+
+func (d *digester) SendDigest(ctx context.Context, id, channel string, alerts []billwatch.Alert) (string, error) {
+	var subjects []string
+	for _, a := range alerts {
+		subjects = append(subjects, a.Subject)
+	}
+	d.digests = append(d.digests, subjects)
+	return "digest-ts", nil
+}
+
+func TestDigestGathersInfoAlertsOnceADay(t *testing.T) {
+	h := newHarness(t)
+	sink := &digester{recorder: recorder{name: "slack"}}
+	h.tr.Sinks = []Sink{sink}
+	h.tr.Digests = []Digest{{Sink: "slack", Channel: "#policy", Hour: 17}}
+	h.week1()
+	ctx := t.Context()
+	h.tr.ScrapeBills(ctx, "45-1")
+	// Monday 10:00 Eastern: two stage changes (info) and a new bill (action).
+	h.now = time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC)
+	for i, n := range []string{"C-4", "S-205"} {
+		b := h.bills.list[i+1]
+		b.Status, b.LatestActivityAt = "At report stage", day(21)
+		b.Title += " (national security)" // now relevant
+		h.bills.list[i+1] = b
+		h.bills.records[n] = b
+	}
+	h.bills.list = append(h.bills.list, bill("C-31", "An Act respecting terrorism", "At first reading", day(21)))
+	h.bills.records["C-31"] = h.bills.list[len(h.bills.list)-1]
+	h.tr.ScrapeBills(ctx, "45-1")
+	d, _ := h.tr.Deliver(ctx)
+	if k := h.kinds(sink.sent); !slices.Equal(k, []string{"bill.introduced 45-1 C-31"}) || d.Waiting != 2 {
+		t.Fatalf("first drain sent %v (%+v), want the action alert alone and the two info alerts held", k, d)
+	}
+	// More info alerts an hour later wait for the same 17:00 digest.
+	h.bills.list[1].Status, h.bills.list[1].LatestActivityAt = "At third reading", day(22)
+	h.bills.records["C-4"] = h.bills.list[1]
+	h.bills.list[2].Status, h.bills.list[2].LatestActivityAt = "At third reading", day(22)
+	h.bills.records["S-205"] = h.bills.list[2]
+	h.now = h.now.Add(time.Hour)
+	h.tr.ScrapeBills(ctx, "45-1")
+	before := len(sink.sent)
+	h.tr.Deliver(ctx)
+	if len(sink.sent) != before || len(sink.digests) != 0 {
+		t.Fatalf("before 17:00: sent %d singly and %d digests, want the info alerts held", len(sink.sent)-before, len(sink.digests))
+	}
+	h.now = time.Date(2026, 11, 23, 22, 0, 0, 0, time.UTC) // 17:00 Eastern
+	h.tr.Deliver(ctx)
+	if len(sink.digests) != 1 || len(sink.digests[0]) != 4 {
+		t.Fatalf("at 17:00: digests = %v, want one with the four stage changes", sink.digests)
+	}
+	h.tr.Deliver(ctx)
+	if len(sink.digests) != 1 {
+		t.Errorf("a second drain sent the digest again: %v", sink.digests)
+	}
+	alerts, _ := h.tr.Store.Alerts(0)
+	for _, a := range alerts {
+		if a.Severity == billwatch.Info && a.Deliveries[0].TS != "digest-ts" {
+			t.Errorf("info alert %s delivery = %+v, want sent in the digest", a.Subject, a.Deliveries[0])
+		}
+	}
+}

@@ -51,6 +51,10 @@ type Config struct {
 			MinSeverity string   `toml:"min_severity"`
 			Channel     string   `toml:"channel"`
 		} `toml:"routes"`
+		Digest struct {
+			Channels []string `toml:"channels"` // these channels get their info alerts as one message a day
+			At       string   `toml:"at"`       // "17:00", Eastern
+		} `toml:"digest"`
 	} `toml:"slack"`
 	Schedule struct {
 		Bills       string `toml:"bills"`
@@ -160,6 +164,9 @@ func (c *Config) check() error {
 		}
 	}
 	if _, err := duration("slack.timeout", c.Slack.Timeout, 30*time.Second); err != nil {
+		return err
+	}
+	if _, _, err := c.digestTime(); err != nil {
 		return err
 	}
 	if _, err := duration("schedule.jitter", c.Schedule.Jitter, 0); err != nil {
@@ -296,4 +303,27 @@ func (g *globals) readStore() (*tracker.Store, error) {
 		return nil, err
 	}
 	return tracker.OpenReadOnly(g.dbPath())
+}
+
+// digestTime is the hour and minute of the Slack digest.
+func (c *Config) digestTime() (hour, minute int, err error) {
+	at := c.Slack.Digest.At
+	if at == "" {
+		return 17, 0, nil
+	}
+	t, err := time.Parse("15:04", at)
+	if err != nil {
+		return 0, 0, fmt.Errorf("slack.digest.at = %q: want a time of day such as \"17:00\" (Eastern)", at)
+	}
+	return t.Hour(), t.Minute(), nil
+}
+
+// digests are the Slack channels whose info alerts come as one message a day.
+func (c *Config) digests() []tracker.Digest {
+	h, m, _ := c.digestTime()
+	var out []tracker.Digest
+	for _, ch := range c.Slack.Digest.Channels {
+		out = append(out, tracker.Digest{Sink: "slack", Channel: ch, Hour: h, Minute: m})
+	}
+	return out
 }

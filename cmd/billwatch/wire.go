@@ -94,6 +94,7 @@ func (g *globals) wire(opts wireOptions) (*app, error) {
 		return nil, err
 	}
 	t.Sinks = sinks
+	t.Digests = cfg.digests()
 	return &app{cfg: cfg, client: client, tracker: t, log: log, session: cfg.Session}, nil
 }
 

@@ -43,6 +43,22 @@ func (e *Error) Error() string {
 // the message: the tracker marks the delivery failed instead of retrying.
 func (e *Error) Permanent() bool { return e.permanent }
 
+// Ambiguous reports that the request may have reached Slack and been acted on (a 5xx, a
+// dropped connection, a timeout): before posting again, the tracker asks whether it was.
+func (e *Error) Ambiguous() bool { return e.ambiguous }
+
+// tokenWide are the codes that concern the token, not a channel: one ops alert is enough.
+var tokenWide = []string{"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "missing_scope", "not_allowed_token_type", "team_access_not_granted"}
+
+// FailureKey says which failures are the same failure: a token-wide code is one failure for
+// every channel; any other is per channel.
+func (e *Error) FailureKey() string {
+	if slices.Contains(tokenWide, e.Code) {
+		return e.Code
+	}
+	return e.Channel + ":" + e.Code
+}
+
 // Unwrap returns the underlying cause (already free of the token), so that errors.Is finds
 // context.Canceled and context.DeadlineExceeded.
 func (e *Error) Unwrap() error { return e.cause }
