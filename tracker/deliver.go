@@ -156,7 +156,7 @@ type digestItem struct {
 // delivery, the attempt is recorded first and reconciled after a crash.
 func (t *Tracker) deliverDigest(ctx context.Context, dg Digest, sink Sink, items []digestItem, sum *DeliverySummary) error {
 	due := dg.due(t.now())
-	id := "digest-" + Hash([]byte(dg.Sink+"\x00"+dg.Channel+"\x00"+due.UTC().Format(time.RFC3339)))[:16]
+	id := "digest-" + Hash([]byte(dg.Sink + "\x00" + dg.Channel + "\x00" + due.UTC().Format(time.RFC3339)))[:16]
 	var alerts []billwatch.Alert
 	var started time.Time
 	for _, it := range items {
