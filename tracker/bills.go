@@ -250,7 +250,7 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 			p := prev
 			prevPtr = &p
 		}
-		if had && raw == nil && len(texts) == 0 && sameBill(prev, nw) {
+		if had && raw == nil && len(texts) == 0 && sameJSON(prev, nw) {
 			continue
 		}
 		changes = append(changes, change{old: prevPtr, new: nw, raw: raw, texts: texts})
@@ -420,12 +420,6 @@ func mergeRecord(rec, list billwatch.Bill) billwatch.Bill {
 	}
 	rec.Session, rec.Number = list.Session, list.Number
 	return rec
-}
-
-func sameBill(a, b billState) bool {
-	ja, _ := jsonBytes(a)
-	jb, _ := jsonBytes(b)
-	return string(ja) == string(jb)
 }
 
 // billAlerts derives the alerts of one bill's change.

@@ -254,12 +254,6 @@ func (t *Tracker) ScrapeHearings(ctx context.Context, house, senate HearingSourc
 	return sum
 }
 
-func sameJSON(a, b any) bool {
-	ja, _ := jsonBytes(a)
-	jb, _ := jsonBytes(b)
-	return string(ja) == string(jb)
-}
-
 func uniqueUpper(list []string) []string {
 	var out []string
 	for _, s := range list {

@@ -390,3 +390,10 @@ func be(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
 func decodeJSON(data []byte, v any) error { return json.Unmarshal(data, v) }
 
 func jsonBytes(v any) ([]byte, error) { return json.Marshal(v) }
+
+// sameJSON compares stored states by their encoding: what would be written is what counts.
+func sameJSON(a, b any) bool {
+	ja, _ := jsonBytes(a)
+	jb, _ := jsonBytes(b)
+	return string(ja) == string(jb)
+}

@@ -130,7 +130,7 @@ func runCalendar(ctx context.Context, g *globals, args []string) error {
 	if len(args) > 0 {
 		return usageError("calendar takes no arguments, got %q", args[0])
 	}
-	store, err := g.readStore()
+	store, _, err := g.readStore()
 	if err != nil {
 		return err
 	}

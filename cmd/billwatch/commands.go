@@ -239,7 +239,7 @@ func billsCommand() command {
 					return err
 				}
 			}
-			store, err := g.readStore()
+			store, _, err := g.readStore()
 			if err != nil {
 				return err
 			}
@@ -336,11 +336,7 @@ func showCommand() command {
 					return err
 				}
 			}
-			cfg, err := loadConfig(g.config)
-			if err != nil {
-				return err
-			}
-			store, err := g.readStore()
+			store, cfg, err := g.readStore()
 			if err != nil {
 				return err
 			}
@@ -446,7 +442,7 @@ func alertsCommand() command {
 			if limit < 0 {
 				return usageError("--limit %d: must be 0 or more", limit)
 			}
-			store, err := g.readStore()
+			store, _, err := g.readStore()
 			if err != nil {
 				return err
 			}
@@ -500,7 +496,7 @@ func statusCommand() command {
 		summary: "per source: last good fetch, its age, consecutive failures, next run",
 		flags:   func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "JSON output") },
 		run: func(ctx context.Context, g *globals, args []string) error {
-			store, err := g.readStore()
+			store, _, err := g.readStore()
 			if err != nil {
 				return err
 			}
@@ -569,7 +565,7 @@ func runBackup(ctx context.Context, g *globals, args []string) error {
 	if len(args) != 1 {
 		return usageError("backup takes one file name, e.g. billwatch backup billwatch-2026-11-24.db")
 	}
-	store, err := g.readStore()
+	store, _, err := g.readStore()
 	if err != nil {
 		return err
 	}
@@ -585,7 +581,7 @@ func runCompact(ctx context.Context, g *globals, args []string) error {
 	if len(args) != 0 {
 		return usageError("compact takes no arguments")
 	}
-	store, err := g.readStore()
+	store, _, err := g.readStore()
 	if err != nil {
 		return err
 	}

@@ -298,11 +298,13 @@ func (c *Config) scheduleFor(source string) string {
 
 // readStore checks the configuration (so that a bad value is reported by every command) and
 // opens the database for reading.
-func (g *globals) readStore() (*tracker.Store, error) {
-	if _, err := loadConfig(g.config); err != nil {
-		return nil, err
+func (g *globals) readStore() (*tracker.Store, *Config, error) {
+	cfg, err := loadConfig(g.config)
+	if err != nil {
+		return nil, nil, err
 	}
-	return tracker.OpenReadOnly(g.dbPath())
+	store, err := tracker.OpenReadOnly(g.dbPath())
+	return store, cfg, err
 }
 
 // digestTime is the hour and minute of the Slack digest.

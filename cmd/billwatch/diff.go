@@ -76,11 +76,7 @@ func diffStored(g *globals, bill, session, from, to, format string, color bool) 
 			return err
 		}
 	}
-	cfg, err := loadConfig(g.config)
-	if err != nil {
-		return err
-	}
-	store, err := g.readStore()
+	store, cfg, err := g.readStore()
 	if err != nil {
 		return err
 	}

@@ -74,7 +74,7 @@ func hearingsCommand() command {
 			if len(args) > 0 {
 				return usageError("hearings takes no arguments, got %q", args[0])
 			}
-			store, err := g.readStore()
+			store, _, err := g.readStore()
 			if err != nil {
 				return err
 			}
@@ -167,7 +167,7 @@ func regulationsCommand() command {
 			if len(args) > 0 {
 				return usageError("regulations takes no arguments, got %q", args[0])
 			}
-			store, err := g.readStore()
+			store, _, err := g.readStore()
 			if err != nil {
 				return err
 			}
