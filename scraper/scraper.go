@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gocolly/colly/v2"
+	"github.com/temoto/robotstxt"
 	"golang.org/x/time/rate"
 )
 
@@ -104,7 +106,17 @@ type Client struct {
 	mu       sync.Mutex
 	limiters map[string]*rate.Limiter
 	cache    map[string]cached // by URL: validators and last body, for conditional requests
+	robots   map[string]robotsEntry
 }
+
+// robotsEntry is a site's robots.txt as last read.
+type robotsEntry struct {
+	data    *robotstxt.RobotsData
+	fetched time.Time
+}
+
+// robotsTTL is how long a robots.txt is trusted before it is read again.
+const robotsTTL = time.Hour
 
 type cached struct {
 	etag, lastModified string
@@ -123,7 +135,7 @@ func NewClient(opts Options) (*Client, error) {
 	if opts.Delay < 0 {
 		return nil, fmt.Errorf("fetch delay %v is negative", opts.Delay)
 	}
-	c := &Client{opts: opts, bases: map[string]*url.URL{}, limiters: map[string]*rate.Limiter{}, cache: map[string]cached{}}
+	c := &Client{opts: opts, bases: map[string]*url.URL{}, limiters: map[string]*rate.Limiter{}, cache: map[string]cached{}, robots: map[string]robotsEntry{}}
 	for _, site := range Sites {
 		base := DefaultBases[site]
 		if b, ok := opts.Bases[site]; ok && b != "" {
@@ -225,6 +237,11 @@ func (c *Client) Get(ctx context.Context, rawURL string) (*Page, error) {
 	if err != nil || u.Host == "" {
 		return nil, fmt.Errorf("fetch %q: not an absolute URL", rawURL)
 	}
+	if !c.opts.IgnoreRobots {
+		if err := c.checkRobots(ctx, u); err != nil {
+			return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
+		}
+	}
 	if err := c.limiter(u.Host).Wait(ctx); err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", rawURL, ctxErr(ctx, err))
 	}
@@ -234,7 +251,7 @@ func (c *Client) Get(ctx context.Context, rawURL string) (*Page, error) {
 		colly.MaxBodySize(c.opts.MaxBodySize+1),
 		colly.AllowURLRevisit(),
 	)
-	col.IgnoreRobotsTxt = c.opts.IgnoreRobots
+	col.IgnoreRobotsTxt = true // checked above, with the robots.txt of each site read once an hour
 	col.SetRequestTimeout(c.opts.Timeout)
 	base := c.opts.Transport
 	if base == nil {
@@ -286,9 +303,6 @@ func (c *Client) Get(ctx context.Context, rawURL string) (*Page, error) {
 		if errors.As(fetchErr, &he) {
 			return nil, fetchErr
 		}
-		if errors.Is(fetchErr, colly.ErrRobotsTxtBlocked) {
-			return nil, fmt.Errorf("fetch %s: %w", rawURL, ErrBlocked)
-		}
 		return nil, fmt.Errorf("fetch %s: %w", rawURL, ctxErr(ctx, fetchErr))
 	}
 	if page == nil {
@@ -311,6 +325,65 @@ func (c *Client) Get(ctx context.Context, rawURL string) (*Page, error) {
 		c.mu.Unlock()
 	}
 	return page, nil
+}
+
+// checkRobots obeys the site's robots.txt, read once an hour per host (a robots.txt that
+// answers 5xx forbids everything, as Google's rules say, and is read again at the next request).
+func (c *Client) checkRobots(ctx context.Context, u *url.URL) error {
+	c.mu.Lock()
+	e, ok := c.robots[u.Host]
+	c.mu.Unlock()
+	if !ok || time.Since(e.fetched) > robotsTTL {
+		if err := c.limiter(u.Host).Wait(ctx); err != nil {
+			return ctxErr(ctx, err)
+		}
+		data, status, err := c.fetchRobots(ctx, u)
+		if err != nil {
+			return fmt.Errorf("read robots.txt: %w", err)
+		}
+		e = robotsEntry{data: data, fetched: time.Now()}
+		if status < 500 {
+			c.mu.Lock()
+			c.robots[u.Host] = e
+			c.mu.Unlock()
+		}
+	}
+	path := u.EscapedPath()
+	if u.RawQuery != "" {
+		path += "?" + u.RawQuery
+	}
+	if !e.data.TestAgent(path, UserAgent()) {
+		return ErrBlocked
+	}
+	return nil
+}
+
+func (c *Client) fetchRobots(ctx context.Context, u *url.URL) (*robotstxt.RobotsData, int, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.Scheme+"://"+u.Host+"/robots.txt", nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	req.Header.Set("User-Agent", UserAgent())
+	tr := c.opts.Transport
+	if tr == nil {
+		tr = http.DefaultTransport
+	}
+	resp, err := (&http.Client{Transport: tr}).Do(req)
+	if err != nil {
+		return nil, 0, ctxErr(ctx, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 512<<10))
+	if err != nil {
+		return nil, 0, err
+	}
+	data, err := robotstxt.FromStatusAndBytes(resp.StatusCode, body)
+	if err != nil {
+		return nil, 0, err
+	}
+	return data, resp.StatusCode, nil
 }
 
 // rawCharset hides the charset of a response from colly, which would otherwise transcode the

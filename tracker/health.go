@@ -1,10 +1,12 @@
 package tracker
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -86,9 +88,14 @@ func (t *Tracker) healthAlerts(tx *bolt.Tx, source string, outcome Outcome, prob
 // settle ends a pass's transaction: it updates the source's health and queues the pass's
 // alerts with the health ones. When the pass changed nothing, it rolls the transaction back.
 func (t *Tracker) settle(tx *bolt.Tx, sum *Summary, alerts []billwatch.Alert) error {
-	health, dirty, err := t.healthAlerts(tx, sum.Source, sum.Outcome, sum.Problems)
-	if err != nil {
-		return err
+	var health []billwatch.Alert
+	var dirty bool
+	// A pass cut short by shutdown says nothing of the source's health.
+	if !sum.cancelled() {
+		var err error
+		if health, dirty, err = t.healthAlerts(tx, sum.Source, sum.Outcome, sum.Problems); err != nil {
+			return err
+		}
 	}
 	queued, err := t.queue(tx, append(alerts, health...))
 	if err != nil {
@@ -110,7 +117,14 @@ func (t *Tracker) finish(sum *Summary, start time.Time, err error) {
 		sum.Alerts, sum.Wrote = nil, false
 		sum.Problems = append(sum.Problems, err)
 	}
-	t.recordRun(*sum, start)
+	if !sum.cancelled() {
+		t.recordRun(*sum, start)
+	}
+}
+
+// cancelled reports whether the pass was cut short by shutdown.
+func (s Summary) cancelled() bool {
+	return slices.ContainsFunc(s.Problems, func(err error) bool { return errors.Is(err, context.Canceled) })
 }
 
 // Health returns the stored health of every source.

@@ -525,3 +525,20 @@ func TestDigestGathersInfoAlertsOnceADay(t *testing.T) {
 		}
 	}
 }
+
+func TestShutdownIsNotAFailure(t *testing.T) {
+	h := newHarness(t)
+	h.week1()
+	h.tr.ScrapeBills(t.Context(), "45-1")
+	for range 4 {
+		h.bills.listErr = fmt.Errorf("legisinfo: list: %w", context.Canceled)
+		h.tr.ScrapeBills(t.Context(), "45-1")
+	}
+	health, _ := h.tr.Store.Health()
+	if hb := health[SourceBills]; hb.Failures != 0 || hb.Unhealthy {
+		t.Errorf("after four passes cut short by shutdown, health = %+v, want untouched", hb)
+	}
+	if alerts, _ := h.tr.Store.Alerts(0); len(alerts) != 0 {
+		t.Errorf("shutdowns raised %v", h.kinds(alerts))
+	}
+}

@@ -64,10 +64,10 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.db, "db", g.db, "bbolt database `FILE` (default $BILLWATCH_DB, else ./billwatch.db)")
 	fs.Var(g.bases, "base-url", "replace scheme and host of a site: `SITE=URL` (repeatable)")
 	fs.StringVar(&g.logLevel, "log-level", g.logLevel, "log level: debug, info, warn, error")
-	fs.StringVar(&g.now, "now", g.now, "pretend the time is `RFC3339` (for tests and for replaying fixtures)")
+	fs.StringVar(&g.now, "now", g.now, "start the clock at `RFC3339` (for tests and for replaying fixtures)")
 }
 
-// clock returns the time source: the wall clock, or the fixed --now.
+// clock returns the time source: the wall clock, or one that starts at --now.
 func (g *globals) clock() (func() time.Time, error) {
 	if g.now == "" {
 		return time.Now, nil
@@ -76,7 +76,9 @@ func (g *globals) clock() (func() time.Time, error) {
 	if err != nil {
 		return nil, usageError("--now %q: want an RFC 3339 time, e.g. 2026-11-23T10:00:00-05:00", g.now)
 	}
-	return func() time.Time { return t }, nil
+	// The clock starts at --now and runs, so that the daemon's schedules still come round.
+	start := time.Now()
+	return func() time.Time { return t.Add(time.Since(start)) }, nil
 }
 
 func (g *globals) logger() *slog.Logger {

@@ -630,8 +630,9 @@ func TestSlackOutage(t *testing.T) {
 	if len(raised) == 0 {
 		t.Fatal("snapshot 2 raised no alerts")
 	}
-	for _, m := range []time.Duration{1, 3, 6, 10} {
-		e.scrape(2, slackAt(t, slackT0, m*time.Minute))
+	// --now starts a running clock, so each drain comes a few seconds after the retry falls due.
+	for _, at := range []time.Duration{65 * time.Second, 190 * time.Second, 375 * time.Second, 620 * time.Second} {
+		e.scrape(2, slackAt(t, slackT0, at))
 	}
 	if k := e.fake.kept(); len(k) != 0 {
 		t.Fatalf("Slack kept %d messages during its outage", len(k))
@@ -668,7 +669,7 @@ func TestSlackOutage(t *testing.T) {
 	if k := e.fake.kept(); len(k) != 0 {
 		t.Errorf("posted %d messages at T+11m, before the backoff ran out (T+18m)", len(k))
 	}
-	e.scrape(2, slackAt(t, slackT0, 18*time.Minute))
+	e.scrape(2, slackAt(t, slackT0, 18*time.Minute+30*time.Second))
 	e.scrape(2, slackAt(t, slackT0, 30*time.Minute)) // a later drain changes nothing
 	alerts = e.alerts(slackAt(t, slackT0, 30*time.Minute))
 	checkDeliveredOnce(t, alerts, e.fake.kept())
@@ -697,8 +698,10 @@ func TestSlackRateLimitRetryAfter(t *testing.T) {
 			}
 		}
 	}
+	// --now starts a running clock: the retry falls due 2 minutes after the attempt, within
+	// the few seconds the scrape took.
 	wantNext, _ := time.Parse(time.RFC3339, slackAt(t, slackT0, 2*time.Minute))
-	if limited.State != billwatch.DeliveryPending || !limited.NextAttempt.Equal(wantNext) {
+	if limited.State != billwatch.DeliveryPending || limited.NextAttempt.Before(wantNext) || limited.NextAttempt.After(wantNext.Add(10*time.Second)) {
 		t.Errorf("rate-limited delivery: %s, next attempt %s; want pending until %s (Retry-After)", limited.State, limited.NextAttempt, wantNext)
 	}
 	before := len(e.fake.kept())
@@ -708,8 +711,8 @@ func TestSlackRateLimitRetryAfter(t *testing.T) {
 			t.Errorf("posted to %s at T+90s, before Retry-After ran out", p.Channel)
 		}
 	}
-	e.scrape(2, slackAt(t, slackT0, 2*time.Minute))
-	alerts = e.alerts(slackAt(t, slackT0, 2*time.Minute))
+	e.scrape(2, slackAt(t, slackT0, 2*time.Minute+10*time.Second))
+	alerts = e.alerts(slackAt(t, slackT0, 2*time.Minute+10*time.Second))
 	checkDeliveredOnce(t, alerts, e.fake.kept())
 	checkThreads(t, alerts, e.fake.kept())
 }
