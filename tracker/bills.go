@@ -255,6 +255,12 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 		}
 		changes = append(changes, change{old: prevPtr, new: nw, raw: raw, texts: texts})
 	}
+	if ctx.Err() != nil {
+		// Shut down in the middle: abandon the pass whole. Storing half a baseline would make
+		// the other half look new on the next pass.
+		t.settleOnly(&sum, start)
+		return sum
+	}
 	if len(list) > 0 && len(sum.Problems) > 0 {
 		sum.Outcome = Partial
 	}

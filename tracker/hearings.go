@@ -208,8 +208,21 @@ func (t *Tracker) ScrapeHearings(ctx context.Context, house, senate HearingSourc
 	now := t.now()
 	err = t.Store.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bktHearings)
-		baseline := b.Stats().KeyN == 0
-		sum.Baseline = baseline
+		// Each committee has its own baseline: the first time its meetings are read, they are
+		// stored without alerts, so that a committee whose page failed on the first pass, or a
+		// committee newly watched, does not flood.
+		known := map[string]bool{}
+		if err := b.ForEach(func(_, v []byte) error {
+			var st hearingState
+			if err := decodeJSON(v, &st); err != nil {
+				return err
+			}
+			known[st.Hearing.Chamber+" "+st.Hearing.Committee] = true
+			return nil
+		}); err != nil {
+			return err
+		}
+		sum.Baseline = len(known) == 0
 		var alerts []billwatch.Alert
 		for _, st := range got {
 			key := []byte(st.Hearing.Key())
@@ -240,7 +253,7 @@ func (t *Tracker) ScrapeHearings(ctx context.Context, house, senate HearingSourc
 				return err
 			}
 			sum.Changed++
-			if !baseline && (st.Watched || had && old.Watched) {
+			if known[st.Hearing.Chamber+" "+st.Hearing.Committee] && (st.Watched || had && old.Watched) {
 				var prev *hearingState
 				if had {
 					prev = &old

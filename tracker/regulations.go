@@ -119,8 +119,13 @@ func (t *Tracker) ScrapeRegulations(ctx context.Context, src RegulationSource) S
 	now := t.now()
 	err = t.Store.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bktRegulations)
-		baseline := b.Stats().KeyN == 0
-		sum.Baseline = baseline
+		// Part I and Part II each have their own baseline: the first time a part's items are
+		// read, they are stored without alerts, even when the other part's feed failed.
+		known := map[string]bool{}
+		for _, r := range stored {
+			known[r.Part] = true
+		}
+		sum.Baseline = len(known) == 0
 		var alerts []billwatch.Alert
 		for _, r := range items {
 			key := []byte(r.Key())
@@ -142,7 +147,7 @@ func (t *Tracker) ScrapeRegulations(ctx context.Context, src RegulationSource) S
 				return err
 			}
 			sum.Changed++
-			if baseline || !r.Relevant {
+			if !known[r.Part] || !r.Relevant {
 				continue
 			}
 			var prev *billwatch.Regulation

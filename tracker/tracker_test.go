@@ -542,3 +542,74 @@ func TestShutdownIsNotAFailure(t *testing.T) {
 		t.Errorf("shutdowns raised %v", h.kinds(alerts))
 	}
 }
+
+// fakeMeetings serves committee meetings; a committee in fail answers an error.
+type fakeMeetings struct {
+	meetings map[string][]billwatch.Hearing
+	fail     map[string]bool
+}
+
+func (f *fakeMeetings) Meetings(ctx context.Context, committee, session string) ([]billwatch.Hearing, error) {
+	if f.fail[committee] {
+		return nil, fmt.Errorf("commons: %s meetings: HTTP 503", committee)
+	}
+	return f.meetings[committee], nil
+}
+
+func meeting(acr string, n int, start time.Time, study string) billwatch.Hearing {
+	return billwatch.Hearing{Chamber: billwatch.House, Committee: acr, Session: "45-1", Number: n, Start: start, End: start.Add(2 * time.Hour),
+		Status: billwatch.HearingScheduled, Studies: []string{study}, URL: fmt.Sprintf("https://www.ourcommons.ca/DocumentViewer/en/45-1/%s/meeting-%d/notice", acr, n)}
+}
+
+func TestEachCommitteeHasItsOwnBaseline(t *testing.T) {
+	h := newHarness(t)
+	ctx := t.Context()
+	plan := HearingPlan{Session: "45-1", House: []string{"SECU", "ETHI"}}
+	src := &fakeMeetings{meetings: map[string][]billwatch.Hearing{
+		"SECU": {meeting("SECU", 24, day(26), "Surveillance technologies")},
+		"ETHI": {meeting("ETHI", 12, day(27), "Privacy and facial recognition")},
+	}, fail: map[string]bool{"ETHI": true}}
+	s := h.tr.ScrapeHearings(ctx, src, nil, plan)
+	if s.Outcome != Partial || len(s.Alerts) != 0 {
+		t.Fatalf("first pass = %s, want partial with no alerts", s.Line())
+	}
+	// ETHI answers for the first time: its existing meetings are its baseline.
+	src.fail["ETHI"] = false
+	s = h.tr.ScrapeHearings(ctx, src, nil, plan)
+	if len(s.Alerts) != 0 {
+		t.Fatalf("ETHI's first readable pass raised %v, want its baseline", h.kinds(s.Alerts))
+	}
+	src.meetings["ETHI"] = append(src.meetings["ETHI"], meeting("ETHI", 13, day(28), "Privacy of biometric data"))
+	src.meetings["SECU"] = append(src.meetings["SECU"], meeting("SECU", 25, day(28), "Bill C-22, lawful access"))
+	s = h.tr.ScrapeHearings(ctx, src, nil, plan)
+	if k := h.kinds(s.Alerts); !slices.Equal(k, []string{"hearing.scheduled ETHI 45-1 meeting 13", "hearing.scheduled SECU 45-1 meeting 25"}) {
+		t.Errorf("new meetings raised %v", k)
+	}
+}
+
+// cancelling cancels its context when a record is asked for: shutdown in mid-pass.
+type cancelling struct {
+	*fakeBills
+	cancel context.CancelFunc
+}
+
+func (c cancelling) Bill(ctx context.Context, session, number string) (billwatch.Bill, []byte, error) {
+	c.cancel()
+	return billwatch.Bill{}, nil, fmt.Errorf("record %s: %w", number, context.Canceled)
+}
+
+func TestShutdownAbandonsHalfABaseline(t *testing.T) {
+	h := newHarness(t)
+	h.week1()
+	ctx, cancel := context.WithCancel(t.Context())
+	h.tr.Bills = cancelling{h.bills, cancel}
+	h.tr.ScrapeBills(ctx, "45-1")
+	if bills, _ := h.tr.Store.Bills(""); len(bills) != 0 {
+		t.Fatalf("a baseline cut short stored %d bills, want none", len(bills))
+	}
+	h.tr.Bills = h.bills
+	s := h.tr.ScrapeBills(t.Context(), "45-1")
+	if !s.Baseline || len(s.Alerts) != 0 {
+		t.Errorf("the next pass = %s, want the baseline, without alerts", s.Line())
+	}
+}
