@@ -136,7 +136,21 @@ func hearingsCommand() command {
 				}
 				fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\n", tracker.HearingWhen(h.Hearing), h.Committee, h.Number, h.Status, truncate(subject, 60), strings.Join(notes, ", "))
 			}
-			return w.Flush()
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			for _, h := range out {
+				if len(h.Witnesses) == 0 {
+					continue
+				}
+				var ws []string
+				for _, x := range h.Witnesses {
+					ws = append(ws, strings.TrimSpace(x.Name+" "+orgSuffix(x)))
+				}
+				fmt.Fprintf(g.stdout, "\n%s meeting %d witnesses: %s", h.Committee, h.Number, strings.Join(ws, "; "))
+			}
+			fmt.Fprintln(g.stdout)
+			return nil
 		},
 	}
 }
@@ -210,7 +224,7 @@ func regulationsCommand() command {
 			}
 			today := clock().In(billwatch.Eastern).Format(billwatch.DateLayout)
 			w := table(g.stdout)
-			fmt.Fprintln(w, "PART\tPUBLISHED\tTITLE\tDEPARTMENT\tCOMMENTS / REGISTRATION")
+			fmt.Fprintln(w, "PART\tPUBLISHED\tTITLE\tDEPARTMENT\tACT\tCOMMENTS / REGISTRATION")
 			for _, r := range out {
 				note := ""
 				switch {
@@ -224,7 +238,7 @@ func regulationsCommand() command {
 				case r.Gap != "":
 					note = "unknown: " + r.Gap
 				}
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", r.Part, r.Published, truncate(r.Title, 55), truncate(r.Department, 35), note)
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Part, r.Published, truncate(r.Title, 55), truncate(r.Department, 35), truncate(strings.Join(r.Acts, "; "), 35), note)
 			}
 			return w.Flush()
 		},
