@@ -3,6 +3,7 @@ package diff
 import (
 	"bytes"
 	"fmt"
+	"github.com/billwatch/billwatch/internal/sampletest"
 	"io"
 	"math/rand"
 	"os"
@@ -18,8 +19,8 @@ import (
 // BenchmarkCompareC8 is the real case: C-8 first reading against the committee reprint,
 // parse both, compare, render text.
 func BenchmarkCompareC8(b *testing.B) {
-	fa := sample(b, "bill-45-1-C-8-first-reading.xml")
-	fb := sample(b, "bill-45-1-C-8-as-amended-by-committee.xml")
+	fa := sampletest.Path(b, "bill-45-1-C-8-first-reading.xml")
+	fb := sampletest.Path(b, "bill-45-1-C-8-as-amended-by-committee.xml")
 	a, err := os.ReadFile(fa)
 	if err != nil {
 		b.Fatal(err)
@@ -48,8 +49,8 @@ func BenchmarkGitWordDiff(b *testing.B) {
 	if err != nil {
 		b.Skip("git not installed")
 	}
-	fa := sample(b, "bill-45-1-C-8-first-reading.xml")
-	fb := sample(b, "bill-45-1-C-8-as-amended-by-committee.xml")
+	fa := sampletest.Path(b, "bill-45-1-C-8-first-reading.xml")
+	fb := sampletest.Path(b, "bill-45-1-C-8-as-amended-by-committee.xml")
 	for b.Loop() {
 		cmd := exec.Command(git, "diff", "--no-index", "--no-color", "--word-diff=plain", fa, fb)
 		cmd.Stdout = io.Discard

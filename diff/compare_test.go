@@ -3,6 +3,7 @@ package diff
 import (
 	"bytes"
 	"flag"
+	"github.com/billwatch/billwatch/internal/sampletest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -162,7 +163,7 @@ func itoa(n int) string {
 }
 
 func TestCompareC8Committee(t *testing.T) {
-	r := compareFiles(t, sample(t, "bill-45-1-C-8-first-reading.xml"), sample(t, "bill-45-1-C-8-as-amended-by-committee.xml"))
+	r := compareFiles(t, sampletest.Path(t, "bill-45-1-C-8-first-reading.xml"), sampletest.Path(t, "bill-45-1-C-8-as-amended-by-committee.xml"))
 	want := Summary{Added: 1, Amended: 2, Unchanged: 15}
 	if diff := cmp.Diff(want, r.Summary); diff != "" {
 		t.Errorf("Compare(C-8 first→committee) summary (-want +got):\n%s", diff)
@@ -244,7 +245,7 @@ func TestCompareC8NoChangeAfterCommittee(t *testing.T) {
 		{"bill-45-1-C-8-as-amended-by-committee.xml", "bill-45-1-C-8-third-reading.xml"},
 	}
 	for _, p := range pairs {
-		r := compareFiles(t, sample(t, p[0]), sample(t, p[1]))
+		r := compareFiles(t, sampletest.Path(t, p[0]), sampletest.Path(t, p[1]))
 		if r.Summary.Changed() || len(r.Provisions) != 0 || len(r.Flags) != 0 {
 			t.Errorf("Compare(%s→%s) = %+v with %d changes, want no change to law text", p[0], p[1], r.Summary, len(r.Provisions))
 		}

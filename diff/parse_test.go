@@ -2,6 +2,7 @@ package diff
 
 import (
 	"errors"
+	"github.com/billwatch/billwatch/internal/sampletest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,17 +12,7 @@ import (
 )
 
 // samples is the folder of real pages shared by the project.
-const samples = "../../shared/samples"
-
-// sample returns the path of a real sample, skipping the test when the folder is absent.
-func sample(t testing.TB, name string) string {
-	t.Helper()
-	p := filepath.Join(samples, name)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("real sample %s not available (%v); the samples live in /work/shared/samples", name, err)
-	}
-	return p
-}
+var samples = sampletest.Dir
 
 func mustParse(t testing.TB, path string) *Document {
 	t.Helper()
@@ -202,7 +193,7 @@ func TestParseFileNamesFile(t *testing.T) {
 
 func TestParseCommitteeEvidenceSample(t *testing.T) {
 	for _, name := range []string{"committee-evidence-SRSR-44-1-053-en.xml", "committee-evidence-ETHI-44-1-033-fr.xml"} {
-		_, err := ParseFile(sample(t, name))
+		_, err := ParseFile(sampletest.Path(t, name))
 		if !errors.Is(err, ErrNotBill) || !strings.Contains(err.Error(), name) {
 			t.Errorf("ParseFile(%s) = %v, want ErrNotBill naming the file", name, err)
 		}
@@ -224,7 +215,7 @@ func TestParseRealBills(t *testing.T) {
 		{"bill-44-1-C-26-third-reading.xml", "C-26", "passed-house", 10, []string{"1"}},
 	}
 	for _, tt := range tests {
-		d := mustParse(t, sample(t, tt.file))
+		d := mustParse(t, sampletest.Path(t, tt.file))
 		if d.Bill != tt.bill || d.Version != tt.version || len(d.Provisions) < tt.minTop {
 			t.Errorf("ParseFile(%s) = bill %q version %q %d top-level, want %s %s ≥%d",
 				tt.file, d.Bill, d.Version, len(d.Provisions), tt.bill, tt.version, tt.minTop)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/billwatch/billwatch/internal/sampletest"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -18,20 +19,6 @@ import (
 	"github.com/billwatch/billwatch/fixtures"
 	"github.com/billwatch/billwatch/scraper"
 )
-
-const samples = "../../../shared/samples"
-
-func readSample(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(samples, name))
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skipf("real sample %s not found in %s: the shared samples folder is absent", name, samples)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 func readFixture(t *testing.T, snapshot, path string) []byte {
 	t.Helper()
@@ -63,7 +50,7 @@ func TestExportLinkSamples(t *testing.T) {
 			"/Content/Committee/403/JUST/Evidence/EV4423056/JUSTEV11-E.XML"},
 	}
 	for _, tt := range tests {
-		base, href, err := exportLink(readSample(t, tt.file))
+		base, href, err := exportLink(sampletest.Read(t, tt.file))
 		if err != nil || base != tt.base || href != tt.href {
 			t.Errorf("exportLink(%s) = %q, %q, %v; want %q, %q", tt.file, base, href, err, tt.base, tt.href)
 		}
@@ -152,7 +139,7 @@ func TestResolve(t *testing.T) {
 func TestCheckBillXML(t *testing.T) {
 	for _, name := range []string{"bill-45-1-C-8-first-reading.xml", "bill-45-1-C-8-as-amended-by-committee.xml", "bill-45-1-C-8-third-reading.xml",
 		"bill-45-1-C-8-royal-assent.xml", "bill-44-1-C-26-third-reading.xml"} {
-		if err := checkBillXML(readSample(t, name)); err != nil {
+		if err := checkBillXML(sampletest.Read(t, name)); err != nil {
 			t.Errorf("checkBillXML(%s) = %v, want nil", name, err)
 		}
 	}

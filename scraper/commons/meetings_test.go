@@ -2,6 +2,7 @@ package commons
 
 import (
 	"errors"
+	"github.com/billwatch/billwatch/internal/sampletest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,19 +16,7 @@ import (
 	"github.com/billwatch/billwatch/scraper"
 )
 
-const samples = "../../../shared/samples"
-
-func readSample(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(samples, name))
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skipf("real sample %s not found in %s: skipping the test on real markup", name, samples)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+var samples = sampletest.Dir
 
 func et(y int, m time.Month, d, h, min int) time.Time {
 	return time.Date(y, m, d, h, min, 0, 0, billwatch.Eastern)
@@ -42,7 +31,7 @@ func hearings(ms []meeting) []billwatch.Hearing {
 }
 
 func TestParseMeetingsRealSample(t *testing.T) {
-	b := readSample(t, "ourcommons-committee-meetings-AMAD-44-1-trimmed.html")
+	b := sampletest.Read(t, "ourcommons-committee-meetings-AMAD-44-1-trimmed.html")
 	ms, err := parseMeetings(strings.NewReader(string(b)), "AMAD", "44-1", time.Time{})
 	if err != nil {
 		t.Fatalf("parseMeetings(AMAD 44-1) error: %v", err)

@@ -3,6 +3,7 @@ package commons
 import (
 	"context"
 	"errors"
+	"github.com/billwatch/billwatch/internal/sampletest"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -175,7 +176,7 @@ func TestMeetingsOffsets(t *testing.T) {
 }
 
 func TestMeetingsJoint(t *testing.T) {
-	page := readSample(t, "ourcommons-committee-meetings-AMAD-44-1-trimmed.html")
+	page := sampletest.Read(t, "ourcommons-committee-meetings-AMAD-44-1-trimmed.html")
 	commons := httptest.NewServer(http.NotFoundHandler())
 	defer commons.Close()
 	var asked []string

@@ -1,6 +1,7 @@
 package gazette
 
 import (
+	"github.com/billwatch/billwatch/internal/sampletest"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -10,16 +11,7 @@ import (
 )
 
 // samples is where the real pages saved by the research live; they are never copied here.
-const samples = "../../../shared/samples"
-
-func sample(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(samples, name))
-	if err != nil {
-		t.Skipf("real sample %s not available (%v): the test needs ../shared/samples next to the repository", name, err)
-	}
-	return b
-}
+var samples = sampletest.Dir
 
 // fixture reads a bundled fixture file: "1/gazette/rss/p1-eng.xml".
 func fixture(t testing.TB, name string) []byte {

@@ -2,6 +2,7 @@ package gazette
 
 import (
 	"errors"
+	"github.com/billwatch/billwatch/internal/sampletest"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -63,7 +64,7 @@ func TestParseIndex(t *testing.T) {
 // The real quarterly index has the structure of the issue indexes: <h2> sections, <h3>
 // departments, <h4> Acts, and relative links into the issues.
 func TestParseIndexQuarterlySample(t *testing.T) {
-	b := sample(t, "gazette-p1-2025-q2-quarterly-index-eng.html")
+	b := sampletest.Read(t, "gazette-p1-2025-q2-quarterly-index-eng.html")
 	es, err := parseIndex(b, "https://gazette.gc.ca/rp-pr/p1/2025/indexq2-eng.html")
 	if err != nil {
 		t.Fatalf("parseIndex(indexq2) error = %v", err)

@@ -2,6 +2,7 @@ package gazette
 
 import (
 	"errors"
+	"github.com/billwatch/billwatch/internal/sampletest"
 	"strings"
 	"testing"
 
@@ -313,7 +314,7 @@ func TestParseItemErrors(t *testing.T) {
 // The real Part I notice page is the site's template: declared UTF-8 with stray Windows-1252
 // bytes, a WET header and footer around <main>, CRLF and LF mixed.
 func TestSampleTemplate(t *testing.T) {
-	b := sample(t, "gazette-p1-2025-06-21-notice-avis-eng.html")
+	b := sampletest.Read(t, "gazette-p1-2025-06-21-notice-avis-eng.html")
 	p, err := openPage(b)
 	if err != nil {
 		t.Fatalf("openPage(notice-avis sample) error = %v", err)

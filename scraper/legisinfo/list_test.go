@@ -2,6 +2,7 @@ package legisinfo
 
 import (
 	"errors"
+	"github.com/billwatch/billwatch/internal/sampletest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,19 +15,6 @@ import (
 )
 
 // samples is where the real payloads live, outside the repository.
-const samples = "../../../shared/samples"
-
-func readSample(tb testing.TB, name string) []byte {
-	tb.Helper()
-	b, err := os.ReadFile(filepath.Join(samples, name))
-	if errors.Is(err, os.ErrNotExist) {
-		tb.Skipf("real sample %s not found in %s: the shared samples folder is absent", name, samples)
-	}
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return b
-}
 
 func readFixture(tb testing.TB, snapshot, path string) []byte {
 	tb.Helper()
@@ -50,7 +38,7 @@ func byNumber(bills []billwatch.Bill) map[string]billwatch.Bill {
 }
 
 func TestParseListSample(t *testing.T) {
-	bills, err := parseList(readSample(t, "legisinfo-bills-44-1.json"))
+	bills, err := parseList(sampletest.Read(t, "legisinfo-bills-44-1.json"))
 	if err != nil {
 		t.Fatalf("parseList(44-1) error: %v", err)
 	}
@@ -251,7 +239,7 @@ func FuzzParseList(f *testing.F) {
 }
 
 func BenchmarkParseList(b *testing.B) {
-	body := readSample(b, "legisinfo-bills-44-1.json")
+	body := sampletest.Read(b, "legisinfo-bills-44-1.json")
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {

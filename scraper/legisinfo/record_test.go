@@ -3,6 +3,7 @@ package legisinfo
 import (
 	"bytes"
 	"errors"
+	"github.com/billwatch/billwatch/internal/sampletest"
 	"os"
 	"strings"
 	"testing"
@@ -15,7 +16,7 @@ import (
 )
 
 func TestParseRecordSampleC8(t *testing.T) {
-	got, err := parseRecord(readSample(t, "legisinfo-bill-45-1-C-8.xml"))
+	got, err := parseRecord(sampletest.Read(t, "legisinfo-bill-45-1-C-8.xml"))
 	if err != nil {
 		t.Fatalf("parseRecord(C-8) error: %v", err)
 	}
@@ -76,7 +77,7 @@ func TestParseRecordSampleC8(t *testing.T) {
 }
 
 func TestParseRecordSampleC291JSON(t *testing.T) {
-	got, err := parseRecord(readSample(t, "legisinfo-bill-44-1-C-291-details.json"))
+	got, err := parseRecord(sampletest.Read(t, "legisinfo-bill-44-1-C-291-details.json"))
 	if err != nil {
 		t.Fatalf("parseRecord(C-291 JSON) error: %v", err)
 	}

@@ -3,6 +3,7 @@ package senate
 import (
 	"context"
 	"errors"
+	"github.com/billwatch/billwatch/internal/sampletest"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -18,7 +19,7 @@ import (
 	"github.com/billwatch/billwatch/scraper"
 )
 
-const samples = "../../../shared/samples"
+var samples = sampletest.Dir
 
 func et(y int, m time.Month, d, h, min int) time.Time {
 	return time.Date(y, m, d, h, min, 0, 0, billwatch.Eastern)
