@@ -51,8 +51,9 @@ func truncate(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
+// checkSession checks a --session value; "" (the default) is fine.
 func checkSession(s string) error {
-	if !sessionRe.MatchString(s) {
+	if s != "" && !sessionRe.MatchString(s) {
 		return usageError("--session %q: want PARLIAMENT-SESSION, e.g. 45-1", s)
 	}
 	return nil
@@ -77,10 +78,8 @@ func scrapeCommand() command {
 			if err != nil {
 				return err
 			}
-			if session != "" {
-				if err := checkSession(session); err != nil {
-					return err
-				}
+			if err := checkSession(session); err != nil {
+				return err
 			}
 			a, err := g.wire(wireOptions{})
 			if err != nil {
@@ -234,10 +233,8 @@ func billsCommand() command {
 			if len(args) > 0 {
 				return usageError("bills takes no arguments, got %q", args[0])
 			}
-			if session != "" {
-				if err := checkSession(session); err != nil {
-					return err
-				}
+			if err := checkSession(session); err != nil {
+				return err
 			}
 			store, _, err := g.readStore()
 			if err != nil {
@@ -331,10 +328,8 @@ func showCommand() command {
 			if len(args) != 1 {
 				return usageError("show takes one bill number, e.g. billwatch show C-22")
 			}
-			if session != "" {
-				if err := checkSession(session); err != nil {
-					return err
-				}
+			if err := checkSession(session); err != nil {
+				return err
 			}
 			store, cfg, err := g.readStore()
 			if err != nil {

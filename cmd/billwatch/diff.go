@@ -71,10 +71,8 @@ func validFormat(f string) bool {
 }
 
 func diffStored(g *globals, bill, session, from, to, format string, color bool) error {
-	if session != "" {
-		if err := checkSession(session); err != nil {
-			return err
-		}
+	if err := checkSession(session); err != nil {
+		return err
 	}
 	store, cfg, err := g.readStore()
 	if err != nil {
