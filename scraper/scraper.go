@@ -65,6 +65,7 @@ type HTTPError struct {
 	Status int
 }
 
+// Error names the URL and the status.
 func (e *HTTPError) Error() string {
 	return fmt.Sprintf("%s: HTTP %d %s", e.URL, e.Status, http.StatusText(e.Status))
 }

@@ -93,6 +93,7 @@ const (
 	Failed                 // nothing usable
 )
 
+// String is the outcome as `status` and the metrics name it.
 func (o Outcome) String() string {
 	return [...]string{"ok", "partial", "failed"}[o]
 }
