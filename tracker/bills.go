@@ -203,7 +203,7 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 					sum.Problems = append(sum.Problems, err)
 				} else {
 					// Only a look for a watched committee: not worth a partial pass.
-					t.Log.Warn("record of a bill in committee unreadable", "bill", key, "error", err)
+					t.Log.Debug("record of a bill in committee unreadable", "bill", key, "error", err)
 				}
 				if had {
 					continue // keep the stored bill as it was; the next pass retries

@@ -27,7 +27,8 @@ type globals struct {
 	config   string
 	db       string
 	bases    baseFlags
-	logLevel string
+	logLevel string // "" means info for the daemon, error for one-shot commands
+	command  string
 	now      string // --now: pretend it is this time (tests, replaying fixtures)
 	stdout   io.Writer
 	stderr   io.Writer
@@ -63,7 +64,7 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.config, "config", g.config, "TOML configuration `FILE` (default ./billwatch.toml if it exists)")
 	fs.StringVar(&g.db, "db", g.db, "bbolt database `FILE` (default $BILLWATCH_DB, else ./billwatch.db)")
 	fs.Var(g.bases, "base-url", "replace scheme and host of a site: `SITE=URL` (repeatable)")
-	fs.StringVar(&g.logLevel, "log-level", g.logLevel, "log level: debug, info, warn, error")
+	fs.StringVar(&g.logLevel, "log-level", g.logLevel, "log level: debug, info, warn, error (default: info for run, error for other commands, whose summary lines say what went wrong)")
 	fs.StringVar(&g.now, "now", g.now, "start the clock at `RFC3339` (for tests and for replaying fixtures)")
 }
 
@@ -82,9 +83,12 @@ func (g *globals) clock() (func() time.Time, error) {
 }
 
 func (g *globals) logger() *slog.Logger {
-	var lvl slog.Level
-	if err := lvl.UnmarshalText([]byte(g.logLevel)); err != nil {
+	lvl := slog.LevelError
+	if g.command == "run" {
 		lvl = slog.LevelInfo
+	}
+	if g.logLevel != "" {
+		_ = lvl.UnmarshalText([]byte(g.logLevel)) // checked in run
 	}
 	opts := &slog.HandlerOptions{Level: lvl}
 	if isTerminal(g.stderr) {
@@ -140,7 +144,7 @@ func oneLine(s string) string {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	g := &globals{bases: baseFlags{}, logLevel: "info", stdout: stdout, stderr: stderr}
+	g := &globals{bases: baseFlags{}, stdout: stdout, stderr: stderr}
 	top := flag.NewFlagSet("billwatch", flag.ContinueOnError)
 	top.SetOutput(io.Discard)
 	g.register(top)
@@ -192,6 +196,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		return err
 	}
+	var lvl slog.Level
+	if g.logLevel != "" && lvl.UnmarshalText([]byte(g.logLevel)) != nil {
+		return usageError("--log-level %q: want debug, info, warn or error", g.logLevel)
+	}
+	g.command = name
 	return cmd.run(ctx, g, pos)
 }
 

@@ -78,7 +78,6 @@ func runDemo(ctx context.Context, g *globals) error {
 	dg := *g
 	dg.db = dbPath
 	dg.bases = baseFlags(servers.Bases())
-	dg.logLevel = "error"
 	clk := &clock{t: demoSteps[0].at}
 	a, err := dg.wire(wireOptions{now: clk.now, demo: true})
 	if err != nil {
