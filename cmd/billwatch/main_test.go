@@ -472,3 +472,35 @@ func TestUnchangedFullPassWritesNothing(t *testing.T) {
 		t.Errorf("unchanged pass of every source: exit %d, database changed %v\n%s%s", code, !bytes.Equal(before, after), out, errOut)
 	}
 }
+
+func TestDemo(t *testing.T) {
+	t.Setenv("SLACK_BOT_TOKEN", "")
+	t.Chdir(t.TempDir()) // no billwatch.toml of the developer's may leak in
+	var stdout, stderr bytes.Buffer
+	if code := exitCode(run(t.Context(), []string{"demo"}, &stdout, &stderr), &stderr); code != 0 {
+		t.Fatalf("demo: exit %d\n%s", code, stderr.String())
+	}
+	out := stdout.String()
+	for _, want := range []string{
+		"baseline recorded",
+		"New bill · 45-1 C-30",
+		"referred to SECU",
+		"Bill text amended · 45-1 C-12",
+		"Hearing scheduled · SECU 45-1 meeting 25",
+		"Hearing changed · SECU 45-1 meeting 25",
+		"Hearing reminder · SECU 45-1 meeting 25",
+		"Proposed regulation (Gazette Part I) · Gazette 2026-11-21-reg1",
+		"Final regulation (Gazette Part II)",
+		"comments close in 7 days",
+		"comments close in 2 days",
+		"What the committee changed in C-12",
+		"[-suspect-]{+believe+}",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "partial") || strings.Contains(out, "failed") {
+		t.Errorf("a demo pass was not ok:\n%s", out)
+	}
+}
