@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -171,9 +172,7 @@ func (m *multiFlag) Set(s string) error {
 func (a *app) scrape(ctx context.Context, sources []string, committees []string, progress io.Writer) []tracker.Summary {
 	var sums []tracker.Summary
 	for _, src := range sources {
-		if isTerminal(progress) {
-			fmt.Fprintf(progress, "\r%s: reading…", src)
-		}
+		done := showProgress(progress, src+": reading…")
 		var s tracker.Summary
 		switch src {
 		case tracker.SourceBills:
@@ -183,12 +182,34 @@ func (a *app) scrape(ctx context.Context, sources []string, committees []string,
 		case tracker.SourceRegulations:
 			s = a.scrapeRegulations(ctx)
 		}
-		if isTerminal(progress) {
-			fmt.Fprintf(progress, "\r\033[K")
-		}
+		done()
 		sums = append(sums, s)
 	}
 	return sums
+}
+
+// showProgress prints a progress line on a terminal when the work takes more than a second,
+// and clears it when done is called.
+func showProgress(w io.Writer, line string) (done func()) {
+	if !isTerminal(w) {
+		return func() {}
+	}
+	var mu sync.Mutex
+	shown := false
+	t := time.AfterFunc(time.Second, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(w, "\r%s", line)
+		shown = true
+	})
+	return func() {
+		t.Stop()
+		mu.Lock()
+		defer mu.Unlock()
+		if shown {
+			fmt.Fprint(w, "\r\033[K")
+		}
+	}
 }
 
 // ---- bills
