@@ -60,3 +60,15 @@ func TestRobotsTxtIsObeyedAndReadOnce(t *testing.T) {
 		t.Errorf("Get after robots.txt recovered = %v", err)
 	}
 }
+
+func TestGetWithHeaderSendsIt(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(r.Header.Get("X-Requested-With")))
+	}))
+	defer srv.Close()
+	c, _ := NewClient(Options{})
+	p, err := c.GetWithHeader(t.Context(), srv.URL+"/fragment", http.Header{"X-Requested-With": {"XMLHttpRequest"}})
+	if err != nil || string(p.Body) != "XMLHttpRequest" {
+		t.Errorf("GetWithHeader = %q, %v; want the header received", p.Body, err)
+	}
+}

@@ -234,6 +234,12 @@ func (c *Client) limiter(host string) *rate.Limiter {
 // of the last answer, and returns the body as served (no charset conversion). An error names
 // the URL.
 func (c *Client) Get(ctx context.Context, rawURL string) (*Page, error) {
+	return c.GetWithHeader(ctx, rawURL, nil)
+}
+
+// GetWithHeader is Get with extra request headers, for the pages a site's own script asks
+// for in a particular way (sencanada.ca's fragments expect X-Requested-With).
+func (c *Client) GetWithHeader(ctx context.Context, rawURL string, header http.Header) (*Page, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Host == "" {
 		return nil, fmt.Errorf("fetch %q: not an absolute URL", rawURL)
@@ -273,6 +279,11 @@ func (c *Client) Get(ctx context.Context, rawURL string) (*Page, error) {
 	var page *Page
 	var fetchErr error
 	col.OnRequest(func(r *colly.Request) {
+		for k, vs := range header {
+			for _, v := range vs {
+				r.Headers.Add(k, v)
+			}
+		}
 		if hasPrev {
 			if prev.etag != "" {
 				r.Headers.Set("If-None-Match", prev.etag)

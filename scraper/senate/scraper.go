@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
@@ -94,7 +95,8 @@ func (s *Scraper) Meetings(ctx context.Context, committee, session string) ([]bi
 	var errs []error
 	for _, tab := range []string{"UPCOMING", "PAST"} {
 		u := s.c.URL(scraper.SenCanada, s.Path(committee, session, tab))
-		page, err := s.c.Get(ctx, u)
+		// The site's own script asks for the fragment as an XMLHttpRequest.
+		page, err := s.c.GetWithHeader(ctx, u, http.Header{"X-Requested-With": {"XMLHttpRequest"}})
 		if err != nil {
 			return nil, fmt.Errorf("senate: %s %s %s meetings: %w", committee, session, strings.ToLower(tab), err)
 		}
