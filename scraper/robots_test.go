@@ -68,7 +68,10 @@ func TestGetWithHeaderSendsIt(t *testing.T) {
 	defer srv.Close()
 	c, _ := NewClient(Options{})
 	p, err := c.GetWithHeader(t.Context(), srv.URL+"/fragment", http.Header{"X-Requested-With": {"XMLHttpRequest"}})
-	if err != nil || string(p.Body) != "XMLHttpRequest" {
-		t.Errorf("GetWithHeader = %q, %v; want the header received", p.Body, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(p.Body) != "XMLHttpRequest" {
+		t.Errorf("GetWithHeader: the server received X-Requested-With %q, want XMLHttpRequest", p.Body)
 	}
 }
