@@ -75,3 +75,19 @@ func TestGetWithHeaderSendsIt(t *testing.T) {
 		t.Errorf("GetWithHeader: the server received X-Requested-With %q, want XMLHttpRequest", p.Body)
 	}
 }
+
+func TestCountingCountsRequests(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
+	defer srv.Close()
+	c, _ := NewClient(Options{})
+	ctx, n := Counting(t.Context())
+	for range 3 {
+		if _, err := c.Get(ctx, srv.URL+"/page"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.Get(t.Context(), srv.URL+"/other") // not counted: another context
+	if got := n.Load(); got != 3 {
+		t.Errorf("Counting counted %d requests, want 3", got)
+	}
+}

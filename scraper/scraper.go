@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gocolly/colly/v2"
@@ -203,6 +204,15 @@ func (c *Client) Rebase(site, link string, hosts ...string) string {
 	return c.URL(site, p)
 }
 
+type counterKey struct{}
+
+// Counting returns a context in which every request made through a Client is counted in n:
+// the pages one pass fetched, for the metrics.
+func Counting(ctx context.Context) (context.Context, *atomic.Int64) {
+	n := new(atomic.Int64)
+	return context.WithValue(ctx, counterKey{}, n), n
+}
+
 // Page is a fetched page: its bytes exactly as served.
 type Page struct {
 	URL     string
@@ -251,6 +261,9 @@ func (c *Client) GetWithHeader(ctx context.Context, rawURL string, header http.H
 	}
 	if err := c.limiter(u.Host).Wait(ctx); err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", rawURL, ctxErr(ctx, err))
+	}
+	if n, ok := ctx.Value(counterKey{}).(*atomic.Int64); ok {
+		n.Add(1)
 	}
 	col := colly.NewCollector(
 		colly.UserAgent(UserAgent()),

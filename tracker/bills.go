@@ -136,7 +136,6 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 	sum := Summary{Source: SourceBills}
 
 	list, err := t.Bills.Bills(ctx, session)
-	sum.Fetches++
 	if err != nil {
 		sum.Outcome = Failed
 		sum.Problems = append(sum.Problems, err)
@@ -197,7 +196,6 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 		moved := !had || !prev.ListActivity.Equal(lb.LatestActivityAt)
 		if moved || (nw.Bill.Relevant && !prev.Detailed) {
 			rec, payload, err := t.Bills.Bill(ctx, session, lb.Number)
-			sum.Fetches++
 			if err != nil {
 				if nw.Bill.Relevant {
 					sum.Problems = append(sum.Problems, err)
@@ -229,7 +227,6 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 					continue
 				}
 				url, body, err := t.Texts.Text(ctx, p)
-				sum.Fetches++
 				switch {
 				case err == nil:
 					texts = append(texts, fetchedText{pub: p, url: url, body: body})

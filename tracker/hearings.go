@@ -126,7 +126,6 @@ func (t *Tracker) ScrapeHearings(ctx context.Context, house, senate HearingSourc
 			}
 			hs, err := src.Meetings(ctx, c, plan.Session)
 			pages++
-			sum.Fetches++
 			if err != nil {
 				sum.Problems = append(sum.Problems, err)
 			}

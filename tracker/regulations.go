@@ -73,7 +73,6 @@ func (t *Tracker) ScrapeRegulations(ctx context.Context, src RegulationSource) S
 		known[r.URL] = r
 	}
 	items, err := src.Regulations(ctx, known)
-	sum.Fetches++
 	if err != nil {
 		sum.Problems = append(sum.Problems, err)
 		if len(items) == 0 {

@@ -109,7 +109,6 @@ type Summary struct {
 	Versions int // new versions stored
 	Alerts   []billwatch.Alert
 	Problems []error
-	Fetches  int
 	Wrote    bool // whether the pass wrote to the database
 	Duration time.Duration
 }

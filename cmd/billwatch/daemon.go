@@ -11,6 +11,7 @@ import (
 
 	"github.com/billwatch/billwatch/metrics"
 	"github.com/billwatch/billwatch/schedule"
+	"github.com/billwatch/billwatch/scraper"
 	"github.com/billwatch/billwatch/tracker"
 )
 
@@ -103,9 +104,9 @@ type daemon struct {
 
 func (d *daemon) pass(src string) func(ctx context.Context) error {
 	return func(ctx context.Context) error {
-		sums := d.app.scrape(ctx, []string{src}, nil, nil)
-		s := sums[0]
-		d.metrics.ObservePass(src, s.Outcome.String(), s.Duration, s.Fetches, s.Changed)
+		counted, pages := scraper.Counting(ctx)
+		s := d.app.scrape(counted, []string{src}, nil, nil)[0]
+		d.metrics.ObservePass(src, s.Outcome.String(), s.Duration, int(pages.Load()), s.Changed)
 		for _, a := range s.Alerts {
 			d.metrics.AlertQueued(string(a.Kind))
 		}
