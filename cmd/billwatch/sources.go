@@ -57,8 +57,9 @@ func (a *app) reminders(ctx context.Context) (tracker.ReminderSummary, error) {
 
 type hearingJSON struct {
 	billwatch.Hearing
-	Relevant bool     `json:"relevant"`
-	Reasons  []string `json:"reasons"`
+	End      *time.Time `json:"end"` // null when the end is not published
+	Relevant bool       `json:"relevant"`
+	Reasons  []string   `json:"reasons"`
 }
 
 func hearingsCommand() command {
@@ -91,6 +92,9 @@ func hearingsCommand() command {
 			for _, h := range hs {
 				if all || (h.Relevant && upcoming(h.Hearing, now)) {
 					x := hearingJSON{Hearing: h.Hearing, Relevant: h.Relevant, Reasons: h.Reasons}
+					if !h.End.IsZero() {
+						x.End = &h.End
+					}
 					if x.Studies == nil {
 						x.Studies = []string{}
 					}
