@@ -49,15 +49,19 @@ func TestRobotsTxtIsObeyedAndReadOnce(t *testing.T) {
 		t.Errorf("robots.txt read %d times for three pages, want once", n)
 	}
 
-	// A robots.txt answering 503 forbids everything, and is read again next time.
+	// A robots.txt answering 503 forbids nothing, and is read again next time.
 	c2, _ := NewClient(Options{})
 	status.Store(503)
-	if _, err := c2.Get(t.Context(), srv.URL+"/public"); !errors.Is(err, ErrBlocked) {
-		t.Errorf("Get with robots.txt 503 = %v, want ErrBlocked", err)
+	before := robotsHits.Load()
+	if _, err := c2.Get(t.Context(), srv.URL+"/private/page"); err != nil {
+		t.Errorf("Get with robots.txt 503 = %v, want the page", err)
 	}
 	status.Store(200)
-	if _, err := c2.Get(t.Context(), srv.URL+"/public"); err != nil {
-		t.Errorf("Get after robots.txt recovered = %v", err)
+	if _, err := c2.Get(t.Context(), srv.URL+"/private/page"); !errors.Is(err, ErrBlocked) {
+		t.Errorf("Get after robots.txt recovered = %v, want ErrBlocked", err)
+	}
+	if n := robotsHits.Load() - before; n != 2 {
+		t.Errorf("robots.txt read %d times across a 503, want 2 (a failure is not kept)", n)
 	}
 }
 

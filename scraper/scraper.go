@@ -353,7 +353,7 @@ func (c *Client) GetWithHeader(ctx context.Context, rawURL string, header http.H
 }
 
 // checkRobots obeys the site's robots.txt, read once an hour per host (a robots.txt that
-// answers 5xx forbids everything, as Google's rules say, and is read again at the next request).
+// answers 5xx forbids nothing and is read again at the next request).
 func (c *Client) checkRobots(ctx context.Context, u *url.URL) error {
 	c.mu.Lock()
 	e, ok := c.robots[u.Host]
@@ -404,7 +404,13 @@ func (c *Client) fetchRobots(ctx context.Context, u *url.URL) (*robotstxt.Robots
 	if err != nil {
 		return nil, 0, err
 	}
-	data, err := robotstxt.FromStatusAndBytes(resp.StatusCode, body)
+	status := resp.StatusCode
+	if status >= 500 {
+		// A failing robots.txt says nothing of the site's wishes; as colly does, read on
+		// (politely), and ask again at the next request.
+		status = http.StatusNotFound
+	}
+	data, err := robotstxt.FromStatusAndBytes(status, body)
 	if err != nil {
 		return nil, 0, err
 	}
