@@ -190,18 +190,19 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 		nw.Bill.Relevant = len(nw.Bill.Reasons) > 0
 
 		var raw []byte
-		// The record of every bill whose activity moved is read, not only of bills whose
-		// title matches: relevance also looks at the summary and the committee, which only
-		// the record gives. A relevant bill read from the list alone is read until it works.
+		// Records are read for relevant bills whose activity moved (or that were never read),
+		// and for bills in committee: the record tells which committee, and a watched
+		// committee makes a bill relevant whatever its title says.
 		moved := !had || !prev.ListActivity.Equal(lb.LatestActivityAt)
-		if moved || (nw.Bill.Relevant && !prev.Detailed) {
+		inCommittee := strings.Contains(strings.ToLower(lb.Status), "in committee")
+		if nw.Bill.Relevant && (moved || !prev.Detailed) || inCommittee && moved {
 			rec, payload, err := t.Bills.Bill(ctx, session, lb.Number)
 			if err != nil {
 				if nw.Bill.Relevant {
 					sum.Problems = append(sum.Problems, err)
 				} else {
-					// Only a look at the summary and committee: not worth a partial pass.
-					t.Log.Debug("record of a bill not relevant by its title unreadable", "bill", key, "error", err)
+					// Only a look for a watched committee: not worth a partial pass.
+					t.Log.Debug("record of a bill in committee unreadable", "bill", key, "error", err)
 				}
 				if had {
 					continue // keep the stored bill as it was; the next pass retries
