@@ -30,10 +30,8 @@ type app struct {
 
 // wireOptions change how the app is built for a command.
 type wireOptions struct {
-	now      func() time.Time // nil: the wall clock
-	console  io.Writer        // where the console sink prints (nil: stdout)
-	demo     bool             // built-in configuration unless --config is given; no spacing; never post
-	readOnly bool
+	now  func() time.Time // nil: the wall clock (or --now)
+	demo bool             // built-in configuration unless --config is given; no spacing; never post
 }
 
 func (g *globals) wire(opts wireOptions) (*app, error) {
@@ -61,12 +59,7 @@ func (g *globals) wire(opts wireOptions) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	var store *tracker.Store
-	if opts.readOnly {
-		store, err = tracker.OpenReadOnly(g.dbPath())
-	} else {
-		store, err = tracker.Open(g.dbPath())
-	}
+	store, err := tracker.Open(g.dbPath())
 	if err != nil {
 		return nil, err
 	}
@@ -85,11 +78,7 @@ func (g *globals) wire(opts wireOptions) (*app, error) {
 	t.Bills = legisinfo.New(client)
 	t.Texts = textSource{billtext.New(client)}
 	t.Differ = differ{}
-	console := opts.console
-	if console == nil {
-		console = g.stdout
-	}
-	sinks, err := g.sinks(cfg, console, opts.demo, log)
+	sinks, err := g.sinks(cfg, g.stdout, opts.demo, log)
 	if err != nil {
 		return nil, err
 	}
