@@ -37,45 +37,8 @@ import (
 	"github.com/billwatch/billwatch/scraper"
 )
 
-// MeetingError is the problem with one meeting of a list. Meetings, and the Meetings method of
-// Scraper, join one MeetingError per bad meeting into the error they return next to the good
-// hearings, so that the tracker can store the good ones and report the bad ones; unwrap the
-// joined error (interface{ Unwrap() []error }) and use errors.As on each part to read them.
-type MeetingError struct {
-	Committee string // "SECU"
-	Session   string // "45-1"
-	Number    int    // 0 when the number itself could not be read
-	ID        string // the site's meeting id ("11747243"), "" when unknown
-	URL       string // the page that was being read
-	// Partial is true when the hearing was still returned, only without what this page
-	// should have added (a notice that failed leaves the witnesses unknown, not empty).
-	Partial bool
-	Err     error
-}
-
-// Error names the committee, session, meeting and page, then the problem.
-func (e *MeetingError) Error() string {
-	var sb strings.Builder
-	sb.WriteString("commons: ")
-	sb.WriteString(e.Committee + " " + e.Session)
-	if e.Number > 0 {
-		fmt.Fprintf(&sb, " meeting %d", e.Number)
-	} else {
-		sb.WriteString(" meeting")
-	}
-	if e.ID != "" {
-		fmt.Fprintf(&sb, " (id %s)", e.ID)
-	}
-	if e.URL != "" {
-		sb.WriteString(" at " + e.URL)
-	}
-	sb.WriteString(": ")
-	sb.WriteString(e.Err.Error())
-	return sb.String()
-}
-
-// Unwrap gives errors.Is access to the cause (scraper.ErrNotFound, an *scraper.HTTPError...).
-func (e *MeetingError) Unwrap() error { return e.Err }
+// MeetingError is the problem with one meeting of a list (see scraper.MeetingError).
+type MeetingError = scraper.MeetingError
 
 // meeting is one parsed list item: the hearing plus what the scraper needs to follow it.
 type meeting struct {
@@ -151,7 +114,7 @@ func parseItem(item *goquery.Selection, chamber, committee, session string, now 
 	h := &m.Hearing
 	h.Chamber, h.Committee, h.Session = chamber, committee, session
 	fail := func(format string, args ...any) (meeting, error) {
-		return meeting{}, &MeetingError{Committee: committee, Session: session, Number: h.Number, ID: id, Err: fmt.Errorf(format, args...)}
+		return meeting{}, &MeetingError{Source: "commons", Committee: committee, Session: session, Number: h.Number, ID: id, Err: fmt.Errorf(format, args...)}
 	}
 
 	// Number: "Meeting 12"; failing that, the number in a document link.

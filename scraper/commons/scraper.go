@@ -97,7 +97,7 @@ func (s *Scraper) Meetings(ctx context.Context, committee, session string) ([]bi
 	if len(ms) == 0 {
 		return nil, fmt.Errorf("commons: %s: %w", pageURL, perr)
 	}
-	errs := []error{withURL(perr, pageURL)}
+	errs := []error{scraper.WithMeetingURL(perr, pageURL)}
 	for i := range ms {
 		m := &ms[i]
 		if m.Status != billwatch.HearingScheduled || m.noticeURL == "" {
@@ -111,7 +111,7 @@ func (s *Scraper) Meetings(ctx context.Context, committee, session string) ([]bi
 			continue
 		}
 		if err := s.readNotice(ctx, m); err != nil {
-			errs = append(errs, &MeetingError{Committee: committee, Session: session, Number: m.Number, ID: m.id, URL: m.noticeURL, Partial: true, Err: err})
+			errs = append(errs, &MeetingError{Source: "commons", Committee: committee, Session: session, Number: m.Number, ID: m.id, URL: m.noticeURL, Partial: true, Err: err})
 		}
 	}
 	slices.SortStableFunc(ms, func(a, b meeting) int { return a.Number - b.Number })
@@ -158,24 +158,4 @@ func (s *Scraper) readNotice(ctx context.Context, m *meeting) error {
 		}
 	}
 	return nil
-}
-
-// withURL names the list's URL in each per-meeting error.
-func withURL(err error, u string) error {
-	if err == nil {
-		return nil
-	}
-	var parts []error
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		parts = j.Unwrap()
-	} else {
-		parts = []error{err}
-	}
-	for _, p := range parts {
-		var me *MeetingError
-		if errors.As(p, &me) && me.URL == "" {
-			me.URL = u
-		}
-	}
-	return err
 }

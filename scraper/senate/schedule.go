@@ -27,39 +27,8 @@ import (
 	"github.com/billwatch/billwatch/scraper"
 )
 
-// MeetingError is the problem with one row of a schedule. Meetings joins one per bad row into
-// the error it returns next to the good hearings, so that the tracker can store the good ones
-// and report the bad ones; unwrap the joined error (interface{ Unwrap() []error }) and use
-// errors.As on each part to read them.
-type MeetingError struct {
-	Committee string // "SECD"
-	Session   string // "45-1"
-	Number    int    // 0 when the number itself could not be read
-	Row       string // the row's date cell as printed, to find it on the page
-	URL       string // the fragment that was being read
-	Err       error
-}
-
-// Error names the committee, session, meeting and page, then the problem.
-func (e *MeetingError) Error() string {
-	var sb strings.Builder
-	sb.WriteString("senate: " + e.Committee + " " + e.Session)
-	if e.Number > 0 {
-		fmt.Fprintf(&sb, " meeting %d", e.Number)
-	} else {
-		sb.WriteString(" meeting")
-	}
-	if e.Row != "" {
-		fmt.Fprintf(&sb, " (%q)", e.Row)
-	}
-	if e.URL != "" {
-		sb.WriteString(" at " + e.URL)
-	}
-	return sb.String() + ": " + e.Err.Error()
-}
-
-// Unwrap gives errors.Is access to the cause.
-func (e *MeetingError) Unwrap() error { return e.Err }
+// MeetingError is the problem with one row of a schedule (see scraper.MeetingError).
+type MeetingError = scraper.MeetingError
 
 var (
 	// Dates as the Senate writes them: "Nov 09, 2026", "Nov. 9, 2026", "November 9, 2026",
@@ -112,7 +81,7 @@ func parseSchedule(r io.Reader, committee, session string, past bool) ([]billwat
 		ours++
 		h, err := parseRow(tr, cells, committee, session, past)
 		if err != nil {
-			errs = append(errs, &MeetingError{Committee: committee, Session: session, Number: h.Number, Row: dateCell, Err: err})
+			errs = append(errs, &MeetingError{Source: "senate", Committee: committee, Session: session, Number: h.Number, Row: dateCell, Err: err})
 			return
 		}
 		hs = append(hs, h)

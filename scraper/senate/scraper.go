@@ -104,7 +104,7 @@ func (s *Scraper) Meetings(ctx context.Context, committee, session string) ([]bi
 		if len(hs) == 0 && err != nil {
 			return nil, fmt.Errorf("senate: %s: %w", u, err)
 		}
-		errs = append(errs, withURL(err, u))
+		errs = append(errs, scraper.WithMeetingURL(err, u))
 		all = append(all, hs...)
 	}
 	// A meeting that moved from one tab to the other between the two requests is listed
@@ -124,22 +124,4 @@ func (s *Scraper) Meetings(ctx context.Context, committee, session string) ([]bi
 		return a.Number - b.Number
 	})
 	return out, errors.Join(errs...)
-}
-
-// withURL names the fragment's URL in each per-row error.
-func withURL(err error, u string) error {
-	if err == nil {
-		return nil
-	}
-	parts := []error{err}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		parts = j.Unwrap()
-	}
-	for _, p := range parts {
-		var me *MeetingError
-		if errors.As(p, &me) && me.URL == "" {
-			me.URL = u
-		}
-	}
-	return err
 }
