@@ -134,11 +134,7 @@ func runCalendar(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	now, err := g.clock()
-	if err != nil {
-		return err
-	}
-	events, err := calendarEvents(store, now())
+	events, err := calendarEvents(store, g.clock())
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,8 @@ type globals struct {
 	bases    baseFlags
 	logLevel string // "" means info for the daemon, error for one-shot commands
 	command  string
-	now      string // --now: pretend it is this time (tests, replaying fixtures)
+	now      string // --now: start the clock at this time (tests, replaying fixtures)
+	clock    func() time.Time
 	stdout   io.Writer
 	stderr   io.Writer
 }
@@ -68,18 +69,20 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.now, "now", g.now, "start the clock at `RFC3339` (for tests and for replaying fixtures)")
 }
 
-// clock returns the time source: the wall clock, or one that starts at --now.
-func (g *globals) clock() (func() time.Time, error) {
+// parseNow turns --now into the time source: the wall clock, or one that starts at --now.
+func (g *globals) parseNow() error {
+	g.clock = time.Now
 	if g.now == "" {
-		return time.Now, nil
+		return nil
 	}
 	t, err := time.Parse(time.RFC3339, g.now)
 	if err != nil {
-		return nil, usageError("--now %q: want an RFC 3339 time, e.g. 2026-11-23T10:00:00-05:00", g.now)
+		return usageError("--now %q: want an RFC 3339 time, e.g. 2026-11-23T10:00:00-05:00", g.now)
 	}
 	// The clock starts at --now and runs, so that the daemon's schedules still come round.
 	start := time.Now()
-	return func() time.Time { return t.Add(time.Since(start)) }, nil
+	g.clock = func() time.Time { return t.Add(time.Since(start)) }
+	return nil
 }
 
 func (g *globals) logger() *slog.Logger {
@@ -199,6 +202,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var lvl slog.Level
 	if g.logLevel != "" && lvl.UnmarshalText([]byte(g.logLevel)) != nil {
 		return usageError("--log-level %q: want debug, info, warn or error", g.logLevel)
+	}
+	if err := g.parseNow(); err != nil {
+		return err
 	}
 	g.command = name
 	return cmd.run(ctx, g, pos)

@@ -535,11 +535,7 @@ func statusCommand() command {
 				LastOutcome string    `json:"last_outcome,omitempty"`
 				NextRun     time.Time `json:"next_run,omitzero"`
 			}
-			clock, err := g.clock()
-			if err != nil {
-				return err
-			}
-			now := clock()
+			now := g.clock()
 			var rows []row
 			for _, src := range tracker.Sources {
 				h, r := health[src], runs[src]

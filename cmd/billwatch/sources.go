@@ -83,11 +83,7 @@ func hearingsCommand() command {
 			if err != nil {
 				return err
 			}
-			clock, err := g.clock()
-			if err != nil {
-				return err
-			}
-			now := clock()
+			now := g.clock()
 			out := []hearingJSON{}
 			for _, h := range hs {
 				if all || (h.Relevant && upcoming(h.Hearing, now)) {
@@ -222,11 +218,7 @@ func regulationsCommand() command {
 				fmt.Fprintln(g.stdout, "no relevant Gazette items stored (see --all)")
 				return nil
 			}
-			clock, err := g.clock()
-			if err != nil {
-				return err
-			}
-			today := clock().In(billwatch.Eastern).Format(billwatch.DateLayout)
+			today := g.clock().In(billwatch.Eastern).Format(billwatch.DateLayout)
 			w := table(g.stdout)
 			fmt.Fprintln(w, "PART\tPUBLISHED\tTITLE\tDEPARTMENT\tACT\tCOMMENTS / REGISTRATION")
 			for _, r := range out {

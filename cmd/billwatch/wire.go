@@ -64,9 +64,7 @@ func (g *globals) wire(opts wireOptions) (*app, error) {
 		return nil, err
 	}
 	t := tracker.New(store, cfg.profile(), log)
-	if t.Now, err = g.clock(); err != nil {
-		return nil, err
-	}
+	t.Now = g.clock
 	if opts.now != nil {
 		t.Now = opts.now
 	}
