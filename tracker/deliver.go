@@ -2,7 +2,6 @@ package tracker
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -176,8 +175,11 @@ func (t *Tracker) deliverDigest(ctx context.Context, dg Digest, sink Sink, items
 	if r, ok := sink.(Reconciler); ok && !started.IsZero() {
 		ref, found, err := r.Posted(ctx, id, dg.Channel, started.Add(-time.Minute))
 		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err() // shutdown: the digest stays started, and is asked about next time
+			}
 			sum.Retrying += len(items)
-			return record("", uncertain{fmt.Errorf("check whether digest %s was posted: %v", id, err)})
+			return record("", uncertain(fmt.Errorf("check whether digest %s was posted: %w", id, err)))
 		}
 		if found {
 			for range items {
@@ -208,7 +210,7 @@ func (t *Tracker) deliverDigest(ctx context.Context, dg Digest, sink Sink, items
 		switch {
 		case err == nil:
 			sum.sent(sink.Name())
-		case isPermanent(err):
+		case asDelivery(err).Permanent:
 			sum.failed(sink.Name())
 		default:
 			sum.Retrying++
@@ -247,8 +249,11 @@ func (t *Tracker) deliverOne(ctx context.Context, seq uint64, a billwatch.Alert,
 			asked = true
 		}
 		if asked && err != nil {
+			if ctx.Err() != nil {
+				return true, ctx.Err() // shutdown: the delivery stays started, and is asked about next time
+			}
 			sum.Retrying++
-			return true, t.recordOutcome(seq, i, "", uncertain{fmt.Errorf("check whether alert %s was posted: %v", a.ID, err)}, sink.Name(), true)
+			return true, t.recordOutcome(seq, i, "", uncertain(fmt.Errorf("check whether alert %s was posted: %w", a.ID, err)), sink.Name(), true)
 		}
 		if found {
 			sum.sent(sink.Name())
@@ -269,17 +274,18 @@ func (t *Tracker) deliverOne(ctx context.Context, seq uint64, a billwatch.Alert,
 		return false, err
 	}
 	ref, sendErr := sink.Send(ctx, a, d.Channel, thread)
+	permanent := sendErr != nil && asDelivery(sendErr).Permanent
 	switch {
 	case sendErr == nil:
 		sum.sent(sink.Name())
-	case isPermanent(sendErr):
+	case permanent:
 		sum.failed(sink.Name())
 		t.Log.Error("delivery failed for good", "sink", d.Sink, "channel", d.Channel, "alert", a.ID, "error", sendErr)
 	default:
 		sum.Retrying++
 		t.Log.Warn("delivery will be retried", "sink", d.Sink, "channel", d.Channel, "alert", a.ID, "error", sendErr)
 	}
-	still := sendErr != nil && !isPermanent(sendErr)
+	still := sendErr != nil && !permanent
 	return still, t.recordOutcome(seq, i, ref, sendErr, sink.Name(), true)
 }
 
@@ -295,8 +301,12 @@ func (t *Tracker) recordOutcome(seq uint64, i int, ref string, sendErr error, si
 		d := &a.Deliveries[i]
 		now := t.now().UTC()
 		d.Updated = now
+		var de *DeliveryError
+		if sendErr != nil {
+			de = asDelivery(sendErr)
+		}
 		// After an attempt that may have been posted, the next one asks first.
-		if !ambiguous(sendErr) {
+		if de == nil || !de.MayHavePosted {
 			d.Started = time.Time{}
 		}
 		switch {
@@ -310,20 +320,19 @@ func (t *Tracker) recordOutcome(seq uint64, i int, ref string, sendErr error, si
 					}
 				}
 			}
-		case isPermanent(sendErr):
+		case de.Permanent:
 			d.State, d.Error = billwatch.DeliveryFailed, sendErr.Error()
-			if err := t.queueSinkFailure(tx, sinkName, d.Channel, sendErr); err != nil {
+			if err := t.queueSinkFailure(tx, sinkName, d.Channel, de); err != nil {
 				return err
 			}
 		default:
 			d.Error = sendErr.Error()
-			if _, checking := sendErr.(uncertain); checking {
+			if de.asked {
 				d.Attempts++ // asking counts as an attempt, so that the backoff grows
 			}
 			wait := retryDelay(d.Attempts)
-			var ra interface{ RetryAfter() time.Duration }
-			if errors.As(sendErr, &ra) && ra.RetryAfter() > 0 {
-				wait = ra.RetryAfter()
+			if de.RetryAfter > 0 {
+				wait = de.RetryAfter
 			}
 			d.NextAttempt = now.Add(wait)
 		}
@@ -343,7 +352,7 @@ func (t *Tracker) recordOutcome(seq uint64, i int, ref string, sendErr error, si
 
 // queueSinkFailure raises an ops alert for a sink that refuses for good, delivered by the other
 // sinks only (the console at least), once per sink, channel and error a day.
-func (t *Tracker) queueSinkFailure(tx *bolt.Tx, sinkName, channel string, err error) error {
+func (t *Tracker) queueSinkFailure(tx *bolt.Tx, sinkName, channel string, err *DeliveryError) error {
 	a := t.newAlert(billwatch.Alert{
 		Kind: billwatch.KindSourceUnhealthy, Severity: billwatch.Urgent, Audience: billwatch.Ops,
 		Subject: SinkSubjectPrefix + sinkName, Title: sinkName + " refuses billwatch's messages",
@@ -369,29 +378,18 @@ const SinkSubjectPrefix = "sink "
 
 // failureKey says which failures are the same for an ops alert: the sink's own key when it
 // has one (a bad token is one failure for every channel), else the channel and the error.
-func failureKey(channel string, err error) string {
-	var k interface{ FailureKey() string }
-	if errors.As(err, &k) {
-		return k.FailureKey()
+func failureKey(channel string, err *DeliveryError) string {
+	if err.Key != "" {
+		return err.Key
 	}
 	return channel + "\x00" + err.Error()
 }
 
-// ambiguous reports whether a failed attempt may have been posted all the same.
-func ambiguous(err error) bool {
-	var a interface{ Ambiguous() bool }
-	return err != nil && errors.As(err, &a) && a.Ambiguous()
-}
-
-// uncertain marks an error after which nobody knows whether the message was posted.
-type uncertain struct{ error }
-
-func (uncertain) Ambiguous() bool { return true }
-func (u uncertain) Unwrap() error { return u.error }
-
-func isPermanent(err error) bool {
-	var p interface{ Permanent() bool }
-	return errors.As(err, &p) && p.Permanent()
+// uncertain is a failure to ask a Reconciler whether a message was posted: nobody knows, so
+// the next attempt asks again, and asking counts as an attempt so that the backoff grows. It
+// is never permanent.
+func uncertain(err error) *DeliveryError {
+	return &DeliveryError{Err: err, MayHavePosted: true, asked: true}
 }
 
 func beUint(b []byte) uint64 {

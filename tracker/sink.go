@@ -2,6 +2,7 @@ package tracker
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/billwatch/billwatch"
@@ -10,9 +11,9 @@ import (
 // Sink delivers alerts somewhere people read them: the console, Slack. The tracker drains its
 // outbox into every sink; a sink never sees the store.
 //
-// Errors: an error whose value has a method `Permanent() bool` returning true (a bad token, an
-// unknown channel) is not retried; an error with a method `RetryAfter() time.Duration` is retried
-// no sooner than that; any other error is retried with backoff on later drains.
+// A sink makes one attempt per call and never retries: the drain alone retries, with its
+// backoff, in order per channel. A sink says how an attempt failed by returning a
+// *DeliveryError; any other error is retried with the drain's backoff.
 type Sink interface {
 	// Name is the sink's name as `alerts` shows it: "console", "slack".
 	Name() string
@@ -22,6 +23,45 @@ type Sink interface {
 	// posted for the alert's Thread in that channel ("" for the first one); the returned
 	// reference (Slack's ts) is stored with the delivery and becomes the thread for the next.
 	Send(ctx context.Context, a billwatch.Alert, channel, thread string) (ref string, err error)
+}
+
+// DeliveryError is how a sink says that an attempt failed and what the drain should do about
+// it, as alertmanager's notifiers do: retry (after RetryAfter, or after the drain's own
+// backoff), or give up for good. Reconcilers return it too.
+type DeliveryError struct {
+	// Err is what went wrong, free of secrets.
+	Err error
+	// Permanent means that retrying cannot help until someone fixes the configuration (a bad
+	// token, an unknown channel, a missing scope): the delivery is marked failed and an ops
+	// alert raised.
+	Permanent bool
+	// RetryAfter is how long the service asked billwatch to wait (a rate limit); zero leaves
+	// the wait to the drain's backoff.
+	RetryAfter time.Duration
+	// MayHavePosted means the request may have reached the service and been acted on (a 5xx,
+	// a dropped connection): before sending again the drain asks a Reconciler whether it was.
+	MayHavePosted bool
+	// Key says which failures are one failure for the ops alert (a bad token is one failure
+	// for every channel); "" means the channel and the message.
+	Key string
+
+	asked bool // a failure to ask a Reconciler, set by the drain itself
+}
+
+// Error is the underlying error's message.
+func (e *DeliveryError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the underlying error, so that errors.Is finds context.Canceled.
+func (e *DeliveryError) Unwrap() error { return e.Err }
+
+// asDelivery reads err as the drain does: a *DeliveryError as it is, anything else as a
+// retryable failure.
+func asDelivery(err error) *DeliveryError {
+	var de *DeliveryError
+	if errors.As(err, &de) {
+		return de
+	}
+	return &DeliveryError{Err: err}
 }
 
 // Reconciler is a sink that can tell whether an alert was already posted. After a crash between

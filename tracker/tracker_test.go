@@ -343,7 +343,7 @@ func TestDeliveryRetriesPermanentAndOrder(t *testing.T) {
 	}
 	h.tr.ScrapeBills(ctx, "45-1")
 
-	h.sink.errs = []error{retryErr{time.Minute}}
+	h.sink.errs = []error{retryErr(time.Minute)}
 	d, err := h.tr.Deliver(ctx)
 	if err != nil || d.Sent != 0 || d.Retrying != 1 || d.Waiting != 1 {
 		t.Fatalf("first drain = %+v, %v; want 1 retrying and the next alert held back in order", d, err)
@@ -372,15 +372,11 @@ func TestDeliveryRetriesPermanentAndOrder(t *testing.T) {
 	}
 }
 
-type retryErr struct{ d time.Duration }
+func retryErr(d time.Duration) error {
+	return &DeliveryError{Err: errors.New("rate limited"), RetryAfter: d}
+}
 
-func (e retryErr) Error() string             { return "rate limited" }
-func (e retryErr) RetryAfter() time.Duration { return e.d }
-
-type permErr struct{}
-
-func (permErr) Error() string   { return "channel_not_found" }
-func (permErr) Permanent() bool { return true }
+func permErr() error { return &DeliveryError{Err: errors.New("channel_not_found"), Permanent: true} }
 
 func TestPermanentFailureRaisesOpsAlertOnOtherSinks(t *testing.T) {
 	h := newHarness(t)
@@ -394,7 +390,7 @@ func TestPermanentFailureRaisesOpsAlertOnOtherSinks(t *testing.T) {
 	h.bills.list = append(h.bills.list, b)
 	h.bills.records["C-30"] = b
 	h.tr.ScrapeBills(ctx, "45-1")
-	h.sink.errs = []error{permErr{}}
+	h.sink.errs = []error{permErr()}
 	if _, err := h.tr.Deliver(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -611,5 +607,79 @@ func TestShutdownAbandonsHalfABaseline(t *testing.T) {
 	s := h.tr.ScrapeBills(t.Context(), "45-1")
 	if !s.Baseline || len(s.Alerts) != 0 {
 		t.Errorf("the next pass = %s, want the baseline, without alerts", s.Line())
+	}
+}
+
+// oldStyleErr says it is permanent by a method, the way sinks once did: the drain must not
+// read error kinds by duck typing, so it is an ordinary, retryable error.
+type oldStyleErr struct{}
+
+func (oldStyleErr) Error() string   { return "channel_not_found" }
+func (oldStyleErr) Permanent() bool { return true }
+
+// TestDrainIsTheOnlyRetryPolicy checks how the drain reads a sink's *DeliveryError: a
+// permanent one fails the delivery, a wait is honoured, a post that may have gone through is
+// asked about before the next attempt, and any other error is retried with the drain's backoff.
+func TestDrainIsTheOnlyRetryPolicy(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		err       error
+		state     string
+		next      time.Duration // NextAttempt after the drain, from now
+		asksFirst bool          // the next attempt asks the reconciler before sending
+	}{
+		{"permanent", &DeliveryError{Err: errors.New("channel_not_found"), Permanent: true}, billwatch.DeliveryFailed, 0, false},
+		{"rate limited", &DeliveryError{Err: errors.New("ratelimited"), RetryAfter: 7 * time.Minute}, billwatch.DeliveryPending, 7 * time.Minute, false},
+		{"may have posted", &DeliveryError{Err: errors.New("http 503"), MayHavePosted: true}, billwatch.DeliveryPending, 30 * time.Second, true},
+		{"wrapped", fmt.Errorf("console: %w", &DeliveryError{Err: errors.New("bad"), Permanent: true}), billwatch.DeliveryFailed, 0, false},
+		{"plain error", errors.New("disk full"), billwatch.DeliveryPending, 30 * time.Second, false},
+		{"duck-typed permanence is ignored", oldStyleErr{}, billwatch.DeliveryPending, 30 * time.Second, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			sink := &reconciler{recorder: recorder{name: "slack"}, posted: map[string]string{}}
+			h.tr.Sinks = []Sink{sink, &recorder{name: "console"}}
+			h.week1()
+			h.tr.ScrapeBills(t.Context(), "45-1")
+			h.now = day(23)
+			b := bill("C-30", "An Act respecting terrorism", "At first reading", day(18))
+			h.bills.list = append(h.bills.list, b)
+			h.bills.records["C-30"] = b
+			id := h.tr.ScrapeBills(t.Context(), "45-1").Alerts[0].ID
+			sink.errs = []error{tc.err}
+			if _, err := h.tr.Deliver(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			alerts, _ := h.tr.Store.Alerts(0)
+			var d billwatch.Delivery
+			for _, a := range alerts {
+				if a.ID == id {
+					d = a.Deliveries[0]
+				}
+			}
+			if d.State != tc.state || d.Attempts != 1 {
+				t.Fatalf("after %v: delivery %s after %d attempts, want %s after 1", tc.err, d.State, d.Attempts, tc.state)
+			}
+			if tc.state == billwatch.DeliveryFailed {
+				return
+			}
+			if got := d.NextAttempt.Sub(h.now); got != tc.next {
+				t.Errorf("next attempt in %s, want %s", got, tc.next)
+			}
+			if got := !d.Started.IsZero(); got != tc.asksFirst {
+				t.Errorf("the next attempt asks first: %v, want %v", got, tc.asksFirst)
+			}
+			// It had gone through: a drain that asks first finds it and posts nothing.
+			sink.posted[id] = "1700000000.000100"
+			h.now = h.now.Add(tc.next)
+			if _, err := h.tr.Deliver(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if want := map[bool]int{true: 0, false: 1}[tc.asksFirst]; len(sink.sent) != want {
+				t.Errorf("the retry posted %d times, want %d", len(sink.sent), want)
+			}
+		})
 	}
 }

@@ -15,7 +15,8 @@ import (
 const maxDigestItems = 45
 
 // SendDigest posts several info alerts as one message, the daily digest of a channel, and
-// returns its ts. id identifies the digest for reconciliation, as an alert id does.
+// returns its ts. id identifies the digest for reconciliation, as an alert id does. Like Send,
+// it makes one attempt and returns a *tracker.DeliveryError.
 func (s *Sink) SendDigest(ctx context.Context, id, channel string, alerts []billwatch.Alert) (string, error) {
 	text, blocks := renderDigest(id, alerts)
 	opts := []slack.MsgOption{
@@ -25,9 +26,9 @@ func (s *Sink) SendDigest(ctx context.Context, id, channel string, alerts []bill
 		slack.MsgOptionDisableMediaUnfurl(),
 		slack.MsgOptionBlocks(blocks...),
 	}
-	ts, err := s.post(ctx, id, channel, "", s.now(), opts)
+	ts, err := s.post(ctx, channel, opts)
 	if err != nil {
-		return "", err
+		return "", delivery(err)
 	}
 	s.log.Debug("digest posted", "digest", id, "channel", channel, "ts", ts, "alerts", len(alerts))
 	return ts, nil

@@ -12,10 +12,13 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/billwatch/billwatch/tracker"
 )
 
 // Error is a failure to talk to Slack. Its message names the channel and Slack's error code,
-// never the token. It tells the tracker whether retrying can help (Permanent).
+// never the token. The sink hands it to the tracker inside a *tracker.DeliveryError, which
+// says whether retrying can help.
 type Error struct {
 	// Op is what was being done: "post", "read history", "list channels".
 	Op string
@@ -26,8 +29,10 @@ type Error struct {
 	permanent bool
 	// ambiguous is true when the request may have reached Slack and been acted on.
 	ambiguous bool
-	msg       string
-	cause     error
+	// wait is how long Slack asked us to wait (a rate limit), zero otherwise.
+	wait  time.Duration
+	msg   string
+	cause error
 }
 
 // Error describes the failure with the channel and Slack's code.
@@ -39,20 +44,12 @@ func (e *Error) Error() string {
 	return s + ": " + e.msg
 }
 
-// Permanent reports that retrying cannot help until someone fixes the token, the channel or
-// the message: the tracker marks the delivery failed instead of retrying.
-func (e *Error) Permanent() bool { return e.permanent }
-
-// Ambiguous reports that the request may have reached Slack and been acted on (a 5xx, a
-// dropped connection, a timeout): before posting again, the tracker asks whether it was.
-func (e *Error) Ambiguous() bool { return e.ambiguous }
-
 // tokenWide are the codes that concern the token, not a channel: one ops alert is enough.
 var tokenWide = []string{"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "missing_scope", "not_allowed_token_type", "team_access_not_granted"}
 
-// FailureKey says which failures are the same failure: a token-wide code is one failure for
+// failureKey says which failures are the same failure: a token-wide code is one failure for
 // every channel; any other is per channel.
-func (e *Error) FailureKey() string {
+func (e *Error) failureKey() string {
 	if slices.Contains(tokenWide, e.Code) {
 		return e.Code
 	}
@@ -63,20 +60,22 @@ func (e *Error) FailureKey() string {
 // context.Canceled and context.DeadlineExceeded.
 func (e *Error) Unwrap() error { return e.cause }
 
-// RateLimitError is Slack's 429: the tracker must wait RetryAfter before trying again.
-type RateLimitError struct {
-	Err  *Error
-	Wait time.Duration
+// delivery wraps err for the tracker: permanent when retrying cannot help until someone fixes
+// the token, the channel or the message; with Slack's wait on a rate limit; MayHavePosted when
+// the request may have been acted on (a 5xx, a dropped connection, a timeout), so that the
+// drain asks before posting again. An error that is not an *Error (none is expected) is
+// retryable and may have been posted.
+func delivery(err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		return &tracker.DeliveryError{Err: err, MayHavePosted: true}
+	}
+	return &tracker.DeliveryError{Err: err, Permanent: e.permanent, RetryAfter: e.wait,
+		MayHavePosted: e.ambiguous, Key: e.failureKey()}
 }
-
-// Error describes the rate limit with the channel.
-func (e *RateLimitError) Error() string { return e.Err.Error() }
-
-// RetryAfter is how long Slack asked us to wait.
-func (e *RateLimitError) RetryAfter() time.Duration { return e.Wait }
-
-// Unwrap returns the *Error, so errors.As finds it and its Permanent (false).
-func (e *RateLimitError) Unwrap() error { return e.Err }
 
 // permanentCodes are Slack error codes that retrying will not fix, with advice for people.
 var permanentCodes = map[string]string{
@@ -111,7 +110,7 @@ var permanentCodes = map[string]string{
 // blockCodes are the permanent codes that a text-only message may still get past.
 var blockCodes = []string{"invalid_blocks", "invalid_blocks_format", "msg_blocks_too_long"}
 
-// classify turns what slack-go returned into an *Error (or *RateLimitError), with the token
+// classify turns what slack-go returned into an *Error, with the token
 // redacted from every message.
 func classify(op, channel, token string, err error) error {
 	if err == nil {
@@ -126,13 +125,15 @@ func classify(op, channel, token string, err error) error {
 	switch {
 	case errors.As(err, &rl):
 		e.Code, e.msg = "ratelimited", fmt.Sprintf("rate limited by Slack, retry after %s", rl.RetryAfter)
-		return &RateLimitError{Err: e, Wait: rl.RetryAfter}
+		e.wait = rl.RetryAfter
+		return e
 	case errors.As(err, &sc):
 		e.Code = fmt.Sprintf("http_%d", sc.Code)
 		e.msg = fmt.Sprintf("http %s", strings.TrimSpace(sc.Status))
 		if sc.Code == http.StatusTooManyRequests { // a 429 without Retry-After
 			e.msg += " without Retry-After"
-			return &RateLimitError{Err: e, Wait: defaultRetryAfter}
+			e.wait = defaultRetryAfter
+			return e
 		}
 		// 5xx may have been processed (a gateway timing out after Slack posted); 4xx was not.
 		e.ambiguous = sc.Code >= 500
@@ -146,7 +147,7 @@ func classify(op, channel, token string, err error) error {
 			e.msg = resp.Err
 		}
 		if resp.Err == "ratelimited" || resp.Err == "rate_limited" {
-			return &RateLimitError{Err: e, Wait: defaultRetryAfter}
+			e.wait = defaultRetryAfter
 		}
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 		e.msg = redact(err.Error(), token)

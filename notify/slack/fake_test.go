@@ -2,7 +2,6 @@ package slack
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -15,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cenkalti/backoff/v5"
 )
 
 const testToken = "xoxb-1234567890-SECRETSECRET-abcdef"
@@ -244,12 +242,10 @@ func (f *fakeSlack) received() []received {
 	return slices.Clone(f.posts)
 }
 
-// testSink builds a sink on the fake, with instant backoff, recorded waits and a captured log.
+// testSink is a sink on the fake, with a captured log.
 type testSink struct {
 	*Sink
-	logs  *bytes.Buffer
-	mu    sync.Mutex
-	waits []time.Duration
+	logs *bytes.Buffer
 }
 
 func newTestSink(t *testing.T, f *fakeSlack, cfg Config) *testSink {
@@ -264,13 +260,6 @@ func newTestSink(t *testing.T, f *fakeSlack, cfg Config) *testSink {
 	s, err := New(cfg)
 	if err != nil {
 		t.Fatalf("New: %v", err)
-	}
-	s.newBackOff = func() backoff.BackOff { return backoff.NewConstantBackOff(time.Millisecond) }
-	s.wait = func(_ context.Context, d time.Duration) error {
-		ts.mu.Lock()
-		ts.waits = append(ts.waits, d)
-		ts.mu.Unlock()
-		return nil
 	}
 	ts.Sink = s
 	return ts

@@ -26,14 +26,19 @@ const (
 // message by its metadata, or failing that by the alert marker in its text. It needs the
 // channels:history scope (groups:history for private channels) and, for a channel given by
 // name, channels:read to find its ID.
+//
+// Its errors are *tracker.DeliveryError: permanent when retrying cannot help (missing_scope,
+// channel_not_found).
 func (s *Sink) Posted(ctx context.Context, id, channel string, since time.Time) (string, bool, error) {
-	return s.find(ctx, id, channel, "", since)
+	ref, found, err := s.find(ctx, id, channel, "", since)
+	return ref, found, delivery(err)
 }
 
 // PostedInThread is Posted for a reply in a known thread (the ts of its first message): one
 // conversations.replies call, however old the thread.
 func (s *Sink) PostedInThread(ctx context.Context, id, channel, thread string, since time.Time) (string, bool, error) {
-	return s.find(ctx, id, channel, thread, since)
+	ref, found, err := s.find(ctx, id, channel, thread, since)
+	return ref, found, delivery(err)
 }
 
 // find looks for alert id in thread, or when thread is "", in the channel and its active threads.

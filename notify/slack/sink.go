@@ -14,26 +14,9 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/billwatch/billwatch"
-	"github.com/cenkalti/backoff/v5"
 	"github.com/slack-go/slack"
-)
-
-// Retry policy of Send. A 429 whose Retry-After is at most maxRateLimitWait is waited out
-// inside Send (at most maxRateLimitWaits times); a longer one is returned as a *RateLimitError
-// so that the tracker's drain waits instead. 5xx and network errors are retried inside Send
-// with exponential backoff, at most maxTries attempts within maxElapsed, then returned as a
-// retryable *Error for a later drain.
-const (
-	maxTries          = 3
-	maxElapsed        = 20 * time.Second
-	maxRateLimitWait  = 10 * time.Second
-	maxRateLimitWaits = 2
-	// clockSkew widens the search for a message that may have been posted, since Slack's ts
-	// is Slack's clock, not ours.
-	clockSkew = 2 * time.Minute
 )
 
 // MetadataEventType is the event type of the metadata every billwatch message carries.
@@ -49,10 +32,6 @@ type Sink struct {
 	mu  sync.Mutex
 	ids map[string]string // channel name → ID, learned from Slack's answers
 
-	// Hooks for tests: how to wait, how to back off, what time it is.
-	wait       func(ctx context.Context, d time.Duration) error
-	newBackOff func() backoff.BackOff
-	now        func() time.Time
 }
 
 // New checks cfg and returns a sink. Its errors name the config key at fault, never the token.
@@ -68,14 +47,6 @@ func New(cfg Config) (*Sink, error) {
 		api: slack.New(set.token,
 			slack.OptionHTTPClient(set.client),
 			slack.OptionAPIURL(set.apiURL)),
-		wait: sleep,
-		newBackOff: func() backoff.BackOff {
-			b := backoff.NewExponentialBackOff()
-			b.InitialInterval = time.Second
-			b.MaxInterval = 8 * time.Second
-			return b
-		},
-		now: time.Now,
 	}
 	return s, nil
 }
@@ -83,18 +54,6 @@ func New(cfg Config) (*Sink, error) {
 // String describes the sink without its token.
 func (s *Sink) String() string {
 	return fmt.Sprintf("slack sink (api %s)", redactURL(s.set.apiURL))
-}
-
-// sleep waits d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
 }
 
 // Name is the sink's name in deliveries.
@@ -134,10 +93,12 @@ func metadata(a billwatch.Alert) slack.SlackMetadata {
 	}}
 }
 
-// Send posts alert a to channel, as a reply in thread when thread is not "". It returns the
-// message's ts. On a rate limit it waits (briefly) or returns a *RateLimitError; 5xx and network
-// errors are retried a few times, then returned as retryable; errors that retrying cannot fix
-// are permanent. Should Slack refuse the blocks, the alert is posted again as text only.
+// Send posts alert a to channel, as a reply in thread when thread is not "", and returns the
+// message's ts. It makes one attempt and never retries: it returns a *tracker.DeliveryError
+// saying whether the tracker's drain should retry (after Slack's Retry-After on a rate limit),
+// whether the post may have gone through (a 5xx, a dropped connection: the drain then asks
+// Posted before posting again), or whether retrying cannot help. Should Slack refuse the
+// blocks, the alert is posted once more as text only: another message, not a retry.
 func (s *Sink) Send(ctx context.Context, a billwatch.Alert, channel, thread string) (string, error) {
 	text, blocks := render(a, s.set.mention)
 	base := []slack.MsgOption{
@@ -149,81 +110,34 @@ func (s *Sink) Send(ctx context.Context, a billwatch.Alert, channel, thread stri
 	if thread != "" {
 		base = append(base, slack.MsgOptionTS(thread))
 	}
-	start := s.now()
-	ts, err := s.post(ctx, a.ID, channel, thread, start, append(slices.Clone(base), slack.MsgOptionBlocks(blocks...)))
+	ts, err := s.post(ctx, channel, append(slices.Clone(base), slack.MsgOptionBlocks(blocks...)))
 	if err != nil && isBlockError(err) {
 		s.log.Warn("slack refused the blocks; posting the alert as text only",
 			"alert", a.ID, "channel", channel, "error", err.Error())
-		ts, err = s.post(ctx, a.ID, channel, thread, start, base)
+		ts, err = s.post(ctx, channel, base)
 	}
 	if err != nil {
-		return "", err
+		s.log.Debug("alert not posted", "alert", a.ID, "channel", channel, "error", err.Error())
+		return "", delivery(err)
 	}
 	s.log.Debug("alert posted", "alert", a.ID, "channel", channel, "ts", ts, "thread", thread)
 	return ts, nil
 }
 
-// post sends one chat.postMessage with the retry policy above. When id is not "", a failure
-// that may have been acted on is followed by a look for the message before trying again.
-func (s *Sink) post(ctx context.Context, id, channel, thread string, start time.Time, opts []slack.MsgOption) (string, error) {
-	for waits := 0; ; waits++ {
-		attempt := 0
-		ts, err := backoff.Retry(ctx, func() (string, error) {
-			attempt++
-			chID, ts, err := s.api.PostMessageContext(ctx, channel, opts...)
-			if err == nil && ts != "" {
-				s.remember(channel, chID)
-				return ts, nil
-			}
-			if err == nil {
-				// {"ok":false} without an error code, or a body that is not Slack's: slack-go
-				// sees no error, but there is no message to thread on or to record.
-				err = &Error{Op: "post to", Channel: channel, Code: "no_ts", ambiguous: true,
-					msg: "Slack's answer has no message ts"}
-			} else {
-				err = classify("post to", channel, s.set.token, err)
-			}
-			var e *Error
-			var rl *RateLimitError
-			if errors.As(err, &rl) || !errors.As(err, &e) || e.permanent || ctx.Err() != nil {
-				return "", backoff.Permanent(err)
-			}
-			if e.ambiguous && id != "" {
-				ref, found, ferr := s.find(ctx, id, channel, thread, start.Add(-clockSkew))
-				switch {
-				case ferr != nil:
-					// Unsure whether it was posted: stop, rather than risk posting twice.
-					s.log.Warn("slack: cannot tell whether a failed post went through; leaving it to a later drain",
-						"alert", id, "channel", channel, "error", err.Error(), "lookup_error", ferr.Error())
-					return "", backoff.Permanent(err)
-				case found:
-					s.log.Info("slack: the failed post had gone through", "alert", id, "channel", channel, "ts", ref)
-					return ref, nil
-				}
-			}
-			s.log.Warn("slack: post failed, retrying", "alert", id, "channel", channel, "attempt", attempt, "error", err.Error())
-			return "", err
-		},
-			backoff.WithBackOff(s.newBackOff()),
-			backoff.WithMaxTries(maxTries),
-			backoff.WithMaxElapsedTime(maxElapsed))
-		if err == nil {
-			return ts, nil
-		}
-		var rl *RateLimitError
-		if errors.As(err, &rl) && rl.Wait <= maxRateLimitWait && waits < maxRateLimitWaits {
-			s.log.Info("slack: rate limited, waiting", "alert", id, "channel", channel, "wait", rl.Wait)
-			if werr := s.wait(ctx, rl.Wait); werr != nil {
-				return "", classify("post to", channel, s.set.token, werr)
-			}
-			continue
-		}
-		var e *Error
-		if !errors.As(err, &e) { // the context ended between tries
-			err = classify("post to", channel, s.set.token, err)
-		}
-		return "", err
+// post sends one chat.postMessage and returns the message's ts, or an *Error.
+func (s *Sink) post(ctx context.Context, channel string, opts []slack.MsgOption) (string, error) {
+	chID, ts, err := s.api.PostMessageContext(ctx, channel, opts...)
+	if err != nil {
+		return "", classify("post to", channel, s.set.token, err)
 	}
+	if ts == "" {
+		// {"ok":false} without an error code, or a body that is not Slack's: slack-go sees no
+		// error, but there is no message to thread on or to record.
+		return "", &Error{Op: "post to", Channel: channel, Code: "no_ts", ambiguous: true,
+			msg: "Slack's answer has no message ts"}
+	}
+	s.remember(channel, chID)
+	return ts, nil
 }
 
 // remember records the ID Slack gave for a channel name.
@@ -281,7 +195,7 @@ func (s *Sink) Test(ctx context.Context) []TestResult {
 		} else {
 			text += " This channel receives alerts by routing rule."
 		}
-		ts, err := s.post(ctx, "", r.Channel, "", s.now(), []slack.MsgOption{
+		ts, err := s.post(ctx, r.Channel, []slack.MsgOption{
 			slack.MsgOptionText(text, true),
 			slack.MsgOptionMetadata(slack.SlackMetadata{EventType: "billwatch_test", EventPayload: map[string]any{}}),
 		})

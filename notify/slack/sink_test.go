@@ -21,18 +21,14 @@ var (
 	_ tracker.Reconciler = (*Sink)(nil)
 )
 
-// permanent and retryAfter read an error the way the tracker does.
-func permanent(err error) bool {
-	var p interface{ Permanent() bool }
-	return errors.As(err, &p) && p.Permanent()
-}
-
-func retryAfter(err error) (time.Duration, bool) {
-	var r interface{ RetryAfter() time.Duration }
-	if errors.As(err, &r) {
-		return r.RetryAfter(), true
+// deliveryErr reads an error the way the tracker does: it must be a *tracker.DeliveryError.
+func deliveryErr(t *testing.T, err error) *tracker.DeliveryError {
+	t.Helper()
+	var de *tracker.DeliveryError
+	if !errors.As(err, &de) {
+		t.Fatalf("error %v (%T) is not a *tracker.DeliveryError", err, err)
 	}
-	return 0, false
+	return de
 }
 
 func alert(id string, kind billwatch.Kind, sev billwatch.Severity, aud billwatch.Audience) billwatch.Alert {
@@ -126,6 +122,8 @@ func TestConfigNeverShowsToken(t *testing.T) {
 	}
 }
 
+// TestSend checks that Send makes one attempt and tells the drain what to do: Send never
+// retries, never waits and never looks for the message itself (the drain does all three).
 func TestSend(t *testing.T) {
 	a := sampleAlerts[1] // urgent bill.stage
 	tests := []struct {
@@ -138,46 +136,50 @@ func TestSend(t *testing.T) {
 		wantErr   string        // "" for success
 		permanent bool          // of the error
 		retry     time.Duration // RetryAfter of the error
-		waits     []time.Duration
-		lookups   bool // whether Send looked for the message before retrying
-		blind     bool // history cannot be read
+		mayHave   bool          // MayHavePosted of the error
+		key       string        // Key of the error
 	}{
 		{name: "ok", channel: "#billwatch-hearings", wantPosts: 1, wantStore: 1},
 		{name: "thread", channel: "#billwatch-hearings", thread: "1700000000.000100", wantPosts: 1, wantStore: 1},
-		{name: "429 then ok", script: []reply{{status: 429, retryAfter: "3"}}, channel: "#billwatch-hearings",
-			wantPosts: 2, wantStore: 1, waits: []time.Duration{3 * time.Second}},
-		{name: "429 too long", script: []reply{{status: 429, retryAfter: "120"}}, channel: "#billwatch-hearings",
-			wantPosts: 1, wantErr: "rate limited", retry: 120 * time.Second},
-		{name: "5xx then ok", script: []reply{{status: 503}}, channel: "#billwatch-hearings", wantPosts: 2, wantStore: 1, lookups: true},
-		{name: "5xx but posted", script: []reply{{status: 504, store: true}}, channel: "#billwatch-hearings", wantPosts: 1, wantStore: 1, lookups: true},
-		{name: "5xx in a thread but posted", script: []reply{{status: 504, store: true}}, channel: "#billwatch-hearings",
-			thread: "1700000000.000100", wantPosts: 1, wantStore: 1, lookups: true},
-		{name: "connection dropped then ok", script: []reply{{drop: true}}, channel: "#billwatch-hearings", wantPosts: 2, wantStore: 1, lookups: true},
-		{name: "5xx three times", script: []reply{{status: 500}, {status: 502}, {status: 503}}, channel: "#billwatch-hearings",
-			wantPosts: 3, wantErr: "http 503", lookups: true},
-		{name: "5xx and history unreadable", script: []reply{{status: 502}}, channel: "#billwatch-hearings", blind: true,
-			wantPosts: 1, wantErr: "http 502", lookups: true},
-		{name: "empty answer then ok", script: []reply{{empty: true}}, channel: "#billwatch-hearings", wantPosts: 2, wantStore: 1, lookups: true},
-		{name: "internal_error then ok", script: []reply{{code: "internal_error"}}, channel: "#billwatch-hearings", wantPosts: 2, wantStore: 1},
+		{name: "429", script: []reply{{status: 429, retryAfter: "3"}}, channel: "#billwatch-hearings",
+			wantPosts: 1, wantErr: "rate limited", retry: 3 * time.Second, key: "#billwatch-hearings:ratelimited"},
+		{name: "429 long", script: []reply{{status: 429, retryAfter: "120"}}, channel: "#billwatch-hearings",
+			wantPosts: 1, wantErr: "rate limited", retry: 120 * time.Second, key: "#billwatch-hearings:ratelimited"},
+		{name: "429 without Retry-After", script: []reply{{status: 429}}, channel: "#billwatch-hearings",
+			wantPosts: 1, wantErr: "without Retry-After", retry: defaultRetryAfter, key: "#billwatch-hearings:http_429"},
+		{name: "ratelimited code", script: []reply{{code: "ratelimited"}}, channel: "#billwatch-hearings",
+			wantPosts: 1, wantErr: "ratelimited", retry: defaultRetryAfter, key: "#billwatch-hearings:ratelimited"},
+		{name: "5xx", script: []reply{{status: 503}}, channel: "#billwatch-hearings", wantPosts: 1,
+			wantErr: "http 503", mayHave: true, key: "#billwatch-hearings:http_503"},
+		{name: "5xx but posted", script: []reply{{status: 504, store: true}}, channel: "#billwatch-hearings", wantPosts: 1, wantStore: 1,
+			wantErr: "http 504", mayHave: true, key: "#billwatch-hearings:http_504"},
+		{name: "connection dropped", script: []reply{{drop: true}}, channel: "#billwatch-hearings", wantPosts: 1,
+			wantErr: "EOF", mayHave: true, key: "#billwatch-hearings:"},
+		{name: "empty answer", script: []reply{{empty: true}}, channel: "#billwatch-hearings", wantPosts: 1,
+			wantErr: "no message ts", mayHave: true, key: "#billwatch-hearings:no_ts"},
+		{name: "internal_error", script: []reply{{code: "internal_error"}}, channel: "#billwatch-hearings", wantPosts: 1,
+			wantErr: "internal_error", key: "#billwatch-hearings:internal_error"},
 		{name: "channel not found", channel: "#nowhere", wantPosts: 1,
-			wantErr: "slack: post to #nowhere: channel_not_found: the channel does not exist", permanent: true},
+			wantErr: "slack: post to #nowhere: channel_not_found: the channel does not exist", permanent: true, key: "#nowhere:channel_not_found"},
 		{name: "not in channel", script: []reply{{code: "not_in_channel"}}, channel: "#billwatch-hearings", wantPosts: 1,
-			wantErr: "not_in_channel: the bot is not a member", permanent: true},
+			wantErr: "not_in_channel: the bot is not a member", permanent: true, key: "#billwatch-hearings:not_in_channel"},
 		{name: "archived", script: []reply{{code: "is_archived"}}, channel: "#billwatch-hearings", wantPosts: 1,
-			wantErr: "is_archived", permanent: true},
+			wantErr: "is_archived", permanent: true, key: "#billwatch-hearings:is_archived"},
+		{name: "missing scope is one failure for every channel", script: []reply{{code: "missing_scope"}}, channel: "#billwatch-hearings", wantPosts: 1,
+			wantErr: "missing_scope", permanent: true, key: "missing_scope"},
 		{name: "blocks refused, text posted", script: []reply{{code: "invalid_blocks"}}, channel: "#billwatch-hearings", wantPosts: 2, wantStore: 1},
 		{name: "msg_too_long", script: []reply{{code: "msg_too_long"}}, channel: "#billwatch-hearings", wantPosts: 1,
-			wantErr: "msg_too_long", permanent: true},
+			wantErr: "msg_too_long", permanent: true, key: "#billwatch-hearings:msg_too_long"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			f := newFakeSlack(t, tt.script...)
-			f.blind = tt.blind
 			s := newTestSink(t, f, Config{Mention: "<!subteam^S123>"})
 			ts, err := s.Send(t.Context(), a, tt.channel, tt.thread)
 			posts := f.received()
-			if got := f.lookups > 0; got != tt.lookups {
-				t.Errorf("looked for the message: %v, want %v", got, tt.lookups)
+			if f.lookups > 0 {
+				t.Errorf("Send looked for the message %d times; the drain does that", f.lookups)
 			}
 			if len(posts) != tt.wantPosts {
 				t.Errorf("Send made %d posts, want %d", len(posts), tt.wantPosts)
@@ -185,18 +187,15 @@ func TestSend(t *testing.T) {
 			if len(f.msgs) != tt.wantStore {
 				t.Errorf("Slack holds %d messages, want %d", len(f.msgs), tt.wantStore)
 			}
-			if diff := cmp.Diff(tt.waits, s.waits); diff != "" {
-				t.Errorf("waits (-want +got):\n%s", diff)
-			}
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("Send = %q, %v; want error %q", ts, err, tt.wantErr)
 				}
-				if got := permanent(err); got != tt.permanent {
-					t.Errorf("Permanent() = %v, want %v (%v)", got, tt.permanent, err)
-				}
-				if got, _ := retryAfter(err); got != tt.retry {
-					t.Errorf("RetryAfter() = %s, want %s", got, tt.retry)
+				de := deliveryErr(t, err)
+				got := tracker.DeliveryError{Err: de.Err, Permanent: de.Permanent, RetryAfter: de.RetryAfter, MayHavePosted: de.MayHavePosted, Key: de.Key}
+				want := tracker.DeliveryError{Err: de.Err, Permanent: tt.permanent, RetryAfter: tt.retry, MayHavePosted: tt.mayHave, Key: tt.key}
+				if got != want {
+					t.Errorf("Send's DeliveryError = %+v, want %+v", got, want)
 				}
 				if strings.Contains(err.Error(), testToken) || strings.Contains(s.logs.String(), testToken) {
 					t.Errorf("the token leaked")
@@ -231,6 +230,32 @@ func TestSend(t *testing.T) {
 				t.Errorf("blocks missing: %s", last.Blocks)
 			}
 		})
+	}
+}
+
+// TestPostedAfterALostAnswer is the other half of a 5xx or a dropped connection: Send said
+// the message may have been posted; Posted, which the drain calls next, finds it.
+func TestPostedAfterALostAnswer(t *testing.T) {
+	t.Parallel()
+	f := newFakeSlack(t, reply{drop: true, store: true})
+	s := newTestSink(t, f, Config{})
+	since := time.Now().Add(-time.Minute)
+	a := sampleAlerts[0]
+	_, err := s.Send(t.Context(), a, "#billwatch", "")
+	if de := deliveryErr(t, err); !de.MayHavePosted || de.Permanent {
+		t.Fatalf("Send after a lost answer = %+v, want retryable, may have posted", de)
+	}
+	ref, found, err := s.Posted(t.Context(), a.ID, "#billwatch", since)
+	if err != nil || !found || ref != f.msgs[0].TS {
+		t.Errorf("Posted = %q, %v, %v; want the message kept, %s", ref, found, err, f.msgs[0].TS)
+	}
+	f.blind = true
+	_, _, err = s.Posted(t.Context(), a.ID, "#billwatch", since)
+	if err == nil || !strings.Contains(err.Error(), "missing_scope") {
+		t.Fatalf("Posted without the history scope = %v, want missing_scope", err)
+	}
+	if de := deliveryErr(t, err); !de.Permanent || de.Key != "missing_scope" {
+		t.Errorf("Posted without the history scope = %+v, want permanent, keyed missing_scope", de)
 	}
 }
 
@@ -290,7 +315,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("Send = %v, want %s", err, tc.want)
 			}
-			if tc.name == "invalid token" && !permanent(err) {
+			if tc.name == "invalid token" && !deliveryErr(t, err).Permanent {
 				t.Errorf("invalid_auth is not permanent")
 			}
 			_, _, perr := s.Posted(t.Context(), "x", "#billwatch", created)
@@ -353,7 +378,7 @@ func TestPosted(t *testing.T) {
 	for _, tt := range tests {
 		ref, ok, err := tt.s.Posted(t.Context(), tt.id, tt.ch, tt.since)
 		if tt.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !permanent(err) {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !deliveryErr(t, err).Permanent {
 				t.Errorf("Posted(%s) error = %v, want permanent %s", tt.name, err, tt.wantErr)
 			}
 			continue
@@ -374,7 +399,7 @@ func TestSendContextCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	_, err := s.Send(ctx, sampleAlerts[0], "#billwatch", "")
-	if err == nil || permanent(err) || !errors.Is(err, context.Canceled) {
+	if err == nil || deliveryErr(t, err).Permanent || !errors.Is(err, context.Canceled) {
 		t.Errorf("Send with a cancelled context = %v, want a retryable error wrapping context.Canceled", err)
 	}
 }
