@@ -13,7 +13,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
 )
 
 const testToken = "xoxb-1234567890-SECRETSECRET-abcdef"
