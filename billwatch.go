@@ -263,6 +263,9 @@ type Delivery struct {
 	// message may have been posted, and the sink is asked before posting again.
 	Started     time.Time `json:"started,omitzero"`
 	NextAttempt time.Time `json:"next_attempt,omitzero"`
+	// PossibleDuplicate is set when the alert was posted again, marked as a possible
+	// duplicate, because nobody could tell whether an earlier post had gone through.
+	PossibleDuplicate bool `json:"possible_duplicate,omitempty"`
 }
 
 // Delivery states.

@@ -2,7 +2,9 @@ package tracker
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -178,8 +180,16 @@ func (t *Tracker) deliverDigest(ctx context.Context, dg Digest, sink Sink, items
 			if ctx.Err() != nil {
 				return ctx.Err() // shutdown: the digest stays started, and is asked about next time
 			}
-			sum.Retrying += len(items)
-			return record("", uncertain(fmt.Errorf("check whether digest %s was posted: %w", id, err)))
+			err = fmt.Errorf("check whether digest %s was posted: %w", id, err)
+			if t.now().Before(started.Add(t.confirmWithin())) {
+				sum.Retrying += len(items)
+				return record("", uncertain(err))
+			}
+			t.Log.Warn("digest unconfirmed for too long; posting it again marked as a possible duplicate",
+				"sink", sink.Name(), "channel", dg.Channel, "digest", id, "since", started, "error", err)
+			for i := range alerts {
+				alerts[i] = markPossibleDuplicate(alerts[i], started, err)
+			}
 		}
 		if found {
 			for range items {
@@ -235,7 +245,9 @@ func (t *Tracker) deliverOne(ctx context.Context, seq uint64, a billwatch.Alert,
 		return false, err
 	}
 	// An attempt that started and never finished may have been posted: ask the sink. A
-	// failure to ask is never permanent: the delivery waits and asks again.
+	// failure to ask is never permanent: the delivery waits and asks again, for at most the
+	// hold, then posts again marked as a possible duplicate (see ConfirmWithin).
+	var unsure error
 	if !d.Started.IsZero() {
 		since := d.Started.Add(-time.Minute)
 		var ref string
@@ -252,8 +264,14 @@ func (t *Tracker) deliverOne(ctx context.Context, seq uint64, a billwatch.Alert,
 			if ctx.Err() != nil {
 				return true, ctx.Err() // shutdown: the delivery stays started, and is asked about next time
 			}
-			sum.Retrying++
-			return true, t.recordOutcome(seq, i, "", uncertain(fmt.Errorf("check whether alert %s was posted: %w", a.ID, err)), sink.Name(), true)
+			err = fmt.Errorf("check whether alert %s was posted: %w", a.ID, err)
+			if t.now().Before(d.Started.Add(t.confirmWithin())) {
+				sum.Retrying++
+				return true, t.recordOutcome(seq, i, "", uncertain(err), sink.Name(), true)
+			}
+			unsure = err
+			t.Log.Warn("delivery unconfirmed for too long; posting it again marked as a possible duplicate",
+				"sink", d.Sink, "channel", d.Channel, "alert", a.ID, "since", d.Started, "error", err)
 		}
 		if found {
 			sum.sent(sink.Name())
@@ -268,10 +286,14 @@ func (t *Tracker) deliverOne(ctx context.Context, seq uint64, a billwatch.Alert,
 		}
 		cur.Deliveries[i].Started = t.now().UTC()
 		cur.Deliveries[i].Attempts++
+		cur.Deliveries[i].PossibleDuplicate = cur.Deliveries[i].PossibleDuplicate || unsure != nil
 		return putJSON(b, be(seq), cur)
 	})
 	if err != nil {
 		return false, err
+	}
+	if unsure != nil {
+		a = markPossibleDuplicate(a, d.Started, unsure)
 	}
 	ref, sendErr := sink.Send(ctx, a, d.Channel, thread)
 	permanent := sendErr != nil && asDelivery(sendErr).Permanent
@@ -327,10 +349,21 @@ func (t *Tracker) recordOutcome(seq uint64, i int, ref string, sendErr error, si
 			}
 		default:
 			d.Error = sendErr.Error()
+			wait := retryDelay(d.Attempts)
 			if de.asked {
 				d.Attempts++ // asking counts as an attempt, so that the backoff grows
+				wait = retryDelay(d.Attempts)
+				// The hold ends on time, whatever the backoff says.
+				if end := d.Started.Add(t.confirmWithin()); now.Add(wait).After(end) {
+					wait = max(end.Sub(now), 0)
+				}
+				var lookup *DeliveryError
+				if errors.As(de.Err, &lookup) && lookup.Permanent {
+					if err := t.queueUnconfirmable(tx, sinkName, d.Channel, lookup); err != nil {
+						return err
+					}
+				}
 			}
-			wait := retryDelay(d.Attempts)
 			if de.RetryAfter > 0 {
 				wait = de.RetryAfter
 			}
@@ -370,6 +403,41 @@ func (t *Tracker) queueSinkFailure(tx *bolt.Tx, sinkName, channel string, err *D
 	t2.Sinks = others
 	_, qerr := t2.queue(tx, []billwatch.Alert{a})
 	return qerr
+}
+
+// queueUnconfirmable raises an ops alert for a sink that cannot tell whether a message went
+// through (Slack without the history scope), delivered by every sink that takes it: the sink
+// still posts. Once per sink, failure and day.
+func (t *Tracker) queueUnconfirmable(tx *bolt.Tx, sinkName, channel string, err *DeliveryError) error {
+	a := t.newAlert(billwatch.Alert{
+		Kind: billwatch.KindSourceUnhealthy, Severity: billwatch.Action, Audience: billwatch.Ops,
+		Subject: SinkSubjectPrefix + sinkName, Title: sinkName + " cannot confirm billwatch's messages",
+		Why: fmt.Sprintf("when %s's answer to a post is lost, billwatch cannot check whether the message went through", sinkName),
+		Text: fmt.Sprintf("Checking %s %s failed for good: %v. Until this is fixed, an alert whose answer is lost is held for %s, then posted again marked as a possible duplicate.",
+			sinkName, channel, err, t.confirmWithin()),
+	}, sinkName+"\x00unconfirmable\x00"+failureKey(channel, err)+"\x00"+t.now().Format(billwatch.DateLayout))
+	_, qerr := t.queue(tx, []billwatch.Alert{a})
+	return qerr
+}
+
+// DefaultConfirmWithin is how long a delivery that may have been posted, but cannot be
+// confirmed, holds back its channel before it is posted again as a possible duplicate.
+const DefaultConfirmWithin = 15 * time.Minute
+
+func (t *Tracker) confirmWithin() time.Duration {
+	if t.ConfirmWithin > 0 {
+		return t.ConfirmWithin
+	}
+	return DefaultConfirmWithin
+}
+
+// markPossibleDuplicate is alert a as posted again after an attempt at since that nobody
+// could confirm: its title and text say so first, in every sink's rendition.
+func markPossibleDuplicate(a billwatch.Alert, since time.Time, why error) billwatch.Alert {
+	a.Title = strings.TrimSuffix("Possible duplicate — "+a.Title, " — ")
+	a.Text = fmt.Sprintf("Possible duplicate: billwatch posted this alert at %s but could not confirm that it arrived (%v); it is posted again so that it is not lost.\n\n%s",
+		since.In(billwatch.Eastern).Format("2006-01-02 15:04 MST"), why, a.Text)
+	return a
 }
 
 // SinkSubjectPrefix starts the subject of alerts about a sink that refuses billwatch's

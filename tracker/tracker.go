@@ -72,6 +72,11 @@ type Tracker struct {
 
 	// UnhealthyAfter is how many failed passes in a row make a source unhealthy (default 3).
 	UnhealthyAfter int
+
+	// ConfirmWithin bounds how long a delivery that may have been posted, and cannot be
+	// confirmed, holds back its channel; then it is posted again marked as a possible
+	// duplicate. Zero means DefaultConfirmWithin.
+	ConfirmWithin time.Duration
 }
 
 // New returns a tracker with defaults filled in.

@@ -683,3 +683,87 @@ func TestDrainIsTheOnlyRetryPolicy(t *testing.T) {
 		})
 	}
 }
+
+// blindReconciler cannot read where it posts (Slack without the history scope).
+type blindReconciler struct{ recorder }
+
+func (r *blindReconciler) Posted(ctx context.Context, id, channel string, since time.Time) (string, bool, error) {
+	return "", false, &DeliveryError{Err: errors.New("missing_scope"), Permanent: true, Key: "missing_scope"}
+}
+
+// TestUnconfirmedDeliveryIsHeldThenMarked: a post whose answer was lost, on a sink that cannot
+// tell whether it went through, holds its channel for ConfirmWithin at most, then is posted
+// again marked as a possible duplicate; the alerts behind it follow, and one ops alert says why.
+func TestUnconfirmedDeliveryIsHeldThenMarked(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	sink := &blindReconciler{recorder{name: "slack"}}
+	console := &recorder{name: "console"}
+	h.tr.Sinks = []Sink{sink, console}
+	h.tr.ConfirmWithin = 10 * time.Minute
+	h.week1()
+	h.tr.ScrapeBills(t.Context(), "45-1")
+	h.now = day(23)
+	for i, n := range []string{"C-30", "C-31"} {
+		b := bill(n, "An Act respecting lawful access number "+n, "At first reading", day(18+i))
+		h.bills.list = append(h.bills.list, b)
+		h.bills.records[n] = b
+	}
+	h.tr.ScrapeBills(t.Context(), "45-1")
+	start := h.now
+	sink.errs = []error{&DeliveryError{Err: errors.New("connection reset"), MayHavePosted: true}}
+	for _, at := range []time.Duration{0, time.Minute, 3 * time.Minute, 9 * time.Minute} {
+		h.now = start.Add(at)
+		if _, err := h.tr.Deliver(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if bills := billAlerts(sink.sent); len(bills) != 0 {
+			t.Fatalf("at +%s: sent %v before the hold ran out", at, h.kinds(bills))
+		}
+	}
+	h.now = start.Add(10 * time.Minute)
+	if _, err := h.tr.Deliver(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	sent := billAlerts(sink.sent)
+	if len(sent) != 2 {
+		t.Fatalf("after the hold: sent %v, want the held alert, marked, and the one behind it", h.kinds(sent))
+	}
+	first := sent[0]
+	if !strings.HasPrefix(first.Title, "Possible duplicate — ") || !strings.HasPrefix(first.Text, "Possible duplicate: ") || !strings.Contains(first.Text, "missing_scope") {
+		t.Errorf("reposted alert title %q, text %q; want both marked, naming the cause", first.Title, first.Text)
+	}
+	if strings.Contains(sent[1].Title, "Possible duplicate") {
+		t.Errorf("the alert behind it is marked too: %q", sent[1].Title)
+	}
+	alerts, _ := h.tr.Store.Alerts(0)
+	ops := 0
+	for _, a := range alerts {
+		if strings.HasPrefix(a.Subject, SinkSubjectPrefix) {
+			ops++
+			continue
+		}
+		for _, d := range a.Deliveries {
+			if d.State != billwatch.DeliverySent {
+				t.Errorf("%s to %s: %s, want sent", a.Subject, d.Sink, d.State)
+			}
+			if d.Sink == "slack" && d.PossibleDuplicate != (a.ID == first.ID) {
+				t.Errorf("%s: possible duplicate %v", a.Subject, d.PossibleDuplicate)
+			}
+		}
+	}
+	if ops != 1 {
+		t.Errorf("%d ops alerts, want one saying that slack cannot confirm", ops)
+	}
+}
+
+// billAlerts leaves out the ops alerts about sinks.
+func billAlerts(alerts []billwatch.Alert) []billwatch.Alert {
+	var out []billwatch.Alert
+	for _, a := range alerts {
+		if !strings.HasPrefix(a.Subject, SinkSubjectPrefix) {
+			out = append(out, a)
+		}
+	}
+	return out
+}

@@ -34,8 +34,13 @@ func runSlack(ctx context.Context, g *globals, args []string) error {
 		for _, a := range r.Audiences {
 			auds = append(auds, string(a))
 		}
+		if r.OK && r.History == nil {
+			fmt.Fprintf(g.stdout, "%s (%s): ok, ts %s; history ok\n", r.Channel, strings.Join(auds, ", "), r.TS)
+			continue
+		}
 		if r.OK {
-			fmt.Fprintf(g.stdout, "%s (%s): ok, ts %s\n", r.Channel, strings.Join(auds, ", "), r.TS)
+			failed++
+			fmt.Fprintf(g.stdout, "%s (%s): ok, ts %s; history FAILED: %v\n", r.Channel, strings.Join(auds, ", "), r.TS, r.History)
 			continue
 		}
 		failed++

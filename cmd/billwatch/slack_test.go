@@ -71,6 +71,7 @@ type fakeSlackAPI struct {
 	script      []slackFailure    // answers to the next posts, in order
 	outage      bool              // every method answers 503
 	lookupsDown bool              // conversations.* answer 503
+	noHistory   bool              // conversations.history and .replies answer missing_scope
 	refuse      map[string]string // channel (as sent) → error code
 	tokens      map[string]int    // tokens presented
 }
@@ -247,11 +248,15 @@ func (f *fakeSlackAPI) lookup(w http.ResponseWriter, r *http.Request) (map[strin
 		return nil, false
 	}
 	f.mu.Lock()
-	down := f.lookupsDown
+	down, blind := f.lookupsDown, f.noHistory
 	f.mu.Unlock()
 	if down {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		io.WriteString(w, "<html>503 Service Unavailable</html>")
+		return nil, false
+	}
+	if blind && r.URL.Path != "/conversations.list" {
+		slackAnswer(w, map[string]any{"ok": false, "error": "missing_scope", "needed": "channels:history", "provided": "chat:write,channels:read"})
 		return nil, false
 	}
 	return args, true
@@ -752,6 +757,78 @@ func TestSlackDroppedAnswerReconciledOnLaterDrain(t *testing.T) {
 	checkDeliveredOnce(t, alerts, e.fake.kept())
 }
 
+// 3d. The answer to a post is lost and the token lacks the history scope, so billwatch can
+// never learn whether the message went through. The alert is held for a bounded time (the
+// drain's hold), then posted again with a visible "possible duplicate" mark, and the alerts
+// behind it in the channel follow; one ops alert names the missing scope.
+func TestSlackLostAnswerWithoutHistoryScope(t *testing.T) {
+	e := newSlackEnv(t, fixtures.FS(), slackTestToken)
+	e.scrape(1, week1)
+	e.fake.set(func(f *fakeSlackAPI) {
+		f.script = []slackFailure{{dropAfter: true}}
+		f.noHistory = true
+	})
+	var out strings.Builder
+	for _, at := range []time.Duration{0, time.Minute, 5 * time.Minute, 16 * time.Minute, 30 * time.Minute} {
+		out.WriteString(e.scrape(2, slackAt(t, slackT0, at)))
+	}
+	lost := e.fake.allPosts()[0]
+	if lost.Answer != "drop" {
+		t.Fatalf("the first post was not dropped: %+v", lost)
+	}
+	alerts := e.alerts(slackAt(t, slackT0, 30*time.Minute))
+	perChannel := map[string][]slackPost{} // alert id + channel → messages kept
+	for _, p := range e.fake.kept() {
+		perChannel[p.AlertID+" "+p.Channel] = append(perChannel[p.AlertID+" "+p.Channel], p)
+	}
+	ops := 0
+	for _, a := range alerts {
+		if strings.HasPrefix(a.Subject, "sink ") {
+			ops++
+			if !strings.Contains(a.Text, "missing_scope") || !strings.Contains(a.Text, "channels:history") {
+				t.Errorf("ops alert %q does not name missing_scope and channels:history", a.Text)
+			}
+		}
+		for _, d := range a.Deliveries {
+			if d.State != billwatch.DeliverySent {
+				t.Errorf("%s %s to %s %s: %s after 30 minutes (%s); want sent: one lost answer must not block the channel", a.Kind, a.Subject, d.Sink, d.Channel, d.State, d.Error)
+			}
+			if d.Sink != "slack" {
+				continue
+			}
+			msgs := perChannel[a.ID+" "+d.Channel]
+			if a.ID == lost.AlertID && d.Channel == lost.Channel {
+				if len(msgs) != 2 || strings.Contains(msgs[0].Text, "Possible duplicate") || !strings.Contains(msgs[1].Text, "Possible duplicate") || !d.PossibleDuplicate {
+					t.Errorf("the alert whose answer was lost: %d messages, delivery %+v; want the first and one marked possible duplicate", len(msgs), d)
+				}
+				continue
+			}
+			if len(msgs) != 1 || d.PossibleDuplicate {
+				t.Errorf("%s %s in %s: %d messages (possible duplicate %v), want 1", a.Kind, a.Subject, d.Channel, len(msgs), d.PossibleDuplicate)
+			}
+		}
+	}
+	if ops != 1 || strings.Count(out.String(), "sink slack") != 1 {
+		t.Errorf("%d ops alerts, %d printed; want one about the missing history scope:\n%s", ops, strings.Count(out.String(), "sink slack"), out.String())
+	}
+	// Nothing was posted again before the hold ran out.
+	for _, p := range e.fake.kept() {
+		if strings.Contains(p.Text, "Possible duplicate") && slackTSBefore(p.TS, fmt.Sprint(mustTime(t, slackAt(t, slackT0, 15*time.Minute)).Unix())) {
+			t.Errorf("reposted at %s, before the 15-minute hold ran out", p.TS)
+		}
+	}
+	e.noToken()
+}
+
+func mustTime(t *testing.T, s string) time.Time {
+	t.Helper()
+	at, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return at
+}
+
 // 4. A token Slack refuses: deliveries fail for good naming Slack's code, one ops alert goes
 // to the console, and the token is in no output, not even the debug log.
 // (Fails while Deliver skips alerts queued during the drain and queueSinkFailure keys its
@@ -961,6 +1038,26 @@ func TestSlackTestCommand(t *testing.T) {
 	}
 	if !strings.Contains(out+errOut, "#billwatch-amendments") {
 		t.Errorf("slack test does not name the refused channel:\n%s%s", out, errOut)
+	}
+
+	// A token without the history scope posts, but could never tell whether a post whose
+	// answer was lost went through: slack test fails and names the missing scope per channel.
+	e.fake.set(func(f *fakeSlackAPI) {
+		f.refuse = map[string]string{}
+		f.noHistory = true
+	})
+	out, _, code = e.run(slackT0, "slack", "test")
+	if code == 0 {
+		t.Errorf("slack test without the history scope exited 0:\n%s", out)
+	}
+	lines = strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != len(want) {
+		t.Errorf("slack test printed %d lines, want one per channel:\n%s", len(lines), out)
+	}
+	for _, l := range lines {
+		if !strings.Contains(l, "ok, ts") || !strings.Contains(l, "history FAILED") || !strings.Contains(l, "missing_scope") || !strings.Contains(l, "needs channels:history") {
+			t.Errorf("slack test line %q, want the post ok and the history check failing, naming channels:history", l)
+		}
 	}
 	e.noToken()
 }

@@ -146,6 +146,9 @@ func classify(op, channel, token string, err error) error {
 		} else {
 			e.msg = resp.Err
 		}
+		if resp.Needed != "" {
+			e.msg += fmt.Sprintf(" (needs %s; the token has %s)", resp.Needed, resp.Provided)
+		}
 		if resp.Err == "ratelimited" || resp.Err == "rate_limited" {
 			e.wait = defaultRetryAfter
 		}

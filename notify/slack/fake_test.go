@@ -189,7 +189,7 @@ func (f *fakeSlack) history(w http.ResponseWriter, r *http.Request) {
 	defer f.mu.Unlock()
 	f.lookups++
 	if f.blind {
-		writeJSON(w, map[string]any{"ok": false, "error": "missing_scope"})
+		writeJSON(w, map[string]any{"ok": false, "error": "missing_scope", "needed": "channels:history", "provided": "chat:write"})
 		return
 	}
 	ch, oldest := form.Get("channel"), form.Get("oldest")
@@ -211,7 +211,7 @@ func (f *fakeSlack) replies(w http.ResponseWriter, r *http.Request) {
 	defer f.mu.Unlock()
 	f.lookups++
 	if f.blind {
-		writeJSON(w, map[string]any{"ok": false, "error": "missing_scope"})
+		writeJSON(w, map[string]any{"ok": false, "error": "missing_scope", "needed": "channels:history", "provided": "chat:write"})
 		return
 	}
 	ch, parent, oldest := form.Get("channel"), form.Get("ts"), form.Get("oldest")

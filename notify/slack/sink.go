@@ -163,10 +163,14 @@ type TestResult struct {
 	Code string
 	// Err is the error, token-free, when OK is false.
 	Err error
+	// History is the failure to read the channel's history (conversations.history), nil
+	// when it could be read or when the post failed. Without it, billwatch cannot tell
+	// whether a post whose answer was lost went through.
+	History error
 }
 
-// Test posts one test message to every configured channel, each once, and reports what Slack
-// answered, for `billwatch slack test`.
+// Test posts one test message to every configured channel, each once, then reads the
+// channel's history as Posted does, and reports what Slack answered, for `billwatch slack test`.
 func (s *Sink) Test(ctx context.Context) []TestResult {
 	var results []TestResult
 	index := map[string]int{}
@@ -204,8 +208,21 @@ func (s *Sink) Test(ctx context.Context) []TestResult {
 		if errors.As(err, &e) {
 			r.Code = e.Code
 		}
+		if r.OK {
+			r.History = s.readHistory(ctx, r.Channel)
+		}
 	}
 	return results
+}
+
+// readHistory reads the newest message of channel, as Posted must be able to.
+func (s *Sink) readHistory(ctx context.Context, channel string) error {
+	chID, err := s.channelID(ctx, channel)
+	if err != nil {
+		return err
+	}
+	_, err = s.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: chID, Limit: 1})
+	return classify("read history of", channel, s.set.token, err)
 }
 
 // joinAudiences writes "policy and lobbying".

@@ -436,4 +436,19 @@ func TestTest(t *testing.T) {
 	if n := len(f.received()); n != 4 {
 		t.Errorf("Test posted %d messages, want 4 (one per distinct channel)", n)
 	}
+	for _, r := range res {
+		if r.History != nil {
+			t.Errorf("%s: history %v, want readable", r.Channel, r.History)
+		}
+	}
+	// Without the history scope, every channel that took the message says what is missing.
+	f.blind = true
+	for _, r := range s.Test(t.Context()) {
+		if !r.OK {
+			continue
+		}
+		if r.History == nil || !strings.Contains(r.History.Error(), "missing_scope") || !strings.Contains(r.History.Error(), "needs channels:history") {
+			t.Errorf("%s without the history scope: %v, want missing_scope naming channels:history", r.Channel, r.History)
+		}
+	}
 }
