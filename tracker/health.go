@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
-	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -155,8 +155,6 @@ type RunStatus struct {
 	NextRun     time.Time `json:"next_run,omitzero"`
 }
 
-var statusMu sync.Mutex
-
 func (s *Store) statusPath() string { return s.path + ".status.json" }
 
 // RunStatuses reads the status file; a missing file is no status.
@@ -175,10 +173,12 @@ func (s *Store) RunStatuses() (map[string]RunStatus, error) {
 	return out, nil
 }
 
-// UpdateRunStatus changes one source's entry of the status file atomically.
+// UpdateRunStatus changes one source's entry of the status file atomically: the new file is
+// written under a unique temporary name, then renamed over the old one, so that a reader never
+// sees half a file and two writers never write into one temporary file.
 func (s *Store) UpdateRunStatus(source string, fn func(*RunStatus)) error {
-	statusMu.Lock()
-	defer statusMu.Unlock()
+	s.statusMu.Lock()
+	defer s.statusMu.Unlock()
 	all, err := s.RunStatuses()
 	if err != nil {
 		all = map[string]RunStatus{}
@@ -190,11 +190,25 @@ func (s *Store) UpdateRunStatus(source string, fn func(*RunStatus)) error {
 	if err != nil {
 		return err
 	}
-	tmp := s.statusPath() + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+	f, err := os.CreateTemp(filepath.Dir(s.statusPath()), filepath.Base(s.statusPath())+".*.tmp")
+	if err != nil {
 		return err
 	}
-	return os.Rename(tmp, s.statusPath())
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), s.statusPath())
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("status file %s: %w", s.statusPath(), err)
+	}
+	return nil
 }
 
 func (t *Tracker) recordRun(sum Summary, start time.Time) {

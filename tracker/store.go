@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -52,6 +53,8 @@ var ErrBusy = errors.New("database is busy (another billwatch holds it)")
 type Store struct {
 	path    string
 	timeout time.Duration
+
+	statusMu sync.Mutex // serialises this process's updates of the status file
 }
 
 // Open checks (and on first use creates) the database at path, migrating or refusing an unknown

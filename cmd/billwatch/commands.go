@@ -82,10 +82,11 @@ func scrapeCommand() command {
 			if err := checkSession(session); err != nil {
 				return err
 			}
-			a, err := g.wire(wireOptions{})
+			a, err := g.wire(wireOptions{writer: "scrape"})
 			if err != nil {
 				return err
 			}
+			defer a.close()
 			if session != "" {
 				a.session = session
 			}
@@ -597,6 +598,11 @@ func runCompact(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
+	lock, err := tracker.LockWriter(store.Path(), "compact", g.clock())
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	before, after, err := store.Compact()
 	if err != nil {
 		return err

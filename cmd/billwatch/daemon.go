@@ -33,10 +33,11 @@ func runDaemon(ctx context.Context, g *globals, args []string) error {
 	if runEvery < 0 {
 		return usageError("--every %v: must be positive", runEvery)
 	}
-	a, err := g.wire(wireOptions{})
+	a, err := g.wire(wireOptions{writer: "run"})
 	if err != nil {
 		return err
 	}
+	defer a.close()
 	log := a.log
 	if err := a.tracker.Store.Check(); err != nil {
 		return err

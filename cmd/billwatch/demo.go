@@ -79,10 +79,11 @@ func runDemo(ctx context.Context, g *globals) error {
 	dg.db = dbPath
 	dg.bases = baseFlags(servers.Bases())
 	clk := &clock{t: demoSteps[0].at}
-	a, err := dg.wire(wireOptions{now: clk.now, demo: true})
+	a, err := dg.wire(wireOptions{now: clk.now, demo: true, writer: "demo"})
 	if err != nil {
 		return err
 	}
+	defer a.close()
 	out := g.stdout
 	fmt.Fprintln(out, "billwatch demo — the whole pipeline, offline, on the bundled fixtures served on loopback.")
 	fmt.Fprintln(out, "Each pass reads a snapshot of parl.ca, ourcommons.ca, sencanada.ca and gazette.gc.ca as")

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -26,12 +27,23 @@ type app struct {
 	tracker *tracker.Tracker
 	log     *slog.Logger
 	session string
+	lock    *tracker.WriterLock // held by a writing command until close
+}
+
+// close releases what the app holds: the writer lock.
+func (a *app) close() {
+	if err := a.lock.Release(); err != nil {
+		a.log.Warn("release the writer lock", "error", err)
+	}
 }
 
 // wireOptions change how the app is built for a command.
 type wireOptions struct {
 	now  func() time.Time // nil: the wall clock (or --now)
 	demo bool             // built-in configuration unless --config is given; no spacing; never post
+	// writer is the command that will write to the database: it takes the writer lock, and
+	// a second writer is refused naming it. "" for a command that only reads.
+	writer string
 }
 
 func (g *globals) wire(opts wireOptions) (*app, error) {
@@ -59,8 +71,20 @@ func (g *globals) wire(opts wireOptions) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	var lock *tracker.WriterLock
+	if opts.writer != "" {
+		if dir := filepath.Dir(g.dbPath()); dir != "" {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, fmt.Errorf("database %s: %w", g.dbPath(), err)
+			}
+		}
+		if lock, err = tracker.LockWriter(g.dbPath(), opts.writer, g.clock()); err != nil {
+			return nil, err
+		}
+	}
 	store, err := tracker.Open(g.dbPath())
 	if err != nil {
+		lock.Release()
 		return nil, err
 	}
 	t := tracker.New(store, cfg.profile(), log)
@@ -78,11 +102,12 @@ func (g *globals) wire(opts wireOptions) (*app, error) {
 	t.Differ = differ{}
 	sinks, err := g.sinks(cfg, g.stdout, opts.demo, log)
 	if err != nil {
+		lock.Release()
 		return nil, err
 	}
 	t.Sinks = sinks
 	t.Digests = cfg.digests()
-	return &app{cfg: cfg, client: client, tracker: t, log: log, session: cfg.Session}, nil
+	return &app{cfg: cfg, client: client, tracker: t, log: log, session: cfg.Session, lock: lock}, nil
 }
 
 // textSource adapts the bill text scraper to the tracker.
