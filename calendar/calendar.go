@@ -75,12 +75,16 @@ func loadToronto() *time.Location {
 	return loc
 }
 
-// now is the clock for DTSTAMP when an event has no Updated time; tests replace it.
-var now = time.Now
-
-// Write writes a VCALENDAR named name (X-WR-CALNAME) holding events, in order. It refuses an
-// event without UID or Start, or whose End is before its Start, naming the event.
+// Write is WriteAt stamped with the wall clock.
 func Write(w io.Writer, name string, events []Event) error {
+	return WriteAt(w, name, time.Now(), events)
+}
+
+// WriteAt writes a VCALENDAR named name (X-WR-CALNAME) holding events, in order; stamp is the
+// DTSTAMP of an event without an Updated time (the time the feed is written, from the
+// caller's clock). It refuses an event without UID or Start, or whose End is before its Start,
+// naming the event.
+func WriteAt(w io.Writer, name string, stamp time.Time, events []Event) error {
 	if toronto == nil {
 		return errors.New("calendar: time zone America/Toronto not available (import time/tzdata)")
 	}
@@ -99,7 +103,7 @@ func Write(w io.Writer, name string, events []Event) error {
 	cw.line("X-WR-CALNAME:" + escape(name))
 	cw.line("X-WR-TIMEZONE:" + TimeZone)
 	cw.raw(vtimezone)
-	stamp := now().UTC()
+	stamp = stamp.UTC()
 	for _, e := range events {
 		writeEvent(cw, e, stamp)
 	}

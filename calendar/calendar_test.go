@@ -143,9 +143,10 @@ func torontoZone(t *testing.T) *time.Location {
 	return loc
 }
 
+var stamp = time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC)
+
 func TestWrite(t *testing.T) {
-	now = func() time.Time { return time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC) }
-	defer func() { now = time.Now }()
+	t.Parallel()
 	tor := torontoZone(t)
 	hostile := "C-22; \"lawful access\", part 1\\2\r\nline two\nline three\ttab\x07bell"
 	long := strings.Repeat("Témoins : Commissariat à la protection de la vie privée du Canada — é ", 6)
@@ -164,7 +165,7 @@ func TestWrite(t *testing.T) {
 			Start: time.Date(2026, 12, 31, 0, 0, 0, 0, tor), End: time.Date(2027, 1, 1, 0, 0, 0, 0, tor)},
 	}
 	var buf bytes.Buffer
-	if err := Write(&buf, "billwatch: hearings, deadlines; Canada", events); err != nil {
+	if err := WriteAt(&buf, "billwatch: hearings, deadlines; Canada", stamp, events); err != nil {
 		t.Fatalf("Write error: %v", err)
 	}
 	if bytes.Contains(bytes.ReplaceAll(buf.Bytes(), []byte("\r\n"), nil), []byte("\n")) {
@@ -287,6 +288,7 @@ func tzOffset(t *testing.T, tz *component, local time.Time) string {
 }
 
 func TestWriteFolding(t *testing.T) {
+	t.Parallel()
 	cw := func(s string) string {
 		var buf bytes.Buffer
 		w := &contentWriter{w: bufioWriter(&buf)}
@@ -315,6 +317,7 @@ func TestWriteFolding(t *testing.T) {
 }
 
 func TestWriteRefuses(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		e    Event
@@ -338,12 +341,10 @@ type failWriter struct{}
 
 func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
-func ExampleWrite() {
-	now = func() time.Time { return time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC) }
-	defer func() { now = time.Now }()
+func ExampleWriteAt() {
 	tor, _ := time.LoadLocation("America/Toronto")
 	var buf bytes.Buffer
-	_ = Write(&buf, "billwatch", []Event{{UID: "SECU-45-1-25@billwatch", Summary: "SECU meeting 25: Bill C-22",
+	_ = WriteAt(&buf, "billwatch", time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC), []Event{{UID: "SECU-45-1-25@billwatch", Summary: "SECU meeting 25: Bill C-22",
 		Start: time.Date(2026, 11, 26, 16, 0, 0, 0, tor), End: time.Date(2026, 11, 26, 18, 0, 0, 0, tor), Sequence: 1}})
 	s := buf.String()
 	i := strings.Index(s, "BEGIN:VEVENT")

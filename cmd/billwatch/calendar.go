@@ -134,11 +134,12 @@ func runCalendar(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	events, err := calendarEvents(store, g.clock())
+	now := g.clock()
+	events, err := calendarEvents(store, now)
 	if err != nil {
 		return err
 	}
-	return calendar.Write(g.stdout, calendarName, events)
+	return calendar.WriteAt(g.stdout, calendarName, now, events)
 }
 
 // writeCalendarFile rewrites the daemon's calendar file atomically, so that a calendar app
@@ -149,7 +150,7 @@ func writeCalendarFile(store *tracker.Store, path string, now time.Time) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := calendar.Write(&buf, calendarName, events); err != nil {
+	if err := calendar.WriteAt(&buf, calendarName, now, events); err != nil {
 		return err
 	}
 	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")

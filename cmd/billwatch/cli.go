@@ -31,6 +31,7 @@ type globals struct {
 	command  string
 	now      string // --now: start the clock at this time (tests, replaying fixtures)
 	clock    func() time.Time
+	getenv   func(string) string // the environment; os.Getenv outside tests
 	stdout   io.Writer
 	stderr   io.Writer
 }
@@ -146,8 +147,15 @@ func oneLine(s string) string {
 	return s
 }
 
+// run is the whole command line on the process's environment.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	g := &globals{bases: baseFlags{}, stdout: stdout, stderr: stderr}
+	return runEnv(ctx, args, os.Getenv, stdout, stderr)
+}
+
+// runEnv runs the command line with getenv as the environment: nothing below it reads the
+// process's own, so that tests can run side by side, each with its own.
+func runEnv(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	g := &globals{bases: baseFlags{}, stdout: stdout, stderr: stderr, getenv: getenv}
 	top := flag.NewFlagSet("billwatch", flag.ContinueOnError)
 	top.SetOutput(io.Discard)
 	g.register(top)

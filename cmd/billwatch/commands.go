@@ -18,7 +18,7 @@ import (
 func commands() []command {
 	return []command{
 		scrapeCommand(),
-		{name: "run", args: "[--every DURATION]", summary: "the daemon: scheduled scraping, alert delivery, reminders", flags: runFlags, run: runDaemon},
+		runCommand(),
 		billsCommand(),
 		showCommand(),
 		diffCommand(),

@@ -257,7 +257,7 @@ func (g *globals) dbPath() string {
 	if g.db != "" {
 		return g.db
 	}
-	if env := os.Getenv("BILLWATCH_DB"); env != "" {
+	if env := g.getenv("BILLWATCH_DB"); env != "" {
 		return env
 	}
 	return "billwatch.db"

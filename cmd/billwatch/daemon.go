@@ -15,18 +15,25 @@ import (
 	"github.com/billwatch/billwatch/tracker"
 )
 
-var runEvery time.Duration
-
-func runFlags(fs *flag.FlagSet) {
-	fs.DurationVar(&runEvery, "every", 0, "run every source every `DURATION`, overriding the schedules (tests, demos)")
+func runCommand() command {
+	var every time.Duration
+	return command{
+		name: "run", args: "[--every DURATION]",
+		summary: "the daemon: scheduled scraping, alert delivery, reminders",
+		flags: func(fs *flag.FlagSet) {
+			fs.DurationVar(&every, "every", 0, "run every source every `DURATION`, overriding the schedules (tests, demos)")
+		},
+		run: func(ctx context.Context, g *globals, args []string) error { return runDaemon(ctx, g, every, args) },
+	}
 }
 
 // deliverEvery is how often the daemon drains the outbox and checks reminders.
 const deliverEvery = time.Minute
 
 // runDaemon is `billwatch run`: every source on its schedule, delivery and reminders every
-// minute, metrics and health on loopback; it stops cleanly on SIGINT or SIGTERM.
-func runDaemon(ctx context.Context, g *globals, args []string) error {
+// minute, metrics and health on loopback; it stops cleanly on SIGINT or SIGTERM. runEvery
+// (--every), when not zero, replaces every schedule.
+func runDaemon(ctx context.Context, g *globals, runEvery time.Duration, args []string) error {
 	if len(args) > 0 {
 		return usageError("run takes no arguments, got %q", args[0])
 	}

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
@@ -42,7 +41,7 @@ func diffCommand() command {
 			if !validFormat(format) {
 				return usageError("--format %q: want one of %s", format, strings.Join(diff.Formats, ", "))
 			}
-			color := format == "text" && !noColor && isTerminal(g.stdout) && os.Getenv("NO_COLOR") == ""
+			color := format == "text" && !noColor && isTerminal(g.stdout) && g.getenv("NO_COLOR") == ""
 			switch {
 			case len(args) == 2:
 				if from != "" || to != "" {

@@ -14,6 +14,7 @@ import (
 // TestSecondWriterIsRefused: while `run` holds the database, `scrape` and `compact` are
 // refused in one line naming the holder, nothing is written, and read commands go on.
 func TestSecondWriterIsRefused(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t, fixtures.FS())
 	if out, errOut, code := c.run(week1, "scrape"); code != 0 {
 		t.Fatalf("scrape: exit %d\n%s%s", code, out, errOut)

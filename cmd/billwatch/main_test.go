@@ -22,12 +22,11 @@ type cli struct {
 	t       *testing.T
 	db, cfg string
 	servers *fixtures.Servers
+	env     map[string]string // billwatch's whole environment, so that tests run side by side
 }
 
 func newCLI(t *testing.T, fsys fs.FS) *cli {
 	t.Helper()
-	t.Setenv("SLACK_BOT_TOKEN", "")
-	t.Setenv("BILLWATCH_DB", "")
 	servers, err := fixtures.Serve(fsys, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +38,7 @@ func newCLI(t *testing.T, fsys fs.FS) *cli {
 	if err := os.WriteFile(cfg, []byte("[fetch]\ndelay = \"0s\"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return &cli{t: t, db: filepath.Join(dir, "billwatch.db"), cfg: cfg, servers: servers}
+	return &cli{t: t, db: filepath.Join(dir, "billwatch.db"), cfg: cfg, servers: servers, env: map[string]string{}}
 }
 
 func (c *cli) run(now string, args ...string) (string, string, int) {
@@ -52,7 +51,7 @@ func (c *cli) run(now string, args ...string) (string, string, int) {
 		all = append(all, "--now", now)
 	}
 	var stdout, stderr bytes.Buffer
-	code := exitCode(run(c.t.Context(), append(all, args...), &stdout, &stderr), &stderr)
+	code := exitCode(runEnv(c.t.Context(), append(all, args...), func(k string) string { return c.env[k] }, &stdout, &stderr), &stderr)
 	return stdout.String(), stderr.String(), code
 }
 
@@ -103,6 +102,7 @@ const (
 )
 
 func TestScrapeBillsEndToEnd(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t, fixtures.FS())
 	out, errOut, code := c.run(week1, "scrape", "bills")
 	if code != 0 {
@@ -203,6 +203,7 @@ func TestScrapeBillsEndToEnd(t *testing.T) {
 }
 
 func TestBadInputIsOneLineAndKeepsData(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t, fixtures.FS())
 	if _, errOut, code := c.run(week1, "scrape", "bills"); code != 0 {
 		t.Fatalf("baseline: exit %d: %s", code, errOut)
@@ -267,6 +268,7 @@ func TestBadInputIsOneLineAndKeepsData(t *testing.T) {
 }
 
 func TestConfigErrorsNameTheKey(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, tc := range []struct{ toml, want string }{
 		{"[fetch]\ndelai = \"1s\"\n", "fetch.delai"},
@@ -323,6 +325,7 @@ func cancelledSECU25(t *testing.T) fs.FS {
 }
 
 func TestHearingLifecycleEndToEnd(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t, cancelledSECU25(t))
 	step := func(snapshot int, now string) []billwatch.Alert {
 		t.Helper()
@@ -393,6 +396,7 @@ func TestHearingLifecycleEndToEnd(t *testing.T) {
 }
 
 func TestRegulationLifecycleEndToEnd(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t, fixtures.FS())
 	step := func(snapshot int, now string) []billwatch.Alert {
 		t.Helper()
@@ -459,6 +463,7 @@ var (
 )
 
 func TestUnchangedFullPassWritesNothing(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t, fixtures.FS())
 	c.run(week1, "scrape")
 	c.servers.SetSnapshot(2)

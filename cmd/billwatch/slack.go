@@ -17,7 +17,7 @@ func runSlack(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	sc, ok, err := slackConfig(cfg, g.logger())
+	sc, ok, err := slackConfig(cfg, g.getenv, g.logger())
 	if err != nil {
 		return err
 	}

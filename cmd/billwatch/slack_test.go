@@ -363,8 +363,8 @@ func newSlackEnv(t *testing.T, fsys fs.FS, token string) *slackEnv {
 	t.Helper()
 	c := newCLI(t, fsys)
 	fake := newFakeSlackAPI(t)
-	t.Setenv("SLACK_BOT_TOKEN", token)
-	t.Setenv("BILLWATCH_SLACK_API_URL", fake.srv.URL+"/")
+	c.env["SLACK_BOT_TOKEN"] = token
+	c.env["BILLWATCH_SLACK_API_URL"] = fake.srv.URL + "/"
 	return &slackEnv{t: t, c: c, fake: fake}
 }
 
@@ -539,6 +539,7 @@ func slackAt(t *testing.T, base string, d time.Duration) string {
 // channel too), alerts about one bill or hearing thread per channel, and `alerts --json`
 // shows the deliveries sent with their ts.
 func TestSlackRoutingAndThreading(t *testing.T) {
+	t.Parallel()
 	e := newSlackEnv(t, fixtures.FS(), slackTestToken)
 	e.scrape(1, week1)
 	e.scrape(2, slackT0)
@@ -623,6 +624,7 @@ func TestSlackRoutingAndThreading(t *testing.T) {
 // 2. A ten-minute outage: nothing is marked sent and nothing is lost; once Slack is back and
 // the backoff has run out, every alert is posted once, in order.
 func TestSlackOutage(t *testing.T) {
+	t.Parallel()
 	e := newSlackEnv(t, fixtures.FS(), slackTestToken)
 	e.scrape(1, week1)
 	e.fake.set(func(f *fakeSlackAPI) { f.outage = true })
@@ -685,6 +687,7 @@ func TestSlackOutage(t *testing.T) {
 // 3a. A 429 with a long Retry-After: that channel waits as long as Slack asked, the others
 // go on, and the alert is then posted once.
 func TestSlackRateLimitRetryAfter(t *testing.T) {
+	t.Parallel()
 	e := newSlackEnv(t, fixtures.FS(), slackTestToken)
 	e.scrape(1, week1)
 	e.fake.set(func(f *fakeSlackAPI) {
@@ -725,6 +728,7 @@ func TestSlackRateLimitRetryAfter(t *testing.T) {
 // 3b. The connection drops after Slack kept the message: billwatch finds the message instead
 // of posting it again.
 func TestSlackDroppedAnswerIsReconciled(t *testing.T) {
+	t.Parallel()
 	e := newSlackEnv(t, fixtures.FS(), slackTestToken)
 	e.scrape(1, week1)
 	e.fake.set(func(f *fakeSlackAPI) { f.script = []slackFailure{{dropAfter: true}} })
@@ -743,6 +747,7 @@ func TestSlackDroppedAnswerIsReconciled(t *testing.T) {
 // tell whether the message went through: a later drain must look before posting again.
 // (Fails while tracker.recordOutcome clears Delivery.Started after an ambiguous error.)
 func TestSlackDroppedAnswerReconciledOnLaterDrain(t *testing.T) {
+	t.Parallel()
 	e := newSlackEnv(t, fixtures.FS(), slackTestToken)
 	e.scrape(1, week1)
 	e.fake.set(func(f *fakeSlackAPI) {
@@ -762,6 +767,7 @@ func TestSlackDroppedAnswerReconciledOnLaterDrain(t *testing.T) {
 // drain's hold), then posted again with a visible "possible duplicate" mark, and the alerts
 // behind it in the channel follow; one ops alert names the missing scope.
 func TestSlackLostAnswerWithoutHistoryScope(t *testing.T) {
+	t.Parallel()
 	e := newSlackEnv(t, fixtures.FS(), slackTestToken)
 	e.scrape(1, week1)
 	e.fake.set(func(f *fakeSlackAPI) {
@@ -834,6 +840,7 @@ func mustTime(t *testing.T, s string) time.Time {
 // (Fails while Deliver skips alerts queued during the drain and queueSinkFailure keys its
 // ops alert by channel.)
 func TestSlackInvalidToken(t *testing.T) {
+	t.Parallel()
 	const bad = "xoxb-1111111111-SLACKTESTSECRET-badbad"
 	e := newSlackEnv(t, fixtures.FS(), bad)
 	e.scrape(1, week1, "--no-notify")
@@ -891,6 +898,7 @@ func TestSlackInvalidToken(t *testing.T) {
 // 5. A bill title full of Slack markup reaches Slack escaped: no channel ping, no user
 // mention, no disguised link.
 func TestSlackHostileTitleIsEscaped(t *testing.T) {
+	t.Parallel()
 	const hostile = "<!channel> <@U123> <https://evil.example|click here> & more"
 	base := fixtures.FS()
 	read := func(name string) string {
@@ -986,6 +994,7 @@ func slackStrings(v any) []string {
 // 6. `slack test` posts once to each distinct channel and prints a line for each; a channel
 // Slack refuses makes it fail, naming the channel.
 func TestSlackTestCommand(t *testing.T) {
+	t.Parallel()
 	e := newSlackEnv(t, fixtures.FS(), slackTestToken)
 	out, errOut, code := e.run(slackT0, "slack", "test")
 	if code != 0 {

@@ -127,7 +127,7 @@ func (g *globals) sinks(cfg *Config, console io.Writer, demo bool, log *slog.Log
 	if demo {
 		return []tracker.Sink{notify.NewConsole(console, slack.Preview)}, nil
 	}
-	sc, ok, err := slackConfig(cfg, log)
+	sc, ok, err := slackConfig(cfg, g.getenv, log)
 	if err != nil || !ok {
 		return []tracker.Sink{notify.NewConsole(console, nil)}, err
 	}
@@ -141,14 +141,15 @@ func (g *globals) sinks(cfg *Config, console io.Writer, demo bool, log *slog.Log
 	return []tracker.Sink{s, ops}, nil
 }
 
-// slackConfig builds the Slack sink's configuration; ok is false when no token is set.
-func slackConfig(cfg *Config, log *slog.Logger) (slack.Config, bool, error) {
-	token := strings.TrimSpace(os.Getenv(cfg.Slack.TokenEnv))
+// slackConfig builds the Slack sink's configuration from cfg and the environment getenv; ok
+// is false when no token is set.
+func slackConfig(cfg *Config, getenv func(string) string, log *slog.Logger) (slack.Config, bool, error) {
+	token := strings.TrimSpace(getenv(cfg.Slack.TokenEnv))
 	if token == "" {
 		return slack.Config{}, false, nil
 	}
 	sc := slack.Config{Token: token, APIURL: cfg.Slack.APIURL, Mention: cfg.Slack.Mention, Logger: log, Channels: map[billwatch.Audience]string{}}
-	if env := os.Getenv("BILLWATCH_SLACK_API_URL"); env != "" && sc.APIURL == "" {
+	if env := getenv("BILLWATCH_SLACK_API_URL"); env != "" && sc.APIURL == "" {
 		sc.APIURL = env
 	}
 	if sc.APIURL != "" && !strings.HasSuffix(sc.APIURL, "/") {
