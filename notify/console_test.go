@@ -12,6 +12,7 @@ import (
 var _ tracker.Sink = (*Console)(nil)
 
 func TestConsoleTakesAndPrints(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	c := NewConsole(&buf, nil)
 	c.Take = func(a billwatch.Alert) bool { return a.Audience == billwatch.Ops }

@@ -165,6 +165,7 @@ func (h *harness) week1() {
 }
 
 func TestBaselineThenChanges(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.week1()
 	ctx := t.Context()
@@ -231,6 +232,7 @@ func TestBaselineThenChanges(t *testing.T) {
 }
 
 func TestFailedListKeepsEverything(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.week1()
 	ctx := t.Context()
@@ -267,6 +269,7 @@ func TestFailedListKeepsEverything(t *testing.T) {
 }
 
 func TestLayoutChangeIsUnhealthyAtOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.week1()
 	h.tr.ScrapeBills(t.Context(), "45-1")
@@ -282,6 +285,7 @@ func TestLayoutChangeIsUnhealthyAtOnce(t *testing.T) {
 }
 
 func TestFailedRecordIsRetriedAndRaisesNoFalseAlert(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.week1()
 	ctx := t.Context()
@@ -310,6 +314,7 @@ func TestFailedRecordIsRetriedAndRaisesNoFalseAlert(t *testing.T) {
 }
 
 func TestTextGapIsRetried(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.week1()
 	delete(h.texts.texts, "100")
@@ -331,6 +336,7 @@ func TestTextGapIsRetried(t *testing.T) {
 }
 
 func TestDeliveryRetriesPermanentAndOrder(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.week1()
 	ctx := t.Context()
@@ -379,6 +385,7 @@ func retryErr(d time.Duration) error {
 func permErr() error { return &DeliveryError{Err: errors.New("channel_not_found"), Permanent: true} }
 
 func TestPermanentFailureRaisesOpsAlertOnOtherSinks(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	console := &recorder{name: "console"}
 	h.tr.Sinks = []Sink{h.sink, console}
@@ -421,6 +428,7 @@ func (r *reconciler) Posted(ctx context.Context, id, channel string, since time.
 }
 
 func TestCrashBetweenPostAndMarkIsReconciled(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	sink := &reconciler{recorder: recorder{name: "slack"}, posted: map[string]string{}}
 	h.tr.Sinks = []Sink{sink}
@@ -470,6 +478,7 @@ func (d *digester) SendDigest(ctx context.Context, id, channel string, alerts []
 }
 
 func TestDigestGathersInfoAlertsOnceADay(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	sink := &digester{recorder: recorder{name: "slack"}}
 	h.tr.Sinks = []Sink{sink}
@@ -523,6 +532,7 @@ func TestDigestGathersInfoAlertsOnceADay(t *testing.T) {
 }
 
 func TestShutdownIsNotAFailure(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.week1()
 	h.tr.ScrapeBills(t.Context(), "45-1")
@@ -558,6 +568,7 @@ func meeting(acr string, n int, start time.Time, study string) billwatch.Hearing
 }
 
 func TestEachCommitteeHasItsOwnBaseline(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := t.Context()
 	plan := HearingPlan{Session: "45-1", House: []string{"SECU", "ETHI"}}
@@ -595,6 +606,7 @@ func (c cancelling) Bill(ctx context.Context, session, number string) (billwatch
 }
 
 func TestShutdownAbandonsHalfABaseline(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.week1()
 	ctx, cancel := context.WithCancel(t.Context())

@@ -10,6 +10,7 @@ import (
 )
 
 func TestRenderDigest(t *testing.T) {
+	t.Parallel()
 	var alerts []billwatch.Alert
 	for i := range 60 {
 		alerts = append(alerts, billwatch.Alert{

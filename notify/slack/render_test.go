@@ -199,6 +199,7 @@ func checkLimits(t *testing.T, name, text string, blocks []slack.Block) {
 }
 
 func TestRenderGolden(t *testing.T) {
+	t.Parallel()
 	seen := map[billwatch.Kind]bool{}
 	var previews strings.Builder
 	for _, a := range sampleAlerts {
@@ -230,6 +231,7 @@ func TestRenderGolden(t *testing.T) {
 const hostile = "<!channel> <!here> <@U123> <!subteam^S999> <https://evil.example|Official text> &amp; *bold*"
 
 func TestRenderEscapesHostileText(t *testing.T) {
+	t.Parallel()
 	a := billwatch.Alert{
 		ID: "a1", Kind: billwatch.KindBillIntroduced, Severity: billwatch.Urgent, Audience: billwatch.Policy,
 		Subject: "45-1 C-99 <!channel>", Title: hostile, Why: hostile, Text: hostile + "\x1b[31m red",
@@ -300,6 +302,7 @@ func collect(t *testing.T, raw []byte, out *[]string) {
 }
 
 func TestRenderMentionOnlyUrgent(t *testing.T) {
+	t.Parallel()
 	for _, sev := range []billwatch.Severity{billwatch.Info, billwatch.Action, billwatch.Urgent} {
 		a := sampleAlerts[0]
 		a.Severity = sev
@@ -311,6 +314,7 @@ func TestRenderMentionOnlyUrgent(t *testing.T) {
 }
 
 func TestRenderCutsLongText(t *testing.T) {
+	t.Parallel()
 	word := "surveillance & oversight "
 	long := strings.Repeat(word, 200) // 5,000 runes, 6,000 once escaped
 	a := billwatch.Alert{ID: "a2", Kind: billwatch.KindBillAmended, Severity: billwatch.Action,
@@ -352,6 +356,7 @@ func TestRenderCutsLongText(t *testing.T) {
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 func TestRenderManyLinks(t *testing.T) {
+	t.Parallel()
 	a := sampleAlerts[0]
 	a.Links = nil
 	for i := range 60 {
@@ -372,6 +377,7 @@ func TestRenderManyLinks(t *testing.T) {
 }
 
 func TestCut(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in      string
 		max     int

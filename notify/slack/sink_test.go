@@ -37,6 +37,7 @@ func alert(id string, kind billwatch.Kind, sev billwatch.Severity, aud billwatch
 }
 
 func TestChannels(t *testing.T) {
+	t.Parallel()
 	f := newFakeSlack(t)
 	s := newTestSink(t, f, Config{
 		Channels: map[billwatch.Audience]string{billwatch.Members: "#billwatch"},
@@ -69,6 +70,7 @@ func TestChannels(t *testing.T) {
 }
 
 func TestNewValidation(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		cfg  Config
@@ -104,6 +106,7 @@ func TestNewValidation(t *testing.T) {
 }
 
 func TestConfigNeverShowsToken(t *testing.T) {
+	t.Parallel()
 	cfg := Config{Token: testToken, APIURL: "https://user:hunter2@slack.example/api/"}
 	var buf bytes.Buffer
 	slog.New(slog.NewJSONHandler(&buf, nil)).Info("config", "slack", cfg)
@@ -125,6 +128,7 @@ func TestConfigNeverShowsToken(t *testing.T) {
 // TestSend checks that Send makes one attempt and tells the drain what to do: Send never
 // retries, never waits and never looks for the message itself (the drain does all three).
 func TestSend(t *testing.T) {
+	t.Parallel()
 	a := sampleAlerts[1] // urgent bill.stage
 	tests := []struct {
 		name      string
@@ -260,6 +264,7 @@ func TestPostedAfterALostAnswer(t *testing.T) {
 }
 
 func TestSendRoutesEveryChannel(t *testing.T) {
+	t.Parallel()
 	f := newFakeSlack(t)
 	s := newTestSink(t, f, Config{Routes: []Route{{MinSeverity: billwatch.Urgent, Channel: "#urgent"}}})
 	a := sampleAlerts[9] // urgent deadline.reminder for policy
@@ -278,6 +283,7 @@ func TestSendRoutesEveryChannel(t *testing.T) {
 }
 
 func TestSendEscapesHostileTitle(t *testing.T) {
+	t.Parallel()
 	f := newFakeSlack(t)
 	s := newTestSink(t, f, Config{})
 	a := alert("hostile", billwatch.KindBillIntroduced, billwatch.Action, billwatch.Policy)
@@ -297,6 +303,7 @@ func TestSendEscapesHostileTitle(t *testing.T) {
 }
 
 func TestTokenNeverLeaks(t *testing.T) {
+	t.Parallel()
 	// A wrong token: Slack says invalid_auth. A server that echoes the token in its error code
 	// stands for any future slack-go message that might quote the request.
 	for _, tc := range []struct {
@@ -336,6 +343,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 }
 
 func TestPosted(t *testing.T) {
+	t.Parallel()
 	f := newFakeSlack(t)
 	s := newTestSink(t, f, Config{})
 	since := time.Now().Add(-time.Second)
@@ -394,6 +402,7 @@ func TestPosted(t *testing.T) {
 }
 
 func TestSendContextCancelled(t *testing.T) {
+	t.Parallel()
 	f := newFakeSlack(t, reply{status: 503}, reply{status: 503})
 	s := newTestSink(t, f, Config{})
 	ctx, cancel := context.WithCancel(t.Context())
@@ -405,6 +414,7 @@ func TestSendContextCancelled(t *testing.T) {
 }
 
 func TestTest(t *testing.T) {
+	t.Parallel()
 	f := newFakeSlack(t, reply{}, reply{code: "not_in_channel"})
 	s := newTestSink(t, f, Config{
 		Channels: map[billwatch.Audience]string{billwatch.Members: "#billwatch", billwatch.Ops: "#nowhere"},
