@@ -201,6 +201,15 @@ const (
 	KindSourceRecovered    Kind = "source.recovered"
 )
 
+// Kinds lists every alert kind, in the contract's order. Metric labels and the validation of
+// configured kinds derive from it: a new kind is added here only.
+var Kinds = []Kind{
+	KindBillIntroduced, KindBillStage, KindBillAmended,
+	KindHearingScheduled, KindHearingChanged, KindHearingCancelled, KindHearingReminder,
+	KindRegulationProposed, KindRegulationFinal, KindDeadlineReminder,
+	KindSourceUnhealthy, KindSourceRecovered,
+}
+
 // Severity says how soon someone must act.
 type Severity string
 

@@ -154,13 +154,13 @@ func parseBytes(b []byte) (*Document, error) {
 			// The preamble is part of the enactment (Interpretation Act, s. 13); the
 			// recommendation, summary, table of provisions and enacting formula are not.
 			if pre := k.child("Preamble"); pre != nil {
-				d.Provisions = append(d.Provisions, p.preamble(pre, ctx{}))
+				d.Provisions = append(d.Provisions, p.preamble(pre, nesting{}))
 			}
 		case "Body":
 			body = true
-			d.Provisions = append(d.Provisions, p.body(k, ctx{top: true})...)
+			d.Provisions = append(d.Provisions, p.body(k, nesting{top: true})...)
 		case "Schedule":
-			d.Provisions = append(d.Provisions, p.provision(k, "schedule", ctx{}, ""))
+			d.Provisions = append(d.Provisions, p.provision(k, "schedule", nesting{}, ""))
 		}
 	}
 	if !body {
@@ -287,8 +287,8 @@ func appendText(sb *strings.Builder, n *node, marked *bool) {
 	}
 }
 
-// ctx is where a provision sits: the scope of amending text it is in and its parent.
-type ctx struct {
+// nesting is where a provision sits: the scope of amending text it is in and its parent.
+type nesting struct {
 	scope    string // "the Act enacted by s. 11"; empty in the bill's own text
 	scopeKey string // scope identity for matching, stable across renumbering
 	parent   string // the parent's local cite; empty at the top of a scope
@@ -325,7 +325,7 @@ var skipped = map[string]bool{
 
 // body reads the sections of a Body (the bill's or an enacted Act's), keeping the headings
 // above each as context.
-func (p *parser) body(n *node, c ctx) []*Provision {
+func (p *parser) body(n *node, c nesting) []*Provision {
 	var out []*Provision
 	var trail []string // by level
 	var walk func(n *node)
@@ -386,7 +386,7 @@ func joinTrail(trail []string) string {
 
 // preamble reads a Preamble as one provision: its paragraphs have no labels, and one
 // redline over the whole reads better than paragraphs matched by position.
-func (p *parser) preamble(n *node, c ctx) *Provision {
+func (p *parser) preamble(n *node, c nesting) *Provision {
 	pr := &Provision{Kind: "preamble", Label: "preamble"}
 	var parts []string
 	for _, k := range n.kids {
@@ -411,7 +411,7 @@ func (n *node) childOr(name string) *node {
 }
 
 // place sets the cite of a provision from its context.
-func (p *parser) place(pr *Provision, c ctx) {
+func (p *parser) place(pr *Provision, c nesting) {
 	pr.scope = c.scope
 	pr.scopeKey = c.scopeKey
 	switch {
@@ -453,7 +453,7 @@ func rootCite(pr *Provision) string {
 }
 
 // provision reads one provision element and everything under it.
-func (p *parser) provision(n *node, kind string, c ctx, label string) *Provision {
+func (p *parser) provision(n *node, kind string, c nesting, label string) *Provision {
 	pr := &Provision{Kind: kind, Label: label}
 	if n.attr("change") == "ins" {
 		pr.Marked = true
@@ -491,7 +491,7 @@ func (p *parser) provision(n *node, kind string, c ctx, label string) *Provision
 		addText(&node{name: "x", kids: []*node{{data: headingText(n)}}})
 	}
 	p.place(pr, c)
-	cc := ctx{scope: c.scope, scopeKey: c.scopeKey, parent: pr.local, heading: c.heading}
+	cc := nesting{scope: c.scope, scopeKey: c.scopeKey, parent: pr.local, heading: c.heading}
 	nAmend := 0
 	var walk func(n *node)
 	walk = func(n *node) {
@@ -567,12 +567,12 @@ func findDeep(n *node, names ...string) *node {
 
 // amended reads the AmendedText of an amending provision: the text it sets out becomes
 // children of the provision in a scope of their own.
-func (p *parser) amended(n *node, owner *Provision, c ctx, ord int) {
+func (p *parser) amended(n *node, owner *Provision, c nesting, ord int) {
 	if bi := findDeep(n, "BillInternal"); bi != nil {
 		p.enacted(bi, owner, c, ord)
 		return
 	}
-	sc := ctx{
+	sc := nesting{
 		scope:    "the amendment made by " + scopeCite(owner),
 		scopeKey: c.scopeKey + "/amend" + strconv.Itoa(ord),
 		heading:  c.heading,
@@ -627,8 +627,8 @@ func (p *parser) amended(n *node, owner *Provision, c ctx, ord int) {
 
 // enacted reads a whole Act that a section enacts: its long title, preamble and sections
 // become children of the section, cited "in the Act enacted by s. 11, s. 9(1)".
-func (p *parser) enacted(n *node, owner *Provision, c ctx, ord int) {
-	sc := ctx{
+func (p *parser) enacted(n *node, owner *Provision, c nesting, ord int) {
+	sc := nesting{
 		scope:    "the Act enacted by " + scopeCite(owner),
 		scopeKey: c.scopeKey + "/act" + strconv.Itoa(ord),
 	}

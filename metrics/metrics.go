@@ -30,12 +30,13 @@ const (
 var results = []string{ResultOK, ResultPartial, ResultFailed}
 
 // kinds are the alert kinds of the contract, the values of the kind label.
-var kinds = []string{
-	string(billwatch.KindBillIntroduced), string(billwatch.KindBillStage), string(billwatch.KindBillAmended),
-	string(billwatch.KindHearingScheduled), string(billwatch.KindHearingChanged), string(billwatch.KindHearingCancelled),
-	string(billwatch.KindHearingReminder), string(billwatch.KindRegulationProposed), string(billwatch.KindRegulationFinal),
-	string(billwatch.KindDeadlineReminder), string(billwatch.KindSourceUnhealthy), string(billwatch.KindSourceRecovered),
-}
+var kinds = func() []string {
+	out := make([]string, len(billwatch.Kinds))
+	for i, k := range billwatch.Kinds {
+		out[i] = string(k)
+	}
+	return out
+}()
 
 // Other replaces a label value outside its known set, so that a caller's mistake cannot
 // create unbounded series.

@@ -14,8 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/billwatch/billwatch/fixtures"
 )
 
 // SiteHosts lists the real host names of each site. The Gazette serves the same paths from four
@@ -61,14 +59,14 @@ type Captured struct {
 }
 
 // Capture fetches real pages and saves them byte for byte as a fixtures snapshot folder, so
-// that a page seen once can become a test: DIR/SITE/FILE, where FILE is fixtures.FileName of
-// the URL, and DIR/CAPTURED.tsv listing url, fetched (RFC 3339, UTC), status, bytes and sha256
+// that a page seen once can become a test: DIR/SITE/FILE, where FILE is fileName of the URL
+// (cmd/billwatch passes fixtures.FileName: the scraper knows no fixtures), and DIR/CAPTURED.tsv listing url, fetched (RFC 3339, UTC), status, bytes and sha256
 // of every page saved there (rows of earlier captures into the same folder are kept, a URL
 // captured again replaces its row). Each URL is fetched as given, never rebased, through c, so
 // the User-Agent, robots.txt and the spacing of requests hold. A failing URL does not stop the
 // others: Capture returns what it saved and the failures joined, each naming its URL. Nothing is
 // written for a failed URL.
-func Capture(ctx context.Context, c *Client, urls []string, dir string) ([]Captured, error) {
+func Capture(ctx context.Context, c *Client, urls []string, dir string, fileName func(*url.URL) string) ([]Captured, error) {
 	if dir == "" {
 		return nil, errors.New("capture: no folder given")
 	}
@@ -79,7 +77,7 @@ func Capture(ctx context.Context, c *Client, urls []string, dir string) ([]Captu
 			errs = append(errs, fmt.Errorf("capture: %w", err))
 			break
 		}
-		cp, err := capture(ctx, c, raw, dir)
+		cp, err := capture(ctx, c, raw, dir, fileName)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -94,7 +92,7 @@ func Capture(ctx context.Context, c *Client, urls []string, dir string) ([]Captu
 	return out, errors.Join(errs...)
 }
 
-func capture(ctx context.Context, c *Client, raw, dir string) (Captured, error) {
+func capture(ctx context.Context, c *Client, raw, dir string, fileName func(*url.URL) string) (Captured, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return Captured{}, fmt.Errorf("capture %q: not an absolute http(s) URL", raw)
@@ -103,7 +101,7 @@ func capture(ctx context.Context, c *Client, raw, dir string) (Captured, error) 
 	if site == "" {
 		return Captured{}, fmt.Errorf("capture %s: unknown host %q (billwatch reads %s)", raw, u.Hostname(), knownHosts())
 	}
-	name := fixtures.FileName(u)
+	name := fileName(u)
 	rel := site + "/" + name
 	target, err := safeJoin(dir, rel)
 	if err != nil {

@@ -90,7 +90,7 @@ func TestCapture(t *testing.T) {
 		"https://www.canadagazette.gc.ca/rp-pr/p1/2026/2026-11-14/html/reg1-eng.html",
 		"https://gazette.gc.ca/private/x.html",
 	}
-	caps, err := Capture(context.Background(), rs.client(t), urls, dir)
+	caps, err := Capture(context.Background(), rs.client(t), urls, dir, fixtures.FileName)
 
 	// Three failures, each named; the others captured all the same.
 	if err == nil {
@@ -183,7 +183,7 @@ func TestCapture(t *testing.T) {
 	}
 
 	// A second capture into the same folder keeps the earlier rows and replaces a URL's row.
-	if _, err := Capture(context.Background(), rs.client(t), urls[:1], dir); err != nil {
+	if _, err := Capture(context.Background(), rs.client(t), urls[:1], dir, fixtures.FileName); err != nil {
 		t.Fatalf("Capture(again) error = %v", err)
 	}
 	tsv2, _ := os.ReadFile(filepath.Join(dir, CapturedFile))
@@ -199,7 +199,7 @@ func TestCaptureStrayBytes(t *testing.T) {
 	rs := newRealSites(t, map[string][]byte{"gazette.gc.ca/rp-pr/p1/2026/2026-09-12/html/reg1-eng.html": page})
 	dir := t.TempDir()
 	u := "https://gazette.gc.ca/rp-pr/p1/2026/2026-09-12/html/reg1-eng.html"
-	_, err := Capture(context.Background(), rs.client(t), []string{u}, dir)
+	_, err := Capture(context.Background(), rs.client(t), []string{u}, dir, fixtures.FileName)
 	if err != nil && strings.Contains(err.Error(), "truncated body") {
 		t.Skipf("KNOWN CLIENT BUG, not Capture's: Client.Get sets colly's ResponseCharacterEncoding to utf-8, which replaces every invalid UTF-8 byte with U+FFFD; the body then fails the Content-Length check (%v)", err)
 	}
@@ -228,7 +228,7 @@ func TestCaptureRefusesPathsOutsideTheFolder(t *testing.T) {
 	if _, err := safeJoin("/tmp/x", "gazette/../../etc/passwd"); err == nil {
 		t.Errorf("safeJoin(..) error = nil")
 	}
-	if _, err := Capture(context.Background(), nil, []string{"not a url"}, t.TempDir()); err == nil || !strings.Contains(err.Error(), "not a url") {
+	if _, err := Capture(context.Background(), nil, []string{"not a url"}, t.TempDir(), fixtures.FileName); err == nil || !strings.Contains(err.Error(), "not a url") {
 		t.Errorf("Capture(not a url) error = %v, want it named", err)
 	}
 }

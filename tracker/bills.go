@@ -1,6 +1,7 @@
 package tracker
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -520,11 +521,5 @@ func (t *Tracker) amendedAlert(nw billState, from, to billwatch.Publication, bri
 	}, from.ID+"→"+to.ID+" "+Hash([]byte(brief))[:8])
 }
 
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
-}
+// firstNonEmpty returns the first of its arguments that is not "".
+var firstNonEmpty = cmp.Or[string]

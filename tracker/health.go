@@ -127,6 +127,15 @@ func (s Summary) cancelled() bool {
 	return slices.ContainsFunc(s.Problems, func(err error) bool { return errors.Is(err, context.Canceled) })
 }
 
+// FirstProblem is the first line of the pass's first problem, "failed" when none was
+// recorded: what the daemon's job log says of a failed pass.
+func (s Summary) FirstProblem() string {
+	if len(s.Problems) == 0 {
+		return "failed"
+	}
+	return firstLine(s.Problems[0])
+}
+
 // Health returns the stored health of every source.
 func (s *Store) Health() (map[string]Health, error) {
 	out := map[string]Health{}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/billwatch/billwatch/fixtures"
 	"github.com/billwatch/billwatch/scraper"
 )
 
@@ -31,7 +32,7 @@ func captureCommand() command {
 			if err != nil {
 				return err
 			}
-			got, err := scraper.Capture(ctx, client, args, dir)
+			got, err := scraper.Capture(ctx, client, args, dir, fixtures.FileName)
 			for _, c := range got {
 				fmt.Fprintf(g.stdout, "%s\t%d\t%d bytes\t%s\n", c.URL, c.Status, c.Bytes, c.File)
 			}

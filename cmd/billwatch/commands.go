@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
@@ -289,14 +290,8 @@ func billsCommand() command {
 	}
 }
 
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
-}
+// firstNonEmpty returns the first of its arguments that is not "".
+var firstNonEmpty = cmp.Or[string]
 
 // ---- show
 

@@ -124,7 +124,7 @@ func (d *daemon) pass(src string) func(ctx context.Context) error {
 			return ctx.Err()
 		}
 		if s.Outcome == tracker.Failed {
-			return errors.New(firstLineOf(s.Err()))
+			return errors.New(s.FirstProblem())
 		}
 		return nil
 	}
@@ -190,15 +190,4 @@ func (d *daemon) health(ctx context.Context) error {
 		return errors.New(strings.Join(bad, "; "))
 	}
 	return nil
-}
-
-func firstLineOf(err error) string {
-	if err == nil {
-		return "failed"
-	}
-	s := err.Error()
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
 }

@@ -465,14 +465,22 @@ var (
 func TestUnchangedFullPassWritesNothing(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t, fixtures.FS())
-	c.run(week1, "scrape")
+	if out, errOut, code := c.run(week1, "scrape"); code != 0 {
+		t.Fatalf("baseline scrape: exit %d\n%s%s", code, out, errOut)
+	}
 	c.servers.SetSnapshot(2)
 	if out, errOut, code := c.run(week2, "scrape"); code != 0 {
 		t.Fatalf("scrape: exit %d\n%s%s", code, out, errOut)
 	}
-	before, _ := os.ReadFile(c.db)
+	before, err := os.ReadFile(c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
 	out, errOut, code := c.run(week2, "scrape")
-	after, _ := os.ReadFile(c.db)
+	after, err := os.ReadFile(c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if code != 0 || !bytes.Equal(before, after) {
 		t.Errorf("unchanged pass of every source: exit %d, database changed %v\n%s%s", code, !bytes.Equal(before, after), out, errOut)
 	}

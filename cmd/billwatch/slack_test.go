@@ -745,7 +745,6 @@ func TestSlackDroppedAnswerIsReconciled(t *testing.T) {
 
 // 3c. The same, but Slack's history is also unreachable at that moment, so the sink cannot
 // tell whether the message went through: a later drain must look before posting again.
-// (Fails while tracker.recordOutcome clears Delivery.Started after an ambiguous error.)
 func TestSlackDroppedAnswerReconciledOnLaterDrain(t *testing.T) {
 	t.Parallel()
 	e := newSlackEnv(t, fixtures.FS(), slackTestToken)
@@ -837,8 +836,6 @@ func mustTime(t *testing.T, s string) time.Time {
 
 // 4. A token Slack refuses: deliveries fail for good naming Slack's code, one ops alert goes
 // to the console, and the token is in no output, not even the debug log.
-// (Fails while Deliver skips alerts queued during the drain and queueSinkFailure keys its
-// ops alert by channel.)
 func TestSlackInvalidToken(t *testing.T) {
 	t.Parallel()
 	const bad = "xoxb-1111111111-SLACKTESTSECRET-badbad"

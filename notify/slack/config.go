@@ -82,14 +82,6 @@ func severityRank(s billwatch.Severity) int {
 	return 0
 }
 
-// knownKinds lists every alert kind the contract names.
-var knownKinds = []billwatch.Kind{
-	billwatch.KindBillIntroduced, billwatch.KindBillStage, billwatch.KindBillAmended,
-	billwatch.KindHearingScheduled, billwatch.KindHearingChanged, billwatch.KindHearingCancelled,
-	billwatch.KindHearingReminder, billwatch.KindRegulationProposed, billwatch.KindRegulationFinal,
-	billwatch.KindDeadlineReminder, billwatch.KindSourceUnhealthy, billwatch.KindSourceRecovered,
-}
-
 var (
 	channelName = regexp.MustCompile(`^#[a-z0-9][a-z0-9._-]{0,79}$`)
 	channelID   = regexp.MustCompile(`^[CGD][A-Z0-9]{6,}$`)
@@ -187,7 +179,7 @@ func validate(cfg Config) (settings, error) {
 			return s, fmt.Errorf("%s.channel: %q is not a channel name (#name) or ID", key, r.Channel)
 		}
 		for _, k := range r.Kinds {
-			if !slices.Contains(knownKinds, k) {
+			if !slices.Contains(billwatch.Kinds, k) {
 				return s, fmt.Errorf("%s.kinds: unknown alert kind %q", key, k)
 			}
 		}

@@ -220,7 +220,7 @@ func TestRenderGolden(t *testing.T) {
 		previews.WriteString(Preview(a) + "\n")
 	}
 	golden(t, "preview.txt", []byte(previews.String()))
-	for _, k := range knownKinds {
+	for _, k := range billwatch.Kinds {
 		if !seen[k] {
 			t.Errorf("no sample alert of kind %s", k)
 		}
