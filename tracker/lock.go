@@ -49,7 +49,8 @@ func LockWriter(dbPath, command string, since time.Time) (*WriterLock, error) {
 		return nil, fmt.Errorf("database %s: %w: %s (lock file %s)", dbPath, ErrLocked, describeHolder(path), path)
 	}
 	info, _ := json.Marshal(lockHolder{PID: os.Getpid(), Command: command, Since: since.UTC().Truncate(time.Second)})
-	if err := f.Truncate(0); err == nil {
+	err = f.Truncate(0)
+	if err == nil {
 		_, err = f.WriteAt(append(info, '\n'), 0)
 	}
 	if err != nil {
