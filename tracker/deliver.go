@@ -386,38 +386,41 @@ func (t *Tracker) recordOutcome(seq uint64, i int, ref string, sendErr error, si
 // queueSinkFailure raises an ops alert for a sink that refuses for good, delivered by the other
 // sinks only (the console at least), once per sink, channel and error a day.
 func (t *Tracker) queueSinkFailure(tx *bolt.Tx, sinkName, channel string, err *DeliveryError) error {
-	a := t.newAlert(billwatch.Alert{
-		Kind: billwatch.KindSourceUnhealthy, Severity: billwatch.Urgent, Audience: billwatch.Ops,
-		Subject: SinkSubjectPrefix + sinkName, Title: sinkName + " refuses billwatch's messages",
+	return t.queueSinkAlert(tx, sinkName, failureKey(channel, err), false, billwatch.Alert{
+		Severity: billwatch.Urgent, Title: sinkName + " refuses billwatch's messages",
 		Why:  fmt.Sprintf("%s answered an error that retrying cannot fix", sinkName),
 		Text: fmt.Sprintf("Delivery to %s %s failed for good: %v. Fix the configuration, then the alerts marked failed can be read with `billwatch alerts`.", sinkName, channel, err),
-	}, sinkName+"\x00"+failureKey(channel, err)+"\x00"+t.now().Format(billwatch.DateLayout))
-	saved := t.Sinks
-	var others []Sink
-	for _, s := range saved {
-		if s.Name() != sinkName {
-			others = append(others, s)
-		}
-	}
-	t2 := *t
-	t2.Sinks = others
-	_, qerr := t2.queue(tx, []billwatch.Alert{a})
-	return qerr
+	})
 }
 
 // queueUnconfirmable raises an ops alert for a sink that cannot tell whether a message went
-// through (Slack without the history scope), delivered by every sink that takes it: the sink
-// still posts. Once per sink, failure and day.
+// through (Slack without the history scope), delivered by every sink that takes it (the sink
+// still posts), once per sink, failure and day.
 func (t *Tracker) queueUnconfirmable(tx *bolt.Tx, sinkName, channel string, err *DeliveryError) error {
-	a := t.newAlert(billwatch.Alert{
-		Kind: billwatch.KindSourceUnhealthy, Severity: billwatch.Action, Audience: billwatch.Ops,
-		Subject: SinkSubjectPrefix + sinkName, Title: sinkName + " cannot confirm billwatch's messages",
+	return t.queueSinkAlert(tx, sinkName, "unconfirmable\x00"+failureKey(channel, err), true, billwatch.Alert{
+		Severity: billwatch.Action, Title: sinkName + " cannot confirm billwatch's messages",
 		Why: fmt.Sprintf("when %s's answer to a post is lost, billwatch cannot check whether the message went through", sinkName),
 		Text: fmt.Sprintf("Checking %s %s failed for good: %v. Until this is fixed, an alert whose answer is lost is held for %s, then posted again marked as a possible duplicate.",
 			sinkName, channel, err, t.confirmWithin()),
-	}, sinkName+"\x00unconfirmable\x00"+failureKey(channel, err)+"\x00"+t.now().Format(billwatch.DateLayout))
-	_, qerr := t.queue(tx, []billwatch.Alert{a})
-	return qerr
+	})
+}
+
+// queueSinkAlert queues ops alert a about sink sinkName, once per key a day; toItself says
+// whether the sink itself may carry it.
+func (t *Tracker) queueSinkAlert(tx *bolt.Tx, sinkName, key string, toItself bool, a billwatch.Alert) error {
+	a.Kind, a.Audience, a.Subject = billwatch.KindSourceUnhealthy, billwatch.Ops, SinkSubjectPrefix+sinkName
+	a = t.newAlert(a, sinkName+"\x00"+key+"\x00"+t.now().Format(billwatch.DateLayout))
+	t2 := *t
+	if !toItself {
+		t2.Sinks = nil
+		for _, s := range t.Sinks {
+			if s.Name() != sinkName {
+				t2.Sinks = append(t2.Sinks, s)
+			}
+		}
+	}
+	_, err := t2.queue(tx, []billwatch.Alert{a})
+	return err
 }
 
 // DefaultConfirmWithin is how long a delivery that may have been posted, but cannot be
