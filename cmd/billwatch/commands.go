@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -27,6 +28,7 @@ func commands() []command {
 		alertsCommand(),
 		{name: "calendar", summary: "upcoming hearings and comment deadlines as iCalendar on stdout", run: runCalendar},
 		statusCommand(),
+		checkCommand(),
 		{name: "backup", args: "FILE", summary: "write a consistent hot copy of the database", run: runBackup},
 		{name: "compact", summary: "reclaim the database's free space", run: runCompact},
 		{name: "slack", args: "test", summary: "post a test message to each configured channel", run: runSlack},
@@ -118,6 +120,13 @@ func scrapeCommand() command {
 func outcomeError(sums []tracker.Summary) error {
 	failed, partial := 0, 0
 	var first error
+	for _, s := range sums {
+		for _, p := range s.Problems {
+			if errors.Is(p, tracker.ErrDamaged) {
+				return p // one line, exit 1: nothing more is read or written
+			}
+		}
+	}
 	for _, s := range sums {
 		switch s.Outcome {
 		case tracker.Failed:

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/billwatch/billwatch/fixtures"
+)
+
+// The bbolt layout, as much of it as the damage below needs: a page header is id u64,
+// flags u16, count u16, overflow u32; the meta follows page 0's and page 1's headers; a
+// branch element is pos u32, ksize u32, pgid u64; a leaf element flags u32, pos u32,
+// ksize u32, vsize u32, and a bucket's value starts with its root page id.
+type boltFile struct {
+	b        []byte
+	pageSize int
+	root     uint64 // the root bucket's page
+	pgid     uint64 // the high-water mark
+}
+
+func parseBolt(t *testing.T, b []byte) boltFile {
+	t.Helper()
+	le := binary.LittleEndian
+	f := boltFile{b: b}
+	var txid uint64
+	for _, off := range []int{0, int(le.Uint32(b[16+8:]))} {
+		m := b[off+16:]
+		if le.Uint32(m) != 0xED0CDAED {
+			t.Fatalf("meta page at %d: no bbolt magic", off)
+		}
+		if tx := le.Uint64(m[48:]); off == 0 || tx > txid {
+			txid, f.pageSize, f.root, f.pgid = tx, int(le.Uint32(m[8:])), le.Uint64(m[16:]), le.Uint64(m[40:])
+		}
+	}
+	return f
+}
+
+func (f boltFile) page(id uint64) []byte {
+	return f.b[int(id)*f.pageSize : int(id+1)*f.pageSize]
+}
+
+// bucketRoot is the root page of a top-level bucket (0 when it is inline).
+func (f boltFile) bucketRoot(t *testing.T, name string) uint64 {
+	t.Helper()
+	le := binary.LittleEndian
+	p := f.page(f.root)
+	for i := 0; i < int(le.Uint16(p[10:])); i++ {
+		e := p[16+16*i:]
+		pos, ksize := int(le.Uint32(e[4:])), int(le.Uint32(e[8:]))
+		if string(e[pos:pos+ksize]) == name {
+			return le.Uint64(e[pos+ksize:])
+		}
+	}
+	t.Fatalf("bucket %q not in the root page", name)
+	return 0
+}
+
+// damages are the faults a database file meets: a disk that filled or a copy cut short,
+// pages overwritten, one page whose header is wrong (which `bbolt check` rejects).
+var damages = []struct {
+	name   string
+	damage func(t *testing.T, b []byte) []byte
+}{
+	{"truncated to 200 KB", func(t *testing.T, b []byte) []byte {
+		f := parseBolt(t, b)
+		n := min(200<<10, int(f.pgid)*f.pageSize/2)
+		return b[:n]
+	}},
+	{"eight pages overwritten", func(t *testing.T, b []byte) []byte {
+		f := parseBolt(t, b)
+		r := rand.New(rand.NewPCG(1, 2))
+		for id := f.root; id < f.root+8 && id < f.pgid; id++ {
+			for i := range f.page(id) {
+				f.page(id)[i] = byte(r.Uint32())
+			}
+		}
+		return b
+	}},
+	{"one bad page header", func(t *testing.T, b []byte) []byte {
+		// The last leaf of the versions bucket holds the regulations' versions: a pass over
+		// bills never reads it, so bbolt alone would write around it.
+		f := parseBolt(t, b)
+		le := binary.LittleEndian
+		id := f.bucketRoot(t, "versions")
+		if id == 0 {
+			t.Fatal("versions bucket is inline")
+		}
+		for p := f.page(id); le.Uint16(p[8:]) == 0x01; p = f.page(id) {
+			n := int(le.Uint16(p[10:]))
+			id = le.Uint64(p[16+16*(n-1)+8:])
+		}
+		le.PutUint16(f.page(id)[8:], 0x40)
+		return b
+	}},
+}
+
+// TestDamagedDatabaseIsNeverWritten damages a real database made from the fixtures and runs
+// every command on it: one line naming the file and what to do, exit 1, no stack trace, and
+// not one byte written.
+func TestDamagedDatabaseIsNeverWritten(t *testing.T) {
+	c := newCLI(t, fixtures.FS())
+	if out, errOut, code := c.run(week1, "scrape"); code != 0 {
+		t.Fatalf("baseline scrape: exit %d\n%s%s", code, out, errOut)
+	}
+	good, err := os.ReadFile(c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := c.run(week1, "check"); code != 0 {
+		t.Fatalf("check on the sound database: exit %d: %s", code, errOut)
+	}
+	// The sites have changed: a scrape that wrote would store C-30 and more.
+	c.servers.SetSnapshot(2)
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	commands := [][]string{
+		{"check"}, {"scrape"}, {"scrape", "bills"}, {"scrape", "regulations"}, {"run", "--every", "1h"},
+		{"bills"}, {"bills", "--all", "--json"}, {"show", "C-12"}, {"diff", "C-12"}, {"alerts"},
+		{"hearings", "--all"}, {"regulations", "--all"}, {"calendar"}, {"status"},
+		{"backup", backup}, {"compact"},
+	}
+	for _, d := range damages {
+		for _, args := range commands {
+			name := d.name + ": " + strings.Join(args, " ")
+			damaged := d.damage(t, bytes.Clone(good))
+			if err := os.WriteFile(c.db, damaged, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			out, errOut, code := c.runWithin(20*time.Second, week2, args...)
+			after, _ := os.ReadFile(c.db)
+			if !bytes.Equal(after, damaged) {
+				t.Errorf("%s: the damaged file was written to (exit %d)\n%s", name, code, tail(out+errOut, 600))
+			}
+			if code != 1 {
+				t.Errorf("%s: exit %d, want 1\n%s", name, code, tail(out+errOut, 600))
+			}
+			line := strings.TrimSpace(errOut)
+			if strings.Contains(line, "\n") || !strings.Contains(line, "database "+c.db+" is damaged") || !strings.Contains(line, "billwatch backup") {
+				t.Errorf("%s: stderr = %q, want one line saying %s is damaged and to restore a backup", name, tail(errOut, 600), c.db)
+			}
+			if _, err := os.Stat(backup); err == nil {
+				t.Errorf("%s: a backup of the damaged file was written", name)
+				os.Remove(backup)
+			}
+		}
+	}
+}
+
+// runWithin runs billwatch in-process, cancelling it (as SIGTERM would) after limit.
+func (c *cli) runWithin(limit time.Duration, now string, args ...string) (string, string, int) {
+	c.t.Helper()
+	all := []string{"--config", c.cfg, "--db", c.db}
+	for site, u := range c.servers.Bases() {
+		all = append(all, "--base-url", site+"="+u)
+	}
+	all = append(all, "--now", now)
+	ctx, cancel := context.WithTimeout(c.t.Context(), limit)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	code := exitCode(run(ctx, append(all, args...), &stdout, &stderr), &stderr)
+	return stdout.String(), stderr.String(), code
+}
