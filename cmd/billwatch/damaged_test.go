@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"math/rand/v2"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -165,4 +167,78 @@ func (c *cli) runWithin(limit time.Duration, now string, args ...string) (string
 	var stdout, stderr bytes.Buffer
 	code := exitCode(run(ctx, append(all, args...), &stdout, &stderr), &stderr)
 	return stdout.String(), stderr.String(), code
+}
+
+func TestCheckCommand(t *testing.T) {
+	c := newCLI(t, fixtures.FS())
+	if _, errOut, code := c.run(week1, "check"); code != 1 || !strings.Contains(errOut, "no database") {
+		t.Errorf("check without a database: exit %d, %q; want 1 saying there is no database", code, errOut)
+	}
+	if out, errOut, code := c.run(week1, "scrape"); code != 0 {
+		t.Fatalf("baseline scrape: exit %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code := c.run(week1, "check")
+	if code != 0 || !strings.Contains(out, "database "+c.db+" is sound") || !strings.Contains(out, "schema 1") || errOut != "" {
+		t.Errorf("check: exit %d\n%s%s; want exit 0 saying %s is sound, schema 1", code, out, errOut, c.db)
+	}
+	out, _, code = c.run(week1, "check", "--json")
+	var r struct {
+		Sound  bool           `json:"sound"`
+		Schema string         `json:"schema"`
+		Keys   map[string]int `json:"keys"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 || !r.Sound || r.Schema != "1" || r.Keys["bills"] == 0 {
+		t.Errorf("check --json: exit %d, %v: %s; want sound, schema 1, bills counted", code, err, out)
+	}
+	damaged := damages[2].damage(t, must(os.ReadFile(c.db)))
+	if err := os.WriteFile(c.db, damaged, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code = c.run(week1, "check", "--json")
+	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 1 || r.Sound || !strings.Contains(errOut, "is damaged") {
+		t.Errorf("check --json on a damaged file: exit %d, %v: %s%s; want exit 1, sound false", code, err, out, errOut)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// TestListenerFailsAtStartUp: a listen address that is refused or taken stops `run` at once,
+// with one line naming the key, instead of a daemon whose /healthz never answers.
+func TestListenerFailsAtStartUp(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	for _, tc := range []struct{ listen, want string }{
+		{"0.0.0.0:9464", "not a loopback address"},
+		{"192.0.2.10:9464", "not a loopback address"},
+		{taken.Addr().String(), "the port is in use"},
+		{"127.0.0.1:http-nonsense", "daemon.listen"},
+	} {
+		c := newCLI(t, fixtures.FS())
+		if err := os.WriteFile(c.cfg, []byte("[fetch]\ndelay = \"0s\"\n[daemon]\nlisten = \""+tc.listen+"\"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		out, errOut, code := c.runWithin(15*time.Second, week1, "run", "--every", "1h")
+		line := strings.TrimSpace(errOut)
+		if code != 1 || time.Since(start) > 10*time.Second {
+			t.Errorf("listen = %q: exit %d after %v; want 1 at once\n%s", tc.listen, code, time.Since(start).Round(time.Millisecond), tail(out+errOut, 800))
+			continue
+		}
+		if strings.Contains(line, "\n") || !strings.Contains(line, "daemon.listen") || !strings.Contains(line, tc.listen) || !strings.Contains(line, tc.want) {
+			t.Errorf("listen = %q: stderr %q; want one line naming daemon.listen, the address and %q", tc.listen, line, tc.want)
+		}
+		if _, err := os.Stat(c.db); err == nil {
+			if a := c.alerts(week1); len(a) != 0 {
+				t.Errorf("listen = %q: the daemon ran passes before failing: %v", tc.listen, keys(a))
+			}
+		}
+	}
 }
