@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -284,7 +285,7 @@ func billsCommand() command {
 				return writeJSON(g.stdout, out)
 			}
 			if len(out) == 0 {
-				fmt.Fprintln(g.stdout, "no bills stored yet: run `billwatch scrape bills`")
+				fmt.Fprintln(g.stdout, noBills(store, session, all, len(bills)))
 				return nil
 			}
 			w := table(g.stdout)
@@ -295,6 +296,35 @@ func billsCommand() command {
 			return w.Flush()
 		},
 	}
+}
+
+// noBills says why `bills` lists nothing: no bills at all, none of that session (naming the
+// sessions stored), or none relevant.
+func noBills(store *tracker.Store, session string, all bool, n int) string {
+	if session == "" {
+		if n > 0 && !all {
+			return fmt.Sprintf("none of the %d stored bills matches the watch profile (see --all)", n)
+		}
+		return "no bills stored yet: run `billwatch scrape bills`"
+	}
+	if n > 0 && !all {
+		return fmt.Sprintf("none of the %d stored bills of session %s matches the watch profile (see --all)", n, session)
+	}
+	every, err := store.Bills("")
+	if err != nil || len(every) == 0 {
+		return "no bills stored yet: run `billwatch scrape bills`"
+	}
+	seen := map[string]bool{}
+	var sessions []string
+	for _, b := range every {
+		if !seen[b.Session] {
+			seen[b.Session] = true
+			sessions = append(sessions, b.Session)
+		}
+	}
+	slices.Sort(sessions)
+	return fmt.Sprintf("no bills of session %s stored; the database holds session %s (try --session %s, or `billwatch scrape bills --session %s`)",
+		session, strings.Join(sessions, ", "), sessions[len(sessions)-1], session)
 }
 
 func firstNonEmpty(s ...string) string {

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/billwatch/billwatch/fixtures"
+)
+
+// runArgs runs billwatch in-process with exactly args.
+func runArgs(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := exitCode(run(t.Context(), args, &stdout, &stderr), &stderr)
+	return stdout.String(), stderr.String(), code
+}
+
+// TestFlagErrorsAreOneLine: a bad flag gives one line naming the flag and the value, and where
+// to look, not the whole usage.
+func TestFlagErrorsAreOneLine(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "billwatch.db")
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"bills", "--frob"}, []string{"unknown flag --frob", "see billwatch bills -h"}},
+		{[]string{"alerts", "--limit", "abc"}, []string{`--limit "abc"`, "whole number", "see billwatch alerts -h"}},
+		{[]string{"alerts", "--limit"}, []string{"--limit needs a value", "see billwatch alerts -h"}},
+		{[]string{"run", "--every", "soon"}, []string{`--every "soon"`, "duration", "see billwatch run -h"}},
+		{[]string{"bills", "--json=maybe"}, []string{`--json "maybe"`, "true or false"}},
+		{[]string{"bills", "--base-url", "nowhere"}, []string{`--base-url "nowhere"`, "SITE=URL", "see billwatch bills -h"}},
+		{[]string{"--frob", "bills"}, []string{"unknown flag --frob", "see billwatch help"}},
+	} {
+		out, errOut, code := runArgs(t, append([]string{"--db", db}, tc.args...)...)
+		line := strings.TrimSpace(errOut)
+		if code != 2 || out != "" || strings.Contains(line, "\n") {
+			t.Errorf("billwatch %s: exit %d, stdout %q, stderr:\n%s\nwant exit 2 and one line", strings.Join(tc.args, " "), code, out, errOut)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(line, w) {
+				t.Errorf("billwatch %s: stderr %q lacks %q", strings.Join(tc.args, " "), line, w)
+			}
+		}
+	}
+}
+
+// TestHelpListsEverythingOnce: `help` names version and every global flag; a command's -h
+// lists its own flags and points to `help` for the global ones instead of repeating them.
+func TestHelpListsEverythingOnce(t *testing.T) {
+	t.Parallel()
+	out, _, code := runArgs(t, "help")
+	for _, w := range []string{"version", "-now", "-log-level", "-config", "-db", "-base-url", "check"} {
+		if code != 0 || !strings.Contains(out, w) {
+			t.Errorf("help (exit %d) lacks %q:\n%s", code, w, out)
+		}
+	}
+	for _, cmd := range []string{"bills", "alerts", "run", "scrape", "check", "calendar"} {
+		out, errOut, code := runArgs(t, cmd, "-h")
+		if code != 0 || errOut != "" || !strings.Contains(out, "usage: billwatch "+cmd) || !strings.Contains(out, "see billwatch help") {
+			t.Errorf("%s -h: exit %d, stderr %q, stdout:\n%s\nwant its usage, pointing to billwatch help", cmd, code, errOut, out)
+		}
+		for _, global := range []string{"-config", "-base-url", "-log-level", "-now ", "-db "} {
+			if strings.Contains(out, "  "+global) {
+				t.Errorf("%s -h repeats the global flag %s:\n%s", cmd, global, out)
+			}
+		}
+	}
+	if out, _, _ := runArgs(t, "bills", "-h"); !strings.Contains(out, "-session") {
+		t.Errorf("bills -h lacks its own --session flag:\n%s", out)
+	}
+}
+
+func TestSessionWithoutBillsSaysWhichAreStored(t *testing.T) {
+	c := newCLI(t, fixtures.FS())
+	if _, errOut, code := c.run(week1, "scrape", "bills"); code != 0 {
+		t.Fatalf("baseline: exit %d: %s", code, errOut)
+	}
+	for _, args := range [][]string{{"bills", "--session", "99-9"}, {"bills", "--all", "--session", "99-9"}} {
+		out, errOut, code := c.run(week1, args...)
+		if code != 0 || !strings.Contains(out, "no bills of session 99-9") || !strings.Contains(out, "45-1") || strings.Contains(out, "no bills stored yet") {
+			t.Errorf("%s: exit %d, %q%q; want it to say session 99-9 has none and 45-1 is stored", strings.Join(args, " "), code, out, errOut)
+		}
+	}
+}
+
+func TestDatabaseThatIsADirectory(t *testing.T) {
+	c := newCLI(t, fixtures.FS())
+	c.db = t.TempDir()
+	for _, args := range [][]string{{"bills"}, {"scrape", "bills"}, {"check"}, {"status"}, {"backup", filepath.Join(t.TempDir(), "b.db")}} {
+		_, errOut, code := c.run(week1, args...)
+		line := strings.TrimSpace(errOut)
+		if code != 1 || strings.Contains(line, "\n") || !strings.Contains(line, c.db+" is a directory") {
+			t.Errorf("--db DIR %s: exit %d, stderr %q; want one line saying %s is a directory", strings.Join(args, " "), code, errOut, c.db)
+		}
+	}
+}
+
+func TestConfigTypeErrorNamesTheKey(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, tc := range []struct{ toml, want string }{
+		{"[fetch]\ndelay = 1\n", "line 2: fetch.delay is a number; it must be text in quotes"},
+		{"[watch]\nkeywords = \"surveillance\"\n", "line 2: watch.keywords is text; it must be a list"},
+		{"[daemon]\nunhealthy_after = \"3\"\n", "line 2: daemon.unhealthy_after is text; it must be a whole number"},
+		{"session = 45\n", "line 1: session is a number"},
+	} {
+		p := filepath.Join(dir, "c.toml")
+		if err := os.WriteFile(p, []byte(tc.toml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, errOut, code := runArgs(t, "--config", p, "--db", filepath.Join(dir, "x.db"), "bills")
+		if code != 1 || !strings.Contains(errOut, tc.want) || strings.Contains(errOut, "incompatible types") || strings.Contains(errOut, "int64") {
+			t.Errorf("config %q: exit %d, stderr %q; want %q", tc.toml, code, errOut, tc.want)
+		}
+	}
+}
+
+// TestTokenInTokenEnvIsNeverEchoed: a token pasted where the variable's name belongs is
+// refused by every command, and appears in no output.
+func TestTokenInTokenEnvIsNeverEchoed(t *testing.T) {
+	c := newCLI(t, fixtures.FS())
+	const token = "xoxb-1234-5678-SECRET"
+	for _, v := range []string{token, "xapp-1-A0B-99-SECRET", "my token=SECRET"} {
+		if err := os.WriteFile(c.cfg, []byte("[fetch]\ndelay = \"0s\"\n[slack]\ntoken_env = \""+v+"\"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, args := range [][]string{{"slack", "test"}, {"scrape", "bills"}, {"bills"}, {"run", "--every", "1h"}} {
+			out, errOut, code := c.runWithin(10*time.Second, week1, args...)
+			if code == 0 || strings.Contains(out+errOut, "SECRET") || strings.Contains(out+errOut, "1234") || !strings.Contains(errOut, "slack.token_env") {
+				t.Errorf("token_env = %q, %s: exit %d, output %q; want an error naming slack.token_env that does not repeat the value", v, strings.Join(args, " "), code, out+errOut)
+			}
+		}
+	}
+}
