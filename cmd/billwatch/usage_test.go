@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/billwatch/billwatch/fixtures"
@@ -136,5 +138,37 @@ func TestTokenInTokenEnvIsNeverEchoed(t *testing.T) {
 				t.Errorf("token_env = %q, %s: exit %d, output %q; want an error naming slack.token_env that does not repeat the value", v, strings.Join(args, " "), code, out+errOut)
 			}
 		}
+	}
+}
+
+// TestRegulationsPartIDownPartIIFine: with the Part I feed at 503 and Part II read fine (its
+// items all stored already), the pass is partial: exit 3, nothing changed, no alert.
+func TestRegulationsPartIDownPartIIFine(t *testing.T) {
+	// Snapshot 4: snapshot 1's Part II feed, the Part I feed at 503.
+	p2, err := fs.ReadFile(fixtures.FS(), "1/gazette/rss/p2-eng.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newCLI(t, overlay(fixtures.FS(), fstest.MapFS{
+		"4/gazette/rss/p1-eng.xml.status": {Data: []byte("503")},
+		"4/gazette/rss/p2-eng.xml":        {Data: p2},
+	}))
+	if _, errOut, code := c.run(week1, "scrape", "regulations"); code != 0 {
+		t.Fatalf("baseline: exit %d: %s", code, errOut)
+	}
+	before, _, _ := c.run(week1, "regulations", "--all", "--json")
+	c.servers.SetSnapshot(4)
+	out, errOut, code := c.run(week1, "scrape", "regulations")
+	if code != 3 || !strings.Contains(out, "regulations: partial") {
+		t.Errorf("Part I at 503: exit %d\n%s%s\nwant exit 3 and a partial pass", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "/rss/p1-eng.xml") || strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
+		t.Errorf("stderr %q: want one line naming the Part I feed", errOut)
+	}
+	if after, _, _ := c.run(week1, "regulations", "--all", "--json"); after != before {
+		t.Error("the partial pass changed the stored regulations")
+	}
+	if a := c.alerts(week1); len(a) != 0 {
+		t.Errorf("the partial pass raised %v", keys(a))
 	}
 }
