@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -589,7 +590,7 @@ func statusCommand() command {
 				return writeJSON(g.stdout, rows)
 			}
 			w := table(g.stdout)
-			fmt.Fprintln(w, "SOURCE\tHEALTH\tLAST GOOD FETCH\tAGE\tFAILURES\tNEXT RUN\tLAST ERROR")
+			fmt.Fprintln(w, "SOURCE\tHEALTH\tLAST GOOD FETCH\tAGE\tFAILURES\tNEXT RUN")
 			for _, r := range rows {
 				health := "ok"
 				if !r.Healthy {
@@ -598,16 +599,55 @@ func statusCommand() command {
 				last, age, next := "never", "-", "-"
 				if !r.LastSuccess.IsZero() {
 					last = r.LastSuccess.In(billwatch.Eastern).Format("2006-01-02 15:04 MST")
-					age = time.Duration(*r.AgeSeconds * int64(time.Second)).String()
+					age = humanAge(now, r.LastSuccess)
 				}
 				if !r.NextRun.IsZero() {
-					next = r.NextRun.In(billwatch.Eastern).Format("2006-01-02 15:04 MST")
+					next = r.NextRun.In(billwatch.Eastern).Format("2006-01-02 15:04 MST") + " (" + humanAge(now, r.NextRun) + ")"
 				}
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", r.Source, health, last, age, r.Failures, next, truncate(r.LastError, 70))
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\n", r.Source, health, last, age, r.Failures, next)
 			}
-			return w.Flush()
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			// Errors in full, cause included, one line each: a table column would cut them.
+			for _, r := range rows {
+				if r.LastError != "" {
+					fmt.Fprintf(g.stdout, "%s: last error: %s\n", r.Source, oneLine(r.LastError))
+				}
+			}
+			return nil
 		},
 	}
+}
+
+// humanAge says how far t is from now, in the words of a person: "just now", "45m ago",
+// "3h ago", "2 days ago", "in 25m". A time a little in the future (another machine's clock) is
+// not an age of minus 517 hours.
+func humanAge(now, t time.Time) string {
+	d := now.Sub(t)
+	future := d < 0
+	if future {
+		d = -d
+	}
+	d = d.Round(time.Minute)
+	var s string
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		s = fmt.Sprintf("%dm", int(d/time.Minute))
+	case d < 48*time.Hour:
+		s = fmt.Sprintf("%dh", int(d/time.Hour))
+		if m := int(d%time.Hour/time.Minute); m > 0 && d < 10*time.Hour {
+			s += fmt.Sprintf(" %dm", m)
+		}
+	default:
+		s = fmt.Sprintf("%d days", int(d/(24*time.Hour)))
+	}
+	if future {
+		return "in " + s
+	}
+	return s + " ago"
 }
 
 // ---- backup, compact
@@ -624,7 +664,11 @@ func runBackup(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stdout, "backed up %s to %s (%d bytes)\n", store.Path(), args[0], n)
+	fmt.Fprintf(g.stdout, "backed up %s to %s (%d bytes)", store.Path(), args[0], n)
+	if _, err := os.Stat(args[0] + ".status.json"); err == nil {
+		fmt.Fprintf(g.stdout, ", with the status file %s", args[0]+".status.json")
+	}
+	fmt.Fprintln(g.stdout)
 	return nil
 }
 

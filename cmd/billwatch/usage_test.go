@@ -172,3 +172,61 @@ func TestRegulationsPartIDownPartIIFine(t *testing.T) {
 		t.Errorf("the partial pass raised %v", keys(a))
 	}
 }
+
+// TestStatusAgesAndErrors: ages read as a person would say them, in either direction, and the
+// last error is shown whole, its cause included.
+func TestStatusAgesAndErrors(t *testing.T) {
+	c := newCLI(t, fixtures.FS())
+	if _, errOut, code := c.run(week1, "scrape", "regulations"); code != 0 {
+		t.Fatalf("scrape: exit %d: %s", code, errOut)
+	}
+	longErr := "legisinfo: bill list 45-1: fetch https://www.parl.ca/legisinfo/en/bills/json?parlsession=45-1: read robots.txt: dial tcp 203.0.113.9:443: connect: connection refused"
+	status := `{
+  "bills": {"last_run": "2026-11-16T12:00:00Z", "last_outcome": "failed", "last_success": "2026-11-16T12:00:00Z", "last_error": "` + longErr + `"},
+  "hearings": {"last_run": "2026-11-16T17:00:00Z", "last_outcome": "ok", "last_success": "2026-11-16T17:00:00Z", "next_run": "2026-11-16T17:25:00Z"},
+  "regulations": {"last_run": "2026-11-13T15:00:00Z", "last_outcome": "ok", "last_success": "2026-11-13T15:00:00Z"}
+}`
+	if err := os.WriteFile(c.db+".status.json", []byte(status), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := c.run(week1, "status") // 2026-11-16 15:00 UTC
+	if code != 0 {
+		t.Fatalf("status: exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"3h ago", "in 2h", "3 days ago", "in 2h 25m", longErr} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status lacks %q:\n%s", want, out)
+		}
+	}
+	for _, bad := range []string{"-2h", "h0m0s", "…"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("status shows %q:\n%s", bad, out)
+		}
+	}
+}
+
+// TestBackupCarriesTheStatusFile: a backup restored in place of the database brings back
+// `status` too.
+func TestBackupCarriesTheStatusFile(t *testing.T) {
+	c := newCLI(t, fixtures.FS())
+	if _, errOut, code := c.run(week1, "scrape", "regulations"); code != 0 {
+		t.Fatalf("scrape: exit %d: %s", code, errOut)
+	}
+	want, err := os.ReadFile(c.db + ".status.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(t.TempDir(), "billwatch-2026-11-16.db")
+	out, errOut, code := c.run(week1, "backup", backup)
+	if code != 0 || !strings.Contains(out, "status file") {
+		t.Fatalf("backup: exit %d: %s%s", code, out, errOut)
+	}
+	got, err := os.ReadFile(backup + ".status.json")
+	if err != nil || !bytes.Equal(got, want) {
+		t.Errorf("backup's status file = %q, %v; want a copy of %s", got, err, c.db+".status.json")
+	}
+	c.db = backup
+	if out, errOut, code := c.run(week1, "status"); code != 0 || !strings.Contains(out, "2026-11-16 10:00 EST") {
+		t.Errorf("status of the backup: exit %d\n%s%s", code, out, errOut)
+	}
+}
