@@ -638,7 +638,7 @@ func humanAge(now, t time.Time) string {
 		s = fmt.Sprintf("%dm", int(d/time.Minute))
 	case d < 48*time.Hour:
 		s = fmt.Sprintf("%dh", int(d/time.Hour))
-		if m := int(d%time.Hour/time.Minute); m > 0 && d < 10*time.Hour {
+		if m := int(d % time.Hour / time.Minute); m > 0 && d < 10*time.Hour {
 			s += fmt.Sprintf(" %dm", m)
 		}
 	default:
