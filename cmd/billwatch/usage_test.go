@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -228,5 +231,52 @@ func TestBackupCarriesTheStatusFile(t *testing.T) {
 	c.db = backup
 	if out, errOut, code := c.run(week1, "status"); code != 0 || !strings.Contains(out, "2026-11-16 10:00 EST") {
 		t.Errorf("status of the backup: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestREADMEServiceUnit: the README's systemd unit has no comment at the end of a setting
+// (systemd would read it as part of the value) and is sandboxed; where systemd-analyze is
+// installed, its exposure score is under 3.
+func TestREADMEServiceUnit(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(readme), "```ini\n")
+	unit, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 || !strings.Contains(unit, "[Service]") {
+		t.Fatal("README has no systemd unit in an ```ini block")
+	}
+	for _, line := range strings.Split(unit, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") || strings.HasPrefix(line, ";") {
+			continue
+		}
+		if strings.Contains(line, "#") {
+			t.Errorf("unit line %q: a comment after a setting is read as part of its value", line)
+		}
+	}
+	for _, want := range []string{"ProtectSystem=strict", "ReadWritePaths=/var/lib/billwatch", "PrivateTmp=yes", "NoNewPrivileges=yes",
+		"ProtectHome=yes", "RestrictAddressFamilies=", "SystemCallFilter=@system-service", "CapabilityBoundingSet=\n", "MemoryDenyWriteExecute=yes"} {
+		if !strings.Contains(unit, want) {
+			t.Errorf("unit lacks %q", strings.TrimSpace(want))
+		}
+	}
+	analyze, err := exec.LookPath("systemd-analyze")
+	if err != nil {
+		return
+	}
+	file := filepath.Join(t.TempDir(), "billwatch.service")
+	if err := os.WriteFile(file, []byte(unit), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(analyze, "security", "--offline=true", file).CombinedOutput()
+	m := regexp.MustCompile(`exposure level for billwatch.service: ([0-9.]+)`).FindSubmatch(out)
+	if m == nil {
+		t.Skipf("systemd-analyze security --offline: %v: %s", err, tail(string(out), 300))
+	}
+	if score, _ := strconv.ParseFloat(string(m[1]), 64); score >= 3 {
+		t.Errorf("systemd-analyze security rates the unit %s, want under 3", m[1])
 	}
 }
