@@ -242,3 +242,69 @@ func TestListenerFailsAtStartUp(t *testing.T) {
 		}
 	}
 }
+
+// TestDaemonStopsOnDamage damages the database under a running daemon (one page overwritten
+// in place): the daemon stops with exit 1 and the one line, and writes nothing more.
+func TestDaemonStopsOnDamage(t *testing.T) {
+	c := newCLI(t, fixtures.FS())
+	if err := os.WriteFile(c.cfg, []byte("[fetch]\ndelay = \"0s\"\n[daemon]\nlisten = \"127.0.0.1:0\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	var out, errOut string
+	var code int
+	go func() {
+		defer close(done)
+		out, errOut, code = c.runWithin(60*time.Second, week1, "run", "--every", "300ms")
+	}()
+	// Wait for the baseline passes; a second later the passes are unchanged and write nothing.
+	passed := func() bool {
+		var st map[string]struct {
+			LastRun     time.Time `json:"last_run"`
+			LastOutcome string    `json:"last_outcome"`
+		}
+		b, err := os.ReadFile(c.db + ".status.json")
+		return err == nil && json.Unmarshal(b, &st) == nil && len(st) == 3
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for !passed() {
+		select {
+		case <-done:
+			t.Fatalf("daemon stopped early: exit %d\n%s", code, tail(out+errOut, 1000))
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the daemon's first passes did not finish")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(time.Second)
+
+	b, err := os.ReadFile(c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := parseBolt(t, b)
+	garbage := bytes.Repeat([]byte{0xA5}, f.pageSize)
+	fh, err := os.OpenFile(c.db, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fh.WriteAt(garbage, int64(f.root)*int64(f.pageSize)); err != nil {
+		t.Fatal(err)
+	}
+	fh.Close()
+	damaged, _ := os.ReadFile(c.db)
+
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the daemon did not stop on the damaged database")
+	}
+	if code != 1 || !strings.Contains(errOut, "database "+c.db+" is damaged") {
+		t.Errorf("daemon on a damaged database: exit %d\n%s\nwant exit 1 saying the database is damaged", code, tail(errOut, 1500))
+	}
+	if after, _ := os.ReadFile(c.db); !bytes.Equal(after, damaged) {
+		t.Error("the daemon wrote to the damaged file")
+	}
+}
