@@ -153,6 +153,10 @@ func (s *Store) withDB(readOnly bool, fn func(db *bolt.DB) error) error {
 	if err := s.inspect(); err != nil {
 		return err
 	}
+	if fi, err := os.Stat(s.path); err == nil && fi.Size() == 0 && readOnly {
+		// bbolt would initialise it, which a read-only handle cannot.
+		return fmt.Errorf("database %s is empty: %w (run `billwatch scrape` first)", s.path, ErrNoDatabase)
+	}
 	if fi, err := os.Stat(s.path); err == nil && fi.Size() > 0 && !readOnly && !s.known() {
 		// A read-write open reads the freelist at once, inside bbolt.Open, where a panic
 		// would leave the file locked: verify the file read-only first.
