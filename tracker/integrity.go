@@ -174,7 +174,6 @@ type walker struct {
 	size    int64
 	m       meta
 	seen    map[uint64]bool
-	visited int
 }
 
 // walk checks the structure of the file as of meta m.
@@ -219,7 +218,6 @@ func (w *walker) page(id uint64, want uint16, what string) ([]byte, error) {
 	if _, err := w.f.ReadAt(buf, int64(id)*ps); err != nil {
 		return nil, fmt.Errorf("page %d (%s) cannot be read: %v", id, what, err)
 	}
-	w.visited++
 	return buf, nil
 }
 

@@ -100,8 +100,7 @@ func runDaemon(ctx context.Context, g *globals, args []string) error {
 		log.Warn("metrics server", "error", serr)
 	}
 	if cause := context.Cause(ctx); errors.Is(cause, tracker.ErrDamaged) {
-		log.Error("billwatch stopped", "error", cause)
-		return cause
+		return cause // printed as the exit line
 	}
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 		log.Info("billwatch stopped")
