@@ -170,10 +170,10 @@ func (s *Store) inspect() error {
 // right type, holds its elements inside itself and is referenced once. What it accepts can be
 // read by bbolt without a fault.
 type walker struct {
-	f       io.ReaderAt
-	size    int64
-	m       meta
-	seen    map[uint64]bool
+	f    io.ReaderAt
+	size int64
+	m    meta
+	seen map[uint64]bool
 }
 
 // walk checks the structure of the file as of meta m.
