@@ -34,6 +34,9 @@ type lockHolder struct {
 // names it: "scrape", "run"), from since. It never waits: when another process holds the lock,
 // it returns an error wrapping ErrLocked that says in one line who holds it.
 func LockWriter(dbPath, command string, since time.Time) (*WriterLock, error) {
+	if fi, err := os.Stat(dbPath); err == nil && fi.IsDir() {
+		return nil, (&Store{path: dbPath}).inspect() // says so, and leaves no lock file beside it
+	}
 	path := dbPath + ".lock"
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
