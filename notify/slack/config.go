@@ -46,7 +46,7 @@ type Config struct {
 	Mention string
 	// Timeout bounds each HTTP request; zero means DefaultTimeout.
 	Timeout time.Duration
-	// Logger receives retries and outcomes; nil discards them.
+	// Logger receives failures and outcomes; nil discards them.
 	Logger *slog.Logger
 	// HTTPClient replaces the HTTP client (tests). Its Timeout is set from Timeout when zero.
 	HTTPClient *http.Client

@@ -3,8 +3,9 @@
 //
 // Delivery is at-least-once made exactly-once with the tracker's help: every message carries
 // the alert ID in its metadata (and in its text), so Posted can tell whether an alert already
-// reached a channel, and Send checks the same before retrying a request that may have been
-// acted on (a 5xx or a timeout).
+// reached a channel. Send makes one attempt and says how it failed; the tracker's drain alone
+// retries, and asks Posted first when an attempt may have been acted on (a 5xx or a timeout).
+// It imports the tracker only for the error type the drain reads, tracker.DeliveryError.
 package slack
 
 import (
