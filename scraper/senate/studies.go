@@ -24,7 +24,7 @@ var (
 	// order of reference.
 	reStudyRef = regexp.MustCompile(`^([A-Z]{4,5})\s+(\d{4}-\d{2}-\d{2})\b`)
 	// "Wednesday, June 16, 2021 at 6:31 PM": a meeting of the study, with no end time.
-	reMeetingAt = regexp.MustCompile(`(?i)^(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b`)
+	reMeetingAt  = regexp.MustCompile(`(?i)^(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b`)
 	reBulletMark = regexp.MustCompile(`^[•·▪◦]\s*`)
 )
 
