@@ -24,6 +24,9 @@ type Health struct {
 	LastError   string    `json:"last_error,omitempty"`
 	LastFailure time.Time `json:"last_failure,omitzero"`
 	Since       time.Time `json:"since,omitzero"` // when the current failures began
+	// Coverage is, per kind of page and field ("ourcommons notices witnesses"), how often the
+	// parsers found what they expect; a sudden drop is a redesigned page.
+	Coverage map[string]Coverage `json:"coverage,omitempty"`
 }
 
 // healthAlerts updates the source's health for a pass outcome within tx and returns the
@@ -79,7 +82,7 @@ func (t *Tracker) healthAlerts(tx *bolt.Tx, source string, outcome Outcome, prob
 		}
 		h.Failures, h.Unhealthy, h.Since = 0, false, time.Time{}
 	}
-	if h == before {
+	if sameJSON(h, before) {
 		return alerts, false, nil
 	}
 	return alerts, true, putJSON(b, []byte(source), h)
@@ -96,6 +99,14 @@ func (t *Tracker) settle(tx *bolt.Tx, sum *Summary, alerts []billwatch.Alert) er
 		if health, dirty, err = t.healthAlerts(tx, sum.Source, sum.Outcome, sum.Problems); err != nil {
 			return err
 		}
+	}
+	if !sum.cancelled() {
+		drift, changed, err := t.storeDrift(tx, sum.Source, sum.Coverage)
+		if err != nil {
+			return err
+		}
+		health = append(health, drift...)
+		dirty = dirty || changed
 	}
 	queued, err := t.queue(tx, append(alerts, health...))
 	if err != nil {

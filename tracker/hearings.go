@@ -165,6 +165,11 @@ func (t *Tracker) ScrapeHearings(ctx context.Context, house, senate HearingSourc
 	}
 
 	sum.Items = len(got)
+	var checks []billwatch.FieldCheck
+	for _, h := range got {
+		checks = append(checks, h.Hearing.Checks...)
+	}
+	sum.Coverage = countChecks(checks)
 	if pages > 0 && ok == 0 {
 		sum.Outcome = Failed
 	} else if len(sum.Problems) > 0 {

@@ -111,6 +111,8 @@ type Summary struct {
 	Problems []error
 	Wrote    bool // whether the pass wrote to the database
 	Duration time.Duration
+	// Coverage is, per kind of page and expected field, how many pages had it this pass.
+	Coverage []FieldShare
 }
 
 // Err joins the pass's problems.

@@ -100,7 +100,25 @@ func parseItem(b []byte, publicURL string, hint entry) (billwatch.Regulation, er
 	}
 	r.Summary = summary(bs)
 	r.Gap = strings.Join(gaps, "; ")
+	r.Checks = itemChecks(r)
 	return r, nil
+}
+
+// itemChecks says which of the fields expected of every item were found on its page: a
+// proposal's department and comment period; a regulation's department and registration.
+func itemChecks(r billwatch.Regulation) []billwatch.FieldCheck {
+	if r.Part == "I" {
+		const page = "gazette proposals"
+		return []billwatch.FieldCheck{
+			{Page: page, Field: "department", Found: r.Department != ""},
+			{Page: page, Field: "comment period", Found: r.CommentDays != nil},
+		}
+	}
+	const page = "gazette regulations"
+	return []billwatch.FieldCheck{
+		{Page: page, Field: "department", Found: r.Department != ""},
+		{Page: page, Field: "registration", Found: r.Registration != nil},
+	}
 }
 
 // deadline is the last day of a comment period of n days from the issue date: a calendar date

@@ -66,7 +66,7 @@ func TestParseItemRealPartIISample(t *testing.T) {
 			t.Fatalf("parseItem(SOR/2024-86 as %s) error = %v", name, err)
 		}
 		got.Summary = "" // the sample is cut before any summary; not part of this check
-		if d := cmp.Diff(want, got); d != "" {
+		if d := cmp.Diff(want, got, ignoreChecks); d != "" {
 			t.Errorf("parseItem(SOR/2024-86 as %s) mismatch (-want +got):\n%s", name, d)
 		}
 	}
@@ -194,6 +194,28 @@ func TestParseIndexPartIIVariant(t *testing.T) {
 		e := es[i]
 		if e.URL != w.url || e.Title != w.title || e.Act != w.act || e.Section != "Registration" {
 			t.Errorf("parseIndex(Part II variant)[%d] = %q %q act %q section %q, want %q %q act %q", i, e.URL, e.Title, e.Act, e.Section, w.url, w.title, w.act)
+		}
+	}
+}
+
+func TestItemChecks(t *testing.T) {
+	t.Parallel()
+	days := 30
+	reg := "SOR/2026-1"
+	tests := []struct {
+		r    billwatch.Regulation
+		want []billwatch.FieldCheck
+	}{
+		{billwatch.Regulation{Part: "I", Department: "Department of Transport", CommentDays: &days}, []billwatch.FieldCheck{
+			{Page: "gazette proposals", Field: "department", Found: true}, {Page: "gazette proposals", Field: "comment period", Found: true}}},
+		{billwatch.Regulation{Part: "I"}, []billwatch.FieldCheck{
+			{Page: "gazette proposals", Field: "department"}, {Page: "gazette proposals", Field: "comment period"}}},
+		{billwatch.Regulation{Part: "II", Registration: &reg}, []billwatch.FieldCheck{
+			{Page: "gazette regulations", Field: "department"}, {Page: "gazette regulations", Field: "registration", Found: true}}},
+	}
+	for _, tt := range tests {
+		if d := cmp.Diff(tt.want, itemChecks(tt.r)); d != "" {
+			t.Errorf("itemChecks(%+v) (-want +got):\n%s", tt.r, d)
 		}
 	}
 }

@@ -1,0 +1,120 @@
+package tracker
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/billwatch/billwatch"
+)
+
+// fakeHearings serves one committee's meetings, with the checks their notices produced.
+type fakeHearings struct{ hs []billwatch.Hearing }
+
+func (f *fakeHearings) Meetings(ctx context.Context, committee, session string) ([]billwatch.Hearing, error) {
+	var out []billwatch.Hearing
+	for _, h := range f.hs {
+		if h.Committee == committee {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+// sixNotices is a week of SECU meetings, each with a notice whose witnesses parsed or not.
+func sixNotices(witnesses bool) []billwatch.Hearing {
+	var hs []billwatch.Hearing
+	for i := 1; i <= 6; i++ {
+		h := billwatch.Hearing{Chamber: billwatch.House, Committee: "SECU", Session: "45-1", Number: 30 + i,
+			Start: time.Date(2026, 12, i, 15, 30, 0, 0, billwatch.Eastern), Status: billwatch.HearingScheduled,
+			Studies: []string{"Study of foreign interference"}, Bills: []string{}}
+		h.Checks = []billwatch.FieldCheck{
+			{Page: "ourcommons notices", Field: "time", Found: true},
+			{Page: "ourcommons notices", Field: "study", Found: true},
+			{Page: "ourcommons notices", Field: "witnesses", Found: witnesses},
+		}
+		if witnesses {
+			h.Witnesses = []billwatch.Witness{{Name: "Jane Roe", Organization: "Canadian Civil Liberties Association"}}
+		}
+		hs = append(hs, h)
+	}
+	return hs
+}
+
+func TestDriftUnhealthyAndRecovered(t *testing.T) {
+	h := newHarness(t)
+	src := &fakeHearings{hs: sixNotices(true)}
+	plan := HearingPlan{Session: "45-1", House: []string{"SECU"}}
+	pass := func() Summary {
+		sum := h.tr.ScrapeHearings(context.Background(), src, nil, plan)
+		h.now = h.now.Add(time.Hour)
+		return sum
+	}
+	driftAlerts := func(sum Summary) []billwatch.Alert {
+		var out []billwatch.Alert
+		for _, a := range sum.Alerts {
+			if a.Kind == billwatch.KindSourceUnhealthy || a.Kind == billwatch.KindSourceRecovered {
+				out = append(out, a)
+			}
+		}
+		return out
+	}
+
+	if sum := pass(); len(driftAlerts(sum)) != 0 {
+		t.Fatalf("first pass raised %v", h.kinds(sum.Alerts))
+	}
+	// An unchanged pass writes nothing: the levels are stored only when they change.
+	if sum := pass(); sum.Wrote || len(sum.Alerts) != 0 {
+		t.Errorf("unchanged pass: wrote %v, alerts %v; want no write, no alert", sum.Wrote, h.kinds(sum.Alerts))
+	}
+
+	// The notice is redesigned: the witnesses stop parsing on every notice.
+	src.hs = sixNotices(false)
+	sum := pass()
+	got := driftAlerts(sum)
+	if len(got) != 1 || got[0].Kind != billwatch.KindSourceUnhealthy || got[0].Audience != billwatch.Ops {
+		t.Fatalf("redesigned notices: drift alerts %v, want one source.unhealthy to ops", h.kinds(got))
+	}
+	if want := "ourcommons notices: witnesses found on 0 of 6 notices, was 6 of 6"; got[0].Why != want {
+		t.Errorf("source.unhealthy why = %q, want %q", got[0].Why, want)
+	}
+	health, err := h.tr.Store.Health()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := health[SourceHearings].Coverage["ourcommons notices witnesses"]
+	if !c.Drifted || c.Found != 0 || c.Of != 6 || c.LevelFound != 6 || c.LevelOf != 6 {
+		t.Errorf("stored coverage = %+v, want drifted, 0 of 6, level 6 of 6", c)
+	}
+	if tc := health[SourceHearings].Coverage["ourcommons notices time"]; tc.Drifted || tc.Found != 6 {
+		t.Errorf("stored coverage of time = %+v, want 6 of 6, not drifted", tc)
+	}
+	// Still broken: no second alert.
+	if sum := pass(); len(driftAlerts(sum)) != 0 {
+		t.Errorf("still broken: drift alerts %v, want none", h.kinds(driftAlerts(sum)))
+	}
+
+	// The parser is fixed (or the site reverts): the witnesses parse again.
+	src.hs = sixNotices(true)
+	got = driftAlerts(pass())
+	if len(got) != 1 || got[0].Kind != billwatch.KindSourceRecovered || !strings.Contains(got[0].Why, "witnesses found on 6 of 6 notices") {
+		t.Fatalf("fixed notices: drift alerts %+v, want one source.recovered", got)
+	}
+	// A second drop is a new episode, alerted again.
+	src.hs = sixNotices(false)
+	if got := driftAlerts(pass()); len(got) != 1 || got[0].Kind != billwatch.KindSourceUnhealthy {
+		t.Errorf("second drop: drift alerts %v, want a new source.unhealthy", h.kinds(got))
+	}
+}
+
+func TestCountChecks(t *testing.T) {
+	t.Parallel()
+	got := countChecks([]billwatch.FieldCheck{
+		{Page: "b", Field: "x", Found: true}, {Page: "a", Field: "y"}, {Page: "b", Field: "x"}, {Page: "a", Field: "y", Found: true},
+	})
+	want := []FieldShare{{Page: "a", Field: "y", Found: 1, Of: 2}, {Page: "b", Field: "x", Found: 1, Of: 2}}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("countChecks = %+v, want %+v", got, want)
+	}
+}
