@@ -534,6 +534,9 @@ func statusCommand() command {
 				LastRun     time.Time `json:"last_run,omitzero"`
 				LastOutcome string    `json:"last_outcome,omitempty"`
 				NextRun     time.Time `json:"next_run,omitzero"`
+				// Fields is, per kind of page and expected field, the share found in the
+				// last pass and the recent level it is compared with.
+				Fields []fieldRow `json:"fields,omitempty"`
 			}
 			now := g.clock()
 			var rows []row
@@ -543,6 +546,12 @@ func statusCommand() command {
 				if !r.LastSuccess.IsZero() {
 					age := int64(now.Sub(r.LastSuccess).Seconds())
 					x.AgeSeconds = &age
+				}
+				x.Fields = fieldRows(h)
+				for _, f := range x.Fields {
+					if f.Drifted {
+						x.Healthy = false
+					}
 				}
 				rows = append(rows, x)
 			}
@@ -566,7 +575,24 @@ func statusCommand() command {
 				}
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", r.Source, health, last, age, r.Failures, next, truncate(r.LastError, 70))
 			}
-			return w.Flush()
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			var drift []string
+			for _, r := range rows {
+				for _, f := range r.Fields {
+					mark := ""
+					if f.Drifted {
+						mark = "  DROPPED"
+					}
+					drift = append(drift, fmt.Sprintf("  %s: %s found on %d of %d (recent level %d of %d)%s", f.Page, f.Field, f.Found, f.Of, f.LevelFound, f.LevelOf, mark))
+				}
+			}
+			if len(drift) > 0 {
+				fmt.Fprintln(g.stdout, "\nFields found in the last pass:")
+				fmt.Fprintln(g.stdout, strings.Join(drift, "\n"))
+			}
+			return nil
 		},
 	}
 }
