@@ -27,11 +27,14 @@ func (f FieldShare) Share() float64 {
 	return float64(f.Found) / float64(f.Of)
 }
 
-// Coverage is what the store remembers of one field's share: the last pass's counts, the level
-// it is compared with (the last share that was not a drop), and whether it has drifted.
+// Coverage is what the store remembers of one field's share: the level it is compared with
+// (the last share that was not a drop) and whether it has drifted. The last pass's own counts
+// are in the status file (RunStatus.Fields), so that a pass whose counts vary but whose
+// judgement does not writes nothing to the database.
 type Coverage struct {
-	FieldShare
-	LevelFound int  `json:"level_found"`
+	Page       string `json:"page"`
+	Field      string `json:"field"`
+	LevelFound int    `json:"level_found"`
 	LevelOf    int  `json:"level_of"`
 	Drifted    bool `json:"drifted,omitempty"`
 	Episode    int  `json:"episode,omitempty"`
@@ -73,10 +76,13 @@ func countChecks(checks []billwatch.FieldCheck) []FieldShare {
 
 // A share has drifted when it falls to half its recent level or less, from a level where the
 // field was found on at least half the pages; it has recovered when it is back to three
-// quarters of that level.
+// quarters of that level. Shares of fewer than driftMinPages pages are too small to judge (one
+// proposal that gives no comment period is that proposal's gap, not a redesign): they neither
+// raise the alarm nor move the level.
 const (
-	driftDrop    = 0.5
-	driftRecover = 0.75
+	driftDrop     = 0.5
+	driftRecover  = 0.75
+	driftMinPages = 2
 )
 
 // driftAlerts compares a pass's shares with the source's remembered levels within tx, stores
@@ -94,14 +100,16 @@ func (t *Tracker) driftAlerts(h *Health, source string, shares []FieldShare) []b
 			h.Coverage = map[string]Coverage{}
 		}
 		c, had := h.Coverage[key]
-		c.FieldShare = s
+		c.Page, c.Field = s.Page, s.Field
 		noun := s.Page
 		if i := strings.LastIndexByte(noun, ' '); i >= 0 {
 			noun = noun[i+1:]
 		}
 		what := fmt.Sprintf("%s: %s found on %d of %d %s, was %d of %d", s.Page, s.Field, s.Found, s.Of, noun, c.LevelFound, c.LevelOf)
 		switch {
-		case !had || c.LevelOf == 0:
+		case s.Of < driftMinPages && !(c.Drifted && s.Share() >= c.Level()*driftRecover):
+			// Too few pages to judge; a drifted field may still recover on them.
+		case !had || c.LevelOf < driftMinPages:
 			c.LevelFound, c.LevelOf = s.Found, s.Of
 		case !c.Drifted && c.Level() >= 0.5 && s.Share() <= c.Level()*driftDrop:
 			c.Drifted = true

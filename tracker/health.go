@@ -164,6 +164,8 @@ type RunStatus struct {
 	LastError   string    `json:"last_error,omitempty"`
 	Duration    string    `json:"duration,omitempty"`
 	NextRun     time.Time `json:"next_run,omitzero"`
+	// Fields is, per kind of page and expected field, how many pages of the last pass had it.
+	Fields []FieldShare `json:"fields,omitempty"`
 }
 
 var statusMu sync.Mutex
@@ -220,6 +222,7 @@ func (t *Tracker) recordRun(sum Summary, start time.Time) {
 		if sum.Outcome != Failed {
 			st.LastSuccess = st.LastRun
 		}
+		st.Fields = sum.Coverage
 	})
 	if err != nil {
 		t.Log.Warn("cannot write status file", "source", sum.Source, "error", err)

@@ -22,8 +22,9 @@ type hearingState struct {
 	Hearing  billwatch.Hearing `json:"hearing"`
 	Relevant bool              `json:"relevant"`
 	Reasons  []string          `json:"reasons,omitempty"`
-	// Watched is true for a meeting on a relevant bill or a watched study: those raise alerts.
-	// A meeting that is relevant only because its committee is watched is listed, not alerted.
+	// Watched is true for a meeting on a relevant bill or a watched study: those raise action
+	// alerts. A meeting that is relevant only because its committee is watched raises info
+	// alerts, which go to the digest.
 	Watched bool `json:"watched,omitempty"`
 	// FromLEGISinfo is true while the meeting is known only from a bill's record (date only).
 	FromLEGISinfo bool `json:"from_legisinfo,omitempty"`
@@ -243,6 +244,9 @@ func (t *Tracker) ScrapeHearings(ctx context.Context, house, senate HearingSourc
 				if len(st.Hearing.Witnesses) == 0 && len(old.Hearing.Witnesses) > 0 && st.Hearing.Start.Equal(old.Hearing.Start) {
 					st.Hearing.Witnesses = old.Hearing.Witnesses
 				}
+				if st.Hearing.NoticePublished == "" {
+					st.Hearing.NoticePublished = old.Hearing.NoticePublished
+				}
 				if sameJSON(old, st) {
 					continue
 				}
@@ -257,7 +261,7 @@ func (t *Tracker) ScrapeHearings(ctx context.Context, house, senate HearingSourc
 				return err
 			}
 			sum.Changed++
-			if known[st.Hearing.Chamber+" "+st.Hearing.Committee] && (st.Watched || had && old.Watched) {
+			if known[st.Hearing.Chamber+" "+st.Hearing.Committee] && (st.Relevant || had && old.Relevant) {
 				var prev *hearingState
 				if had {
 					prev = &old
@@ -301,7 +305,36 @@ func HearingWhen(h billwatch.Hearing) string {
 }
 
 func hearingSubject(h billwatch.Hearing) string {
-	return fmt.Sprintf("%s %s meeting %d", h.Committee, h.Session, h.Number)
+	return fmt.Sprintf("%s %s meeting %s", h.Committee, h.Session, meetingLabel(h))
+}
+
+// meetingLabel names a meeting within its committee: its number, or for a meeting the site
+// lists without one, its date and time ("of 2021-06-16 18:31").
+func meetingLabel(h billwatch.Hearing) string {
+	if h.Number == 0 && !h.Start.IsZero() {
+		return "of " + h.Start.In(billwatch.Eastern).Format("2006-01-02 15:04")
+	}
+	return fmt.Sprint(h.Number)
+}
+
+// hearingWhy is the real reason a hearing matters, from its reasons: the watched bill, the
+// keyword its study matched, or failing both the watched committee.
+func hearingWhy(st hearingState) string {
+	var strong, committee []string
+	for _, r := range st.Reasons {
+		if strings.HasPrefix(r, "committee: ") {
+			committee = append(committee, r)
+		} else {
+			strong = append(strong, r)
+		}
+	}
+	if len(strong) > 0 {
+		return strings.Join(strong, ", ")
+	}
+	if len(committee) > 0 {
+		return "watched " + strings.Join(committee, ", ") + " (no watched bill or keyword)"
+	}
+	return "no watched bill, keyword or committee"
 }
 
 func hearingTopic(h billwatch.Hearing) string {
@@ -336,10 +369,17 @@ func (t *Tracker) hearingAlerts(old *hearingState, st hearingState, now time.Tim
 	future := h.Start.After(now) || (h.Start.Hour() == 0 && !startOfDay(h.Start).Before(startOfDay(now)))
 	links := []billwatch.Link{{Label: "notice", URL: h.URL}}
 	thread := hearingSubject(h)
-	base := billwatch.Alert{Audience: billwatch.Lobbying, Subject: thread, Title: fmt.Sprintf("%s meeting %d: %s", h.Committee, h.Number, hearingTopic(h)), Links: links, Deadline: h.Start.Format(time.RFC3339)}
+	base := billwatch.Alert{Audience: billwatch.Lobbying, Subject: thread, Title: fmt.Sprintf("%s meeting %s: %s", h.Committee, meetingLabel(h), hearingTopic(h)), Links: links, Deadline: h.Start.Format(time.RFC3339)}
+	// A meeting on a watched bill or a study matching the profile calls for action; any
+	// other meeting of a watched committee is still announced, for the digest.
+	severity := billwatch.Info
+	if st.Watched {
+		severity = billwatch.Action
+	}
+	why := hearingWhy(st)
 	describe := func() string {
 		var b strings.Builder
-		fmt.Fprintf(&b, "%s (%s) meeting %d, %s", h.Committee, h.Chamber, h.Number, HearingWhen(h))
+		fmt.Fprintf(&b, "%s (%s) meeting %s, %s", h.Committee, h.Chamber, meetingLabel(h), HearingWhen(h))
 		if h.Room != "" {
 			fmt.Fprintf(&b, ", %s", h.Room)
 		}
@@ -366,8 +406,8 @@ func (t *Tracker) hearingAlerts(old *hearingState, st hearingState, now time.Tim
 			return nil
 		}
 		a := base
-		a.Kind, a.Severity = billwatch.KindHearingCancelled, billwatch.Action
-		a.Why = "the committee cancelled the meeting"
+		a.Kind, a.Severity = billwatch.KindHearingCancelled, severity
+		a.Why = "the committee cancelled the meeting; it matched " + why
 		a.Text = "Cancelled: " + describe()
 		return []billwatch.Alert{t.newAlert(a, "cancelled "+h.Start.UTC().Format(time.RFC3339))}
 	}
@@ -376,10 +416,11 @@ func (t *Tracker) hearingAlerts(old *hearingState, st hearingState, now time.Tim
 	}
 	if old == nil || old.Hearing.Status == billwatch.HearingCancelled && h.Status == billwatch.HearingScheduled {
 		a := base
-		a.Kind, a.Severity = billwatch.KindHearingScheduled, billwatch.Action
-		a.Why = fmt.Sprintf("a hearing on %s is scheduled: ask to appear or send a brief now", hearingTopic(h))
-		if len(h.Bills) == 0 {
-			a.Why = "a watched committee scheduled a meeting"
+		a.Kind, a.Severity = billwatch.KindHearingScheduled, severity
+		if st.Watched {
+			a.Why = fmt.Sprintf("a hearing on %s is scheduled (%s): ask to appear or send a brief now", hearingTopic(h), why)
+		} else {
+			a.Why = fmt.Sprintf("a meeting of a watched committee, for the record: %s", why)
 		}
 		a.Text = describe()
 		return []billwatch.Alert{t.newAlert(a, "scheduled "+h.Start.UTC().Format(time.RFC3339))}
@@ -389,7 +430,7 @@ func (t *Tracker) hearingAlerts(old *hearingState, st hearingState, now time.Tim
 		return nil
 	}
 	a := base
-	a.Kind, a.Severity = billwatch.KindHearingChanged, billwatch.Action
+	a.Kind, a.Severity = billwatch.KindHearingChanged, severity
 	a.Why = "the notice was amended: " + strings.Join(changes, "; ")
 	a.Text = describe()
 	payload, _ := jsonBytes(h)
@@ -428,6 +469,11 @@ func hearingChanges(old, nw billwatch.Hearing) []string {
 	}
 	if !slices.Equal(old.Studies, nw.Studies) && len(nw.Studies) > 0 {
 		out = append(out, "subject: "+strings.Join(nw.Studies, "; "))
+	}
+	if old.NoticePublished != "" && nw.NoticePublished != "" && old.NoticePublished != nw.NoticePublished {
+		// The stamp at the foot of the notice: a new one is a republished (amended) notice,
+		// even when nothing billwatch compares has changed.
+		out = append(out, fmt.Sprintf("notice republished %s (was %s)", nw.NoticePublished, old.NoticePublished))
 	}
 	if len(out) == 0 && !old.NoticeAmended && nw.NoticeAmended {
 		out = append(out, "see the amended notice")

@@ -547,11 +547,9 @@ func statusCommand() command {
 					age := int64(now.Sub(r.LastSuccess).Seconds())
 					x.AgeSeconds = &age
 				}
-				x.Fields = fieldRows(h)
-				for _, f := range x.Fields {
-					if f.Drifted {
-						x.Healthy = false
-					}
+				x.Fields = fieldRows(h, r)
+				for _, c := range h.Coverage {
+					x.Healthy = x.Healthy && !c.Drifted
 				}
 				rows = append(rows, x)
 			}

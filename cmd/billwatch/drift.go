@@ -20,13 +20,13 @@ type fieldRow struct {
 	Drifted    bool    `json:"drifted"`
 }
 
-func fieldRows(h tracker.Health) []fieldRow {
+func fieldRows(h tracker.Health, r tracker.RunStatus) []fieldRow {
 	var out []fieldRow
-	for _, c := range h.Coverage {
-		out = append(out, fieldRow{Page: c.Page, Field: c.Field, Found: c.Found, Of: c.Of, Share: math.Round(c.Share()*1000) / 1000,
+	for _, f := range r.Fields {
+		c := h.Coverage[f.Page+" "+f.Field]
+		out = append(out, fieldRow{Page: f.Page, Field: f.Field, Found: f.Found, Of: f.Of, Share: math.Round(f.Share()*1000) / 1000,
 			LevelFound: c.LevelFound, LevelOf: c.LevelOf, Drifted: c.Drifted})
 	}
 	slices.SortFunc(out, func(a, b fieldRow) int { return strings.Compare(a.Page+" "+a.Field, b.Page+" "+b.Field) })
 	return out
 }
-

@@ -13,21 +13,32 @@ import (
 	"github.com/billwatch/billwatch/fixtures"
 )
 
-// redesignedSECU25 is snapshot 3 with SECU meeting 25's notice redesigned (snapshot 4): each
-// person is written "Name — Title", which the notice parser does not read as a person.
-func redesignedSECU25(t *testing.T) fs.FS {
+// redesignedNotices is snapshot 2 with its two notices of meetings ahead (SECU 25, JUST 33)
+// redesigned, served as snapshot 4: each person is written "Name — Title", which the notice
+// parser does not read as a person.
+func redesignedNotices(t *testing.T) fs.FS {
 	t.Helper()
-	const name = "ourcommons/DocumentViewer/en/45-1/SECU/meeting-25/notice"
-	page, err := fs.ReadFile(fixtures.FS(), "3/"+name)
-	if err != nil {
-		t.Fatal(err)
+	top := fstest.MapFS{"4/.keep": {Data: nil}}
+	re := regexp.MustCompile(`(<(?:div class="person"|li)>[^,<]+), `)
+	for _, name := range []string{
+		"ourcommons/DocumentViewer/en/45-1/SECU/meeting-25/notice",
+		"ourcommons/DocumentViewer/en/45-1/JUST/meeting-33/notice",
+		"ourcommons/Committees/en/SECU/Meetings@parl=45&session=1",
+		"ourcommons/Committees/en/JUST/Meetings@parl=45&session=1",
+	} {
+		page, err := fs.ReadFile(fixtures.FS(), "2/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		changed := page
+		if strings.HasSuffix(name, "notice") {
+			if changed = re.ReplaceAll(page, []byte("$1 — ")); bytes.Equal(changed, page) {
+				t.Fatalf("fixture %s: no person line to redesign", name)
+			}
+		}
+		top["4/"+name] = &fstest.MapFile{Data: changed}
 	}
-	re := regexp.MustCompile(`(<div class="person">[^,<]+), `)
-	changed := re.ReplaceAll(page, []byte("$1 — "))
-	if bytes.Equal(changed, page) {
-		t.Fatal("fixture SECU 25 notice: no person line to redesign")
-	}
-	return overlay(fixtures.FS(), fstest.MapFS{"4/" + name: {Data: changed}, "4/.keep": {Data: nil}})
+	return overlay(fixtures.FS(), top)
 }
 
 type driftStatusRow struct {
@@ -49,7 +60,7 @@ type driftStatusRow struct {
 // notice's witnesses stop parsing, `hearings` turns unhealthy in `status --json` and an ops
 // alert says what dropped; when they parse again, it recovers.
 func TestDriftEndToEnd(t *testing.T) {
-	c := newCLI(t, redesignedSECU25(t))
+	c := newCLI(t, redesignedNotices(t))
 	scrape := func(snapshot int, now string) []billwatch.Alert {
 		t.Helper()
 		before := c.alerts(now)
@@ -100,23 +111,23 @@ func TestDriftEndToEnd(t *testing.T) {
 	if r := status(week2); !r.Healthy || !strings.Contains(witnesses(r), `"found":2,"of":2,"share":1`) {
 		t.Fatalf("after snapshot 2: hearings healthy %v, witnesses %s; want healthy, 2 of 2", r.Healthy, witnesses(r))
 	}
-	const day = "2026-11-25T07:00:00-05:00"
-	if got := scrape(3, day); len(got) != 0 {
-		t.Fatalf("snapshot 3: drift alerts %v", keys(got))
-	}
-	got := scrape(4, "2026-11-25T07:30:00-05:00")
+	const day = "2026-11-23T12:00:00-05:00"
+	got := scrape(4, "2026-11-23T11:00:00-05:00")
 	if len(got) != 1 || got[0].Kind != billwatch.KindSourceUnhealthy || got[0].Audience != billwatch.Ops {
-		t.Fatalf("redesigned notice: drift alerts %v, want one source.unhealthy", keys(got))
+		t.Fatalf("redesigned notices: drift alerts %v, want one source.unhealthy", keys(got))
 	}
-	if want := "ourcommons notices: witnesses found on 0 of 1 notices, was 1 of 1"; got[0].Why != want {
+	if want := "ourcommons notices: witnesses found on 0 of 2 notices, was 2 of 2"; got[0].Why != want {
 		t.Errorf("source.unhealthy why = %q, want %q", got[0].Why, want)
 	}
 	if r := status(day); r.Healthy || !strings.Contains(witnesses(r), `"drifted":true`) {
 		t.Errorf("after the redesign: hearings healthy %v, witnesses %s; want unhealthy, drifted", r.Healthy, witnesses(r))
 	}
-	got = scrape(3, "2026-11-25T07:45:00-05:00")
+	if got := scrape(4, "2026-11-23T11:30:00-05:00"); len(got) != 0 {
+		t.Errorf("still redesigned: drift alerts %v, want none", keys(got))
+	}
+	got = scrape(2, day)
 	if len(got) != 1 || got[0].Kind != billwatch.KindSourceRecovered {
-		t.Fatalf("notice readable again: drift alerts %v, want one source.recovered", keys(got))
+		t.Fatalf("notices readable again: drift alerts %v, want one source.recovered", keys(got))
 	}
 	if r := status(day); !r.Healthy || strings.Contains(witnesses(r), `"drifted":true`) {
 		t.Errorf("after recovery: hearings healthy %v, witnesses %s; want healthy", r.Healthy, witnesses(r))
