@@ -35,9 +35,9 @@ type Coverage struct {
 	Page       string `json:"page"`
 	Field      string `json:"field"`
 	LevelFound int    `json:"level_found"`
-	LevelOf    int  `json:"level_of"`
-	Drifted    bool `json:"drifted,omitempty"`
-	Episode    int  `json:"episode,omitempty"`
+	LevelOf    int    `json:"level_of"`
+	Drifted    bool   `json:"drifted,omitempty"`
+	Episode    int    `json:"episode,omitempty"`
 }
 
 // Level is the recent share the field is compared with.

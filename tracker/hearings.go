@@ -351,12 +351,18 @@ func witnessNames(ws []billwatch.Witness) []string {
 	var out []string
 	for _, w := range ws {
 		s := w.Name
-		if w.Organization != "" && w.Organization != w.Name {
+		switch {
+		case w.Organization != "" && w.Organization != w.Name:
 			if s != "" {
 				s += " (" + w.Organization + ")"
 			} else {
 				s = w.Organization
 			}
+		case w.Appearing && w.Title != "" && s != "":
+			s += " (" + w.Title + ")"
+		}
+		if w.Appearing && s != "" {
+			s += ", appearing"
 		}
 		out = append(out, s)
 	}

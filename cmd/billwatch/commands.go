@@ -217,8 +217,8 @@ func showProgress(w io.Writer, line string) (done func()) {
 type billJSON struct {
 	billwatch.Bill
 	Stages   []billwatch.Stage   `json:"stages,omitempty"`
-	Meetings []billwatch.Meeting `json:"meetings,omitempty"`
-	Versions []versionJSON       `json:"versions,omitempty"`
+	Meetings []meetingJSON     `json:"meetings,omitempty"`
+	Versions []versionJSON     `json:"versions,omitempty"`
 }
 
 type versionJSON struct {
@@ -360,7 +360,11 @@ func showCommand() command {
 			if err != nil {
 				return err
 			}
-			out := billJSON{Bill: listJSON(b.Bill), Stages: b.Stages, Meetings: b.Meetings}
+			meetings, err := billMeetings(store, b)
+			if err != nil {
+				return err
+			}
+			out := billJSON{Bill: listJSON(b.Bill), Stages: b.Stages, Meetings: meetings}
 			out.Votes, out.References = b.Votes, b.References
 			for i, v := range b.Versions {
 				out.Versions = append(out.Versions, versionJSON{Index: i + 1, ID: v.ID, Type: v.Type, Name: v.Name, Fetched: v.Fetched, URL: v.URL, Gap: v.Gap})
@@ -369,7 +373,7 @@ func showCommand() command {
 				out.Stages = []billwatch.Stage{}
 			}
 			if out.Meetings == nil {
-				out.Meetings = []billwatch.Meeting{}
+				out.Meetings = []meetingJSON{}
 			}
 			if out.Versions == nil {
 				out.Versions = []versionJSON{}
@@ -412,7 +416,7 @@ func printBill(w io.Writer, b billJSON) error {
 		fmt.Fprintln(w, "\nCommittee meetings on the bill:")
 		t := table(w)
 		for _, m := range b.Meetings {
-			fmt.Fprintf(t, "  %s\tmeeting %d\t%s\n", m.Committee, m.Number, m.Date)
+			fmt.Fprintf(t, "  %s\t%s\t%s\t%s\n", m.Committee, m.label(), m.Date, m.Status)
 		}
 		t.Flush()
 	}
