@@ -216,7 +216,7 @@ func showProgress(w io.Writer, line string) (done func()) {
 
 type billJSON struct {
 	billwatch.Bill
-	Stages   []billwatch.Stage   `json:"stages,omitempty"`
+	Stages   []billwatch.Stage `json:"stages,omitempty"`
 	Meetings []meetingJSON     `json:"meetings,omitempty"`
 	Versions []versionJSON     `json:"versions,omitempty"`
 }
