@@ -28,6 +28,8 @@ type textState struct {
 	Hash    string    `json:"hash,omitempty"`
 	URL     string    `json:"url,omitempty"`
 	Fetched time.Time `json:"fetched,omitzero"`
+	// Checked is when the held text was last fetched again and found the same.
+	Checked time.Time `json:"checked,omitzero"`
 	Gap     string    `json:"gap,omitempty"` // why the text could not be had yet
 }
 
@@ -221,10 +223,9 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 		nw.Texts = cloneTexts(prev.Texts)
 		var texts []fetchedText
 		if nw.Bill.Relevant && nw.Detailed && t.Texts != nil {
-			recordRead := raw != nil
 			for _, p := range nw.Publications {
 				ts, ok := nw.Texts[p.ID]
-				if ok && ts.Hash != "" && !recordRead {
+				if ok && ts.Hash != "" && !t.textDue(prev, had, p, ts) {
 					continue
 				}
 				url, body, err := t.Texts.Text(ctx, p)
@@ -329,7 +330,11 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 				if added {
 					versionsAdded++
 				}
-				nw.Texts[ft.pub.ID] = textState{Hash: v.Hash, URL: ft.url, Fetched: v.Fetched}
+				ts := textState{Hash: v.Hash, URL: ft.url, Fetched: v.Fetched}
+				if !added {
+					ts.Checked = now.UTC().Truncate(time.Second)
+				}
+				nw.Texts[ft.pub.ID] = ts
 			}
 			if err := putJSON(bills, []byte(nw.Bill.Key()), nw); err != nil {
 				return err
@@ -349,6 +354,39 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 	})
 	t.finish(&sum, start, err)
 	return sum
+}
+
+// TextRecheck is how often a held bill text is fetched again when nothing says it changed,
+// to catch a silent republication under the same id.
+const TextRecheck = 7 * 24 * time.Hour
+
+// textDue reports whether a held text is to be fetched again: when its publication's
+// metadata in the record changed (same id, another type or name), or when it was last fetched
+// or checked a week ago or more. Reading a bill's record again is no reason by itself: a
+// record changes with every stage, its texts do not. (Within one process the client sends the
+// weekly request with If-None-Match / If-Modified-Since when the site gave validators.)
+func (t *Tracker) textDue(prev billState, had bool, p billwatch.Publication, ts textState) bool {
+	if had {
+		known := false
+		for _, q := range prev.Publications {
+			if q.ID == p.ID {
+				known = true
+				if q != p {
+					return true
+				}
+			}
+		}
+		if !known && len(prev.Publications) > 0 {
+			return true
+		}
+	}
+	last := ts.Fetched
+	if ts.Checked.After(last) {
+		last = ts.Checked
+	}
+	// An hour's slack: a pass at the same hour a week later is due, though its clock reads
+	// the week less the time the earlier pass took to reach the text.
+	return !last.IsZero() && t.now().Sub(last) >= TextRecheck-time.Hour
 }
 
 // previousText finds the text a newly fetched one is compared with: the same publication's

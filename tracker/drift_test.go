@@ -125,3 +125,33 @@ func TestCountChecks(t *testing.T) {
 		t.Errorf("countChecks = %+v, want %+v", got, want)
 	}
 }
+
+// A held text is fetched again when its publication's metadata changes in the record, not
+// merely because the record was read again.
+func TestHeldTextRefetchedOnlyWhenDue(t *testing.T) {
+	h := newHarness(t)
+	h.week1()
+	h.tr.ScrapeBills(context.Background(), "45-1")
+	if h.texts.calls != 1 {
+		t.Fatalf("baseline text fetches = %d, want 1", h.texts.calls)
+	}
+	move := func(d int, pubName string) {
+		h.now = h.now.Add(24 * time.Hour)
+		c22 := h.bills.list[0]
+		c22.LatestActivityAt = day(d)
+		h.bills.list[0] = c22
+		rec := h.bills.records["C-22"]
+		rec.LatestActivityAt = day(d)
+		rec.Publications = []billwatch.Publication{{ID: "100", Type: billwatch.FirstReading, Name: pubName}}
+		h.bills.records["C-22"] = rec
+		h.tr.ScrapeBills(context.Background(), "45-1")
+	}
+	move(17, "First Reading")
+	if h.texts.calls != 1 {
+		t.Errorf("record re-read, publication unchanged: text fetches = %d, want 1", h.texts.calls)
+	}
+	move(18, "First Reading (reprinted)")
+	if h.texts.calls != 2 {
+		t.Errorf("publication renamed: text fetches = %d, want 2", h.texts.calls)
+	}
+}
