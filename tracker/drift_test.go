@@ -155,3 +155,28 @@ func TestHeldTextRefetchedOnlyWhenDue(t *testing.T) {
 		t.Errorf("publication renamed: text fetches = %d, want 2", h.texts.calls)
 	}
 }
+
+// A Senate schedule without meeting numbers is matched with the bill records by committee and
+// date: the meeting is linked to the bill, and no date-only copy is added from the record.
+func TestUnnumberedSenateMeetingLinkedByDate(t *testing.T) {
+	h := newHarness(t)
+	h.week1()
+	rec := h.bills.records["C-22"]
+	rec.Meetings = []billwatch.Meeting{{Chamber: billwatch.Senate, Committee: "LCJC", Number: 7, Date: "2026-12-02"}}
+	h.bills.records["C-22"] = rec
+	h.tr.ScrapeBills(context.Background(), "45-1")
+	senate := &fakeHearings{hs: []billwatch.Hearing{{Chamber: billwatch.Senate, Committee: "LCJC", Session: "45-1",
+		Start: time.Date(2026, 12, 2, 16, 15, 0, 0, billwatch.Eastern), Status: billwatch.HearingScheduled,
+		Studies: []string{"Study of the subject matter"}, Bills: []string{}}}}
+	h.tr.ScrapeHearings(context.Background(), nil, senate, HearingPlan{Session: "45-1", Senate: []string{"LCJC"}})
+	hs, err := h.tr.Store.Hearings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hs) != 1 || hs[0].Number != 0 || len(hs[0].Bills) != 1 || hs[0].Bills[0] != "C-22" || hs[0].FromLEGISinfo {
+		t.Fatalf("stored hearings = %+v, want the schedule's unnumbered LCJC meeting, linked to C-22, and no copy from the record", hs)
+	}
+	if hs[0].Key() != "Senate LCJC 45-1 2026-12-02T16:15" {
+		t.Errorf("key = %q", hs[0].Key())
+	}
+}

@@ -99,6 +99,9 @@ func (t *Tracker) ScrapeHearings(ctx context.Context, house, senate HearingSourc
 			}
 			k := fmt.Sprintf("%s %s %d", chamber, m.Committee, m.Number)
 			billMeetings[k] = append(billMeetings[k], b.Number)
+			if kd := fmt.Sprintf("%s %s on %s", chamber, m.Committee, m.Date); m.Date != "" {
+				billMeetings[kd] = append(billMeetings[kd], b.Number)
+			}
 			if chamber == billwatch.Senate {
 				senateFromBills[k] = m
 				extraSenate = append(extraSenate, m.Committee)
@@ -142,12 +145,17 @@ func (t *Tracker) ScrapeHearings(ctx context.Context, house, senate HearingSourc
 	read(senate, append(slices.Clone(plan.Senate), extraSenate...))
 
 	// Senate meetings known only from LEGISinfo records, when the schedule did not list them.
+	// A schedule that gives no meeting numbers (the Senate's studies page) is matched with the
+	// records by committee and date.
 	have := map[string]bool{}
 	for _, h := range got {
 		have[fmt.Sprintf("%s %s %d", h.Hearing.Chamber, h.Hearing.Committee, h.Hearing.Number)] = true
+		if h.Hearing.Number == 0 {
+			have[byDate(h.Hearing)] = true
+		}
 	}
 	for k, m := range senateFromBills {
-		if have[k] {
+		if have[k] || have[fmt.Sprintf("%s %s on %s", billwatch.Senate, m.Committee, m.Date)] {
 			continue
 		}
 		d, err := time.ParseInLocation(billwatch.DateLayout, m.Date, billwatch.Eastern)
@@ -181,6 +189,9 @@ func (t *Tracker) ScrapeHearings(ctx context.Context, house, senate HearingSourc
 	for i := range got {
 		h := &got[i].Hearing
 		k := fmt.Sprintf("%s %s %d", h.Chamber, h.Committee, h.Number)
+		if h.Number == 0 {
+			k = byDate(*h)
+		}
 		for _, n := range billMeetings[k] {
 			if !slices.Contains(h.Bills, n) {
 				h.Bills = append(h.Bills, n)
@@ -273,6 +284,11 @@ func (t *Tracker) ScrapeHearings(ctx context.Context, house, senate HearingSourc
 	})
 	t.finish(&sum, start, err)
 	return sum
+}
+
+// byDate keys a meeting by chamber, committee and Eastern date, for schedules without numbers.
+func byDate(h billwatch.Hearing) string {
+	return fmt.Sprintf("%s %s on %s", h.Chamber, h.Committee, h.Start.In(billwatch.Eastern).Format(billwatch.DateLayout))
 }
 
 func uniqueUpper(list []string) []string {
