@@ -49,7 +49,7 @@ type line struct {
 }
 
 var (
-	reWitnessHead = regexp.MustCompile(`(?i)^(witnesses|witness|appearing|témoins|témoin|comparaît|comparaissent)\s*:?$`)
+	reWitnessHead = regexp.MustCompile(`(?i)^(witnesses|witness|appearing|témoins|témoin|comparaît|comparaissent)\s*(\((amended|revised|modifiée?s?|révisée?s?)\))?\s*:?$`)
 	reAppearHead  = regexp.MustCompile(`(?i)^(appearing|comparaît|comparaissent)`)
 	reSubjectHead = regexp.MustCompile(`(?i)^(orders of the day|subject matter|ordre du jour|sujet)\s*:?$`)
 	reClerkHead   = regexp.MustCompile(`(?i)^(clerk of the committee|greffi[eè]re? du comité|clerks? of the committee)\s*:?$`)
@@ -65,7 +65,7 @@ var (
 	reFormat      = regexp.MustCompile(`(?i)^(hybrid|in[- ]person|virtual|videoconference)\b.{0,30}$|^(réunion|séance) (hybride|virtuelle|en personne)`)
 	reBullet      = regexp.MustCompile(`^[•·▪◦\-–]\s*`)
 	// A line that opens a new subject even inside a witness list: the wordings of the House.
-	reSubjectLine = regexp.MustCompile(`(?i)^(bills?\s+[CS]\s?-\s?\d|projet de loi\s+[CS]-\d|pursuant to\b|conformément\b|study of\b|étude\b|committee business|travaux du comité|briefing\b|séance d'information|(main|supplementary|interim) estimates|budget (principal|supplémentaire)|meeting requested\b|réunion demandée|motion\b|consideration of\b|draft report|projet de rapport|subject matter of\b|election of\b|élection\b|in camera\b)`)
+	reSubjectLine = regexp.MustCompile(`(?i)^(bills?\s+[CS]\s?-\s?\d|projet de loi\s+[CS]-\d|pursuant to\b|conformément\b|study of\b|étude\b|committee business|travaux du comité|briefing\b|séance d'information|(main|supplementary|interim) estimates|budget (principal|supplémentaire)|meeting requested\b|réunion demandée|motion\b|consideration of\b|draft report|projet de rapport|subject matter of\b|election of\b|élection\b)`)
 	reIndividual  = regexp.MustCompile(`(?i)^(as an? individuals?|à titre personnel|as individuals)$`)
 )
 
@@ -236,6 +236,14 @@ func parseNotice(r io.Reader) (notice, error) {
 			continue
 		}
 		// In a group of witnesses.
+		if reBroadcast.MatchString(text) && !l.item {
+			// "In camera" after the witnesses: the next part of the meeting.
+			flushOrg()
+			low := strings.ToLower(text)
+			n.InCamera = n.InCamera || strings.Contains(low, "camera") || strings.Contains(low, "clos")
+			state = body
+			continue
+		}
 		if reSubjectLine.MatchString(text) && !l.item {
 			flushOrg()
 			n.Subjects = appendNew(n.Subjects, text)
@@ -263,7 +271,9 @@ func parseNotice(r io.Reader) (notice, error) {
 			org, orgUsed = "As an individual", false
 			continue
 		}
-		if name, title, ok := personLine(text, bullet || org != ""); ok {
+		// A line without a comma is a person only as a list item or under "As an individual":
+		// under an organisation it is more likely another organisation ("Meta Platforms").
+		if name, title, ok := personLine(text, bullet || org == "As an individual"); ok {
 			addPerson(name, title)
 			continue
 		}
@@ -306,7 +316,7 @@ func personLine(s string, loose bool) (name, title string, ok bool) {
 }
 
 var (
-	reHonorific = regexp.MustCompile(`^(?i:the\s+)?(?:(?i:right\s+)?(?i:hon(?:ourable|orable)?\.?)\s+|(?:Dr|Mr|Mrs|Ms|Mx|Prof|Rev|M|Mme|Me|L'hon)\.?\s+|(?:Senator|Sénateur|Sénatrice|Chief|Grand Chief|National Chief|Regional Chief|Elder|Professor|Sister|Father|Commissioner|Justice|Judge|General|Lieutenant-General|Major-General|Colonel|Inspector|Superintendent|Chief Superintendent|Deputy Commissioner|Assistant Commissioner)\s+)+`)
+	reHonorific = regexp.MustCompile(`^(?i:the\s+)?(?:(?i:right\s+)?(?i:hon(?:ourable|orable)?\.?)\s+|(?:Dr|Mr|Mrs|Ms|Mx|Prof|Rev|M|Mme|Me|L'hon)\.?\s+|(?:Senator|Sénateur|Sénatrice|Chief|Grand Chief|National Chief|Regional Chief|Elder|Professor|Sister|Father|Commissioner|Justice|Judge|General|Lieutenant-General|Major-General|Colonel|Inspector|Superintendent|Chief Superintendent|Deputy Commissioner|Assistant Commissioner|Major General|Major-General|Brigadier General|Brigadier-General|Lieutenant General|Lieutenant-Colonel|Lieutenant Colonel|Rear-Admiral|Rear Admiral|Vice-Admiral|Vice Admiral|Admiral|Commodore|Sergeant|Staff Sergeant|Corporal|Constable|Detective|Ambassador|His Excellency|Her Excellency)\s+)+`)
 	orgWords    = map[string]bool{
 		"department": true, "ministry": true, "minister": true, "office": true, "association": true, "council": true,
 		"canada": true, "canadian": true, "commission": true, "service": true, "services": true, "agency": true,

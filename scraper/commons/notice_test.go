@@ -209,6 +209,23 @@ func TestParseNoticeVariants(t *testing.T) {
 			},
 		},
 		{
+			// Plain lines without commas: a name under "As an individual" is a person; under
+			// an organisation, another organisation. "Witnesses (Amended)" is still a group;
+			// "In camera" after it ends the group.
+			name: "names without titles, amended group heading, in camera after",
+			page: head + `<h1>Notice of meeting</h1><p>Meeting 5</p><p>Monday, November 30, 2026, 11:00 a.m. to 1:00 p.m.</p>
+<p>Study of online harms</p><p>Witnesses (Amended)</p><p>As an individual</p><p>Jane Doe</p><p>Canadian Civil Liberties Association</p>
+<p>Meta Platforms</p><p>Tom Poe, Head of Public Policy</p><p>In camera</p><p>Committee Business</p><p>2026-11-27 9:15 a.m.</p></body></html>`,
+			want: notice{Number: 5, Start: est(2026, 11, 30, 11, 0), End: est(2026, 11, 30, 13, 0), InCamera: true,
+				Subjects: []string{"Study of online harms", "Committee Business"}, Bills: []string{},
+				Witnesses: []billwatch.Witness{
+					{Name: "Jane Doe", Organization: "As an individual"},
+					{Organization: "Canadian Civil Liberties Association"},
+					{Name: "Tom Poe", Title: "Head of Public Policy", Organization: "Meta Platforms"},
+				},
+				Published: "2026-11-27 09:15"},
+		},
+		{
 			// Optional parts missing: no broadcast, room, slot, witnesses or stamp.
 			name: "committee business only",
 			page: `<html><head><title>Notice - ETHI (45-1) - No. 3</title></head><body><h1>Notice of meeting</h1><p>Meeting 3</p>
@@ -263,6 +280,7 @@ func TestPersonLine(t *testing.T) {
 		{"Office of the Law Clerk, Parliamentary Counsel", false, "", "", false},
 		{"Canadian Civil Liberties Association", true, "", "", false},
 		{"Sam Poe", true, "Sam Poe", "", true},
+		{"Major General Jane Doe, Commander, Canadian Forces Intelligence Command", false, "Major General Jane Doe", "Commander, Canadian Forces Intelligence Command", true},
 		{"Sam Poe", false, "", "", false},
 		{"Bill C-8, An Act respecting cyber security", false, "", "", false},
 	}
