@@ -3,6 +3,8 @@ package commons
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"github.com/billwatch/billwatch/internal/sampletest"
 	"net/http"
 	"net/http/httptest"
@@ -143,7 +145,7 @@ func TestMeetingsFixtures(t *testing.T) {
 				t.Fatalf("Meetings(%s 45-1, snapshot %d) error: %v", tt.committee, tt.snapshot, err)
 			}
 			if tt.want != nil {
-				if diff := cmp.Diff(tt.want, hs); diff != "" {
+				if diff := cmp.Diff(tt.want, hs, ignoreListChecks); diff != "" {
 					t.Errorf("Meetings(%s 45-1, snapshot %d) mismatch (-want +got):\n%s", tt.committee, tt.snapshot, diff)
 				}
 			}
@@ -316,3 +318,40 @@ func TestMeetingsArguments(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// ignoreListChecks leaves out the meeting list's own drift checks (TestListChecks checks them),
+// keeping the notice's.
+var ignoreListChecks = cmp.Transformer("noListChecks", func(h billwatch.Hearing) billwatch.Hearing {
+	var keep []billwatch.FieldCheck
+	for _, c := range h.Checks {
+		if c.Page != "ourcommons meeting lists" {
+			keep = append(keep, c)
+		}
+	}
+	h.Checks = keep
+	return h
+})
+
+func TestListChecks(t *testing.T) {
+	srv, err := fixtures.Server(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	hs, err := newScraper(t, srv.Bases(), snapshotClock[2]).Meetings(context.Background(), "SECU", "45-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range hs {
+		var got []string
+		for _, c := range h.Checks {
+			if c.Page == "ourcommons meeting lists" {
+				got = append(got, fmt.Sprintf("%s=%v", c.Field, c.Found))
+			}
+		}
+		want := []string{"time=true", "study=true"}
+		if !slices.Equal(got, want) {
+			t.Errorf("SECU meeting %d list checks = %v, want %v", h.Number, got, want)
+		}
+	}
+}
