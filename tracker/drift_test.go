@@ -180,3 +180,55 @@ func TestUnnumberedSenateMeetingLinkedByDate(t *testing.T) {
 		t.Errorf("key = %q", hs[0].Key())
 	}
 }
+
+// rechecker is a text source that answers the weekly check conditionally.
+type rechecker struct {
+	*fakeTexts
+	etag     string
+	rechecks []string // "id etag-sent"
+}
+
+func (r *rechecker) TextValidated(ctx context.Context, pub billwatch.Publication) (string, []byte, Validators, error) {
+	u, b, err := r.Text(ctx, pub)
+	return u, b, Validators{ETag: r.etag}, err
+}
+
+func (r *rechecker) Recheck(ctx context.Context, pub billwatch.Publication, url string, v Validators) ([]byte, Validators, bool, error) {
+	r.rechecks = append(r.rechecks, pub.ID+" "+v.ETag)
+	if v.ETag == r.etag {
+		return nil, v, false, nil
+	}
+	return []byte(r.texts[pub.ID]), Validators{ETag: r.etag}, true, nil
+}
+
+// A week after a text was fetched it is asked for again with its ETag: unchanged costs nothing
+// more; a silent republication under the same id is stored and compared.
+func TestWeeklyConditionalRecheck(t *testing.T) {
+	h := newHarness(t)
+	rc := &rechecker{fakeTexts: h.texts, etag: `"a"`}
+	h.tr.Texts = rc
+	h.week1()
+	h.tr.ScrapeBills(context.Background(), "45-1")
+	h.now = h.now.Add(6 * 24 * time.Hour)
+	h.tr.ScrapeBills(context.Background(), "45-1")
+	if len(rc.rechecks) != 0 || h.texts.calls != 1 {
+		t.Fatalf("six days on: rechecks %v, fetches %d; want none", rc.rechecks, h.texts.calls)
+	}
+	h.now = h.now.Add(24 * time.Hour)
+	sum := h.tr.ScrapeBills(context.Background(), "45-1")
+	if len(rc.rechecks) != 1 || rc.rechecks[0] != `100 "a"` || h.texts.calls != 1 || sum.Versions != 0 || len(sum.Alerts) != 0 {
+		t.Fatalf("a week on: rechecks %v, fetches %d, versions %d, alerts %v; want one conditional check, nothing new", rc.rechecks, h.texts.calls, sum.Versions, h.kinds(sum.Alerts))
+	}
+	h.now = h.now.Add(24 * time.Hour)
+	if h.tr.ScrapeBills(context.Background(), "45-1"); len(rc.rechecks) != 1 {
+		t.Errorf("the day after: rechecks %v, want still one", rc.rechecks)
+	}
+	// Republished silently a week later.
+	h.now = h.now.Add(7 * 24 * time.Hour)
+	rc.etag = `"b"`
+	h.texts.texts["100"] = "first reading text, corrected"
+	sum = h.tr.ScrapeBills(context.Background(), "45-1")
+	if len(rc.rechecks) != 2 || sum.Versions != 1 {
+		t.Errorf("republished: rechecks %v, versions %d; want a second check and the new version stored", rc.rechecks, sum.Versions)
+	}
+}
