@@ -34,7 +34,7 @@ type textState struct {
 	// check so that an unchanged text costs a 304 and no body.
 	ETag         string `json:"etag,omitempty"`
 	LastModified string `json:"last_modified,omitempty"`
-	Gap     string    `json:"gap,omitempty"` // why the text could not be had yet
+	Gap          string `json:"gap,omitempty"` // why the text could not be had yet
 }
 
 func (st *billState) full() billwatch.Bill {
