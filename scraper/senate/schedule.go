@@ -201,7 +201,7 @@ func parseRow(tr, cells *goquery.Selection, committee, session string, past bool
 		}
 		c.Find("li").Each(func(_ int, li *goquery.Selection) {
 			w, ok := parseWitness(textOf(li))
-			h.Checks = append(h.Checks, billwatch.FieldCheck{Page: checkPage, Field: "witness name", Found: ok})
+			h.Checks = append(h.Checks, billwatch.FieldCheck{Page: checkPage, Field: "witness organisation", Found: ok && w.Organization != ""})
 			if ok {
 				h.Witnesses = append(h.Witnesses, w)
 			}

@@ -129,7 +129,7 @@ func parseStudies(sel *goquery.Selection, committee, session string, past bool) 
 		}
 		if h != nil && l.item {
 			w, ok := parseWitness(l.text)
-			h.Checks = append(h.Checks, billwatch.FieldCheck{Page: checkPage, Field: "witness name", Found: ok})
+			h.Checks = append(h.Checks, billwatch.FieldCheck{Page: checkPage, Field: "witness organisation", Found: ok && w.Organization != ""})
 			if ok {
 				h.Witnesses = append(h.Witnesses, w)
 			}

@@ -1,6 +1,7 @@
 package senate
 
 import (
+	"errors"
 	"html"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/billwatch/billwatch"
 	"github.com/billwatch/billwatch/internal/sampletest"
+	"github.com/billwatch/billwatch/scraper"
 )
 
 // studyMarkups rebuilds the real "All Studies & Bills" page (its text) two ways: the site's
@@ -86,12 +88,21 @@ func TestParseScheduleRealStudiesPage(t *testing.T) {
 			if d := cmp.Diff(want, got, cmpopts.IgnoreFields(billwatch.Hearing{}, "Checks")); d != "" {
 				t.Errorf("parseSchedule(studies page as %s) mismatch (-want +got):\n%s", name, d)
 			}
+			// The drift counts: every meeting has its time and study; every witness but the
+			// senator sponsoring the bill has an organisation.
+			found, of := map[string]int{}, map[string]int{}
 			for _, h := range got {
 				for _, c := range h.Checks {
-					if !c.Found {
-						t.Errorf("parseSchedule(studies page as %s) %s: %s not found", name, h.Key(), c.Field)
+					of[c.Field]++
+					if c.Found {
+						found[c.Field]++
 					}
 				}
+			}
+			wantFound := map[string]int{"time": 3, "study": 3, "witness organisation": 9}
+			wantOf := map[string]int{"time": 3, "study": 3, "witness organisation": 10}
+			if !cmp.Equal(found, wantFound) || !cmp.Equal(of, wantOf) {
+				t.Errorf("parseSchedule(studies page as %s) checks found %v of %v, want %v of %v", name, found, of, wantFound, wantOf)
 			}
 			// Another committee's page yields nothing for this one, and is no error.
 			other, err := parseSchedule(strings.NewReader(page), "SECD", "43-2", true)
@@ -99,5 +110,42 @@ func TestParseScheduleRealStudiesPage(t *testing.T) {
 				t.Errorf("parseSchedule(studies page as %s, SECD) = %d meetings, %v; want none", name, len(other), err)
 			}
 		})
+	}
+}
+
+// Variants of the studies page: a meeting without witnesses, a cancelled one, a study of
+// another committee between, a page with no study at all.
+func TestParseStudiesVariants(t *testing.T) {
+	t.Parallel()
+	page := `<section><div><h3>Bill C-8, An Act respecting cyber security</h3><p>SECD 2026-10-01</p>
+<p>Monday, November 2, 2026 at 11:00 AM</p>
+<p>Monday, November 9, 2026 at 11:00 AM (Cancelled)</p>
+<h3>Study on the Senate's rules</h3><p>RPRD 2026-09-20</p><p>Tuesday, November 3, 2026 at 9:00 AM</p><ul><li>Jane Roe, Clerk (Senate of Canada)</li></ul>
+<h3>Study on foreign interference</h3><p>SECD 2026-09-01</p><div>Monday, November 16, 2026 at 11:00 AM</div><ul><li>Wen Li (As an individual)</li></ul></div></section>`
+	got, err := parseSchedule(strings.NewReader(page), "SECD", "45-1", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		start, status, study string
+		witnesses          int
+	}
+	var rows []row
+	for _, h := range got {
+		rows = append(rows, row{h.Start.Format("2006-01-02 15:04"), h.Status, h.Studies[0], len(h.Witnesses)})
+	}
+	want := []row{
+		{"2026-11-02 11:00", billwatch.HearingScheduled, "Bill C-8, An Act respecting cyber security", 0},
+		{"2026-11-09 11:00", billwatch.HearingCancelled, "Bill C-8, An Act respecting cyber security", 0},
+		{"2026-11-16 11:00", billwatch.HearingScheduled, "Study on foreign interference", 1},
+	}
+	if !cmp.Equal(rows, want, cmp.AllowUnexported(row{})) {
+		t.Errorf("parseSchedule(studies variants) = %+v, want %+v", rows, want)
+	}
+	if got[0].Bills[0] != "C-8" || got[2].Witnesses[0] != (billwatch.Witness{Name: "Wen Li", Organization: "As an individual"}) {
+		t.Errorf("parseSchedule(studies variants) bills %v, witness %+v", got[0].Bills, got[2].Witnesses)
+	}
+	if _, err := parseSchedule(strings.NewReader(`<div><p>Nothing here.</p></div>`), "SECD", "45-1", false); !errors.Is(err, scraper.ErrLayoutChanged) {
+		t.Errorf("parseSchedule(no study, no table) error = %v, want ErrLayoutChanged", err)
 	}
 }
