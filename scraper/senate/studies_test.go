@@ -128,7 +128,7 @@ func TestParseStudiesVariants(t *testing.T) {
 	}
 	type row struct {
 		start, status, study string
-		witnesses          int
+		witnesses            int
 	}
 	var rows []row
 	for _, h := range got {
