@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -175,12 +176,14 @@ func unsafeRune(r rune) bool {
 	return unicode.IsControl(r) || bidiControl(r)
 }
 
-// TerminalWriter returns a writer that passes what is written to w through Terminal. A
+// TerminalWriter returns a writer that passes what is written to w through Terminal; it is safe for
+// concurrent use. A
 // multi-byte character split across two writes is held until its end arrives.
 func TerminalWriter(w io.Writer) *Writer { return &Writer{w: w} }
 
 // Writer is the writer TerminalWriter returns.
 type Writer struct {
+	mu      sync.Mutex
 	w       io.Writer
 	pending []byte
 }
@@ -188,6 +191,8 @@ type Writer struct {
 // Write filters p and writes the result. It reports len(p) written when the underlying write
 // succeeds, as the caller's bytes were all consumed.
 func (tw *Writer) Write(p []byte) (int, error) {
+	tw.mu.Lock()
+	defer tw.mu.Unlock()
 	b := p
 	if len(tw.pending) > 0 {
 		b = append(tw.pending, p...)
@@ -223,6 +228,8 @@ func (tw *Writer) Write(p []byte) (int, error) {
 
 // Flush drops a character left incomplete by the last write: it cannot be printed whole.
 func (tw *Writer) Flush() error {
+	tw.mu.Lock()
+	defer tw.mu.Unlock()
 	tw.pending = nil
 	return nil
 }
