@@ -25,9 +25,9 @@ func hostileFixtures(t *testing.T) fs.FS {
 	top := fstest.MapFS{}
 	for name, repl := range map[string][2]string{
 		"2/ourcommons/Committees/en/SECU/Meetings@parl=45&session=1": {"An Act respecting lawful access", "An Act respecting\x1b]0;owned\x07 lawful access\x1b[2J"},
-		"2/ourcommons/DocumentViewer/en/45-1/SECU/meeting-25/notice":  {"Canadian Civil Liberties Association", "Canadian Civil\x1b[31m Liberties\u009b Association"},
-		"2/gazette/rp-pr/p1/2026/2026-11-21/html/reg1-eng.html":       {"(Biometrics and Information Sharing)", "(Biometrics\x07 and \x1b]8;;http://evil.example\x1b\\Information\u202e Sharing)"},
-		"2/parl/legisinfo/en/bills/json@parlsession=45-1":             {"Service Act (foreign interference)", `Service Act\u001b]0;owned\u0007 (foreign interference)`},
+		"2/ourcommons/DocumentViewer/en/45-1/SECU/meeting-25/notice": {"Canadian Civil Liberties Association", "Canadian Civil\x1b[31m Liberties\u009b Association"},
+		"2/gazette/rp-pr/p1/2026/2026-11-21/html/reg1-eng.html":      {"(Biometrics and Information Sharing)", "(Biometrics\x07 and \x1b]8;;http://evil.example\x1b\\Information\u202e Sharing)"},
+		"2/parl/legisinfo/en/bills/json@parlsession=45-1":            {"Service Act (foreign interference)", `Service Act\u001b]0;owned\u0007 (foreign interference)`},
 	} {
 		b, err := fs.ReadFile(fixtures.FS(), name)
 		if err != nil {
