@@ -37,7 +37,9 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0) // not reached: main exits
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	faultTables.print(os.Stdout)
+	os.Exit(code)
 }
 
 // wallSkewEnv, when set to a duration, moves the clock of every command the harness runs

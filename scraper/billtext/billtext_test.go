@@ -89,8 +89,8 @@ func TestExportLinkHTML(t *testing.T) {
 			href: "/Content/Bills/412/Private/C-670/C-670_1/C-670-E.xml"},
 		{name: "pdf only", page: `<html><head><meta name="DocumentId" content="1"><title>Bill</title></head><body><ul class="publication-tabs"><li class="nav-tab"><a href="#">First Reading</a></li></ul><a class="btn btn-export-pdf" href="/Content/Bills/451/Government/C-34/C-34_1/C-34_1.PDF">PDF</a></body></html>`,
 			noXML: true},
-		{name: "blank page", page: `<html><head></head><body></body></html>`, noXML: true, layout: true},
-		{name: "empty body", page: ``, noXML: true, layout: true},
+		{name: "blank page", page: `<html><head></head><body></body></html>`, layout: true},
+		{name: "empty body", page: ``, layout: true},
 	}
 	for _, tt := range tests {
 		_, href, err := exportLink([]byte(tt.page))
