@@ -130,8 +130,10 @@ func stateOf(e *env, db string) map[string]string {
 	e.tb.Helper()
 	out := map[string]string{}
 	key := map[string]func(m map[string]any) string{
-		"bills":       func(m map[string]any) string { return fmt.Sprintf("bill %v %v", m["session"], m["number"]) },
-		"hearings":    func(m map[string]any) string { return fmt.Sprintf("hearing %v %v %v %v", m["chamber"], m["committee"], m["session"], m["number"]) },
+		"bills": func(m map[string]any) string { return fmt.Sprintf("bill %v %v", m["session"], m["number"]) },
+		"hearings": func(m map[string]any) string {
+			return fmt.Sprintf("hearing %v %v %v %v", m["chamber"], m["committee"], m["session"], m["number"])
+		},
 		"regulations": func(m map[string]any) string { return fmt.Sprintf("regulation %v %v", m["part"], m["id"]) },
 	}
 	for _, what := range []string{"bills", "hearings", "regulations"} {
@@ -416,4 +418,3 @@ func (ts *tables) print(w io.Writer) {
 		fmt.Fprintln(w, s)
 	}
 }
-
