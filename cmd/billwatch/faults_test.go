@@ -110,7 +110,7 @@ var siteFaults = []struct {
 
 // faultConfig: local servers, a timeout long enough for a loaded machine, a small body limit
 // for the oversize fault, and two failed passes make a source unhealthy.
-const faultConfig = "[fetch]\ndelay = \"0s\"\ntimeout = \"3s\"\nmax_body_mib = 1\n\n[daemon]\nlisten = \"127.0.0.1:0\"\nunhealthy_after = 2\n"
+const faultConfig = "[fetch]\ndelay = \"0s\"\ntimeout = \"2s\"\nmax_body_mib = 1\n\n[daemon]\nlisten = \"127.0.0.1:0\"\nunhealthy_after = 2\n"
 
 // faultRow is one line of the table.
 type faultRow struct {
