@@ -242,6 +242,14 @@ func (t *Tracker) ScrapeHearings(ctx context.Context, house, senate HearingSourc
 				// said standing.
 				if st.Hearing.Gap != "" {
 					keepNotice(&st.Hearing, old.Hearing)
+					// And why it mattered: the bills it named.
+					st.Watched = st.Watched || old.Watched
+					st.Relevant = st.Relevant || old.Relevant
+					for _, r := range old.Reasons {
+						if !slices.Contains(st.Reasons, r) {
+							st.Reasons = append(st.Reasons, r)
+						}
+					}
 				}
 				if sameJSON(old, st) {
 					continue
