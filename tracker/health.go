@@ -97,7 +97,7 @@ func (t *Tracker) healthAlerts(tx *bolt.Tx, source string, outcome Outcome, prob
 	page, pageFailures := worstPage(h.Pages)
 	stuck := pageFailures >= after
 	if outcome == Failed || layout || stuck {
-		if h.Failures == 0 {
+		if h.Since.IsZero() {
 			h.Since = now
 		}
 		if outcome == Failed || layout {
