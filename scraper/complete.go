@@ -64,3 +64,14 @@ func tail(b []byte, n int) []byte {
 	}
 	return b
 }
+
+// CheckFragment checks a fragment of a page (sencanada.ca's table views): one that opens a
+// <table> and does not close it was cut short (ErrTruncated), even when its Content-Length
+// matched. What the fragment says otherwise is for its parser to judge.
+func CheckFragment(b []byte) error {
+	lower := bytes.ToLower(b)
+	if bytes.Contains(lower, []byte("<table")) && !bytes.Contains(tail(lower, 4096), []byte("</table>")) {
+		return fmt.Errorf("a table that does not end (%d bytes): %w", len(b), ErrTruncated)
+	}
+	return nil
+}

@@ -32,3 +32,21 @@ func TestCheckHTML(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckFragment(t *testing.T) {
+	t.Parallel()
+	table := `<div><table><thead><tr><th>Date</th></tr></thead><tbody><tr><td>Monday, November 30, 2026</td></tr></tbody></table></div>`
+	for _, tc := range []struct {
+		name, page string
+		want       error
+	}{
+		{"whole", table, nil},
+		{"half", table[:len(table)/2], ErrTruncated},
+		{"no table", `<p>No upcoming meetings.</p>`, nil},
+	} {
+		err := CheckFragment([]byte(tc.page))
+		if tc.want == nil && err != nil || tc.want != nil && !errors.Is(err, tc.want) {
+			t.Errorf("CheckFragment(%s) = %v, want %v", tc.name, err, tc.want)
+		}
+	}
+}

@@ -40,6 +40,7 @@ var faultTargets = []faultTarget{
 	{source: "bills", name: "bill record (C-30)", site: "parl", uri: "/legisinfo/en/bill/45-1/c-30/xml", subject: []string{"bill 45-1 C-30", "show C-30"}, exit: 3},
 	{source: "bills", name: "text page (C-12 reprint)", site: "parl", uri: "/DocumentViewer/en/14298765", subject: []string{"show C-12"}, exit: 3},
 	{source: "hearings", name: "meeting list (SECU)", site: "ourcommons", uri: "/Committees/en/SECU/Meetings?parl=45&session=1", exit: 3},
+	{source: "hearings", name: "Senate schedule (SECD, past)", site: "sencanada", uri: "/umbraco/surface/CommitteesAjax/GetTablePartialView?tableName=Meetings&committeeId=1011&selectedSession=45-1&TabSelected=PAST&PageSize=250&p=1&isCommitteeSpecific=true&Lang=en", exit: 3},
 	{source: "hearings", name: "notice (SECU 25)", site: "ourcommons", uri: "/DocumentViewer/en/45-1/SECU/meeting-25/notice", subject: []string{"hearing House of Commons SECU 45-1 25"}, exit: 3},
 	{source: "regulations", name: "issue index (Part I 11-21)", site: "gazette", uri: "/rp-pr/p1/2026/2026-11-21/html/index-eng.html", exit: 3},
 	{source: "regulations", name: "item page (Part I reg1)", site: "gazette", uri: "/rp-pr/p1/2026/2026-11-21/html/reg1-eng.html", subject: []string{"regulation I 2026-11-21-reg1"}, exit: 3},
