@@ -15,9 +15,9 @@ test:
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 -skip '^TestFaultMatrix' $(PKGS)
 
-# The fault matrix (cmd/billwatch/faults_test.go, faults_slack_test.go): each source against
-# each site fault (503, hang, cut short, half page, soft 404, empty, wrong type, oversize,
-# redirect loop), then Slack faults; it prints its tables at the end. It takes over a minute
+# The fault matrix (cmd/billwatch/faults*_test.go): each source against each site fault (503,
+# hang, cut short, half page, soft 404, empty, wrong type, oversize, redirect loop), Slack
+# faults, damaged database files; it prints its tables at the end. It takes over a minute
 # with the race detector (about 45 s of CPU, more on a loaded machine), so `make test` leaves
 # it out and CI runs it after `make test`. It runs in the package folder so that its tables show.
 faults:

@@ -181,7 +181,7 @@ func TestFaultMatrixSlack(t *testing.T) {
 	for _, n := range notes {
 		fmt.Fprintln(&buf, n)
 	}
-	faultTables.add(fmt.Sprintf("Slack faults: %d rows", len(rows)), buf.String())
+	faultTables.add(2, fmt.Sprintf("Slack faults: %d rows", len(rows)), buf.String())
 }
 
 // noHistoryScope answers missing_scope to conversations.history and .replies, and passes

@@ -42,6 +42,7 @@ var faultTargets = []faultTarget{
 	{source: "hearings", name: "meeting list (SECU)", site: "ourcommons", uri: "/Committees/en/SECU/Meetings?parl=45&session=1", exit: 3},
 	{source: "hearings", name: "Senate schedule (SECD, past)", site: "sencanada", uri: "/umbraco/surface/CommitteesAjax/GetTablePartialView?tableName=Meetings&committeeId=1011&selectedSession=45-1&TabSelected=PAST&PageSize=250&p=1&isCommitteeSpecific=true&Lang=en", exit: 3},
 	{source: "hearings", name: "notice (SECU 25)", site: "ourcommons", uri: "/DocumentViewer/en/45-1/SECU/meeting-25/notice", subject: []string{"hearing House of Commons SECU 45-1 25"}, exit: 3},
+	{source: "regulations", name: "Part I feed", site: "gazette", uri: "/rss/p1-eng.xml", exit: 3},
 	{source: "regulations", name: "issue index (Part I 11-21)", site: "gazette", uri: "/rp-pr/p1/2026/2026-11-21/html/index-eng.html", exit: 3},
 	{source: "regulations", name: "item page (Part I reg1)", site: "gazette", uri: "/rp-pr/p1/2026/2026-11-21/html/reg1-eng.html", subject: []string{"regulation I 2026-11-21-reg1"}, exit: 3},
 }
@@ -382,7 +383,7 @@ func TestFaultMatrix(t *testing.T) {
 		fmt.Fprintf(w, "%s\t%s\t%d %d %d\t%v\t%d\t%d\t%d\t%d\t%v\t%v\n", r.target, r.fault, r.exits[0], r.exits[1], r.exits[2], r.namesURL, r.falseAlerts, r.unhealthyAt, r.health, r.strayState, r.sameState, r.sameAlerts)
 	}
 	w.Flush()
-	faultTables.add("Source faults: "+fmt.Sprint(len(rows))+" rows", buf.String())
+	faultTables.add(1, "Source faults: "+fmt.Sprint(len(rows))+" rows", buf.String())
 }
 
 func mapsUnion(a, b map[string]string) map[string]bool {
@@ -402,20 +403,24 @@ var faultTables tables
 
 type tables struct {
 	mu   sync.Mutex
-	list []string
+	list map[int]string
 }
 
-func (ts *tables) add(title, body string) {
+// add keeps the table of rank n (source faults 1, Slack 2, databases 3).
+func (ts *tables) add(n int, title, body string) {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
-	ts.list = append(ts.list, "== "+title+"\n"+body)
+	if ts.list == nil {
+		ts.list = map[int]string{}
+	}
+	ts.list[n] = "== " + title + "\n" + body
 }
 
-// print writes the tables to w.
+// print writes the tables to w, in rank order.
 func (ts *tables) print(w io.Writer) {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
-	for _, s := range ts.list {
-		fmt.Fprintln(w, s)
+	for _, n := range slices.Sorted(maps.Keys(ts.list)) {
+		fmt.Fprintln(w, ts.list[n])
 	}
 }
