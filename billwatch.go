@@ -146,7 +146,13 @@ type Hearing struct {
 	// Checks says, for the pages read in this pass, which expected fields were found; the
 	// tracker counts them to notice a redesigned page. Not stored.
 	Checks []FieldCheck `json:"-"`
+	// Gap says what could not be read: a notice that failed leaves the witnesses unknown,
+	// not empty. A notice read later for the first time is not an amendment.
+	Gap string `json:"gap,omitempty"`
 }
+
+// GapNotice is the Gap of a hearing whose notice could not be read.
+const GapNotice = "notice not read"
 
 // Hearing statuses.
 const (
@@ -203,6 +209,9 @@ type Regulation struct {
 	Gap          string `json:"gap,omitempty"`       // what could not be read from the page
 	// Checks says which expected fields the parser found on the item's page. Not stored.
 	Checks []FieldCheck `json:"-"`
+	// Unread is true when the item's own page could not be read: it is known from its issue's
+	// index alone, and raises no alert until its page is read.
+	Unread bool `json:"unread,omitempty"`
 }
 
 // Key identifies a Gazette item: "I 2026-06-20-reg2".
