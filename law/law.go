@@ -203,14 +203,30 @@ func appendNew(ss []string, s string) []string {
 // compare word-diffs an applied effect's text and flags its operative language.
 func compare(e Effect) ([]diff.Op, []diff.Flag) {
 	where := e.Target
+	if ts := strings.Split(e.Target, ", "); len(ts) > 1 {
+		where = ts[0] + " to " + ts[len(ts)-1]
+	}
 	if where == "" && len(e.Sections) > 0 {
 		where = e.Sections[0]
 	}
-	if e.Before == "" || e.After == "" {
-		return nil, diff.TextFlags(e.Before, e.After, nil, where)
+	var ops []diff.Op
+	if e.Before != "" && e.After != "" {
+		ops = diff.WordDiff(e.Before, e.After)
 	}
-	ops := diff.WordDiff(e.Before, e.After)
-	return ops, diff.TextFlags(e.Before, e.After, ops, where)
+	return ops, dedupe(diff.TextFlags(e.Before, e.After, ops, where))
+}
+
+// dedupe drops repeated flags: a long addition with five 90-day limits says so once.
+func dedupe(fs []diff.Flag) []diff.Flag {
+	var out []diff.Flag
+	seen := map[string]bool{}
+	for _, f := range fs {
+		if !seen[f.Text] {
+			seen[f.Text] = true
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // render writes provisions as text: one line per provision, indented by depth, with the
@@ -245,4 +261,48 @@ func renderNode(sb *strings.Builder, n *Node, depth int) {
 	if n.After != "" {
 		sb.WriteString(indent + n.After + "\n")
 	}
+}
+
+// IndexLookup resolves a bill's name for an Act with ix and loads the Act with load. An
+// Act the index cannot resolve, or load cannot give, is reported with the reason.
+func IndexLookup(ix *Index, load func(code string) (*Act, error)) Lookup {
+	cache := map[string]*Act{}
+	return func(r ActRef) (string, *Act, error) {
+		code, err := ix.Resolve(r)
+		if err != nil {
+			return "", nil, err
+		}
+		if a, ok := cache[code]; ok {
+			return code, a, nil
+		}
+		a, err := load(code)
+		if err != nil {
+			return code, nil, err
+		}
+		cache[code] = a
+		return code, a, nil
+	}
+}
+
+// Only keeps the Acts whose code is code (the `--act` narrowing) and recounts the summary.
+func (r *Result) Only(code string) bool {
+	var kept []ActResult
+	for _, a := range r.Acts {
+		if strings.EqualFold(a.Code, code) {
+			kept = append(kept, a)
+		}
+	}
+	r.Acts = kept
+	r.Summary = Summary{}
+	for _, a := range kept {
+		for _, e := range a.Effects {
+			r.Summary.Instructions++
+			if e.Applied {
+				r.Summary.Applied++
+			} else {
+				r.Summary.Unapplied++
+			}
+		}
+	}
+	return len(kept) > 0
 }

@@ -22,6 +22,7 @@ func commands() []command {
 		billsCommand(),
 		showCommand(),
 		diffCommand(),
+		lawCommand(),
 		hearingsCommand(),
 		regulationsCommand(),
 		alertsCommand(),

@@ -31,7 +31,10 @@ type Config struct {
 		Bills       []string  `toml:"bills"`
 		Departments *[]string `toml:"departments"`
 		Acts        *[]string `toml:"acts"`
+		Provisions  []string  `toml:"provisions"` // "Canadian Security Intelligence Service Act s. 21", "C-23 s. 12.1"
 	} `toml:"watch"`
+	// Acts pins an Act's title, as bills name it, to its consolidated code: "Telecommunications Act" = "T-3.4".
+	Acts map[string]string `toml:"acts"`
 	Hearings struct {
 		House        *[]string `toml:"house"`         // House and joint committees whose meeting lists are read
 		Senate       *[]string `toml:"senate"`        // Senate committees whose schedules are read
@@ -74,6 +77,8 @@ type Config struct {
 }
 
 var sessionRe = regexp.MustCompile(`^\d{2}-\d$`)
+
+var actCodeRe = regexp.MustCompile(`^[A-Z]{1,2}-\d+(?:\.\d+)*[A-Z]?$`)
 
 // DefaultSession is the session billwatch follows when the configuration names none.
 const DefaultSession = "45-1"
@@ -127,6 +132,16 @@ func (c *Config) check() error {
 		}
 		if _, err := scraper.ParseBase(u); err != nil {
 			return fmt.Errorf("sites.%s: %v", site, err)
+		}
+	}
+	for title, code := range c.Acts {
+		if !actCodeRe.MatchString(code) {
+			return fmt.Errorf("acts.%q = %q: not an Act code (write e.g. \"T-3.4\")", title, code)
+		}
+	}
+	for _, p := range c.Watch.Provisions {
+		if _, err := parseProvisionWatch(p); err != nil {
+			return fmt.Errorf("watch.provisions: %w", err)
 		}
 	}
 	var err error
