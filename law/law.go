@@ -1,6 +1,7 @@
 package law
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/billwatch/billwatch/diff"
@@ -305,4 +306,53 @@ func (r *Result) Only(code string) bool {
 		}
 	}
 	return len(kept) > 0
+}
+
+// briefMax is how many changes a brief names per Act before "and N more".
+const briefMax = 8
+
+// Brief is one line per Act amended, for alerts: "amends the Telecommunications Act:
+// s. 7(j) added, s. 15.1 to 15.91 added, s. 47 replaced, … and 9 more".
+func (r *Result) Brief() []string {
+	var out []string
+	for _, a := range r.Acts {
+		var items []string
+		seen := map[string]bool{}
+		for _, e := range a.Effects {
+			if e.Kind == "" {
+				continue
+			}
+			s := e.Brief()
+			if !seen[s] {
+				seen[s] = true
+				items = append(items, s)
+			}
+		}
+		if len(items) == 0 {
+			continue
+		}
+		more := ""
+		if len(items) > briefMax {
+			more = fmt.Sprintf(", and %d more", len(items)-briefMax)
+			items = items[:briefMax]
+		}
+		name := a.Title
+		if name == "" {
+			name = a.Chapter
+		}
+		if !strings.HasPrefix(name, "the ") && !strings.HasPrefix(name, "An ") {
+			name = "the " + name
+		}
+		out = append(out, "amends "+name+": "+strings.Join(items, ", ")+more)
+	}
+	return out
+}
+
+// Brief names one effect shortly: "s. 47 replaced", "s. 15.1 to 15.91 added".
+func (e Effect) Brief() string {
+	short := e
+	if ts := strings.Split(e.Target, ", "); len(ts) > 2 {
+		short.Target = ts[0] + " to " + ts[len(ts)-1]
+	}
+	return short.Summary()
 }

@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/billwatch/billwatch/law"
 	"github.com/billwatch/billwatch/scraper/justice"
@@ -211,4 +214,76 @@ func (f *fileFlags) Set(s string) error {
 	}
 	*f = append(*f, s)
 	return nil
+}
+
+// lawReader tells the tracker what a bill text does to the law: the Acts and provisions
+// it amends (from the instructions alone: no Act text is needed), and the watched
+// provisions it touches.
+type lawReader struct {
+	store   *tracker.Store
+	cfg     *Config
+	watches []law.Watch
+	now     func() time.Time
+
+	mu    sync.Mutex
+	ix    *law.Index
+	built time.Time
+}
+
+func newLawReader(store *tracker.Store, cfg *Config, now func() time.Time) (*lawReader, error) {
+	r := &lawReader{store: store, cfg: cfg, now: now}
+	for _, p := range cfg.Watch.Provisions {
+		w, err := law.ParseWatch(p)
+		if err != nil {
+			return nil, fmt.Errorf("watch.provisions: %w", err)
+		}
+		r.watches = append(r.watches, w)
+	}
+	return r, nil
+}
+
+// index is rebuilt at most every ten minutes: Acts fetched since are then known.
+func (r *lawReader) index() (*law.Index, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ix != nil && r.now().Sub(r.built) < 10*time.Minute {
+		return r.ix, nil
+	}
+	ix, err := storedActIndex(r.store, r.cfg)
+	if err != nil {
+		return nil, err
+	}
+	r.ix, r.built = ix, r.now()
+	return ix, nil
+}
+
+func (r *lawReader) Effects(billXML []byte) (tracker.LawEffects, error) {
+	bill, err := law.ParseBill(billXML)
+	if err != nil {
+		return tracker.LawEffects{}, err
+	}
+	ix, err := r.index()
+	if err != nil {
+		return tracker.LawEffects{}, err
+	}
+	res := law.Apply(bill, func(ref law.ActRef) (string, *law.Act, error) {
+		code, err := ix.Resolve(ref)
+		if err != nil {
+			return "", nil, err
+		}
+		return code, nil, errors.New("not loaded for alerts")
+	})
+	fx := tracker.LawEffects{Lines: res.Brief()}
+	for _, w := range r.watches {
+		es := w.Touching(res, ix)
+		if len(es) == 0 {
+			continue
+		}
+		wp := tracker.WatchedProvision{Watch: w.Raw}
+		for _, e := range es {
+			wp.Effects = append(wp.Effects, "s. "+e.BillProvision+" of the bill: "+e.Brief())
+		}
+		fx.Watched = append(fx.Watched, wp)
+	}
+	return fx, nil
 }

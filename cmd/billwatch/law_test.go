@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/fixtures"
 	"github.com/billwatch/billwatch/internal/sampletest"
 )
 
@@ -108,5 +110,59 @@ func TestLawBadInput(t *testing.T) {
 		if code != c.code || !strings.Contains(errOut, c.want) || strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
 			t.Errorf("%v: exit %d, stderr %q; want exit %d and one line with %q", c.args[1:], code, errOut, c.code, c.want)
 		}
+	}
+}
+
+// TestProvisionWatch: a watched provision raises exactly one bill.provision alert for the
+// bill whose text touches it (C-30 adds 19(2)(e) to the CSIS Act), none for a provision no
+// bill touches; and the new bill's alert says which Act and provisions it amends.
+func TestProvisionWatch(t *testing.T) {
+	c := newCLI(t, fixtures.FS())
+	cfg := "[fetch]\ndelay = \"0s\"\n\n[watch]\nprovisions = [\"Canadian Security Intelligence Service Act s. 19\", \"C-23 s. 21\", \"T-3.4 s. 47\"]\n\n[acts]\n\"Canadian Security Intelligence Service Act\" = \"C-23\"\n"
+	if err := os.WriteFile(c.cfg, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := c.run(week1, "scrape", "bills"); code != 0 {
+		t.Fatalf("baseline: exit %d: %s", code, errOut)
+	}
+	c.servers.SetSnapshot(2)
+	if _, errOut, code := c.run(week2, "scrape", "bills"); code != 0 {
+		t.Fatalf("second pass: exit %d: %s", code, errOut)
+	}
+	var provision []billwatch.Alert
+	var introduced billwatch.Alert
+	for _, a := range c.alerts(week2) {
+		switch a.Kind {
+		case billwatch.KindBillProvision:
+			provision = append(provision, a)
+		case billwatch.KindBillIntroduced:
+			introduced = a
+		}
+	}
+	if len(provision) != 1 || provision[0].Subject != "45-1 C-30" || provision[0].Severity != billwatch.Action ||
+		provision[0].Why != "touches a watched provision: Canadian Security Intelligence Service Act s. 19" ||
+		!strings.Contains(provision[0].Text, "s. 1 of the bill: s. 19(2)(e) added") {
+		t.Fatalf("bill.provision alerts = %+v, want one for C-30 and s. 19", provision)
+	}
+	for _, a := range c.alerts(week2) {
+		if a.Kind == billwatch.KindBillAmended && !strings.Contains(a.Text, "amends the Immigration and Refugee Protection Act: s. 101(1)(e.1) added, s. 11.3 added, s. 150.2 added\namends the Customs Act") {
+			t.Errorf("bill.amended %s text = %q, want the Acts it amends", a.Subject, a.Text)
+		}
+	}
+	if !strings.Contains(introduced.Text, "amends the Canadian Security Intelligence Service Act: s. 19(2)(e) added, s. 22.4 added") {
+		t.Errorf("bill.introduced C-30 text = %q, want the Act and provisions it amends", introduced.Text)
+	}
+	// The same pass again: no second alert.
+	if _, errOut, code := c.run(week3, "scrape", "bills"); code != 0 {
+		t.Fatalf("third pass: exit %d: %s", code, errOut)
+	}
+	n := 0
+	for _, a := range c.alerts(week3) {
+		if a.Kind == billwatch.KindBillProvision {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d bill.provision alerts after a third pass, want 1", n)
 	}
 }
