@@ -62,8 +62,8 @@ func (t *Tracker) withLaw(alerts []billwatch.Alert, b billwatch.Bill, fx LawEffe
 		a := t.newAlert(billwatch.Alert{
 			Kind: billwatch.KindBillProvision, Severity: billwatch.Action, Audience: billwatch.Policy,
 			Subject: b.Key(), Title: title,
-			Why:  "touches a watched provision: " + w.Watch,
-			Text: fmt.Sprintf("%s, %s, touches %s: %s.", b.Number, title, w.Watch, strings.Join(w.Effects, "; ")),
+			Why:   "touches a watched provision: " + w.Watch,
+			Text:  fmt.Sprintf("%s, %s, touches %s: %s.", b.Number, title, w.Watch, strings.Join(w.Effects, "; ")),
 			Links: []billwatch.Link{{Label: "LEGISinfo", URL: b.URL}},
 		}, "provision "+w.Watch)
 		if lawURL != "" {

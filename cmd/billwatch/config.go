@@ -34,7 +34,7 @@ type Config struct {
 		Provisions  []string  `toml:"provisions"` // "Canadian Security Intelligence Service Act s. 21", "C-23 s. 12.1"
 	} `toml:"watch"`
 	// Acts pins an Act's title, as bills name it, to its consolidated code: "Telecommunications Act" = "T-3.4".
-	Acts map[string]string `toml:"acts"`
+	Acts     map[string]string `toml:"acts"`
 	Hearings struct {
 		House        *[]string `toml:"house"`         // House and joint committees whose meeting lists are read
 		Senate       *[]string `toml:"senate"`        // Senate committees whose schedules are read
