@@ -2,7 +2,9 @@ package law
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/billwatch/billwatch/diff"
 )
@@ -99,7 +101,6 @@ func Apply(b *Bill, lookup Lookup) *Result {
 					e.Before, e.After = "", ""
 				} else {
 					e.Applied = true
-					e.Ops, e.Flags = compare(e)
 				}
 			}
 			ar.Effects = append(ar.Effects, e)
@@ -112,6 +113,29 @@ func Apply(b *Bill, lookup Lookup) *Result {
 		}
 	}
 	return res
+}
+
+// Annotate word-diffs every applied effect's before and after and flags its operative
+// language, one goroutine per Act. Apply leaves it out: alerts and watches need only the
+// effects, a reader needs the redline.
+func (r *Result) Annotate() {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	for i := range r.Acts {
+		es := r.Acts[i].Effects
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			for j := range es {
+				if es[j].Applied {
+					es[j].Ops, es[j].Flags = compare(es[j])
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 type constError string

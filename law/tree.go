@@ -150,8 +150,10 @@ func readTree(b []byte) (*elem, error) {
 	}
 	var stack []*elem
 	var root *elem
+	skip := 0 // depth inside an element that carries no law text
 	for {
-		tok, err := dec.Token()
+		// RawToken: no namespace translation; the nesting is checked here instead.
+		tok, err := dec.RawToken()
 		if err == io.EOF {
 			break
 		}
@@ -160,13 +162,23 @@ func readTree(b []byte) (*elem, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if skip > 0 {
+				skip++
+				continue
+			}
 			if root != nil && len(stack) == 0 {
 				return nil, fmt.Errorf("more than one root element (<%s> after <%s>)", t.Name.Local, root.name)
 			}
 			if len(stack) >= maxDepth {
 				return nil, fmt.Errorf("elements nested deeper than %d", maxDepth)
 			}
-			e := &elem{name: t.Name.Local, attrs: t.Attr}
+			if skippedElems[t.Name.Local] && len(stack) > 0 {
+				skip = 1
+				continue
+			}
+			attrs := make([]xml.Attr, len(t.Attr))
+			copy(attrs, t.Attr)
+			e := &elem{name: t.Name.Local, attrs: attrs}
 			if len(stack) > 0 {
 				top := stack[len(stack)-1]
 				top.kids = append(top.kids, e)
@@ -175,13 +187,23 @@ func readTree(b []byte) (*elem, error) {
 			}
 			stack = append(stack, e)
 		case xml.EndElement:
+			if skip > 0 {
+				skip--
+				continue
+			}
+			if len(stack) == 0 || stack[len(stack)-1].name != t.Name.Local {
+				return nil, fmt.Errorf("unexpected end element </%s>", t.Name.Local)
+			}
 			stack = stack[:len(stack)-1]
 		case xml.CharData:
-			if len(stack) > 0 {
+			if skip == 0 && len(stack) > 0 {
 				top := stack[len(stack)-1]
 				top.kids = append(top.kids, &elem{data: string(t)})
 			}
 		}
+	}
+	if skip > 0 {
+		return nil, errors.New("truncated inside an element")
 	}
 	if root == nil {
 		return nil, errors.New("no root element")
@@ -190,6 +212,14 @@ func readTree(b []byte) (*elem, error) {
 		return nil, fmt.Errorf("truncated: <%s> is not closed", stack[len(stack)-1].name)
 	}
 	return root, nil
+}
+
+// skippedElems carry no law text and are not kept: explanatory notes, the table of
+// provisions, the summary, footnotes. (Historical notes are kept: a bill cites the chapter of
+// the Act it amends in one.)
+var skippedElems = map[string]bool{
+	"ExplanatoryNote": true, "TableOfProvisions": true, "Summary": true, "Recommendation": true,
+	"RunningHead": true, "Footnote": true, "ImageGroup": true,
 }
 
 // textOf is the normalised text of e, without footnotes, historical notes and

@@ -60,6 +60,7 @@ func lawCommand() command {
 			if act != "" && !res.Only(act) {
 				return fmt.Errorf("bill %s does not amend the Act %s", res.Bill, act)
 			}
+			res.Annotate()
 			return law.Render(g.stdout, res, format, color)
 		},
 	}
