@@ -70,6 +70,7 @@ func BenchmarkOmnibus(b *testing.B) {
 	lookup := lookupIn(acts)
 	b.Run(fmt.Sprintf("parse+apply/%dacts/%dMB", n, len(bill)>>20), func(b *testing.B) {
 		b.SetBytes(int64(len(bill)))
+		cpu := cpuTime()
 		for b.Loop() {
 			bl, err := ParseBill(bill)
 			if err != nil {
@@ -79,9 +80,11 @@ func BenchmarkOmnibus(b *testing.B) {
 				b.Fatalf("summary %+v", res.Summary)
 			}
 		}
+		b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
 	})
 	b.Run("parse+apply+annotate", func(b *testing.B) {
 		b.SetBytes(int64(len(bill)))
+		cpu := cpuTime()
 		for b.Loop() {
 			bl, err := ParseBill(bill)
 			if err != nil {
@@ -89,13 +92,16 @@ func BenchmarkOmnibus(b *testing.B) {
 			}
 			Apply(bl, lookup).Annotate()
 		}
+		b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
 	})
 	b.Run("reference:xml-tree-only", func(b *testing.B) {
 		b.SetBytes(int64(len(bill)))
+		cpu := cpuTime()
 		for b.Loop() {
 			if _, err := readTree(bill); err != nil {
 				b.Fatal(err)
 			}
 		}
+		b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
 	})
 }
