@@ -17,6 +17,8 @@ type Result struct {
 	Version string      `json:"version"`
 	Summary Summary     `json:"summary"`
 	Acts    []ActResult `json:"acts"`
+
+	headline string // replaces the bill's name in Headline (an Act compared with itself)
 }
 
 // Summary counts elementary instructions: a compound instruction ("is amended by striking

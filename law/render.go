@@ -39,6 +39,9 @@ func Render(w io.Writer, r *Result, format string, color bool) error {
 
 // Headline is one line naming the bill and the counts.
 func (r *Result) Headline() string {
+	if r.headline != "" {
+		return fmt.Sprintf("%s: %d sections changed", r.headline, r.Summary.Instructions)
+	}
 	name := strings.TrimSpace(r.Session + " " + r.Bill)
 	if r.Version != "" {
 		name += " (" + r.Version + ")"
@@ -101,7 +104,11 @@ func renderText(w io.Writer, r *Result, color bool) error {
 	for _, a := range r.Acts {
 		line("\n== " + a.ActName() + " ==")
 		for _, e := range a.Effects {
-			line("\nbill s. " + e.BillProvision + ": " + e.Instruction)
+			if e.BillProvision != "" {
+				line("\nbill s. " + e.BillProvision + ": " + e.Instruction)
+			} else {
+				sb.WriteString("\n")
+			}
 			line("  " + e.Summary() + ": " + e.Status())
 			if e.Note != "" {
 				line("  note: " + e.Note)
@@ -195,8 +202,12 @@ func renderMarkdown(w io.Writer, r *Result) error {
 	for _, a := range r.Acts {
 		sb.WriteString("\n## " + mdEscaper.Replace(sanitize(a.ActName())) + "\n")
 		for _, e := range a.Effects {
-			sb.WriteString("\n### Bill s. " + mdEscaper.Replace(e.BillProvision) + ": " + mdEscaper.Replace(sanitize(e.Summary())) + "\n\n")
-			sb.WriteString("> " + mdEscaper.Replace(sanitize(e.Instruction)) + "\n\n")
+			if e.BillProvision != "" {
+				sb.WriteString("\n### Bill s. " + mdEscaper.Replace(e.BillProvision) + ": " + mdEscaper.Replace(sanitize(e.Summary())) + "\n\n")
+				sb.WriteString("> " + mdEscaper.Replace(sanitize(e.Instruction)) + "\n\n")
+			} else {
+				sb.WriteString("\n### " + mdEscaper.Replace(sanitize(e.Summary())) + "\n\n")
+			}
 			sb.WriteString("**" + mdEscaper.Replace(sanitize(e.Status())) + "**\n")
 			if e.Note != "" {
 				sb.WriteString("\nNote: " + mdEscaper.Replace(sanitize(e.Note)) + "\n")
@@ -251,8 +262,13 @@ func renderHTML(w io.Writer, r *Result) error {
 			if !e.Applied {
 				cls += " unapplied"
 			}
-			fmt.Fprintf(&sb, "<section class=\"%s\" id=\"%s-%d\"><h3>Bill s. %s: %s</h3>\n", cls, esc(a.Code), i+1, esc(e.BillProvision), esc(e.Summary()))
-			sb.WriteString("<blockquote>" + esc(e.Instruction) + "</blockquote>\n<p><strong>" + esc(e.Status()) + "</strong></p>\n")
+			if e.BillProvision != "" {
+				fmt.Fprintf(&sb, "<section class=\"%s\" id=\"%s-%d\"><h3>Bill s. %s: %s</h3>\n", cls, esc(a.Code), i+1, esc(e.BillProvision), esc(e.Summary()))
+				sb.WriteString("<blockquote>" + esc(e.Instruction) + "</blockquote>\n")
+			} else {
+				fmt.Fprintf(&sb, "<section class=\"%s\" id=\"%s-%d\"><h3>%s</h3>\n", cls, esc(a.Code), i+1, esc(e.Summary()))
+			}
+			sb.WriteString("<p><strong>" + esc(e.Status()) + "</strong></p>\n")
 			if e.Note != "" {
 				sb.WriteString("<p>Note: " + esc(e.Note) + "</p>\n")
 			}

@@ -2,6 +2,7 @@ package tracker
 
 import (
 	"bytes"
+	"context"
 	"slices"
 	"time"
 
@@ -135,4 +136,142 @@ func (s *Store) ActIndex() (payload []byte, found bool, err error) {
 		return err
 	})
 	return payload, found, err
+}
+
+// SourceActs is the source name of the consolidated Acts (Justice Laws).
+const SourceActs = "acts"
+
+// ActSource reads consolidated Acts and their index. Each fetch is conditional on the
+// validators given; a NotModified answer has no body.
+type ActSource interface {
+	Index(ctx context.Context, etag, lastModified string) (ActFetch, error)
+	Act(ctx context.Context, code, etag, lastModified string) (ActFetch, error)
+}
+
+// ActFetch is one answer of an ActSource.
+type ActFetch struct {
+	URL          string
+	Body         []byte
+	NotModified  bool
+	ETag         string
+	LastModified string
+	// Title and Chapter identify the Act fetched (read from its XML by the source).
+	Title, Chapter string
+}
+
+// ActPlan says which Acts a pass keeps and how often it re-reads them.
+type ActPlan struct {
+	// Codes lists the Acts to keep (those relevant bills amend, those watched). It is
+	// called after the index is read, so that titles can be resolved with it.
+	Codes func() ([]string, []error)
+	// Every is how long a fetched Act or index stands before it is read again (default a
+	// week): consolidations change a few times a year.
+	Every time.Duration
+}
+
+const actIndexMeta = "act-index-meta"
+
+// ScrapeActs reads the index of Acts and the Acts of the plan that are due, each
+// conditionally, and stores every new consolidation as a version. Acts raise no alerts:
+// what a bill does to them is told with the bill.
+func (t *Tracker) ScrapeActs(ctx context.Context, src ActSource, plan ActPlan) Summary {
+	start := t.now()
+	sum := Summary{Source: SourceActs}
+	every := plan.Every
+	if every <= 0 {
+		every = 7 * 24 * time.Hour
+	}
+	now := t.now()
+	due := func(checked time.Time) bool { return checked.IsZero() || now.Sub(checked) >= every }
+
+	// The index.
+	var idx StoredAct
+	if err := t.Store.view(func(tx *bolt.Tx) error {
+		_, err := getJSON(tx.Bucket(bktMeta), []byte(actIndexMeta), &idx)
+		return err
+	}); err != nil {
+		sum.Problems = append(sum.Problems, err)
+	}
+	if due(idx.Checked) {
+		f, err := src.Index(ctx, idx.ETag, idx.LastModified)
+		switch {
+		case err != nil:
+			sum.Problems = append(sum.Problems, err)
+		default:
+			idx = StoredAct{Code: actIndexMeta, URL: f.URL, ETag: f.ETag, LastModified: f.LastModified, Checked: now.UTC()}
+			if err := t.Store.update(func(tx *bolt.Tx) error {
+				if f.Body != nil {
+					_, added, err := addVersion(tx, actIndexDoc, f.Body, f.URL, "index", now)
+					if err != nil {
+						return err
+					}
+					if added {
+						sum.Versions++
+						sum.Changed++
+					}
+				}
+				return putJSON(tx.Bucket(bktMeta), []byte(actIndexMeta), idx)
+			}); err != nil {
+				sum.Problems = append(sum.Problems, err)
+			}
+		}
+	}
+
+	// The Acts.
+	var codes []string
+	if plan.Codes != nil {
+		var errs []error
+		codes, errs = plan.Codes()
+		sum.Problems = append(sum.Problems, errs...)
+	}
+	stored := map[string]StoredAct{}
+	if recs, err := t.Store.StoredActs(); err == nil {
+		for _, r := range recs {
+			stored[r.Code] = r
+		}
+	} else {
+		sum.Problems = append(sum.Problems, err)
+	}
+	fetched := 0
+	for _, code := range codes {
+		if ctx.Err() != nil {
+			sum.Problems = append(sum.Problems, ctx.Err())
+			break
+		}
+		sum.Items++
+		sum.Relevant++
+		rec, had := stored[code]
+		if had && rec.Versions > 0 && !due(rec.Checked) {
+			continue
+		}
+		f, err := src.Act(ctx, code, rec.ETag, rec.LastModified)
+		if err != nil {
+			sum.Problems = append(sum.Problems, err)
+			continue
+		}
+		fetched++
+		nr := StoredAct{Code: code, Title: f.Title, Chapter: f.Chapter, URL: f.URL, ETag: f.ETag, LastModified: f.LastModified}
+		var body []byte
+		if !f.NotModified {
+			body = f.Body
+		}
+		_, added, err := t.Store.PutAct(nr, body, now)
+		if err != nil {
+			sum.Problems = append(sum.Problems, err)
+			continue
+		}
+		if added {
+			sum.Versions++
+			sum.Changed++
+		}
+	}
+	switch {
+	case len(sum.Problems) == 0:
+	case fetched > 0 || sum.Versions > 0:
+		sum.Outcome = Partial
+	default:
+		sum.Outcome = Failed
+	}
+	t.settleOnly(&sum, start)
+	return sum
 }

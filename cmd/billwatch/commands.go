@@ -23,6 +23,7 @@ func commands() []command {
 		showCommand(),
 		diffCommand(),
 		lawCommand(),
+		diffActCommand(),
 		hearingsCommand(),
 		regulationsCommand(),
 		alertsCommand(),
