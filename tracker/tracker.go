@@ -23,7 +23,7 @@ const (
 )
 
 // Sources lists the source names in pass order.
-var Sources = []string{SourceBills, SourceHearings, SourceRegulations}
+var Sources = []string{SourceBills, SourceHearings, SourceRegulations, SourceActs}
 
 // BillSource reads LEGISinfo.
 type BillSource interface {

@@ -13,6 +13,10 @@ import (
 	"github.com/billwatch/billwatch/tracker"
 )
 
+// defaultActsSchedule runs the Justice Laws pass daily, so that an Act a new bill amends
+// is fetched within a day; each Act and the index are re-read at most weekly.
+const defaultActsSchedule = "daily 06:30"
+
 // actSource adapts the Justice Laws scraper to the tracker: an Act fetched is parsed once
 // to check it is one and to learn its title and chapter.
 type actSource struct{ s *justice.Scraper }
@@ -57,8 +61,8 @@ func (a *app) scrapeActs(ctx context.Context) tracker.Summary {
 
 // actsToKeep resolves the Acts relevant bills amend (from their latest stored text), the
 // watched Acts and the Acts of watched provisions to codes. A name the index cannot
-// resolve is a problem only when it is watched: a bill amending an Act not consolidated
-// (one it enacts itself) is normal.
+// resolve is skipped: a bill amending an Act not consolidated (one it enacts itself) is
+// normal, and `law` names the reason on each effect.
 func actsToKeep(store *tracker.Store, cfg *Config, watchedActs []string) ([]string, []error) {
 	ix, err := storedActIndex(store, cfg)
 	if err != nil {
@@ -106,10 +110,10 @@ func actsToKeep(store *tracker.Store, cfg *Config, watchedActs []string) ([]stri
 			codes[name] = true
 			return
 		}
+		// Watched Acts are also Gazette keywords ("CSIS Act"): a name the index does not
+		// know is no failure of the source.
 		if c, err := ix.Resolve(law.ActRef{Title: name}); err == nil {
 			codes[c] = true
-		} else if ix.Len() > 0 {
-			problems = append(problems, fmt.Errorf("watched Act %q: %w", name, err))
 		}
 	}
 	for _, t := range watchedActs {

@@ -63,6 +63,7 @@ type Config struct {
 		Bills       string `toml:"bills"`
 		Hearings    string `toml:"hearings"`
 		Regulations string `toml:"regulations"`
+		Acts        string `toml:"acts"` // the Justice Laws pass; each Act is re-read weekly at most
 		Jitter      string `toml:"jitter"`
 	} `toml:"schedule"`
 	Daemon struct {
@@ -187,7 +188,7 @@ func (c *Config) check() error {
 	if _, err := duration("schedule.jitter", c.Schedule.Jitter, 0); err != nil {
 		return err
 	}
-	for key, spec := range map[string]string{"schedule.bills": c.Schedule.Bills, "schedule.hearings": c.Schedule.Hearings, "schedule.regulations": c.Schedule.Regulations} {
+	for key, spec := range map[string]string{"schedule.bills": c.Schedule.Bills, "schedule.hearings": c.Schedule.Hearings, "schedule.regulations": c.Schedule.Regulations, "schedule.acts": c.Schedule.Acts} {
 		if spec == "" {
 			continue
 		}
@@ -307,6 +308,8 @@ func (c *Config) scheduleFor(source string) string {
 		return firstNonEmpty(c.Schedule.Bills, schedule.Default(source))
 	case tracker.SourceHearings:
 		return firstNonEmpty(c.Schedule.Hearings, schedule.Default(source))
+	case tracker.SourceActs:
+		return firstNonEmpty(c.Schedule.Acts, defaultActsSchedule)
 	}
 	return firstNonEmpty(c.Schedule.Regulations, schedule.Default(source))
 }

@@ -166,3 +166,55 @@ func TestProvisionWatch(t *testing.T) {
 		t.Errorf("%d bill.provision alerts after a third pass, want 1", n)
 	}
 }
+
+// TestActsSourceEndToEnd: the Justice Laws pass fetches the Acts relevant bills amend and
+// the watched ones; `law C-8` applies the stored text to the stored Act; a later
+// consolidation is stored as a new version and `diff-act` shows what changed.
+func TestActsSourceEndToEnd(t *testing.T) {
+	c := newCLI(t, fixtures.FS())
+	out, errOut, code := c.run(week1, "scrape")
+	if code != 0 || !strings.Contains(out, "acts: ok") {
+		t.Fatalf("scrape: exit %d\n%s%s", code, out, errOut)
+	}
+	// C-8 amends the Telecommunications Act; the CSIS Act is watched by default.
+	out, errOut, code = c.run(week1, "law", "C-8", "--format", "json")
+	if code != 0 {
+		t.Fatalf("law C-8: exit %d: %s", code, errOut)
+	}
+	var doc lawJSON
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Bill != "C-8" || doc.Session != "45-1" || len(doc.Acts) == 0 || doc.Acts[0].Code != "T-3.4" || doc.Acts[0].ConsolidatedTo != "2024-06-20" {
+		t.Fatalf("law C-8 = %+v", doc)
+	}
+	var got []string
+	for _, e := range doc.Acts[0].Effects {
+		got = append(got, e.Kind+" "+e.Target+" "+map[bool]string{true: "applied", false: "not applied: " + e.Reason}[e.Applied])
+	}
+	want := []string{"words 7(h) applied", "words 7(i) applied", "added 7(j) applied", "added 15.1 applied"}
+	if strings.Join(got, "; ") != strings.Join(want, "; ") {
+		t.Errorf("law C-8 effects = %q, want %q", got, want)
+	}
+	// Within the week nothing is fetched again; after it, the new consolidation is stored.
+	if out, _, _ := c.run(week1, "diff-act", "C-23"); out != "" {
+		t.Errorf("diff-act with one consolidation printed %q", out)
+	}
+	_, errOut, code = c.run(week1, "diff-act", "C-23")
+	if code != 1 || !strings.Contains(errOut, "only one consolidation") {
+		t.Errorf("diff-act C-23 with one version: exit %d, %q", code, errOut)
+	}
+	c.servers.SetSnapshot(3)
+	out, errOut, code = c.run(week3, "scrape", "acts")
+	if code != 0 || !strings.Contains(out, "1 new versions") {
+		t.Fatalf("scrape acts, snapshot 3: exit %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code = c.run(week3, "diff-act", "C-23")
+	if code != 0 || !strings.Contains(out, "s. 21 replaced: applied") || !strings.Contains(out, "{+or to perform its duties and functions under section 16+}") {
+		t.Errorf("diff-act C-23: exit %d %s\n%s", code, errOut, out)
+	}
+	_, errOut, code = c.run(week3, "diff-act", "X-99")
+	if code != 1 || !strings.Contains(errOut, "Act X-99 is not stored") {
+		t.Errorf("diff-act X-99: exit %d, %q", code, errOut)
+	}
+}
