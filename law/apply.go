@@ -163,6 +163,20 @@ func (ap *applier) apply(a action, amended []*Node, e *Effect) error {
 		return ap.addEnd(a, amended, e)
 	case aRepeal:
 		return ap.repeal(a, e)
+	case aRepealWithHd:
+		l, err := ap.findKind(a.targets[0])
+		if err != nil {
+			return err
+		}
+		if l.list != &ap.act.Body || l.i == 0 || ap.act.Body[l.i-1].Kind != KindHeading {
+			return notFound("no heading before %s", pathString(a.targets[0].path))
+		}
+		if err := ap.repeal(action{kind: aRepeal, targets: a.targets}, e); err != nil {
+			return err
+		}
+		e.Before = render(ap.act.Body[l.i-1:l.i]) + "\n" + e.Before
+		splice(&ap.act.Body, l.i-1, l.i, nil)
+		return nil
 	case aStrike, aReplaceWords, aAddWords:
 		return ap.words(a, e)
 	case aRenumber:
@@ -630,12 +644,29 @@ func (ap *applier) words(a action, e *Effect) error {
 	if a.anchor.path != nil {
 		scopeRef = a.anchor
 	}
-	l, err := ap.findKind(scopeRef)
-	if err != nil {
-		return err
+	var scope *Node
+	if len(scopeRef.terms) == 1 && scopeRef.terms[0] != "to" {
+		// The definition “x” in subsection 2(1).
+		l, err := ap.findKind(ref{kind: scopeRef.kind, path: scopeRef.path})
+		if err != nil {
+			return err
+		}
+		i := definitionIndex(l.node(), scopeRef.terms[0])
+		if i < 0 {
+			return notFound("no definition “%s” in %s", scopeRef.terms[0], pathString(scopeRef.path))
+		}
+		scope = l.node().Children[i]
+		e.Target = refString(scopeRef)
+	} else if len(scopeRef.terms) > 1 {
+		return fmt.Errorf("%s: words changed in several definitions at once", ReasonForm)
+	} else {
+		l, err := ap.findKind(scopeRef)
+		if err != nil {
+			return err
+		}
+		scope = l.node()
+		e.Target = pathString(scopeRef.path)
 	}
-	scope := l.node()
-	e.Target = pathString(scopeRef.path)
 	before := render([]*Node{scope})
 	if a.where == "at-end" {
 		// The last text of the provision: its text after its children, else its own text

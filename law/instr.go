@@ -36,6 +36,7 @@ const (
 	aAddEnd         = "add-end"
 	aRepeal         = "repeal"
 	aRepealHeading  = "repeal-heading"
+	aRepealWithHd   = "repeal-with-heading"
 	aStrike         = "strike"
 	aReplaceWords   = "replace-words"
 	aAddWords       = "add-words"
@@ -204,6 +205,8 @@ func parseActions(text, actTitle string) []action {
 			switch {
 			case headingBefore:
 				a.kind = aRepealHeading
+			case withHeading:
+				a.kind = aRepealWithHd
 			case portion != "" || whole:
 				a.err = ReasonForm + ": repeal of “" + subject + "”"
 			default:

@@ -154,7 +154,7 @@ func describe(a action, amended []*Node, e *Effect) {
 		e.Kind = Replaced
 	case aAddAfter, aAddBefore, aAddAlpha, aAddEnd:
 		e.Kind = Added
-	case aRepeal, aRepealHeading:
+	case aRepeal, aRepealHeading, aRepealWithHd:
 		e.Kind = Repealed
 	case aStrike, aReplaceWords, aAddWords:
 		e.Kind = Words
@@ -212,6 +212,9 @@ func describe(a action, amended []*Node, e *Effect) {
 	e.Target = strings.Join(names, sep)
 	if a.anchor.path != nil && (a.kind == aStrike || a.kind == aReplaceWords || a.kind == aAddWords) {
 		e.Target = pathString(a.anchor.path)
+	}
+	if a.kind == aRepealWithHd {
+		e.Part = "with the heading before it"
 	}
 	if a.kind == aReplaceBefore || a.kind == aReplaceAfter {
 		e.Part = "portion " + map[string]string{aReplaceBefore: "before ", aReplaceAfter: "after "}[a.kind] + a.anchor.path[len(a.anchor.path)-1]

@@ -405,6 +405,8 @@ var synthetic = []want{
 	{"15", "", "8", false, ReasonForm},
 	{"16", Words, "8", false, "not applied with certainty: “the” occurs 5 times in 8"},
 	{"17", Replaced, "5(1)", false, "target not found: no (1) in 5"},
+	{"17.1", Words, `2(1) "agency"`, true, ""},
+	{"17.2", Repealed, "10", true, ""},
 }
 
 // TestSynthetic applies a bill of our own, one instruction per drafting form, to an Act of
@@ -450,8 +452,8 @@ func TestRenderJSONShape(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.Bill != "C-99" || doc.Session != "45-1" || doc.Version != "first-reading" || doc.Summary["instructions"] != 25 ||
-		doc.Summary["applied"] != 19 || doc.Summary["unapplied"] != 6 || doc.Acts[0].Code != "D-9.5" || doc.Acts[0].ConsolidatedTo != "2025-03-01" {
+	if doc.Bill != "C-99" || doc.Session != "45-1" || doc.Version != "first-reading" || doc.Summary["instructions"] != 27 ||
+		doc.Summary["applied"] != 21 || doc.Summary["unapplied"] != 6 || doc.Acts[0].Code != "D-9.5" || doc.Acts[0].ConsolidatedTo != "2025-03-01" {
 		t.Errorf("json = %+v", doc)
 	}
 	for _, k := range []string{"bill_provision", "instruction", "kind", "target", "applied", "reason", "before", "after"} {
