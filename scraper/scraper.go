@@ -322,7 +322,8 @@ func (c *Client) GetWithHeader(ctx context.Context, rawURL string, header http.H
 		}
 		fetchErr = err
 	})
-	if err := col.Visit(rawURL); err != nil && fetchErr == nil {
+	// colly reports a 304 as an error even when OnError turned it into the cached page.
+	if err := col.Visit(rawURL); err != nil && fetchErr == nil && (page == nil || !page.NotModified) {
 		fetchErr = err
 	}
 	if fetchErr != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/billwatch/billwatch"
 	"github.com/billwatch/billwatch/fixtures"
 	"github.com/billwatch/billwatch/internal/sampletest"
+	"github.com/billwatch/billwatch/tracker"
 )
 
 // runArgs runs billwatch with an empty config in a temporary folder.
@@ -218,3 +219,6 @@ func TestActsSourceEndToEnd(t *testing.T) {
 		t.Errorf("diff-act X-99: exit %d, %q", code, errOut)
 	}
 }
+
+var _ tracker.ActSource = actSource{}
+var _ tracker.LawReader = (*lawReader)(nil)
