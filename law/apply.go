@@ -243,6 +243,11 @@ func (ap *applier) replace(a action, amended []*Node, e *Effect) error {
 	case first != news[0]:
 		return unsure("the new text of %s begins with a heading", pathString(a.targets[0].path))
 	}
+	// Provisions the new text adds beyond those it replaces must not exist beside them.
+	others := append(append([]*Node(nil), (*list)[:from]...), (*list)[to+1:]...)
+	if err := noClash(others, news); err != nil {
+		return err
+	}
 	e.Before = render((*list)[from : to+1])
 	splice(list, from, to+1, cloneAll(news))
 	e.After = render(news)

@@ -536,3 +536,38 @@ func TestResolve(t *testing.T) {
 		}
 	}
 }
+
+// TestC8InsertionsMatchTheBill cross-checks the applied effects against the bill's own
+// markup: every phrase the bill marks as inserted (<Ins>) in its Part 1 is in the text of an
+// applied effect after, and was not in it before.
+func TestC8InsertionsMatchTheBill(t *testing.T) {
+	t.Parallel()
+	raw := readSample(t, "bill-45-1-C-8-first-reading.xml")
+	body := bytes.Index(raw, []byte("<Body>"))
+	part2 := bytes.Index(raw[body:], []byte(`<Label>PART 2</Label>`)) + body
+	part1 := string(raw[body:part2])
+	part1 = regexp.MustCompile(`(?s)<ExplanatoryNote>.*?</ExplanatoryNote>`).ReplaceAllString(part1, "")
+	tags := regexp.MustCompile(`<[^>]+>`)
+	var marked []string
+	for _, m := range regexp.MustCompile(`(?s)<Ins>(.*?)</Ins>`).FindAllStringSubmatch(part1, -1) {
+		marked = append(marked, strings.Join(strings.Fields(tags.ReplaceAllString(m[1], "")), " "))
+	}
+	if len(marked) < 10 {
+		t.Fatalf("only %d insertions marked in C-8 Part 1", len(marked))
+	}
+	act := mustAct(t, readSample(t, "justice-act-T-3.4.xml"))
+	res := Apply(mustBill(t, raw), only(act))
+	res.Annotate()
+	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	for _, m := range marked {
+		found := false
+		for _, e := range effectsOf(res, "T-3.4") {
+			if e.Applied && strings.Contains(norm(e.After), m) && !strings.Contains(norm(e.Before), m) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("the bill inserts %q, which no applied effect adds", m)
+		}
+	}
+}
