@@ -14,8 +14,8 @@ import (
 	"github.com/billwatch/billwatch/tracker"
 )
 
-// runArgs runs billwatch with an empty config in a temporary folder.
-func runArgs(t *testing.T, args ...string) (string, string, int) {
+// runLaw runs billwatch with an empty config in a temporary folder.
+func runLaw(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "billwatch.toml")
@@ -48,7 +48,7 @@ type lawJSON struct {
 func TestLawFiles(t *testing.T) {
 	bill := sampletest.Path(t, "bill-45-1-C-8-first-reading.xml")
 	act := sampletest.Path(t, "justice-act-T-3.4.xml")
-	out, errOut, code := runArgs(t, "law", bill, "--act-file", act, "--format", "json")
+	out, errOut, code := runLaw(t, "law", bill, "--act-file", act, "--format", "json")
 	if code != 0 {
 		t.Fatalf("law --format json: exit %d: %s", code, errOut)
 	}
@@ -72,7 +72,7 @@ func TestLawFiles(t *testing.T) {
 	}
 
 	// --act narrows to one Act and recounts.
-	out, _, code = runArgs(t, "law", bill, "--act-file", act, "--format", "json", "--act", "T-3.4")
+	out, _, code = runLaw(t, "law", bill, "--act-file", act, "--format", "json", "--act", "T-3.4")
 	doc = lawJSON{}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != 0 {
 		t.Fatal(err, code)
@@ -83,7 +83,7 @@ func TestLawFiles(t *testing.T) {
 
 	// Text, markdown and html render.
 	for _, f := range []string{"text", "markdown", "html"} {
-		out, errOut, code := runArgs(t, "law", bill, "--act-file", act, "--format", f)
+		out, errOut, code := runLaw(t, "law", bill, "--act-file", act, "--format", f)
 		if code != 0 || !strings.Contains(out, "Telecommunications Act (T-3.4)") {
 			t.Errorf("law --format %s: exit %d %s\n%.300s", f, code, errOut, out)
 		}
@@ -107,7 +107,7 @@ func TestLawBadInput(t *testing.T) {
 		{[]string{"law"}, 2, "law takes one bill"},
 		{[]string{"law", "C-8"}, 1, "no database"},
 	} {
-		_, errOut, code := runArgs(t, c.args...)
+		_, errOut, code := runLaw(t, c.args...)
 		if code != c.code || !strings.Contains(errOut, c.want) || strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
 			t.Errorf("%v: exit %d, stderr %q; want exit %d and one line with %q", c.args[1:], code, errOut, c.code, c.want)
 		}
