@@ -180,7 +180,12 @@ func (w *billWalker) unit(e *elem, label string) {
 		if x.name == "XRefExternal" && x.attr("reference-type") == "act" {
 			name := textOf(x)
 			if name != "" && strings.Contains(subject, name) {
-				if !strings.EqualFold(name, ins.Act.Title) {
+				switch {
+				case strings.EqualFold(name, ins.Act.Title):
+				case ins.Act.Title != "" && strings.HasSuffix(TitleKey(ins.Act.Title), " "+TitleKey(name)):
+					// "Consequential Amendment to the Canada Evidence Act" over "R.S., c. C-5".
+					ins.Act.Title = name
+				default:
 					ins.Act = ActRef{Title: name}
 				}
 				break

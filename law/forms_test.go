@@ -49,7 +49,7 @@ func TestForms(t *testing.T) {
 			Replaced, "3(a), 3(b)", "", "(a) act promptly;"},
 		{"Section 3 of the Act is amended by replacing “the data” with “information” wherever it occurs.", "", Words, "3", "", "(c) keep information."},
 		{"Section 3 of the Act is amended by replacing “the data” with “information”.", "", Words, "3", "not applied with certainty: “the data” occurs 2 times in 3", ""},
-		{"Schedule 2 to the Act is amended by adding the following after item 4:", "", "", "", "form not recognised: amendments to schedules are not applied yet", ""},
+		{"Schedule 2 to the Act is amended by adding the following after item 4:", "", "", "Schedule 2", "form not recognised: amendments to schedules are not applied yet", ""},
 		{"Section 5 of the Act is amended by adding the following after subsection (1):", `<Subsection><Label>(2)</Label><Text>x</Text></Subsection>`, Added, "5(2)", "target not found: no (1) in 5", ""},
 		{"The Act is amended by adding the following after section 5:", `<Section><Label>6</Label><Text>Again.</Text></Section>`, Added, "6", "not applied with certainty: section 6 already exists", ""},
 		{"Section 5 of the Act is replaced by the following:", `<Section><Label>5.1</Label><Text>x</Text></Section>`, Replaced, "5", "not applied with certainty: the new text begins with section 5.1, not section 5", ""},

@@ -64,6 +64,7 @@ type action struct {
 	newRef  ref    // renumbering: the new label path
 	lang    string // "en" or "fr" when the instruction is limited to one version
 	err     string // the form is not recognised: why
+	subject string // what an unrecognised instruction is about, when it is not a provision ("the schedule")
 }
 
 var (
@@ -175,7 +176,7 @@ func parseActions(text, actTitle string) []action {
 		return []action{{err: ReasonForm + ": the subject “" + subject + "” is not a form billwatch reads", lang: lang}}
 	}
 	if schedule {
-		return []action{{err: ReasonForm + ": amendments to schedules are not applied yet", lang: lang}}
+		return []action{{err: ReasonForm + ": amendments to schedules are not applied yet", lang: lang, subject: subject}}
 	}
 
 	// The predicates: "is replaced by the following", "is amended by A, by B and by C",

@@ -56,7 +56,10 @@ func Apply(b *Bill, lookup Lookup) *Result {
 	}
 	byRef, byCode := map[string]*state{}, map[string]*state{}
 	for _, ins := range b.Instructions {
-		key := strings.ToLower(ins.Act.Title + "|" + ins.Act.Chapter)
+		key := TitleKey(ins.Act.Title)
+		if key == "" {
+			key = "|" + ChapterKey(ins.Act.Chapter)
+		}
 		st := byRef[key]
 		if st == nil {
 			code, act, err := lookup(ins.Act)
@@ -210,6 +213,9 @@ func describe(a action, amended []*Node, e *Effect) {
 		sep = " to "
 	}
 	e.Target = strings.Join(names, sep)
+	if e.Target == "" && a.subject != "" {
+		e.Target = strings.TrimPrefix(strings.TrimPrefix(a.subject, "The "), "the ")
+	}
 	if a.anchor.path != nil && (a.kind == aStrike || a.kind == aReplaceWords || a.kind == aAddWords) {
 		e.Target = pathString(a.anchor.path)
 	}

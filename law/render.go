@@ -76,10 +76,13 @@ func (e Effect) Status() string {
 // Summary is "s. 47 replaced", "s. 15.1, 15.2 added", "portion before (a) of s. 72.001 replaced".
 func (e Effect) Summary() string {
 	t := e.Target
-	if t == "" {
-		t = "?"
-	}
 	cite := "s. " + t
+	if t == "" || t[0] < '0' || t[0] > '9' {
+		cite = t // "Schedule 2"
+	}
+	if t == "schedule" {
+		cite = "the schedule"
+	}
 	if strings.HasPrefix(e.Part, "portion") || strings.HasPrefix(e.Part, "heading") {
 		if strings.HasPrefix(e.Part, "heading") {
 			cite = "the " + e.Part
@@ -89,7 +92,10 @@ func (e Effect) Summary() string {
 	}
 	kind := e.Kind
 	if kind == "" {
-		kind = "changed"
+		if cite == "" {
+			return "an instruction"
+		}
+		return "an instruction on " + cite
 	}
 	if kind == Words {
 		kind = "words changed"
