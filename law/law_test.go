@@ -571,3 +571,34 @@ func TestC8InsertionsMatchTheBill(t *testing.T) {
 		}
 	}
 }
+
+// TestC26OnTelecommunicationsAct: the predecessor bill (44-1 C-26, as passed by the House)
+// makes the same seventeen changes to the Telecommunications Act; all apply. Its schedule
+// amendments to the Canada Evidence Act are reported as a form not applied.
+func TestC26OnTelecommunicationsAct(t *testing.T) {
+	t.Parallel()
+	act := mustAct(t, readSample(t, "justice-act-T-3.4.xml"))
+	res := Apply(mustBill(t, readSample(t, "bill-44-1-C-26-third-reading.xml")), only(act))
+	es := effectsOf(res, "T-3.4")
+	applied := 0
+	for _, e := range es {
+		if e.Applied {
+			applied++
+		}
+	}
+	if len(es) != 17 || applied != 17 {
+		t.Errorf("C-26 on T-3.4: %d effects, %d applied; want 17, 17", len(es), applied)
+	}
+	var evidence []string
+	for _, a := range res.Acts {
+		if a.Title == "Canada Evidence Act" {
+			for _, e := range a.Effects {
+				evidence = append(evidence, e.Summary()+": "+e.Status())
+			}
+		}
+	}
+	want := "the schedule: not applied: form not recognised: amendments to schedules are not applied yet"
+	if len(evidence) != 2 || !strings.HasSuffix(evidence[0], want) {
+		t.Errorf("C-26, Canada Evidence Act: %q", evidence)
+	}
+}
