@@ -41,6 +41,7 @@ lint:
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseList -fuzztime 60s ./scraper/legisinfo
 	$(GO) test -run '^$$' -fuzz FuzzParseRecord -fuzztime 60s ./scraper/legisinfo
+	$(GO) test -run '^$$' -fuzz FuzzApply -fuzztime 60s ./law
 
 clean:
 	rm -rf bin
