@@ -234,6 +234,8 @@ const (
 	KindDeadlineReminder   Kind = "deadline.reminder"
 	KindSourceUnhealthy    Kind = "source.unhealthy"
 	KindSourceRecovered    Kind = "source.recovered"
+	// KindBillProvision: a bill's text touches a provision on the watch list ([watch] provisions).
+	KindBillProvision Kind = "bill.provision"
 )
 
 // Severity says how soon someone must act.

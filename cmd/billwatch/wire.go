@@ -80,6 +80,9 @@ func (g *globals) wire(opts wireOptions) (*app, error) {
 	t.Bills = legisinfo.New(client)
 	t.Texts = textSource{billtext.New(client)}
 	t.Differ = differ{}
+	if t.Law, err = newLawReader(store, cfg, t.Now); err != nil {
+		return nil, err
+	}
 	sinks, err := g.sinks(cfg, g.stdout, opts.demo, log)
 	if err != nil {
 		return nil, err
