@@ -75,13 +75,13 @@ func (s *Scraper) Meetings(ctx context.Context, committee, session string) ([]bi
 		site = scraper.Parl
 	}
 	pageURL := s.c.URL(site, path)
-	page, err := s.c.Get(ctx, pageURL)
+	page, err := s.getPage(ctx, pageURL)
 	if err != nil && !isJoint && errors.Is(err, scraper.ErrNotFound) {
 		// A joint committee we do not know of: ourcommons.ca 404s, parl.ca serves it.
 		site, isJoint = scraper.Parl, true
 		pageURL = s.c.URL(site, path)
 		var err2 error
-		if page, err2 = s.c.Get(ctx, pageURL); err2 != nil {
+		if page, err2 = s.getPage(ctx, pageURL); err2 != nil {
 			return nil, fmt.Errorf("commons: %s %s meetings: %w", committee, session, err)
 		}
 		err = nil
@@ -111,6 +111,7 @@ func (s *Scraper) Meetings(ctx context.Context, committee, session string) ([]bi
 			continue
 		}
 		if err := s.readNotice(ctx, m); err != nil {
+			m.Gap = billwatch.GapNotice
 			errs = append(errs, &MeetingError{Source: "commons", Committee: committee, Session: session, Number: m.Number, ID: m.id, URL: m.noticeURL, Partial: true, Err: err})
 		}
 	}
@@ -120,6 +121,20 @@ func (s *Scraper) Meetings(ctx context.Context, committee, session string) ([]bi
 		hs[i] = m.Hearing
 	}
 	return hs, errors.Join(errs...)
+}
+
+// getPage fetches a whole HTML page: a soft 404, a page cut short (even with a Content-Length
+// that matches) or something that is not HTML is an error naming the URL, never half a list
+// or a notice without its witnesses.
+func (s *Scraper) getPage(ctx context.Context, u string) (*scraper.Page, error) {
+	page, err := s.c.Get(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	if err := scraper.CheckHTML(page.Body); err != nil {
+		return nil, fmt.Errorf("%s: %w", u, err)
+	}
+	return page, nil
 }
 
 // readNotice fetches and applies a meeting's notice.
@@ -137,16 +152,43 @@ func (s *Scraper) readNotice(ctx context.Context, m *meeting) error {
 	default:
 		return fmt.Errorf("notice on unexpected host %q, not fetched", host)
 	}
-	page, err := s.c.Get(ctx, fetch)
+	page, err := s.getPage(ctx, fetch)
 	if err != nil {
 		return err
 	}
 	n, err := parseNotice(bytes.NewReader(page.Body))
 	if err != nil {
+		m.Checks = append(m.Checks, noticeChecks(nil)...)
 		return err
 	}
+	applyNotice(m, n)
+	return nil
+}
+
+// noticeChecks says which of the fields expected of every notice were found: its time, what
+// it is on, and who appears. A notice that could not be read at all found none.
+func noticeChecks(n *notice) []billwatch.FieldCheck {
+	const page = "ourcommons notices"
+	if n == nil {
+		return []billwatch.FieldCheck{{Page: page, Field: "time"}, {Page: page, Field: "study"}, {Page: page, Field: "witnesses"}}
+	}
+	named := false
+	for _, w := range n.Witnesses {
+		named = named || w.Name != ""
+	}
+	return []billwatch.FieldCheck{
+		{Page: page, Field: "time", Found: !n.Start.IsZero()},
+		{Page: page, Field: "study", Found: len(n.Subjects) > 0},
+		{Page: page, Field: "witnesses", Found: named},
+	}
+}
+
+// applyNotice adds what a notice says to the meeting the list gave: the notice is the later
+// and fuller word on witnesses, subject, room and time; the list's own values stay where the
+// notice is silent.
+func applyNotice(m *meeting, n notice) {
 	m.Witnesses = n.Witnesses
-	if m.Room == "" {
+	if n.Room != "" {
 		m.Room = n.Room
 	}
 	if len(m.Studies) == 0 && len(n.Subjects) > 0 {
@@ -157,5 +199,18 @@ func (s *Scraper) readNotice(ctx context.Context, m *meeting) error {
 			m.Bills = append(m.Bills, b)
 		}
 	}
-	return nil
+	if !n.Start.IsZero() && n.Start.Hour()+n.Start.Minute() > 0 {
+		m.Start = n.Start
+		if !n.End.IsZero() {
+			m.End = n.End
+		}
+	}
+	if m.Broadcast == "" {
+		m.Broadcast = n.Broadcast
+	}
+	m.InCamera = m.InCamera || n.InCamera
+	m.NoticeAmended = m.NoticeAmended || n.Amended
+	m.NoticePublished = n.Published
+	m.Gaps = append(m.Gaps, n.Gaps...)
+	m.Checks = append(m.Checks, noticeChecks(&n)...)
 }

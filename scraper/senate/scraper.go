@@ -100,6 +100,10 @@ func (s *Scraper) Meetings(ctx context.Context, committee, session string) ([]bi
 		if err != nil {
 			return nil, fmt.Errorf("senate: %s %s %s meetings: %w", committee, session, strings.ToLower(tab), err)
 		}
+		// Half a table is not the schedule: never a few of the meetings as if they were all.
+		if err := scraper.CheckFragment(page.Body); err != nil {
+			return nil, fmt.Errorf("senate: %s: %w", u, err)
+		}
 		hs, err := parseSchedule(bytes.NewReader(page.Body), committee, session, tab == "PAST")
 		if len(hs) == 0 && err != nil {
 			return nil, fmt.Errorf("senate: %s: %w", u, err)
@@ -109,11 +113,13 @@ func (s *Scraper) Meetings(ctx context.Context, committee, session string) ([]bi
 	}
 	// A meeting that moved from one tab to the other between the two requests is listed
 	// twice; keep the past copy.
-	seen := map[int]bool{}
+	// Meetings are told apart by their keys: the number, or for an unnumbered meeting its
+	// date and time.
+	seen := map[string]bool{}
 	out := make([]billwatch.Hearing, 0, len(all))
 	for i := len(all) - 1; i >= 0; i-- {
-		if !seen[all[i].Number] {
-			seen[all[i].Number] = true
+		if k := all[i].Key(); !seen[k] {
+			seen[k] = true
 			out = append(out, all[i])
 		}
 	}
