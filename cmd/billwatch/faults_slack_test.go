@@ -73,14 +73,15 @@ func TestFaultMatrixSlack(t *testing.T) {
 		}, after: []time.Duration{5 * time.Minute, 30 * time.Minute}},
 		{name: "lost answer, no history scope", fault: func(e *slackEnv) {
 			e.fake.set(func(f *fakeSlackAPI) { f.script = []slackFailure{{dropAfter: true}} })
-			t.Setenv("BILLWATCH_SLACK_API_URL", noHistoryScope(t, e.fake.srv.URL))
+			e.c.env["BILLWATCH_SLACK_API_URL"] = noHistoryScope(t, e.fake.srv.URL)
 		}, after: []time.Duration{5 * time.Minute, 30 * time.Minute, 2 * time.Hour},
-			leftOut: "issue 10 item 5 (a lost answer without the history scope blocks its channel) is not fixed on this branch",
 			check: func(e *slackEnv, alerts []billwatch.Alert, r *slackFaultRow) {
-				// The lost one is either posted again with a "possible duplicate" mark or given
-				// up with an ops alert; nothing stays pending, nothing behind it is blocked.
-				if r.pending != 0 || r.sent < r.deliveries-1 || r.maxPerDel > 2 {
-					t.Errorf("lost answer without history: %+v; want nothing pending, every other delivery sent", *r)
+				// The lost one is posted again with a "possible duplicate" mark once its hold
+				// has run out; nothing stays pending, nothing behind it is blocked, and one ops
+				// alert names the missing scope (on the console and in #billwatch-ops: posting
+				// still works), hence two messages kept beyond one per delivery.
+				if r.pending != 0 || r.sent != r.deliveries || r.maxPerDel != 2 || r.kept != r.deliveries+2 || r.opsConsole != 1 {
+					t.Errorf("lost answer without history: %+v; want every delivery sent, the lost one twice (marked), one ops alert", *r)
 				}
 			}},
 		{name: "invalid_auth", token: "xoxb-1111111111-SLACKTESTSECRET-badbad", after: []time.Duration{time.Hour},
