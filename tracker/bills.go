@@ -161,6 +161,7 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 		return sum
 	}
 	sum.Baseline = len(old) == 0
+	profile := t.ActiveProfile()
 
 	type change struct {
 		old   *billState
@@ -186,7 +187,7 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 				nw.Bill = mergeList(prev.full(), lb)
 			}
 		}
-		nw.Bill.Reasons = t.Profile.BillReasons(nw.full())
+		nw.Bill.Reasons = profile.BillReasons(nw.full())
 		nw.Bill.Relevant = len(nw.Bill.Reasons) > 0
 
 		var raw []byte
@@ -214,7 +215,7 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 				nw.Publications = rec.Publications
 				nw.ListActivity = lb.LatestActivityAt
 				nw.RecordHash = Hash(payload)
-				nw.Bill.Reasons = t.Profile.BillReasons(nw.full())
+				nw.Bill.Reasons = profile.BillReasons(nw.full())
 				nw.Bill.Relevant = len(nw.Bill.Reasons) > 0
 			}
 		}

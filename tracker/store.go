@@ -21,8 +21,10 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 )
 
-// SchemaVersion is the layout of the database this build reads and writes.
-const SchemaVersion = 1
+// SchemaVersion is the layout of the database this build reads and writes. Version 2 added
+// the coalition's memory (records, history, watch list, lineage, accounts); a version 1
+// database is migrated on its first write-open (the new buckets are created, nothing moves).
+const SchemaVersion = 2
 
 // Bucket names.
 var (
@@ -37,7 +39,8 @@ var (
 	bktOutbox      = []byte("outbox")      // BE seq → "" while a delivery is pending
 	bktThreads     = []byte("threads")     // sink \x00 channel \x00 thread → ref
 	bktHealth      = []byte("health")      // source → Health JSON
-	allBuckets     = [][]byte{bktMeta, bktBlobs, bktVersions, bktBills, bktHearings, bktRegulations, bktAlerts, bktAlertIDs, bktOutbox, bktThreads, bktHealth}
+	allBuckets     = [][]byte{bktMeta, bktBlobs, bktVersions, bktBills, bktHearings, bktRegulations, bktAlerts, bktAlertIDs, bktOutbox, bktThreads, bktHealth,
+		bktMemory, bktHistory, bktWatch, bktLineage, bktLinks, bktUsers, bktSessions, bktSignin}
 )
 
 // ErrNoDatabase means a read command was pointed at a database that does not exist yet.
@@ -89,7 +92,7 @@ func Open(path string) (*Store, error) {
 			return meta.Put([]byte("schema"), []byte(fmt.Sprint(SchemaVersion)))
 		}
 		if string(v) != fmt.Sprint(SchemaVersion) {
-			return fmt.Errorf("schema version %s, this billwatch reads %d", v, SchemaVersion)
+			return migrate(meta, string(v))
 		}
 		return nil
 	})
@@ -152,6 +155,9 @@ func (s *Store) update(fn func(tx *bolt.Tx) error) error {
 	}
 	if err := db.Update(fn); err != nil && !errors.Is(err, errNothingToWrite) {
 		db.Close()
+		if errors.Is(err, ErrBadInput) {
+			return err // the user's mistake, not the file's
+		}
 		return fmt.Errorf("database %s: %w", s.path, err)
 	}
 	if err := db.Close(); err != nil {
