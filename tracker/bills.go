@@ -302,6 +302,30 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 		return sum
 	}
 
+	// Lineage: each bill's newest text against every stored bill text, outside the
+	// transaction. A failure here costs the link, never the pass.
+	lineage := map[int]billLineage{}
+	if ix, err := t.Reindex(); err != nil {
+		t.Log.Warn("lineage index unreadable", "error", err)
+	} else {
+		for i, c := range changes {
+			var last *fetchedText
+			for j := range c.texts {
+				if c.texts[j].body != nil {
+					last = &c.texts[j]
+				}
+			}
+			if last == nil {
+				continue
+			}
+			l, err := t.lineageOf(ix, c.new.Bill.Key(), Hash(last.body), last.body)
+			if err != nil {
+				t.Log.Warn("lineage", "bill", c.new.Bill.Key(), "error", err)
+			}
+			lineage[i] = l
+		}
+	}
+
 	now := t.now()
 	err = t.Store.update(func(tx *bolt.Tx) error {
 		var alerts []billwatch.Alert
@@ -336,8 +360,20 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 				return err
 			}
 			sum.Changed++
+			l, hasLineage := lineage[i]
+			if hasLineage {
+				if err := storeLineage(tx, l); err != nil {
+					return err
+				}
+			}
 			if !sum.Baseline {
-				alerts = append(alerts, t.billAlerts(c.old, nw)...)
+				for _, a := range t.billAlerts(c.old, nw) {
+					if s := lineageText(l.links); s != "" && a.Kind == billwatch.KindBillIntroduced {
+						a.Why += "; " + strings.TrimSuffix(strings.ToLower(s[:1])+s[1:], ".")
+						a.Text = s + "\n" + a.Text
+					}
+					alerts = append(alerts, a)
+				}
 			}
 			for _, a := range amendments {
 				if a.idx == i {

@@ -171,6 +171,7 @@ func (t *Tracker) queue(tx *bolt.Tx, alerts []billwatch.Alert) ([]billwatch.Aler
 		if ids.Get([]byte(a.ID)) != nil {
 			continue
 		}
+		a = decorate(tx, a)
 		a.Deliveries = nil
 		for _, s := range t.Sinks {
 			for _, ch := range s.Channels(a) {
