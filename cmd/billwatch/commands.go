@@ -32,6 +32,10 @@ func commands() []command {
 		{name: "slack", args: "test", summary: "post a test message to each configured channel", run: runSlack},
 		captureCommand(),
 		demoCommand(),
+		watchCommand(),
+		memoryCommand(),
+		userCommand(),
+		backfillCommand(),
 	}
 }
 
@@ -219,6 +223,9 @@ type billJSON struct {
 	Stages   []billwatch.Stage   `json:"stages,omitempty"`
 	Meetings []billwatch.Meeting `json:"meetings,omitempty"`
 	Versions []versionJSON       `json:"versions,omitempty"`
+	// Lineage and Memory are set by show only.
+	Lineage []tracker.LineageLink `json:"lineage,omitempty"`
+	Memory  *memoryJSON           `json:"memory,omitempty"`
 }
 
 type versionJSON struct {
@@ -374,6 +381,9 @@ func showCommand() command {
 			if out.Versions == nil {
 				out.Versions = []versionJSON{}
 			}
+			if err := addMemory(store, &out); err != nil {
+				return err
+			}
 			if asJSON {
 				return writeJSON(g.stdout, out)
 			}
@@ -436,6 +446,7 @@ func printBill(w io.Writer, b billJSON) error {
 			fmt.Fprintf(w, "\nCharter Statement: %s\n  %s\n", r.Title, r.URL)
 		}
 	}
+	printLineageMemory(w, b)
 	return nil
 }
 

@@ -1,0 +1,518 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/calendar"
+	"github.com/billwatch/billwatch/tracker"
+)
+
+// memoryJSON is the coalition's record on a bill as `show --json` and `memory show --json`
+// give it.
+type memoryJSON struct {
+	Position  string             `json:"position"`
+	Priority  string             `json:"priority"`
+	Owner     string             `json:"owner"`
+	Next      *tracker.NextStep  `json:"next"`
+	Notes     []tracker.Note     `json:"notes"`
+	Documents []tracker.Document `json:"documents"`
+	Updated   time.Time          `json:"updated,omitzero"`
+	// InheritedFrom names the earlier bill of the lineage whose record this is, when the bill
+	// has none of its own ("44-1 C-26").
+	InheritedFrom string           `json:"inherited_from,omitempty"`
+	History       []tracker.Change `json:"history,omitempty"`
+}
+
+func toMemoryJSON(r tracker.Record) memoryJSON {
+	m := memoryJSON{Position: firstNonEmpty(r.Position, tracker.PositionNone), Priority: r.Priority, Owner: r.Owner, Next: r.Next,
+		Notes: r.Notes, Documents: r.Documents, Updated: r.Updated}
+	if m.Notes == nil {
+		m.Notes = []tracker.Note{}
+	}
+	if m.Documents == nil {
+		m.Documents = []tracker.Document{}
+	}
+	return m
+}
+
+// billMemory is a bill's record, or the one it inherits through its lineage.
+func billMemory(store *tracker.Store, session, number string) (memoryJSON, error) {
+	r, err := store.Record(tracker.BillSubject(session, number))
+	if err != nil {
+		return memoryJSON{}, err
+	}
+	if r.Empty() {
+		if link, rec, ok, err := store.Inherited(session, number); err != nil {
+			return memoryJSON{}, err
+		} else if ok {
+			m := toMemoryJSON(rec)
+			m.InheritedFrom = link.Key()
+			return m, nil
+		}
+	}
+	return toMemoryJSON(r), nil
+}
+
+// subjectFor resolves a command-line argument to a memory subject: a bill number (with
+// --session, else the stored bill's or the configured session), or a Gazette item id.
+func subjectFor(store *tracker.Store, arg, session, current string) (subject, label string, err error) {
+	if num := billwatch.NormalizeBillNumber(arg); num != "" {
+		if session == "" {
+			if b, err := findBill(store, num, "", current); err == nil {
+				session = b.Session
+			} else {
+				session = current
+			}
+		}
+		return tracker.BillSubject(session, num), session + " " + num, nil
+	}
+	regs, err := store.Regulations()
+	if err != nil {
+		return "", "", err
+	}
+	for _, r := range regs {
+		if r.ID == arg || r.Key() == arg || r.Registration != nil && strings.EqualFold(*r.Registration, arg) {
+			return tracker.RegulationSubject(r.Key()), "Gazette " + r.Key(), nil
+		}
+	}
+	return "", "", usageError("%q is neither a bill number (C-22) nor a stored Gazette item id (billwatch regulations --all)", arg)
+}
+
+// who names the person making a change from the command line: --by, else the login name.
+func who(by string) string {
+	if by != "" {
+		return by
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "cli"
+}
+
+func inputError(err error) error {
+	if errors.Is(err, tracker.ErrBadInput) {
+		return usageError("%s", strings.TrimPrefix(err.Error(), tracker.ErrBadInput.Error()+": "))
+	}
+	return err
+}
+
+func memoryCommand() command {
+	return command{
+		name: "memory", args: "set|note|doc|show|carry|export|import ...",
+		summary: "the coalition's record on bills and regulations: position, owner, next step, notes, documents",
+		run: func(ctx context.Context, g *globals, args []string) error {
+			if len(args) == 0 {
+				return usageError("memory needs a subcommand: set, note, doc, show, carry, export or import")
+			}
+			sub := map[string]func(context.Context, *globals, []string) error{
+				"set": memorySet, "note": memoryNote, "doc": memoryDoc, "show": memoryShow,
+				"carry": memoryCarry, "export": memoryExport, "import": memoryImport,
+			}[args[0]]
+			if sub == nil {
+				return usageError("unknown memory subcommand %q (want set, note, doc, show, carry, export or import)", args[0])
+			}
+			if err := sub(ctx, g, args[1:]); !errors.Is(err, errHelp) {
+				return err
+			}
+			return nil
+		},
+	}
+}
+
+// subFlags parses a subcommand's flags and arguments in any order.
+func subFlags(g *globals, name string, args []string, def func(fs *flag.FlagSet)) ([]string, error) {
+	_, pos, err := subFlagSet(g, name, args, def)
+	return pos, err
+}
+
+func subFlagSet(g *globals, name string, args []string, def func(fs *flag.FlagSet)) (*flag.FlagSet, []string, error) {
+	fs := flag.NewFlagSet("billwatch "+name, flag.ContinueOnError)
+	fs.SetOutput(g.stderr)
+	def(fs)
+	pos, err := parse(fs, args)
+	return fs, pos, err
+}
+
+func writeStore(g *globals) (*tracker.Store, *Config, error) {
+	cfg, err := loadConfig(g.config)
+	if err != nil {
+		return nil, nil, err
+	}
+	store, err := tracker.Open(g.dbPath())
+	return store, cfg, err
+}
+
+func memorySet(ctx context.Context, g *globals, args []string) error {
+	var session, position, priority, owner, next, due, by string
+	var set = map[string]bool{}
+	fset, pos, err := subFlagSet(g, "memory set", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&session, "session", "", "session `P-S` of the bill")
+		fs.StringVar(&position, "position", "", "`P`: oppose, amend (seek amendments), support, monitor or none")
+		fs.StringVar(&priority, "priority", "", "`P`: high, normal or low (\"\" clears)")
+		fs.StringVar(&owner, "owner", "", "who holds the file (`NAME`; \"\" clears)")
+		fs.StringVar(&next, "next", "", "the next step (`TEXT`; \"\" clears it)")
+		fs.StringVar(&due, "due", "", "the next step's due `DATE` (YYYY-MM-DD)")
+		fs.StringVar(&by, "by", "", "who makes the change (default: $USER)")
+	})
+	if err != nil {
+		return err
+	}
+	fset.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	delete(set, "by")
+	delete(set, "session")
+	if len(pos) != 1 {
+		return usageError("memory set takes one bill, e.g. billwatch memory set C-8 --position oppose")
+	}
+	if err := checkSession(session); err != nil {
+		return err
+	}
+	if len(set) == 0 {
+		return usageError("memory set: nothing to set (give --position, --priority, --owner or --next)")
+	}
+	if set["due"] && !set["next"] {
+		return usageError("--due needs --next \"TEXT\": the due date belongs to a next step")
+	}
+	store, cfg, err := writeStore(g)
+	if err != nil {
+		return err
+	}
+	subject, label, err := subjectFor(store, pos[0], session, cfg.Session)
+	if err != nil {
+		return err
+	}
+	var e tracker.Edit
+	if set["position"] {
+		e.Position = &position
+	}
+	if set["priority"] {
+		e.Priority = &priority
+	}
+	if set["owner"] {
+		e.Owner = &owner
+	}
+	if set["next"] {
+		e.Next = &tracker.NextStep{Text: next, Due: due}
+	}
+	r, err := store.SetRecord(subject, e, who(by), g.clock())
+	if err != nil {
+		return inputError(err)
+	}
+	fmt.Fprintf(g.stdout, "%s: %s\n", label, firstNonEmpty(r.Line(), "no position recorded"))
+	return nil
+}
+
+func memoryNote(ctx context.Context, g *globals, args []string) error {
+	var session, by string
+	pos, err := subFlags(g, "memory note", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&session, "session", "", "session `P-S` of the bill")
+		fs.StringVar(&by, "by", "", "who writes the note (default: $USER)")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) < 2 {
+		return usageError("memory note takes a bill and the text, e.g. billwatch memory note C-8 \"met the minister's staff\"")
+	}
+	if err := checkSession(session); err != nil {
+		return err
+	}
+	store, cfg, err := writeStore(g)
+	if err != nil {
+		return err
+	}
+	subject, label, err := subjectFor(store, pos[0], session, cfg.Session)
+	if err != nil {
+		return err
+	}
+	r, err := store.AddNote(subject, strings.Join(pos[1:], " "), who(by), g.clock())
+	if err != nil {
+		return inputError(err)
+	}
+	fmt.Fprintf(g.stdout, "%s: note added (%d notes)\n", label, len(r.Notes))
+	return nil
+}
+
+func memoryDoc(ctx context.Context, g *globals, args []string) error {
+	var session, by string
+	var d tracker.Document
+	pos, err := subFlags(g, "memory doc", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&session, "session", "", "session `P-S` of the bill")
+		fs.StringVar(&d.Title, "title", "", "the document's `TITLE` (brief, letter, submission…)")
+		fs.StringVar(&d.Date, "date", "", "its `DATE` (YYYY-MM-DD)")
+		fs.StringVar(&d.URL, "url", "", "where it is (`URL`)")
+		fs.StringVar(&by, "by", "", "who adds it (default: $USER)")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError("memory doc takes one bill, e.g. billwatch memory doc C-8 --title brief --date 2026-11-20 --url https://…")
+	}
+	if err := checkSession(session); err != nil {
+		return err
+	}
+	store, cfg, err := writeStore(g)
+	if err != nil {
+		return err
+	}
+	subject, label, err := subjectFor(store, pos[0], session, cfg.Session)
+	if err != nil {
+		return err
+	}
+	r, err := store.AddDocument(subject, d, who(by), g.clock())
+	if err != nil {
+		return inputError(err)
+	}
+	fmt.Fprintf(g.stdout, "%s: document linked (%d documents)\n", label, len(r.Documents))
+	return nil
+}
+
+func memoryCarry(ctx context.Context, g *globals, args []string) error {
+	var session, from, by string
+	pos, err := subFlags(g, "memory carry", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&session, "session", "", "session `P-S` of the bill")
+		fs.StringVar(&from, "from", "", "the earlier bill, `\"P-S NUMBER\"` (e.g. \"44-1 C-26\")")
+		fs.StringVar(&by, "by", "", "who carries it over (default: $USER)")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || from == "" {
+		return usageError("memory carry takes a bill and --from, e.g. billwatch memory carry C-8 --from \"44-1 C-26\"")
+	}
+	fs, fn, ok := strings.Cut(strings.TrimSpace(from), " ")
+	if !ok || !sessionRe.MatchString(fs) || billwatch.NormalizeBillNumber(fn) == "" {
+		return usageError("--from %q: want a session and bill number, e.g. \"44-1 C-26\"", from)
+	}
+	if err := checkSession(session); err != nil {
+		return err
+	}
+	store, cfg, err := writeStore(g)
+	if err != nil {
+		return err
+	}
+	subject, label, err := subjectFor(store, pos[0], session, cfg.Session)
+	if err != nil {
+		return err
+	}
+	r, err := store.CarryOver(tracker.BillSubject(fs, billwatch.NormalizeBillNumber(fn)), subject, who(by), g.clock())
+	if err != nil {
+		return inputError(err)
+	}
+	fmt.Fprintf(g.stdout, "%s: carried over from %s: %s\n", label, from, r.Line())
+	return nil
+}
+
+func memoryShow(ctx context.Context, g *globals, args []string) error {
+	var session string
+	var asJSON bool
+	pos, err := subFlags(g, "memory show", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&session, "session", "", "session `P-S` of the bill")
+		fs.BoolVar(&asJSON, "json", false, "JSON output")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError("memory show takes one bill, e.g. billwatch memory show C-8")
+	}
+	if err := checkSession(session); err != nil {
+		return err
+	}
+	store, cfg, err := g.readStore()
+	if err != nil {
+		return err
+	}
+	subject, label, err := subjectFor(store, pos[0], session, cfg.Session)
+	if err != nil {
+		return err
+	}
+	var m memoryJSON
+	if s, n, ok := strings.Cut(strings.TrimPrefix(subject, "bill "), " "); ok && strings.HasPrefix(subject, "bill ") {
+		m, err = billMemory(store, s, n)
+	} else {
+		var r tracker.Record
+		r, err = store.Record(subject)
+		m = toMemoryJSON(r)
+	}
+	if err != nil {
+		return err
+	}
+	if m.History, err = store.History(subject); err != nil {
+		return err
+	}
+	if m.History == nil {
+		m.History = []tracker.Change{}
+	}
+	if asJSON {
+		return writeJSON(g.stdout, m)
+	}
+	fmt.Fprintf(g.stdout, "%s\n", label)
+	printMemory(g.stdout, m)
+	if len(m.History) > 0 {
+		fmt.Fprintln(g.stdout, "\nHistory:")
+		w := table(g.stdout)
+		for _, c := range m.History {
+			fmt.Fprintf(w, "  %s\t%s\t%s\t%s → %s\n", c.At.In(billwatch.Eastern).Format("2006-01-02 15:04"), termSafe(c.By), c.Field, termSafe(truncate(firstNonEmpty(c.Before, "—"), 40)), termSafe(truncate(firstNonEmpty(c.After, "—"), 60)))
+		}
+		w.Flush()
+	}
+	return nil
+}
+
+// termSafe drops control characters (terminal escapes) from text people typed.
+func termSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\n' || r == 0x7f || r >= 0x80 && r < 0xa0 {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func printMemory(w io.Writer, m memoryJSON) {
+	if m.InheritedFrom != "" {
+		fmt.Fprintf(w, "No record of its own; from %s, which it reintroduces (carry it over: billwatch memory carry … --from %q):\n", m.InheritedFrom, m.InheritedFrom)
+	}
+	fmt.Fprintf(w, "Position:    %s\n", tracker.PositionName(m.Position))
+	if m.Priority != "" {
+		fmt.Fprintf(w, "Priority:    %s\n", m.Priority)
+	}
+	if m.Owner != "" {
+		fmt.Fprintf(w, "Owner:       %s\n", termSafe(m.Owner))
+	}
+	if m.Next != nil {
+		fmt.Fprintf(w, "Next step:   %s", termSafe(m.Next.Text))
+		if m.Next.Due != "" {
+			fmt.Fprintf(w, " (due %s)", m.Next.Due)
+		}
+		fmt.Fprintln(w)
+	}
+	for _, n := range m.Notes {
+		fmt.Fprintf(w, "Note:        %s — %s, %s\n", termSafe(n.Text), termSafe(n.By), n.At.In(billwatch.Eastern).Format("2006-01-02"))
+	}
+	for _, d := range m.Documents {
+		fmt.Fprintf(w, "Document:    %s (%s) %s\n", termSafe(d.Title), d.Date, termSafe(d.URL))
+	}
+}
+
+func memoryExport(ctx context.Context, g *globals, args []string) error {
+	if len(args) != 0 {
+		return usageError("memory export takes no arguments (it writes JSON on stdout: billwatch memory export > memory.json)")
+	}
+	store, _, err := g.readStore()
+	if err != nil {
+		return err
+	}
+	ex, err := store.ExportMemory()
+	if err != nil {
+		return err
+	}
+	return writeJSON(g.stdout, ex)
+}
+
+func memoryImport(ctx context.Context, g *globals, args []string) error {
+	var replace bool
+	pos, err := subFlags(g, "memory import", args, func(fs *flag.FlagSet) {
+		fs.BoolVar(&replace, "replace", false, "replace a memory the database already holds")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError("memory import takes one file, e.g. billwatch memory import memory.json")
+	}
+	f, err := os.Open(pos[0])
+	if err != nil {
+		return fmt.Errorf("memory import: %w", err)
+	}
+	defer f.Close()
+	ex, err := tracker.ReadMemoryExport(f)
+	if err != nil {
+		return fmt.Errorf("memory import %s: %w", pos[0], err)
+	}
+	store, cfg, err := writeStore(g)
+	if err != nil {
+		return err
+	}
+	t := tracker.New(store, cfg.profile(), g.logger())
+	t.Now = g.clock
+	if err := t.ImportMemory(ex, replace); err != nil {
+		return fmt.Errorf("memory import %s: %w", pos[0], err)
+	}
+	fmt.Fprintf(g.stdout, "imported %d records, %d history entries, %d watch-list items from %s\n", len(ex.Records), len(ex.History), len(ex.Watch), pos[0])
+	return nil
+}
+
+// addMemory fills a shown bill's lineage and the coalition's record.
+func addMemory(store *tracker.Store, b *billJSON) error {
+	links, err := store.Lineage(b.Session, b.Number)
+	if err != nil {
+		return err
+	}
+	b.Lineage = links
+	if b.Lineage == nil {
+		b.Lineage = []tracker.LineageLink{}
+	}
+	m, err := billMemory(store, b.Session, b.Number)
+	if err != nil {
+		return err
+	}
+	b.Memory = &m
+	return nil
+}
+
+func printLineageMemory(w io.Writer, b billJSON) {
+	if len(b.Lineage) > 0 {
+		fmt.Fprintln(w, "\nLineage:")
+		for _, l := range b.Lineage {
+			fmt.Fprintf(w, "  %s\n", l.Line())
+		}
+	}
+	if b.Memory != nil && (b.Memory.Position != tracker.PositionNone || b.Memory.Owner != "" || len(b.Memory.Notes)+len(b.Memory.Documents) > 0 || b.Memory.Next != nil) {
+		fmt.Fprintln(w, "\nOur record:")
+		printMemory(w, *b.Memory)
+	}
+}
+
+// nextStepEvents are the coalition's open next steps with a due date, as all-day events.
+func nextStepEvents(store *tracker.Store, today string) ([]calendar.Event, error) {
+	recs, err := store.Records()
+	if err != nil {
+		return nil, err
+	}
+	var out []calendar.Event
+	for _, r := range recs {
+		if r.Next == nil || r.Next.Due == "" || r.Next.Due < today {
+			continue
+		}
+		d, err := time.ParseInLocation(billwatch.DateLayout, r.Next.Due, billwatch.Eastern)
+		if err != nil {
+			continue
+		}
+		what := strings.TrimPrefix(strings.TrimPrefix(r.Subject, "bill "), "regulation ")
+		desc := "Next step on " + what + ": " + r.Next.Text
+		if r.Owner != "" {
+			desc += "\nOwner: " + r.Owner
+		}
+		if line := r.Line(); line != "" {
+			desc += "\n" + line
+		}
+		out = append(out, calendar.Event{
+			UID:         strings.ReplaceAll("next-"+what+"-"+tracker.Hash([]byte(r.Next.Text))[:8], " ", "-") + "@billwatch",
+			Summary:     "Next step (" + what + "): " + truncate(r.Next.Text, 80),
+			Description: desc,
+			Start:       d,
+			AllDay:      true,
+		})
+	}
+	return out, nil
+}
