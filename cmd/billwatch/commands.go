@@ -224,7 +224,7 @@ type billJSON struct {
 	Meetings []billwatch.Meeting `json:"meetings,omitempty"`
 	Versions []versionJSON       `json:"versions,omitempty"`
 	// Lineage and Memory are set by show only.
-	Lineage []tracker.LineageLink `json:"lineage,omitempty"`
+	Lineage []tracker.LineageLink `json:"lineage"`
 	Memory  *memoryJSON           `json:"memory,omitempty"`
 }
 

@@ -104,41 +104,56 @@ func inputError(err error) error {
 	return err
 }
 
+// memOpts are the flags of every memory subcommand (flags and arguments mix in any order,
+// so they are declared on the command's one flag set).
+type memOpts struct {
+	session, position, priority, owner, next, due, by string
+	title, date, url, from                           string
+	asJSON, replace                                  bool
+	set                                              map[string]bool
+}
+
 func memoryCommand() command {
+	o := &memOpts{}
+	var fset *flag.FlagSet
 	return command{
 		name: "memory", args: "set|note|doc|show|carry|export|import ...",
 		summary: "the coalition's record on bills and regulations: position, owner, next step, notes, documents",
+		flags: func(fs *flag.FlagSet) {
+			fset = fs
+			fs.StringVar(&o.session, "session", "", "session `P-S` of the bill")
+			fs.StringVar(&o.position, "position", "", "set: `P`, one of oppose, amend (seek amendments), support, monitor, none")
+			fs.StringVar(&o.priority, "priority", "", "set: `P`, one of high, normal, low (\"\" clears)")
+			fs.StringVar(&o.owner, "owner", "", "set: who holds the file (`NAME`; \"\" clears)")
+			fs.StringVar(&o.next, "next", "", "set: the next step (`TEXT`; \"\" clears it)")
+			fs.StringVar(&o.due, "due", "", "set: the next step's due `DATE` (YYYY-MM-DD)")
+			fs.StringVar(&o.title, "title", "", "doc: the document's `TITLE` (brief, letter, submission…)")
+			fs.StringVar(&o.date, "date", "", "doc: its `DATE` (YYYY-MM-DD)")
+			fs.StringVar(&o.url, "url", "", "doc: where it is (`URL`)")
+			fs.StringVar(&o.from, "from", "", "carry: the earlier bill, `\"P-S NUMBER\"` (e.g. \"44-1 C-26\")")
+			fs.StringVar(&o.by, "by", "", "who makes the change (default: $USER)")
+			fs.BoolVar(&o.asJSON, "json", false, "show: JSON output")
+			fs.BoolVar(&o.replace, "replace", false, "import: replace a memory the database already holds")
+		},
 		run: func(ctx context.Context, g *globals, args []string) error {
 			if len(args) == 0 {
 				return usageError("memory needs a subcommand: set, note, doc, show, carry, export or import")
 			}
-			sub := map[string]func(context.Context, *globals, []string) error{
+			sub := map[string]func(context.Context, *globals, *memOpts, []string) error{
 				"set": memorySet, "note": memoryNote, "doc": memoryDoc, "show": memoryShow,
 				"carry": memoryCarry, "export": memoryExport, "import": memoryImport,
 			}[args[0]]
 			if sub == nil {
 				return usageError("unknown memory subcommand %q (want set, note, doc, show, carry, export or import)", args[0])
 			}
-			if err := sub(ctx, g, args[1:]); !errors.Is(err, errHelp) {
+			o.set = map[string]bool{}
+			fset.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
+			if err := checkSession(o.session); err != nil {
 				return err
 			}
-			return nil
+			return sub(ctx, g, o, args[1:])
 		},
 	}
-}
-
-// subFlags parses a subcommand's flags and arguments in any order.
-func subFlags(g *globals, name string, args []string, def func(fs *flag.FlagSet)) ([]string, error) {
-	_, pos, err := subFlagSet(g, name, args, def)
-	return pos, err
-}
-
-func subFlagSet(g *globals, name string, args []string, def func(fs *flag.FlagSet)) (*flag.FlagSet, []string, error) {
-	fs := flag.NewFlagSet("billwatch "+name, flag.ContinueOnError)
-	fs.SetOutput(g.stderr)
-	def(fs)
-	pos, err := parse(fs, args)
-	return fs, pos, err
 }
 
 func writeStore(g *globals) (*tracker.Store, *Config, error) {
@@ -150,24 +165,15 @@ func writeStore(g *globals) (*tracker.Store, *Config, error) {
 	return store, cfg, err
 }
 
-func memorySet(ctx context.Context, g *globals, args []string) error {
-	var session, position, priority, owner, next, due, by string
-	var set = map[string]bool{}
-	fset, pos, err := subFlagSet(g, "memory set", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&session, "session", "", "session `P-S` of the bill")
-		fs.StringVar(&position, "position", "", "`P`: oppose, amend (seek amendments), support, monitor or none")
-		fs.StringVar(&priority, "priority", "", "`P`: high, normal or low (\"\" clears)")
-		fs.StringVar(&owner, "owner", "", "who holds the file (`NAME`; \"\" clears)")
-		fs.StringVar(&next, "next", "", "the next step (`TEXT`; \"\" clears it)")
-		fs.StringVar(&due, "due", "", "the next step's due `DATE` (YYYY-MM-DD)")
-		fs.StringVar(&by, "by", "", "who makes the change (default: $USER)")
-	})
-	if err != nil {
-		return err
+func memorySet(ctx context.Context, g *globals, o *memOpts, pos []string) error {
+	session, position, priority, owner, next, due, by := o.session, o.position, o.priority, o.owner, o.next, o.due, o.by
+	set := map[string]bool{}
+	for _, f := range []string{"position", "priority", "owner", "next", "due"} {
+		set[f] = o.set[f]
+		if !set[f] {
+			delete(set, f)
+		}
 	}
-	fset.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	delete(set, "by")
-	delete(set, "session")
 	if len(pos) != 1 {
 		return usageError("memory set takes one bill, e.g. billwatch memory set C-8 --position oppose")
 	}
@@ -209,15 +215,8 @@ func memorySet(ctx context.Context, g *globals, args []string) error {
 	return nil
 }
 
-func memoryNote(ctx context.Context, g *globals, args []string) error {
-	var session, by string
-	pos, err := subFlags(g, "memory note", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&session, "session", "", "session `P-S` of the bill")
-		fs.StringVar(&by, "by", "", "who writes the note (default: $USER)")
-	})
-	if err != nil {
-		return err
-	}
+func memoryNote(ctx context.Context, g *globals, o *memOpts, pos []string) error {
+	session, by := o.session, o.by
 	if len(pos) < 2 {
 		return usageError("memory note takes a bill and the text, e.g. billwatch memory note C-8 \"met the minister's staff\"")
 	}
@@ -240,19 +239,9 @@ func memoryNote(ctx context.Context, g *globals, args []string) error {
 	return nil
 }
 
-func memoryDoc(ctx context.Context, g *globals, args []string) error {
-	var session, by string
-	var d tracker.Document
-	pos, err := subFlags(g, "memory doc", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&session, "session", "", "session `P-S` of the bill")
-		fs.StringVar(&d.Title, "title", "", "the document's `TITLE` (brief, letter, submission…)")
-		fs.StringVar(&d.Date, "date", "", "its `DATE` (YYYY-MM-DD)")
-		fs.StringVar(&d.URL, "url", "", "where it is (`URL`)")
-		fs.StringVar(&by, "by", "", "who adds it (default: $USER)")
-	})
-	if err != nil {
-		return err
-	}
+func memoryDoc(ctx context.Context, g *globals, o *memOpts, pos []string) error {
+	session, by := o.session, o.by
+	d := tracker.Document{Title: o.title, Date: o.date, URL: o.url}
 	if len(pos) != 1 {
 		return usageError("memory doc takes one bill, e.g. billwatch memory doc C-8 --title brief --date 2026-11-20 --url https://…")
 	}
@@ -275,16 +264,8 @@ func memoryDoc(ctx context.Context, g *globals, args []string) error {
 	return nil
 }
 
-func memoryCarry(ctx context.Context, g *globals, args []string) error {
-	var session, from, by string
-	pos, err := subFlags(g, "memory carry", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&session, "session", "", "session `P-S` of the bill")
-		fs.StringVar(&from, "from", "", "the earlier bill, `\"P-S NUMBER\"` (e.g. \"44-1 C-26\")")
-		fs.StringVar(&by, "by", "", "who carries it over (default: $USER)")
-	})
-	if err != nil {
-		return err
-	}
+func memoryCarry(ctx context.Context, g *globals, o *memOpts, pos []string) error {
+	session, from, by := o.session, o.from, o.by
 	if len(pos) != 1 || from == "" {
 		return usageError("memory carry takes a bill and --from, e.g. billwatch memory carry C-8 --from \"44-1 C-26\"")
 	}
@@ -311,16 +292,8 @@ func memoryCarry(ctx context.Context, g *globals, args []string) error {
 	return nil
 }
 
-func memoryShow(ctx context.Context, g *globals, args []string) error {
-	var session string
-	var asJSON bool
-	pos, err := subFlags(g, "memory show", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&session, "session", "", "session `P-S` of the bill")
-		fs.BoolVar(&asJSON, "json", false, "JSON output")
-	})
-	if err != nil {
-		return err
-	}
+func memoryShow(ctx context.Context, g *globals, o *memOpts, pos []string) error {
+	session, asJSON := o.session, o.asJSON
 	if len(pos) != 1 {
 		return usageError("memory show takes one bill, e.g. billwatch memory show C-8")
 	}
@@ -404,7 +377,7 @@ func printMemory(w io.Writer, m memoryJSON) {
 	}
 }
 
-func memoryExport(ctx context.Context, g *globals, args []string) error {
+func memoryExport(ctx context.Context, g *globals, o *memOpts, args []string) error {
 	if len(args) != 0 {
 		return usageError("memory export takes no arguments (it writes JSON on stdout: billwatch memory export > memory.json)")
 	}
@@ -419,14 +392,8 @@ func memoryExport(ctx context.Context, g *globals, args []string) error {
 	return writeJSON(g.stdout, ex)
 }
 
-func memoryImport(ctx context.Context, g *globals, args []string) error {
-	var replace bool
-	pos, err := subFlags(g, "memory import", args, func(fs *flag.FlagSet) {
-		fs.BoolVar(&replace, "replace", false, "replace a memory the database already holds")
-	})
-	if err != nil {
-		return err
-	}
+func memoryImport(ctx context.Context, g *globals, o *memOpts, pos []string) error {
+	replace := o.replace
 	if len(pos) != 1 {
 		return usageError("memory import takes one file, e.g. billwatch memory import memory.json")
 	}
