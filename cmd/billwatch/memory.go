@@ -108,9 +108,9 @@ func inputError(err error) error {
 // so they are declared on the command's one flag set).
 type memOpts struct {
 	session, position, priority, owner, next, due, by string
-	title, date, url, from                           string
-	asJSON, replace                                  bool
-	set                                              map[string]bool
+	title, date, url, from                            string
+	asJSON, replace                                   bool
+	set                                               map[string]bool
 }
 
 func memoryCommand() command {

@@ -47,11 +47,11 @@ func TestMemoryCommands(t *testing.T) {
 		Number  string            `json:"number"`
 		Lineage []json.RawMessage `json:"lineage"`
 		Memory  struct {
-			Position string `json:"position"`
-			Priority string `json:"priority"`
-			Owner    string `json:"owner"`
-			Next     struct{ Text, Due string }
-			Notes    []struct{ Text, By string }
+			Position  string `json:"position"`
+			Priority  string `json:"priority"`
+			Owner     string `json:"owner"`
+			Next      struct{ Text, Due string }
+			Notes     []struct{ Text, By string }
 			Documents []struct {
 				Title, Date, URL string
 			}
