@@ -20,7 +20,7 @@ demo:
 
 # Benchmarks, each against a named reference in the same run (see README, "Performance").
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./diff ./scraper/legisinfo ./cmd/billwatch
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./diff ./scraper/legisinfo ./cmd/billwatch ./tracker
 
 # gofmt, vet and staticcheck (staticcheck is fetched through the Go module proxy).
 lint:
