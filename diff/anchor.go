@@ -63,7 +63,21 @@ func (r *Result) SetAnchors() {
 
 // FlagWeight ranks a flag code by how much it may shift power or safeguards: 0 is the
 // weightiest (a duty becoming a discretion), larger numbers weigh less (a new time limit).
-func FlagWeight(code string) int { return flagRank(code) }
+// Shifts of power and safeguards come first in either direction (a discretion becoming a
+// duty, a threshold lowered, oversight removed), new wording such as a new time limit last.
+func FlagWeight(code string) int {
+	for i, c := range []string{
+		FlagDutyRemoved, FlagDutyAdded, FlagThresholdLowered, FlagThresholdRaised, FlagOverrideAdded,
+		FlagOversightRemoved, FlagSunsetRemoved, FlagOffenceAdded, FlagPenaltyChanged, FlagPeriodChanged,
+		FlagPeriodRemoved, FlagOverrideRemoved, FlagSunsetAdded, FlagOversightAdded, FlagOffenceRemoved,
+		FlagPeriodAdded,
+	} {
+		if c == code {
+			return i
+		}
+	}
+	return 99
+}
 
 // Highlight is one flag with the provision it is in and the words that changed there.
 type Highlight struct {
@@ -89,7 +103,7 @@ func (r *Result) Highlights() []Highlight {
 		}
 	}
 	walk(r.Provisions)
-	sort.SliceStable(out, func(i, j int) bool { return flagRank(out[i].Code) < flagRank(out[j].Code) })
+	sort.SliceStable(out, func(i, j int) bool { return FlagWeight(out[i].Code) < FlagWeight(out[j].Code) })
 	return out
 }
 

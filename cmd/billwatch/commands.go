@@ -32,6 +32,7 @@ func commands() []command {
 		{name: "slack", args: "test", summary: "post a test message to each configured channel", run: runSlack},
 		captureCommand(),
 		demoCommand(),
+		serveCommand(),
 	}
 }
 
