@@ -13,6 +13,7 @@ import (
 
 	"github.com/billwatch/billwatch"
 	"github.com/billwatch/billwatch/tracker"
+	"github.com/billwatch/billwatch/web"
 )
 
 func commands() []command {
@@ -459,7 +460,7 @@ func alertsCommand() command {
 			if limit < 0 {
 				return usageError("--limit %d: must be 0 or more", limit)
 			}
-			store, _, err := g.readStore()
+			store, cfg, err := g.readStore()
 			if err != nil {
 				return err
 			}
@@ -472,9 +473,7 @@ func alertsCommand() command {
 					alerts = []billwatch.Alert{}
 				}
 				for i := range alerts {
-					if alerts[i].Deliveries == nil {
-						alerts[i].Deliveries = []billwatch.Delivery{}
-					}
+					alerts[i] = web.AlertJSON(alerts[i], cfg.Web.PublicURL)
 				}
 				return writeJSON(g.stdout, alerts)
 			}
