@@ -386,8 +386,8 @@ func TestWebConfigErrorsNameTheKey(t *testing.T) {
 	dir := t.TempDir()
 	for text, want := range map[string]string{
 		"[web]\npublic_url = \"billwatch.example.org\"\n": "web.public_url",
-		"[web]\nlisten = \"8080\"\n":                       "web.listen",
-		"[web]\ncolour = \"blue\"\n":                       "web.colour",
+		"[web]\nlisten = \"8080\"\n":                      "web.listen",
+		"[web]\ncolour = \"blue\"\n":                      "web.colour",
 	} {
 		p := filepath.Join(dir, "c.toml")
 		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
