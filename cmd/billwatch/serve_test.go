@@ -25,7 +25,7 @@ const demoNow = "2026-11-25T11:00:00-05:00"
 
 // demoDB runs `billwatch demo` into a fresh database (with the configuration text, if any)
 // and returns the database and configuration paths.
-func demoDB(t *testing.T, config string) (db, cfgPath string) {
+func demoDB(t testing.TB, config string) (db, cfgPath string) {
 	t.Helper()
 	t.Setenv("SLACK_BOT_TOKEN", "")
 	t.Setenv("BILLWATCH_DB", "")
@@ -52,7 +52,7 @@ func mustTime(t testing.TB, s string) time.Time {
 }
 
 // webServer serves the web interface on db at a pinned clock, on loopback.
-func webServer(t *testing.T, db, cfgPath string, now time.Time) *httptest.Server {
+func webServer(t testing.TB, db, cfgPath string, now time.Time) *httptest.Server {
 	t.Helper()
 	cfg, err := loadConfig(cfgPath)
 	if err != nil {
