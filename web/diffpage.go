@@ -25,21 +25,27 @@ type diffModel struct {
 	Provs      []provView
 	Renumbered int // provisions only renumbered, collapsed on the page
 
-	// The provisions rendered once per view, for repeat views of a large bill.
-	once [2]sync.Once
-	body [2]template.HTML
-	err  [2]error
+	// When each text was fetched, by publication id.
+	Fetched map[string]time.Time
+
+	// The flags and the provisions rendered once (per view), for repeat views of a large bill.
+	once [3]sync.Once
+	body [3]template.HTML
+	err  [3]error
 }
 
 // rendered returns the provisions of the diff as HTML in a view ("inline" or "side").
 func (m *diffModel) rendered(t *template.Template, view string) (template.HTML, error) {
-	i := 0
-	if view == "side" {
+	i, data := 0, any(m.Provs)
+	switch view {
+	case "side":
 		i = 1
+	case "flags":
+		i, data = 2, m.Highlights
 	}
 	m.once[i].Do(func() {
 		var buf bytes.Buffer
-		if err := t.ExecuteTemplate(&buf, "provs-"+view, m.Provs); err != nil {
+		if err := t.ExecuteTemplate(&buf, "provs-"+view, data); err != nil {
 			m.err[i] = err
 			return
 		}
@@ -152,7 +158,7 @@ func (c *diffCache) get(key string, compute func() (*diffModel, error)) (*diffMo
 	return e.model, e.err
 }
 
-func (s *Server) diffModel(from, to tracker.StoredText) (*diffModel, error) {
+func (s *Server) diffModel(b *tracker.StoredBill, from, to tracker.StoredText) (*diffModel, error) {
 	return s.diffs.get(from.Hash+":"+to.Hash, func() (*diffModel, error) {
 		store, err := tracker.OpenReadOnly(s.opt.DB)
 		if err != nil {
@@ -187,7 +193,16 @@ func (s *Server) diffModel(from, to tracker.StoredText) (*diffModel, error) {
 		}
 		fd, td := fp.doc, tp.doc
 		r := diff.Compare(fd, td)
-		m := &diffModel{Result: r, Highlights: r.Highlights()}
+		m := &diffModel{Result: r, Highlights: r.Highlights(), Fetched: map[string]time.Time{}}
+		for _, t := range []tracker.StoredText{from, to} {
+			if vs, err := store.Versions("bill/" + b.Session + "/" + b.Number + "/text/" + t.ID); err == nil {
+				for _, v := range vs {
+					if v.Hash == t.Hash {
+						m.Fetched[t.ID] = v.Fetched
+					}
+				}
+			}
+		}
 		m.Provs = buildProvs(r.Provisions, &m.Renumbered, 0)
 		return m, nil
 	})
@@ -261,7 +276,8 @@ type diffData struct {
 	From, To  versionMeta
 	View      string
 	Model     *diffModel
-	Body      template.HTML
+	Body      template.HTML // the provisions
+	Flags     template.HTML // the flags, weightiest first
 	Fetched   []versionJSON
 	Inline    string // the page's address in each view
 	Side      string
@@ -324,7 +340,7 @@ func (s *Server) diffPage(w http.ResponseWriter, r *http.Request) error {
 	} else if fv, err = pickVersion(b, "from", v); err != nil {
 		return err
 	}
-	m, err := s.diffModel(fv, tv)
+	m, err := s.diffModel(b, fv, tv)
 	if err != nil {
 		return err
 	}
@@ -359,16 +375,9 @@ func (s *Server) diffPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := diffData{Bill: b, From: meta(fv), To: meta(tv), View: view, Model: m, Body: body, NoChange: len(m.Result.Provisions) == 0}
-	if store, err := tracker.OpenReadOnly(s.opt.DB); err == nil {
-		for _, side := range []*versionMeta{&d.From, &d.To} {
-			if vs, err := store.Versions("bill/" + b.Session + "/" + b.Number + "/text/" + side.ID); err == nil {
-				for _, v := range vs {
-					if v.Hash == side.Hash {
-						side.Fetched = v.Fetched
-					}
-				}
-			}
-		}
+	d.From.Fetched, d.To.Fetched = m.Fetched[fv.ID], m.Fetched[tv.ID]
+	if d.Flags, err = m.rendered(s.pages["diff"], "flags"); err != nil {
+		return err
 	}
 	for _, v := range js.Versions {
 		if v.Fetched {
