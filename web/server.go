@@ -40,8 +40,6 @@ type Options struct {
 	// PublicURL is the address people reach billwatch at ([web] public_url), for absolute
 	// links in feeds and in alerts' JSON; empty means the address of each request.
 	PublicURL string
-	// Session is the session followed by default ("45-1").
-	Session string
 	// Calendar writes the iCalendar feed of `billwatch calendar`; nil serves none.
 	Calendar func(w io.Writer, now time.Time) error
 	// CacheDiffs is how many diff results are kept in memory (default 16).

@@ -74,7 +74,7 @@ func warnBeyondLoopback(w io.Writer, addr net.Addr) {
 func webHandler(g *globals, cfg *Config, now func() time.Time, log *slog.Logger) (http.Handler, error) {
 	db := g.dbPath()
 	s, err := web.New(web.Options{
-		DB: db, Now: now, Log: log, PublicURL: cfg.Web.PublicURL, Session: cfg.Session,
+		DB: db, Now: now, Log: log, PublicURL: cfg.Web.PublicURL,
 		Calendar: func(w io.Writer, at time.Time) error {
 			store, err := tracker.OpenReadOnly(db)
 			if err != nil {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/fixtures"
 	"github.com/billwatch/billwatch/tracker"
 )
 
@@ -409,4 +410,55 @@ func dropKey(v any, key string) any {
 		}
 	}
 	return v
+}
+
+// TestDaemonServesWeb: `run` with [web] listen serves the pages while its passes write, and
+// stops them with the daemon.
+func TestDaemonServesWeb(t *testing.T) {
+	e := newEnv(t)
+	f, err := os.OpenFile(e.cfg, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("\n[web]\nlisten = \"127.0.0.1:0\"\n")
+	f.Close()
+	servers, err := fixtures.Server(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(servers.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, e.argv(e.db, servers.Bases(), "", "run", "--every", "200ms"), &stdout, &stderr)
+	}()
+	var addr string
+	waitFor(t, 20*time.Second, "the daemon's web interface", func() bool {
+		addr = logValue(stderr.String(), "web interface", "listen")
+		return addr != ""
+	})
+	servers.SetSnapshot(2)
+	for round := 0; round < 10; round++ {
+		for _, p := range []string{"/", "/bills?all=1", "/alerts", "/status", "/hearings"} {
+			code, _, body := get(t, "http://"+addr+p, "")
+			if code != 200 {
+				t.Fatalf("GET %s while the daemon writes = %d\n%s", p, code, body)
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run: %v\n%s", err, stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the daemon did not stop")
+	}
+	if _, err := http.Get("http://" + addr + "/"); err == nil {
+		t.Error("the web interface still answers after the daemon stopped")
+	}
 }
