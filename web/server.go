@@ -57,6 +57,7 @@ type Server struct {
 	loadMu sync.Mutex
 
 	diffs *diffCache
+	cache pageCache
 }
 
 // New returns a server for the options.
@@ -172,11 +173,11 @@ func badParam(name, format string, args ...any) error {
 
 // handle adapts a page function: an error becomes a proper page (or JSON) with its status.
 func (s *Server) handle(fn func(w http.ResponseWriter, r *http.Request) error) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+	return s.cached(func(w http.ResponseWriter, r *http.Request) {
 		if err := fn(w, r); err != nil {
 			s.writeError(w, r, err)
 		}
-	}
+	})
 }
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {

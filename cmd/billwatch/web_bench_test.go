@@ -216,7 +216,7 @@ var (
 )
 
 func loadRun(b *testing.B) []metric {
-	db, cfg := demoDB(b, "")
+	db, cfg := demoDB(b, "[fetch]\ndelay = \"0s\"\n") // the fixtures are local: no spacing
 	srv := webServer(b, db, cfg, mustTime(b, demoNow))
 	servers, err := fixtures.Server(2)
 	if err != nil {
@@ -233,18 +233,19 @@ func loadRun(b *testing.B) []metric {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		args := []string{"--config", cfg, "--db", db, "--no-notify"}
+		args := []string{"--config", cfg, "--db", db, "--now", demoNow}
 		for site, u := range servers.Bases() {
 			args = append(args, "--base-url", site+"="+u)
 		}
+		args = append(args, "scrape", "--no-notify")
 		for i := 0; ctx.Err() == nil; i++ {
 			servers.SetSnapshot(2 + i%2)
-			err := run(ctx, append([]string{"--config", cfg, "--db", db, "--now", demoNow}, append(args[4:], "scrape", "--no-notify")...), io.Discard, io.Discard)
+			err := run(ctx, args, io.Discard, io.Discard)
 			if ctx.Err() != nil {
 				break
 			}
 			passes.Add(1)
-			if exitCode(err, io.Discard) == 1 {
+			if code := exitCode(err, io.Discard); code != 0 && code != 3 {
 				passErrs.Add(1)
 			}
 		}
