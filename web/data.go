@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"strings"
 
@@ -71,7 +72,56 @@ func (s *Server) data() (*snapshot, error) {
 	s.mu.Lock()
 	s.snap = snap
 	s.mu.Unlock()
+	s.warm(snap)
 	return snap, nil
+}
+
+// warmDays is how recent a bill.amended alert must be for its diff to be prepared before
+// anyone asks.
+const warmDays = 7
+
+// warm prepares, in the background, the diffs that recent bill.amended alerts link to, so
+// that a member who taps the link lands on a page already built.
+func (s *Server) warm(sn *snapshot) {
+	if !s.warming.CompareAndSwap(false, true) {
+		return
+	}
+	now := s.opt.Now()
+	var jobs []func()
+	for _, a := range sn.alerts {
+		if a.Kind != billwatch.KindBillAmended || a.Created.Before(now.AddDate(0, 0, -warmDays)) || a.Created.After(now) || len(jobs) == 8 {
+			continue
+		}
+		f := strings.Fields(a.Subject)
+		u, err := url.Parse(a.PagePath())
+		if len(f) != 2 || err != nil {
+			continue
+		}
+		b, ok := sn.bill(f[0], f[1])
+		if !ok {
+			continue
+		}
+		fv, err1 := pickVersion(b, "from", u.Query().Get("from"))
+		tv, err2 := pickVersion(b, "to", u.Query().Get("to"))
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		jobs = append(jobs, func() {
+			m, err := s.diffModel(b, fv, tv)
+			if err != nil {
+				s.opt.Log.Debug("web: prepare diff", "bill", a.Subject, "error", err)
+				return
+			}
+			m.rendered(s.pages["diff"], "flags")
+			m.rendered(s.pages["diff"], "inline")
+		})
+	}
+	go func() {
+		defer s.warming.Store(false)
+		for _, job := range jobs {
+			job()
+		}
+	}()
 }
 
 func load(path, key string) (*snapshot, error) {

@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/billwatch/billwatch/tracker"
@@ -56,8 +57,9 @@ type Server struct {
 	snap   *snapshot
 	loadMu sync.Mutex
 
-	diffs *diffCache
-	cache pageCache
+	diffs   *diffCache
+	cache   pageCache
+	warming atomic.Bool // a goroutine is preparing recent diffs
 }
 
 // New returns a server for the options.
