@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: all build test demo bench lint fuzz clean
+.PHONY: all build test demo bench lint fuzz clean screenshots
 
 all: build
 
@@ -27,6 +27,10 @@ lint:
 	@test -z "$$(gofmt -l . | tee /dev/stderr)" || (echo "gofmt: files above need formatting" && exit 1)
 	$(GO) vet $(PKGS)
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PKGS)
+
+# The README's screenshots of the web interface (docs/web-*.png), taken with chromium.
+screenshots:
+	$(GO) test -run '^TestScreenshots$$' -count=1 ./cmd/billwatch -args -screenshots=$(CURDIR)/docs
 
 # A minute of fuzzing for each parser.
 fuzz:

@@ -61,6 +61,8 @@ type Change struct {
 	// Ops is the word diff of the provision's own text, without its children's.
 	Ops      []Op     `json:"ops"`
 	Children []Change `json:"children"`
+	// Anchor is the id of the provision's element on the web diff page (see SetAnchors).
+	Anchor string `json:"anchor"`
 
 	Kind    string `json:"kind"`
 	Heading string `json:"heading,omitempty"`

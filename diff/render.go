@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"strconv"
 	"strings"
 )
 
@@ -28,6 +27,7 @@ func Render(w io.Writer, r *Result, format string, color bool) error {
 	case "html":
 		err = renderHTML(bw, r)
 	case "json":
+		r.SetAnchors()
 		enc := json.NewEncoder(bw)
 		enc.SetIndent("", "  ")
 		err = enc.Encode(r)
@@ -247,37 +247,14 @@ type htmlPage struct {
 	Provisions []htmlProv
 }
 
-// slug makes an HTML id out of a label: letters, digits and hyphens only.
-func slug(s string) string {
-	var sb strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(s) {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
-			sb.WriteRune(r)
-			dash = false
-		} else if !dash && sb.Len() > 0 {
-			sb.WriteByte('-')
-			dash = true
-		}
-	}
-	return strings.TrimSuffix(sb.String(), "-")
-}
-
 func renderHTML(w *bufio.Writer, r *Result) error {
-	used := map[string]int{}
+	r.SetAnchors()
 	page := htmlPage{Title: title(r), Summary: r.Summary, NoChange: len(r.Provisions) == 0}
 	var build func(cs []Change, depth int) []htmlProv
 	build = func(cs []Change, depth int) []htmlProv {
 		var out []htmlProv
 		for _, c := range cs {
-			a := "p-" + slug(c.Label)
-			if c.Label == "" {
-				a = "p-" + slug(c.FromLabel)
-			}
-			used[a]++
-			if used[a] > 1 {
-				a += "-" + strconv.Itoa(used[a])
-			}
+			a := c.Anchor
 			cite := citeLabel(c)
 			hp := htmlProv{Anchor: a, Cite: cite, Change: c.Change, MarginalNote: c.MarginalNote,
 				FromMarginalNote: c.FromMarginalNote, Heading: c.Heading, Ops: c.Ops}

@@ -266,10 +266,10 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 
 	// Diffs are computed outside the transaction; the previous texts are read first.
 	type amended struct {
-		idx   int
-		from  billwatch.Publication
-		to    billwatch.Publication
-		brief string
+		idx  int
+		from billwatch.Publication
+		to   billwatch.Publication
+		am   Amendment
 	}
 	var amendments []amended
 	if !sum.Baseline && t.Differ != nil {
@@ -285,13 +285,13 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 				if !ok {
 					continue
 				}
-				brief, changed, err := t.Differ.Brief(prevBody, ft.body)
+				am, err := t.amendment(prevBody, ft.body)
 				if err != nil {
 					sum.Problems = append(sum.Problems, fmt.Errorf("diff %s %s → %s: %w", c.new.Bill.Key(), prevPub.Type, ft.pub.Type, err))
 					continue
 				}
-				if changed {
-					amendments = append(amendments, amended{idx: i, from: prevPub, to: ft.pub, brief: brief})
+				if am.Changed {
+					amendments = append(amendments, amended{idx: i, from: prevPub, to: ft.pub, am: am})
 				}
 			}
 		}
@@ -377,7 +377,7 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 			}
 			for _, a := range amendments {
 				if a.idx == i {
-					alerts = append(alerts, t.amendedAlert(nw, a.from, a.to, a.brief))
+					alerts = append(alerts, t.amendedAlert(nw, a.from, a.to, a.am))
 				}
 			}
 		}
@@ -534,8 +534,9 @@ func referral(old, nw billwatch.Bill) (acronym, name string, ok bool) {
 	return "committee", "", true
 }
 
-func (t *Tracker) amendedAlert(nw billState, from, to billwatch.Publication, brief string) billwatch.Alert {
+func (t *Tracker) amendedAlert(nw billState, from, to billwatch.Publication, am Amendment) billwatch.Alert {
 	b := nw.Bill
+	brief := am.Brief
 	title := firstNonEmpty(b.ShortTitle, b.Title)
 	cmd := fmt.Sprintf("billwatch diff %s --session %s --from %s --to %s", b.Number, b.Session, from.Type, to.Type)
 	if t.DiffCommand != nil {
@@ -545,11 +546,20 @@ func (t *Tracker) amendedAlert(nw billState, from, to billwatch.Publication, bri
 	if from.ID == to.ID {
 		what = fmt.Sprintf("the text of %s changed under the same id %s", to.Name, to.ID)
 	}
+	text := brief + "\nFull diff: " + cmd
+	if t.PublicURL != "" {
+		// The link opens the diff at the weightiest change: the message says what it is.
+		text, _, _ = strings.Cut(brief, "\nFlags: ")
+		if len(am.Top) > 0 {
+			text += "\nWeightiest changes:\n• " + strings.Join(am.Top, "\n• ")
+		}
+	}
 	return t.newAlert(billwatch.Alert{
 		Kind: billwatch.KindBillAmended, Severity: billwatch.Action, Audience: billwatch.Members,
 		Subject: b.Key(), Title: title,
+		Page: billwatch.DiffPath(b.Session, b.Number, versionParam(nw, from), versionParam(nw, to), am.Anchor),
 		Why:  "new text: " + what,
-		Text: brief + "\nFull diff: " + cmd,
+		Text: text,
 		Links: []billwatch.Link{
 			{Label: "LEGISinfo", URL: b.URL},
 			{Label: to.Name + " text", URL: "https://www.parl.ca/DocumentViewer/en/" + to.ID},
@@ -564,4 +574,19 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// versionParam names a version in a diff link: its type when no other publication of the
+// bill has that type, else its publication id.
+func versionParam(st billState, p billwatch.Publication) string {
+	n := 0
+	for _, x := range st.Publications {
+		if x.Type == p.Type {
+			n++
+		}
+	}
+	if n == 1 && p.Type != "" {
+		return p.Type
+	}
+	return p.ID
 }

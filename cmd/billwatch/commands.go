@@ -13,6 +13,7 @@ import (
 
 	"github.com/billwatch/billwatch"
 	"github.com/billwatch/billwatch/tracker"
+	"github.com/billwatch/billwatch/web"
 )
 
 func commands() []command {
@@ -36,6 +37,7 @@ func commands() []command {
 		memoryCommand(),
 		userCommand(),
 		backfillCommand(),
+		serveCommand(),
 	}
 }
 
@@ -469,7 +471,7 @@ func alertsCommand() command {
 			if limit < 0 {
 				return usageError("--limit %d: must be 0 or more", limit)
 			}
-			store, _, err := g.readStore()
+			store, cfg, err := g.readStore()
 			if err != nil {
 				return err
 			}
@@ -482,9 +484,7 @@ func alertsCommand() command {
 					alerts = []billwatch.Alert{}
 				}
 				for i := range alerts {
-					if alerts[i].Deliveries == nil {
-						alerts[i].Deliveries = []billwatch.Delivery{}
-					}
+					alerts[i] = web.AlertJSON(alerts[i], cfg.Web.PublicURL)
 				}
 				return writeJSON(g.stdout, alerts)
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/billwatch/billwatch/schedule"
 	"github.com/billwatch/billwatch/scraper"
 	"github.com/billwatch/billwatch/tracker"
+	"github.com/billwatch/billwatch/web"
 )
 
 // Config is billwatch.toml. Every key is optional; unknown keys are an error naming the key.
@@ -67,6 +68,10 @@ type Config struct {
 		Calendar       string `toml:"calendar"`
 		UnhealthyAfter int    `toml:"unhealthy_after"`
 	} `toml:"daemon"`
+	Web struct {
+		Listen    string `toml:"listen"`     // `run` serves the web interface here when set
+		PublicURL string `toml:"public_url"` // where people reach it: alerts link here
+	} `toml:"web"`
 
 	// Resolved values.
 	delay, timeout time.Duration
@@ -188,6 +193,14 @@ func (c *Config) check() error {
 	}
 	if c.Daemon.Listen == "" {
 		c.Daemon.Listen = "127.0.0.1:9464"
+	}
+	if c.Web.Listen != "" {
+		if err := checkListen(c.Web.Listen); err != nil {
+			return fmt.Errorf("web.listen = %q: %v", c.Web.Listen, err)
+		}
+	}
+	if c.Web.PublicURL, err = web.CheckPublicURL(c.Web.PublicURL); err != nil {
+		return fmt.Errorf("web.public_url = %w", err)
 	}
 	return nil
 }

@@ -71,6 +71,10 @@ func runDaemon(ctx context.Context, g *globals, args []string) error {
 	go func() {
 		serverDone <- metrics.Serve(srvCtx, a.cfg.Daemon.Listen, m.Handler(d.health), log, metrics.ServeOptions{})
 	}()
+	waitWeb, err := startWeb(srvCtx, g, a)
+	if err != nil {
+		return err
+	}
 	log.Info("billwatch running", "db", a.tracker.Store.Path(), "listen", a.cfg.Daemon.Listen, "session", a.session)
 	err = schedule.Run(ctx, jobs, schedule.Options{
 		Jitter:     jitter,
@@ -85,6 +89,9 @@ func runDaemon(ctx context.Context, g *globals, args []string) error {
 		},
 	})
 	stopServer()
+	if werr := waitWeb(); werr != nil {
+		log.Warn("web server", "error", werr)
+	}
 	if serr := <-serverDone; serr != nil && !errors.Is(serr, context.Canceled) {
 		log.Warn("metrics server", "error", serr)
 	}

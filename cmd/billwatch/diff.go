@@ -25,6 +25,34 @@ func (differ) Brief(from, to []byte) (string, bool, error) {
 	return r.Brief(), r.Summary.Changed(), nil
 }
 
+// Amendment also gives the provision a link should open at and the weightiest flags with
+// the words they changed, for bill.amended alerts that link to the web diff.
+func (differ) Amendment(from, to []byte) (tracker.Amendment, error) {
+	r, err := diff.CompareBytes(from, to)
+	if err != nil {
+		return tracker.Amendment{}, err
+	}
+	am := tracker.Amendment{Brief: r.Brief(), Changed: r.Summary.Changed()}
+	hs := r.Highlights()
+	if len(hs) > 0 {
+		am.Anchor = hs[0].Anchor
+	} else if len(r.Provisions) > 0 {
+		am.Anchor = r.Provisions[0].Anchor
+	}
+	for i, h := range hs {
+		if i == 3 {
+			am.Top = append(am.Top, fmt.Sprintf("and %d more flags", len(hs)-3))
+			break
+		}
+		line := h.Text
+		if len(h.Words) > 0 {
+			line += " — " + strings.Join(h.Words, "; ")
+		}
+		am.Top = append(am.Top, line)
+	}
+	return am, nil
+}
+
 func diffCommand() command {
 	var from, to, format, session string
 	var noColor bool

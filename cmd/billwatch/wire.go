@@ -76,6 +76,7 @@ func (g *globals) wire(opts wireOptions) (*app, error) {
 	t.Bills = legisinfo.New(client)
 	t.Texts = textSource{billtext.New(client)}
 	t.Differ = differ{}
+	t.PublicURL = cfg.Web.PublicURL
 	sinks, err := g.sinks(cfg, g.stdout, opts.demo, log)
 	if err != nil {
 		return nil, err

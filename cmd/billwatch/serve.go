@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/billwatch/billwatch/calendar"
+	"github.com/billwatch/billwatch/tracker"
+	"github.com/billwatch/billwatch/web"
+)
+
+// defaultListen is where `serve` listens without --listen or [web] listen: loopback only.
+const defaultListen = "127.0.0.1:8080"
+
+func serveCommand() command {
+	var listen string
+	return command{
+		name: "serve", args: "[--listen ADDR]",
+		summary: "the web interface: this week's board, bills and their diffs, hearings, regulations, alerts",
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&listen, "listen", "", "address `ADDR` to listen on (default [web] listen, else "+defaultListen+")")
+		},
+		run: func(ctx context.Context, g *globals, args []string) error {
+			if len(args) > 0 {
+				return usageError("serve takes no arguments, got %q", args[0])
+			}
+			cfg, err := loadConfig(g.config)
+			if err != nil {
+				return err
+			}
+			addr := firstNonEmpty(listen, cfg.Web.Listen, defaultListen)
+			if err := checkListen(addr); err != nil {
+				return usageError("--listen %q: %v", addr, err)
+			}
+			h, err := webHandler(g, cfg, g.clock, g.logger())
+			if err != nil {
+				return err
+			}
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return fmt.Errorf("serve: %w", err)
+			}
+			warnBeyondLoopback(g.stderr, ln.Addr())
+			fmt.Fprintf(g.stdout, "billwatch: serving http://%s/ from %s (Ctrl-C stops)\n", ln.Addr(), g.dbPath())
+			return serveHTTP(ctx, ln, h, g.logger())
+		},
+	}
+}
+
+// checkListen checks a listen address: HOST:PORT.
+func checkListen(addr string) error {
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return fmt.Errorf("want HOST:PORT, e.g. 127.0.0.1:8080")
+	}
+	return nil
+}
+
+// warnBeyondLoopback says so when the pages can be read from other machines: billwatch has
+// no accounts yet, so anyone who reaches the address reads everything.
+func warnBeyondLoopback(w io.Writer, addr net.Addr) {
+	if ta, ok := addr.(*net.TCPAddr); ok && !ta.IP.IsLoopback() {
+		fmt.Fprintf(w, "billwatch: warning: %s is reachable beyond this machine; anyone who can reach it can read every page (put it behind a proxy with authentication)\n", addr)
+	}
+}
+
+// webHandler builds the web interface on the database, with the calendar of `billwatch calendar`.
+func webHandler(g *globals, cfg *Config, now func() time.Time, log *slog.Logger) (http.Handler, error) {
+	db := g.dbPath()
+	s, err := web.New(web.Options{
+		DB: db, Now: now, Log: log, PublicURL: cfg.Web.PublicURL,
+		Calendar: func(w io.Writer, at time.Time) error {
+			store, err := tracker.OpenReadOnly(db)
+			if err != nil {
+				return err
+			}
+			events, err := calendarEvents(store, at)
+			if err != nil {
+				return err
+			}
+			return calendar.Write(w, calendarName, events)
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Handler(), nil
+}
+
+// serveHTTP serves h on ln until ctx ends, then lets requests under way finish.
+func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("serve: shutdown: %w", err)
+	}
+	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// startWeb serves the web interface for `run` when [web] listen is set; wait returns once ctx
+// has ended and the server has stopped.
+func startWeb(ctx context.Context, g *globals, a *app) (wait func() error, err error) {
+	addr := a.cfg.Web.Listen
+	if addr == "" {
+		return func() error { return nil }, nil
+	}
+	h, err := webHandler(g, a.cfg, a.tracker.Now, a.log)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	warnBeyondLoopback(g.stderr, ln.Addr())
+	a.log.Info("web interface", "listen", ln.Addr().String())
+	done := make(chan error, 1)
+	go func() { done <- serveHTTP(ctx, ln, h, a.log) }()
+	return func() error { return <-done }, nil
+}
