@@ -455,3 +455,53 @@ func history(tx *bolt.Tx, subject string) []Change {
 	}
 	return out
 }
+
+// MemoryJSON is a record as `show --json`, `memory show --json` and the web's JSON give it:
+// every key present, position "none" when none was taken.
+type MemoryJSON struct {
+	Position  string     `json:"position"`
+	Priority  string     `json:"priority"`
+	Owner     string     `json:"owner"`
+	Next      *NextStep  `json:"next"`
+	Notes     []Note     `json:"notes"`
+	Documents []Document `json:"documents"`
+	Updated   time.Time  `json:"updated,omitzero"`
+	// InheritedFrom names the earlier bill of the lineage whose record this is, when the bill
+	// has none of its own ("44-1 C-26").
+	InheritedFrom string   `json:"inherited_from,omitempty"`
+	History       []Change `json:"history,omitempty"`
+}
+
+// JSON is the record as MemoryJSON.
+func (r Record) JSON() MemoryJSON {
+	m := MemoryJSON{Position: firstNonEmpty(r.Position, PositionNone), Priority: r.Priority, Owner: r.Owner, Next: r.Next,
+		Notes: r.Notes, Documents: r.Documents, Updated: r.Updated}
+	if m.Notes == nil {
+		m.Notes = []Note{}
+	}
+	if m.Documents == nil {
+		m.Documents = []Document{}
+	}
+	return m
+}
+
+// BillMemory is a bill's record, or the one it inherits from the nearest earlier bill of its
+// lineage when it has none of its own.
+func (s *Store) BillMemory(session, number string) (MemoryJSON, error) {
+	r, err := s.Record(BillSubject(session, number))
+	if err != nil {
+		return MemoryJSON{}, err
+	}
+	if r.Empty() {
+		link, rec, ok, err := s.Inherited(session, number)
+		if err != nil {
+			return MemoryJSON{}, err
+		}
+		if ok {
+			m := rec.JSON()
+			m.InheritedFrom = link.Key()
+			return m, nil
+		}
+	}
+	return r.JSON(), nil
+}

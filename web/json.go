@@ -26,6 +26,9 @@ type billJSON struct {
 	Stages   []billwatch.Stage   `json:"stages,omitempty"`
 	Meetings []billwatch.Meeting `json:"meetings,omitempty"`
 	Versions []versionJSON       `json:"versions,omitempty"`
+	// Lineage and Memory are set on a bill's own page (withMemory), as `show --json` has them.
+	Lineage []tracker.LineageLink `json:"lineage,omitzero"`
+	Memory  *tracker.MemoryJSON   `json:"memory,omitempty"`
 }
 
 type versionJSON struct {
@@ -54,6 +57,23 @@ func showJSON(b *tracker.StoredBill) billJSON {
 		out.Versions = []versionJSON{}
 	}
 	return out
+}
+
+// withMemory adds a bill's lineage and the coalition's record, as `show --json` does.
+func (s *Server) withMemory(out billJSON) (billJSON, error) {
+	out.Lineage = []tracker.LineageLink{}
+	store, err := tracker.OpenReadOnly(s.opt.DB)
+	if err != nil {
+		return out, err
+	}
+	if l, err := store.Lineage(out.Session, out.Number); err != nil {
+		return out, err
+	} else if l != nil {
+		out.Lineage = l
+	}
+	m, err := store.BillMemory(out.Session, out.Number)
+	out.Memory = &m
+	return out, err
 }
 
 // hearingJSON is a meeting as `hearings --json` lists it.

@@ -79,7 +79,8 @@ func (b *bufferedWriter) Write(p []byte) (int, error) {
 // cached serves GET requests from the page cache, and fills it with the pages that answer 200.
 func (s *Server) cached(fn http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet {
+		if r.Method != http.MethodGet || userOf(r) != nil {
+			// A signed-in user's page carries their controls: built for them alone.
 			fn(w, r)
 			return
 		}

@@ -413,6 +413,7 @@ type billData struct {
 	Charter   []billwatch.Reference
 	Others    []billwatch.Reference
 	Alerts    []billwatch.Alert
+	Memory    *memoryView
 }
 
 func (s *Server) billPage(w http.ResponseWriter, r *http.Request) error {
@@ -425,9 +426,13 @@ func (s *Server) billPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if wantsJSON(r) {
-		return writeJSON(w, r, showJSON(b))
+		out, err := s.withMemory(showJSON(b))
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, r, out)
 	}
-	d := billData{Bill: b, Alerts: sn.alertsAbout(b.Key())}
+	d := billData{Bill: b, Alerts: sn.alertsAbout(b.Key()), Memory: s.memoryFor(r, tracker.BillSubject(b.Session, b.Number), billwatch.BillPath(b.Session, b.Number))}
 	for _, st := range b.Stages {
 		if n := len(d.Chambers); n == 0 || d.Chambers[n-1].Chamber != st.Chamber {
 			d.Chambers = append(d.Chambers, chamberStages{Chamber: st.Chamber})
@@ -669,6 +674,7 @@ type regulationData struct {
 	Proposal    *billwatch.Regulation
 	FinalisedBy []billwatch.Regulation
 	Alerts      []billwatch.Alert
+	Memory      *memoryView
 }
 
 func (s *Server) regulationPage(w http.ResponseWriter, r *http.Request) error {
@@ -687,7 +693,7 @@ func (s *Server) regulationPage(w http.ResponseWriter, r *http.Request) error {
 	if wantsJSON(r) {
 		return writeJSON(w, r, toRegulationJSON(*x))
 	}
-	d := regulationData{Reg: x, Alerts: sn.alertsAbout("Gazette " + x.ID)}
+	d := regulationData{Reg: x, Alerts: sn.alertsAbout("Gazette " + x.ID), Memory: s.memoryFor(r, tracker.RegulationSubject(x.Key()), billwatch.RegulationPath(x.Part, x.ID))}
 	if x.Finalises != "" {
 		p, i, _ := strings.Cut(x.Finalises, " ")
 		if pr, ok := sn.regulation(p, i); ok {

@@ -23,12 +23,12 @@ type page struct {
 	Data  any
 }
 
-var pageNames = []string{"error", "board", "bills", "bill", "diff", "hearings", "hearing", "regulations", "regulation", "alerts", "status"}
+var pageNames = []string{"error", "board", "bills", "bill", "diff", "hearings", "hearing", "regulations", "regulation", "alerts", "status", "signin", "memory", "watch", "steps"}
 
 func (s *Server) parseTemplates() error {
 	s.pages = map[string]*template.Template{}
 	for _, name := range pageNames {
-		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html", "templates/"+name+".html")
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html", "templates/memoryparts.html", "templates/"+name+".html")
 		if err != nil {
 			return fmt.Errorf("web: template %s: %w", name, err)
 		}

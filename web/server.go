@@ -45,6 +45,13 @@ type Options struct {
 	Calendar func(w io.Writer, now time.Time) error
 	// CacheDiffs is how many diff results are kept in memory (default 16).
 	CacheDiffs int
+	// Auth says who may read and write ([web] auth).
+	Auth Auth
+	// Writer opens the tracker through which the memory and the watch list are written; nil
+	// makes the server read-only.
+	Writer func() (*tracker.Tracker, error)
+	// ConfigWatch is the configuration file's watch profile, shown on the watch-list page.
+	ConfigWatch []tracker.WatchItem
 }
 
 // Server serves the web interface. It is safe for concurrent use.
@@ -52,6 +59,8 @@ type Server struct {
 	opt   Options
 	pages map[string]*template.Template
 	mux   *http.ServeMux
+	// guarded is mux behind the access layer (auth.go).
+	guarded http.Handler
 
 	mu     sync.Mutex
 	snap   *snapshot
@@ -59,6 +68,7 @@ type Server struct {
 
 	diffs   *diffCache
 	cache   pageCache
+	limit   *limiter
 	warming atomic.Bool // a goroutine is preparing recent diffs
 }
 
@@ -74,7 +84,7 @@ func New(opt Options) (*Server, error) {
 		opt.CacheDiffs = 16
 	}
 	opt.PublicURL = strings.TrimRight(opt.PublicURL, "/")
-	s := &Server{opt: opt, diffs: newDiffCache(opt.CacheDiffs)}
+	s := &Server{opt: opt, diffs: newDiffCache(opt.CacheDiffs), limit: newLimiter()}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -109,17 +119,19 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /status", s.handle(s.statusPage))
 	m.HandleFunc("GET /calendar.ics", s.handle(s.calendar))
 	m.HandleFunc("GET /feed.atom", s.handle(s.feed))
+	s.memoryRoutes(m)
 	static, _ := fs.Sub(staticFS, "static")
 	files := http.FileServer(http.FS(static))
 	m.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(24*time.Hour, files)))
 	m.HandleFunc("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
-			return &httpError{status: http.StatusMethodNotAllowed, title: "Method not allowed", msg: "billwatch's web interface only reads: " + r.Method + " is not served here."}
+			return &httpError{status: http.StatusMethodNotAllowed, title: "Method not allowed", msg: r.Method + " is not served at " + r.URL.Path + "."}
 		}
 		return notFound("There is no page at %s.", r.URL.Path)
 	}))
 	s.mux = m
+	s.guarded = s.guard(m)
 }
 
 func cacheFor(d time.Duration, h http.Handler) http.Handler {
@@ -152,7 +164,7 @@ func (s *Server) Handler() http.Handler {
 				s.writeError(w, r, &httpError{status: http.StatusInternalServerError, title: "Something went wrong", msg: "billwatch could not build this page. The error is in the server's log."})
 			}
 		}()
-		s.mux.ServeHTTP(w, r)
+		s.guarded.ServeHTTP(w, r)
 	})
 }
 

@@ -71,6 +71,10 @@ type Config struct {
 	Web struct {
 		Listen    string `toml:"listen"`     // `run` serves the web interface here when set
 		PublicURL string `toml:"public_url"` // where people reach it: alerts link here
+		// Auth is "accounts" (default) or "header": trust Header from TrustedProxies.
+		Auth           string   `toml:"auth"`
+		Header         string   `toml:"header"`
+		TrustedProxies []string `toml:"trusted_proxies"`
 	} `toml:"web"`
 
 	// Resolved values.
@@ -201,6 +205,9 @@ func (c *Config) check() error {
 	}
 	if c.Web.PublicURL, err = web.CheckPublicURL(c.Web.PublicURL); err != nil {
 		return fmt.Errorf("web.public_url = %w", err)
+	}
+	if _, err := webAuth(c); err != nil {
+		return err
 	}
 	return nil
 }

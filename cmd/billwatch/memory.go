@@ -16,49 +16,14 @@ import (
 )
 
 // memoryJSON is the coalition's record on a bill as `show --json` and `memory show --json`
-// give it.
-type memoryJSON struct {
-	Position  string             `json:"position"`
-	Priority  string             `json:"priority"`
-	Owner     string             `json:"owner"`
-	Next      *tracker.NextStep  `json:"next"`
-	Notes     []tracker.Note     `json:"notes"`
-	Documents []tracker.Document `json:"documents"`
-	Updated   time.Time          `json:"updated,omitzero"`
-	// InheritedFrom names the earlier bill of the lineage whose record this is, when the bill
-	// has none of its own ("44-1 C-26").
-	InheritedFrom string           `json:"inherited_from,omitempty"`
-	History       []tracker.Change `json:"history,omitempty"`
-}
+// give it (the same type as the web's JSON).
+type memoryJSON = tracker.MemoryJSON
 
-func toMemoryJSON(r tracker.Record) memoryJSON {
-	m := memoryJSON{Position: firstNonEmpty(r.Position, tracker.PositionNone), Priority: r.Priority, Owner: r.Owner, Next: r.Next,
-		Notes: r.Notes, Documents: r.Documents, Updated: r.Updated}
-	if m.Notes == nil {
-		m.Notes = []tracker.Note{}
-	}
-	if m.Documents == nil {
-		m.Documents = []tracker.Document{}
-	}
-	return m
-}
+func toMemoryJSON(r tracker.Record) memoryJSON { return r.JSON() }
 
 // billMemory is a bill's record, or the one it inherits through its lineage.
 func billMemory(store *tracker.Store, session, number string) (memoryJSON, error) {
-	r, err := store.Record(tracker.BillSubject(session, number))
-	if err != nil {
-		return memoryJSON{}, err
-	}
-	if r.Empty() {
-		if link, rec, ok, err := store.Inherited(session, number); err != nil {
-			return memoryJSON{}, err
-		} else if ok {
-			m := toMemoryJSON(rec)
-			m.InheritedFrom = link.Key()
-			return m, nil
-		}
-	}
-	return toMemoryJSON(r), nil
+	return store.BillMemory(session, number)
 }
 
 // subjectFor resolves a command-line argument to a memory subject: a bill number (with

@@ -47,7 +47,10 @@ func serveCommand() command {
 			if err != nil {
 				return fmt.Errorf("serve: %w", err)
 			}
-			warnBeyondLoopback(g.stderr, ln.Addr())
+			if err := checkExposure(cfg, g.dbPath(), ln.Addr()); err != nil {
+				ln.Close()
+				return err
+			}
 			fmt.Fprintf(g.stdout, "billwatch: serving http://%s/ from %s (Ctrl-C stops)\n", ln.Addr(), g.dbPath())
 			return serveHTTP(ctx, ln, h, g.logger())
 		},
@@ -62,19 +65,40 @@ func checkListen(addr string) error {
 	return nil
 }
 
-// warnBeyondLoopback says so when the pages can be read from other machines: billwatch has
-// no accounts yet, so anyone who reaches the address reads everything.
-func warnBeyondLoopback(w io.Writer, addr net.Addr) {
-	if ta, ok := addr.(*net.TCPAddr); ok && !ta.IP.IsLoopback() {
-		fmt.Fprintf(w, "billwatch: warning: %s is reachable beyond this machine; anyone who can reach it can read every page (put it behind a proxy with authentication)\n", addr)
+// checkExposure refuses to serve beyond loopback without a way to sign in: accounts (at
+// least one exists) or header authentication from a trusted proxy.
+func checkExposure(cfg *Config, db string, addr net.Addr) error {
+	ta, ok := addr.(*net.TCPAddr)
+	if !ok || ta.IP.IsLoopback() || cfg.Web.Auth == web.AuthHeader {
+		return nil
 	}
+	if store, err := tracker.OpenReadOnly(db); err == nil {
+		if has, err := store.HasUsers(); err == nil && has {
+			return nil
+		}
+	}
+	return fmt.Errorf("web: %s is reachable beyond this machine, and no account exists in %s: create one first (billwatch user add NAME --role admin), or set [web] auth = \"header\" behind a proxy that signs people in", addr, db)
 }
 
 // webHandler builds the web interface on the database, with the calendar of `billwatch calendar`.
 func webHandler(g *globals, cfg *Config, now func() time.Time, log *slog.Logger) (http.Handler, error) {
 	db := g.dbPath()
+	auth, err := webAuth(cfg)
+	if err != nil {
+		return nil, err
+	}
 	s, err := web.New(web.Options{
 		DB: db, Now: now, Log: log, PublicURL: cfg.Web.PublicURL,
+		Auth: auth, ConfigWatch: configWatch(cfg),
+		Writer: func() (*tracker.Tracker, error) {
+			store, err := tracker.Open(db)
+			if err != nil {
+				return nil, err
+			}
+			t := tracker.New(store, cfg.profile(), log)
+			t.Now = now
+			return t, nil
+		},
 		Calendar: func(w io.Writer, at time.Time) error {
 			store, err := tracker.OpenReadOnly(db)
 			if err != nil {
@@ -137,7 +161,10 @@ func startWeb(ctx context.Context, g *globals, a *app) (wait func() error, err e
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
-	warnBeyondLoopback(g.stderr, ln.Addr())
+	if err := checkExposure(a.cfg, g.dbPath(), ln.Addr()); err != nil {
+		ln.Close()
+		return nil, err
+	}
 	a.log.Info("web interface", "listen", ln.Addr().String())
 	done := make(chan error, 1)
 	go func() { done <- serveHTTP(ctx, ln, h, a.log) }()

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/billwatch/billwatch/tracker"
+	"github.com/billwatch/billwatch/web"
 )
 
 // defaultSiteURL is where sign-in links point when no public address is configured: the
@@ -118,4 +119,42 @@ func signinBase(g *globals, site string) (string, error) {
 func signinURL(base, token string) string { return base + "/signin?token=" + token }
 
 // publicURL is the web interface's public address from the configuration ("" when unset).
-func publicURL(cfg *Config) string { return "" }
+func publicURL(cfg *Config) string { return cfg.Web.PublicURL }
+
+// webAuth reads [web] auth, header and trusted_proxies.
+func webAuth(cfg *Config) (web.Auth, error) {
+	a := web.Auth{Mode: firstNonEmpty(cfg.Web.Auth, web.AuthAccounts), Header: cfg.Web.Header}
+	switch a.Mode {
+	case web.AuthAccounts:
+	case web.AuthHeader:
+		if a.Header == "" {
+			a.Header = "X-Forwarded-User"
+		}
+		if len(cfg.Web.TrustedProxies) == 0 {
+			return a, fmt.Errorf("web.auth = \"header\" needs web.trusted_proxies: the addresses of the proxy that sets %s", a.Header)
+		}
+	default:
+		return a, fmt.Errorf("web.auth = %q: want \"accounts\" or \"header\"", a.Mode)
+	}
+	p, err := web.ParseProxies(cfg.Web.TrustedProxies)
+	if err != nil {
+		return a, fmt.Errorf("web.%v", err)
+	}
+	a.TrustedProxies = p
+	return a, nil
+}
+
+// configWatch is the configuration's watch profile as watch-list items, for the web page.
+func configWatch(cfg *Config) []tracker.WatchItem {
+	p := cfg.profile()
+	var out []tracker.WatchItem
+	for _, x := range []struct {
+		kind string
+		list []string
+	}{{tracker.WatchBill, p.Bills}, {tracker.WatchKeyword, p.Keywords}, {tracker.WatchCommittee, p.Committees}, {tracker.WatchDepartment, p.Departments}, {tracker.WatchAct, p.Acts}} {
+		for _, v := range x.list {
+			out = append(out, tracker.WatchItem{Kind: x.kind, Value: v})
+		}
+	}
+	return out
+}
