@@ -2,6 +2,7 @@ package tracker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,6 +12,20 @@ import (
 
 	"github.com/billwatch/billwatch"
 )
+
+// PartlyRead marks a source's error as partial when it returns no item: some of its pages were
+// read (every item on them is stored already), others failed. The pass is partial, not
+// failed: one Gazette part that answers 503 does not make the other part's reading a failure.
+func PartlyRead(err error) error {
+	if err == nil {
+		return nil
+	}
+	return partlyRead{err}
+}
+
+type partlyRead struct{ error }
+
+func (p partlyRead) Unwrap() error { return p.error }
 
 // RegulationSource reads the Canada Gazette. It may return items together with an error: the
 // items were read, some pages were not. known lists the items the store holds, by URL, so that
@@ -75,7 +90,7 @@ func (t *Tracker) ScrapeRegulations(ctx context.Context, src RegulationSource) S
 	items, err := src.Regulations(ctx, known)
 	if err != nil {
 		sum.Problems = append(sum.Problems, err)
-		if len(items) == 0 {
+		if len(items) == 0 && !errors.As(err, new(partlyRead)) {
 			sum.Outcome = Failed
 			t.settleOnly(&sum, start)
 			return sum
@@ -137,6 +152,9 @@ func (t *Tracker) ScrapeRegulations(ctx context.Context, src RegulationSource) S
 			if had && sameJSON(old.Regulation, r) {
 				continue
 			}
+			if had && r.Unread && !old.Regulation.Unread {
+				continue // a page read before and not this time: what it said stands
+			}
 			payload, _ := jsonBytes(r)
 			if _, added, err := addVersion(tx, "regulation/"+r.Key(), payload, r.URL, "item", now); err != nil {
 				return err
@@ -147,11 +165,13 @@ func (t *Tracker) ScrapeRegulations(ctx context.Context, src RegulationSource) S
 				return err
 			}
 			sum.Changed++
-			if !known[r.Part] || !r.Relevant {
+			// No alert from a page that was not read: the index's title and department say
+			// nothing of the comment period. The alert comes once the page is read.
+			if !known[r.Part] || !r.Relevant || r.Unread {
 				continue
 			}
 			var prev *billwatch.Regulation
-			if had {
+			if had && !old.Regulation.Unread {
 				prev = &old.Regulation
 			}
 			alerts = append(alerts, t.regulationAlerts(prev, r, proposals)...)
