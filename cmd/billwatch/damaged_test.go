@@ -178,8 +178,8 @@ func TestCheckCommand(t *testing.T) {
 		t.Fatalf("baseline scrape: exit %d\n%s%s", code, out, errOut)
 	}
 	out, errOut, code := c.run(week1, "check")
-	if code != 0 || !strings.Contains(out, "database "+c.db+" is sound") || !strings.Contains(out, "schema 1") || errOut != "" {
-		t.Errorf("check: exit %d\n%s%s; want exit 0 saying %s is sound, schema 1", code, out, errOut, c.db)
+	if code != 0 || !strings.Contains(out, "database "+c.db+" is sound") || !strings.Contains(out, "schema 2") || errOut != "" {
+		t.Errorf("check: exit %d\n%s%s; want exit 0 saying %s is sound, schema 2", code, out, errOut, c.db)
 	}
 	out, _, code = c.run(week1, "check", "--json")
 	var r struct {
