@@ -29,7 +29,7 @@ demo:
 
 # Benchmarks, each against a named reference in the same run (see README, "Performance").
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./diff ./scraper/legisinfo ./cmd/billwatch ./tracker
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./diff ./scraper/legisinfo ./cmd/billwatch ./tracker ./law
 
 # gofmt, vet and staticcheck (staticcheck is fetched through the Go module proxy).
 lint:
@@ -45,6 +45,7 @@ screenshots:
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseList -fuzztime 60s ./scraper/legisinfo
 	$(GO) test -run '^$$' -fuzz FuzzParseRecord -fuzztime 60s ./scraper/legisinfo
+	$(GO) test -run '^$$' -fuzz FuzzApply -fuzztime 60s ./law
 
 clean:
 	rm -rf bin

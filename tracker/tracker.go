@@ -23,7 +23,7 @@ const (
 )
 
 // Sources lists the source names in pass order.
-var Sources = []string{SourceBills, SourceHearings, SourceRegulations}
+var Sources = []string{SourceBills, SourceHearings, SourceRegulations, SourceActs}
 
 // BillSource reads LEGISinfo.
 type BillSource interface {
@@ -37,6 +37,25 @@ type BillSource interface {
 type TextSource interface {
 	// Text returns the raw bill XML of a publication and the public URL it came from.
 	Text(ctx context.Context, pub billwatch.Publication) (url string, body []byte, err error)
+}
+
+// Validators are what a server said identifies the version of a page it sent (ETag,
+// Last-Modified), to ask later whether it changed.
+type Validators struct {
+	ETag         string
+	LastModified string
+}
+
+// TextRechecker is a TextSource that can ask again for a held text with a conditional request
+// (If-None-Match / If-Modified-Since), so that the weekly check of an unchanged text costs a
+// 304 and no body.
+type TextRechecker interface {
+	TextSource
+	// TextValidated is Text with the validators the server gave for the XML.
+	TextValidated(ctx context.Context, pub billwatch.Publication) (url string, body []byte, v Validators, err error)
+	// Recheck asks for the XML at url again, only if it changed since v. changed is false when
+	// the server said it did not; body is then nil.
+	Recheck(ctx context.Context, pub billwatch.Publication, url string, v Validators) (body []byte, nv Validators, changed bool, err error)
 }
 
 // Differ summarises what changed between two bill texts, for the bill.amended alert.
@@ -57,6 +76,11 @@ type Tracker struct {
 	Bills  BillSource
 	Texts  TextSource
 	Differ Differ
+	// Law, when set, says what a bill text does to the consolidated Acts: bill alerts name
+	// the Acts and provisions, and watched provisions raise bill.provision alerts.
+	Law LawReader
+	// LawURL, when set, is the web page of a bill's effect on the law, linked from alerts.
+	LawURL func(bill billwatch.Bill) string
 	// DiffCommand builds the command line that shows a bill's full diff; it goes in alerts.
 	DiffCommand func(bill billwatch.Bill, from, to string) string
 	// PublicURL is where people reach the web interface ([web] public_url). When set, every
@@ -114,6 +138,8 @@ type Summary struct {
 	Problems []error
 	Wrote    bool // whether the pass wrote to the database
 	Duration time.Duration
+	// Coverage is, per kind of page and expected field, how many pages had it this pass.
+	Coverage []FieldShare
 }
 
 // Err joins the pass's problems.

@@ -305,7 +305,7 @@ func TestDaemonServesReadsWhileRunning(t *testing.T) {
 			return false
 		}
 		var rows []statusRow
-		if json.Unmarshal([]byte(e.bounded(bases, week1, "status", "--json")), &rows) != nil || len(rows) != 3 {
+		if json.Unmarshal([]byte(e.bounded(bases, week1, "status", "--json")), &rows) != nil || len(rows) != len(tracker.Sources) {
 			return false
 		}
 		for _, r := range rows {

@@ -151,7 +151,7 @@ func configWatch(cfg *Config) []tracker.WatchItem {
 	for _, x := range []struct {
 		kind string
 		list []string
-	}{{tracker.WatchBill, p.Bills}, {tracker.WatchKeyword, p.Keywords}, {tracker.WatchCommittee, p.Committees}, {tracker.WatchDepartment, p.Departments}, {tracker.WatchAct, p.Acts}} {
+	}{{tracker.WatchBill, p.Bills}, {tracker.WatchKeyword, p.Keywords}, {tracker.WatchCommittee, p.Committees}, {tracker.WatchDepartment, p.Departments}, {tracker.WatchAct, p.Acts}, {tracker.WatchProvision, cfg.Watch.Provisions}} {
 		for _, v := range x.list {
 			out = append(out, tracker.WatchItem{Kind: x.kind, Value: v})
 		}

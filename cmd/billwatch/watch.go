@@ -91,7 +91,7 @@ func watchList(g *globals, asJSON bool) error {
 	for _, x := range []struct {
 		kind string
 		list []string
-	}{{tracker.WatchBill, p.Bills}, {tracker.WatchKeyword, p.Keywords}, {tracker.WatchCommittee, p.Committees}, {tracker.WatchDepartment, p.Departments}, {tracker.WatchAct, p.Acts}, {tracker.WatchProvision, p.Provisions}} {
+	}{{tracker.WatchBill, p.Bills}, {tracker.WatchKeyword, p.Keywords}, {tracker.WatchCommittee, p.Committees}, {tracker.WatchDepartment, p.Departments}, {tracker.WatchAct, p.Acts}, {tracker.WatchProvision, cfg.Watch.Provisions}} {
 		for _, v := range x.list {
 			rows = append(rows, watchRow{Kind: x.kind, Value: v, Source: "config"})
 		}
