@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/text/encoding/charmap"
+	"github.com/billwatch/billwatch/internal/text"
 )
 
 // ErrNotBill means the input is well-formed XML but not a bill text: another kind of
@@ -195,17 +195,7 @@ func versionSlug(stage string) string {
 func readTree(b []byte) (*node, error) {
 	dec := xml.NewDecoder(bytes.NewReader(b))
 	dec.Entity = xml.HTMLEntity
-	dec.CharsetReader = func(label string, in io.Reader) (io.Reader, error) {
-		switch strings.ToLower(label) {
-		case "utf-8", "utf8", "us-ascii", "ascii":
-			return in, nil
-		case "iso-8859-1", "latin1", "latin-1":
-			return charmap.ISO8859_1.NewDecoder().Reader(in), nil
-		case "windows-1252", "cp1252":
-			return charmap.Windows1252.NewDecoder().Reader(in), nil
-		}
-		return nil, fmt.Errorf("unsupported encoding %q", label)
-	}
+	dec.CharsetReader = text.CharsetReader
 	var stack []*node
 	var root *node
 	for {

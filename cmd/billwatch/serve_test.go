@@ -382,8 +382,11 @@ func TestServeCommand(t *testing.T) {
 		t.Fatal("serve did not stop")
 	}
 	var stderr bytes.Buffer
-	if code := exitCode(run(t.Context(), []string{"--config", cfg, "--db", db, "serve", "--listen", "nonsense"}, io.Discard, &stderr), &stderr); code != 2 || !strings.Contains(stderr.String(), `--listen "nonsense"`) {
-		t.Errorf("serve --listen nonsense: exit %d %q", code, stderr.String())
+	for _, bad := range []string{"nonsense", "0.0.0.0:8080", ":8080", "192.0.2.1:8080"} {
+		stderr.Reset()
+		if code := exitCode(run(t.Context(), []string{"--config", cfg, "--db", db, "serve", "--listen", bad}, io.Discard, &stderr), &stderr); code != 2 || !strings.Contains(stderr.String(), `--listen "`+bad+`"`) {
+			t.Errorf("serve --listen %s: exit %d %q, want a usage error", bad, code, stderr.String())
+		}
 	}
 }
 
@@ -392,6 +395,7 @@ func TestWebConfigErrorsNameTheKey(t *testing.T) {
 	for text, want := range map[string]string{
 		"[web]\npublic_url = \"billwatch.example.org\"\n": "web.public_url",
 		"[web]\nlisten = \"8080\"\n":                      "web.listen",
+		"[web]\nlisten = \"0.0.0.0:8080\"\n":              "web.listen",
 		"[web]\ncolour = \"blue\"\n":                      "web.colour",
 	} {
 		p := filepath.Join(dir, "c.toml")
