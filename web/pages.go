@@ -706,7 +706,7 @@ func (s *Server) regulationPage(w http.ResponseWriter, r *http.Request) error {
 // ---- alerts
 
 var kinds = []billwatch.Kind{
-	billwatch.KindBillIntroduced, billwatch.KindBillStage, billwatch.KindBillAmended,
+	billwatch.KindBillIntroduced, billwatch.KindBillStage, billwatch.KindBillAmended, billwatch.KindBillProvision,
 	billwatch.KindHearingScheduled, billwatch.KindHearingChanged, billwatch.KindHearingCancelled, billwatch.KindHearingReminder,
 	billwatch.KindRegulationProposed, billwatch.KindRegulationFinal, billwatch.KindDeadlineReminder,
 	billwatch.KindSourceUnhealthy, billwatch.KindSourceRecovered,
