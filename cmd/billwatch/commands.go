@@ -233,9 +233,9 @@ func showProgress(w io.Writer, line string) (done func()) {
 
 type billJSON struct {
 	billwatch.Bill
-	Stages   []billwatch.Stage   `json:"stages,omitempty"`
-	Meetings []billwatch.Meeting `json:"meetings,omitempty"`
-	Versions []versionJSON       `json:"versions,omitempty"`
+	Stages   []billwatch.Stage `json:"stages,omitempty"`
+	Meetings []meetingJSON     `json:"meetings,omitempty"`
+	Versions []versionJSON     `json:"versions,omitempty"`
 }
 
 type versionJSON struct {
@@ -406,19 +406,9 @@ func showCommand() command {
 			if err != nil {
 				return err
 			}
-			out := billJSON{Bill: listJSON(b.Bill), Stages: b.Stages, Meetings: b.Meetings}
-			out.Votes, out.References = b.Votes, b.References
-			for i, v := range b.Versions {
-				out.Versions = append(out.Versions, versionJSON{Index: i + 1, ID: v.ID, Type: v.Type, Name: v.Name, Fetched: v.Fetched, URL: v.URL, Gap: v.Gap})
-			}
-			if out.Stages == nil {
-				out.Stages = []billwatch.Stage{}
-			}
-			if out.Meetings == nil {
-				out.Meetings = []billwatch.Meeting{}
-			}
-			if out.Versions == nil {
-				out.Versions = []versionJSON{}
+			out, err := showJSON(store, b)
+			if err != nil {
+				return err
 			}
 			if asJSON {
 				return writeJSON(g.stdout, out)
@@ -426,6 +416,29 @@ func showCommand() command {
 			return printBill(g.stdout, out)
 		},
 	}
+}
+
+// showJSON is one bill as `show --json` gives it, and the web's bill page as JSON.
+func showJSON(store *tracker.Store, b tracker.StoredBill) (billJSON, error) {
+	meetings, err := billMeetings(store, b)
+	if err != nil {
+		return billJSON{}, err
+	}
+	out := billJSON{Bill: listJSON(b.Bill), Stages: b.Stages, Meetings: meetings}
+	out.Votes, out.References = b.Votes, b.References
+	for i, v := range b.Versions {
+		out.Versions = append(out.Versions, versionJSON{Index: i + 1, ID: v.ID, Type: v.Type, Name: v.Name, Fetched: v.Fetched, URL: v.URL, Gap: v.Gap})
+	}
+	if out.Stages == nil {
+		out.Stages = []billwatch.Stage{}
+	}
+	if out.Meetings == nil {
+		out.Meetings = []meetingJSON{}
+	}
+	if out.Versions == nil {
+		out.Versions = []versionJSON{}
+	}
+	return out, nil
 }
 
 func printBill(w io.Writer, b billJSON) error {
@@ -458,7 +471,7 @@ func printBill(w io.Writer, b billJSON) error {
 		fmt.Fprintln(w, "\nCommittee meetings on the bill:")
 		t := table(w)
 		for _, m := range b.Meetings {
-			fmt.Fprintf(t, "  %s\tmeeting %d\t%s\n", m.Committee, m.Number, m.Date)
+			fmt.Fprintf(t, "  %s\t%s\t%s\t%s\n", m.Committee, m.label(), m.Date, m.Status)
 		}
 		t.Flush()
 	}
@@ -549,6 +562,49 @@ func alertsCommand() command {
 
 // ---- status
 
+// sourceStatus is one source as `status --json` gives it.
+type sourceStatus struct {
+	Source      string    `json:"source"`
+	Healthy     bool      `json:"healthy"`
+	LastSuccess time.Time `json:"last_success,omitzero"`
+	AgeSeconds  *int64    `json:"age_seconds"`
+	Failures    int       `json:"consecutive_failures"`
+	LastError   string    `json:"last_error,omitempty"`
+	LastRun     time.Time `json:"last_run,omitzero"`
+	LastOutcome string    `json:"last_outcome,omitempty"`
+	NextRun     time.Time `json:"next_run,omitzero"`
+	// Fields is, per kind of page and expected field, the share found in the
+	// last pass and the recent level it is compared with.
+	Fields []fieldRow `json:"fields,omitempty"`
+}
+
+// statusRows is `status --json`, and the web's /status as JSON.
+func statusRows(store *tracker.Store, now time.Time) ([]sourceStatus, error) {
+	health, err := store.Health()
+	if err != nil {
+		return nil, err
+	}
+	runs, err := store.RunStatuses()
+	if err != nil {
+		return nil, err
+	}
+	var rows []sourceStatus
+	for _, src := range tracker.Sources {
+		h, r := health[src], runs[src]
+		x := sourceStatus{Source: src, Healthy: !h.Unhealthy, LastSuccess: r.LastSuccess, Failures: h.Failures, LastError: firstNonEmpty(h.LastError, r.LastError), LastRun: r.LastRun, LastOutcome: r.LastOutcome, NextRun: r.NextRun}
+		if !r.LastSuccess.IsZero() {
+			age := int64(now.Sub(r.LastSuccess).Seconds())
+			x.AgeSeconds = &age
+		}
+		x.Fields = fieldRows(h, r)
+		for _, c := range h.Coverage {
+			x.Healthy = x.Healthy && !c.Drifted
+		}
+		rows = append(rows, x)
+	}
+	return rows, nil
+}
+
 func statusCommand() command {
 	var asJSON bool
 	return command{
@@ -560,35 +616,10 @@ func statusCommand() command {
 			if err != nil {
 				return err
 			}
-			health, err := store.Health()
-			if err != nil {
-				return err
-			}
-			runs, err := store.RunStatuses()
-			if err != nil {
-				return err
-			}
-			type row struct {
-				Source      string    `json:"source"`
-				Healthy     bool      `json:"healthy"`
-				LastSuccess time.Time `json:"last_success,omitzero"`
-				AgeSeconds  *int64    `json:"age_seconds"`
-				Failures    int       `json:"consecutive_failures"`
-				LastError   string    `json:"last_error,omitempty"`
-				LastRun     time.Time `json:"last_run,omitzero"`
-				LastOutcome string    `json:"last_outcome,omitempty"`
-				NextRun     time.Time `json:"next_run,omitzero"`
-			}
 			now := g.clock()
-			var rows []row
-			for _, src := range tracker.Sources {
-				h, r := health[src], runs[src]
-				x := row{Source: src, Healthy: !h.Unhealthy, LastSuccess: r.LastSuccess, Failures: h.Failures, LastError: firstNonEmpty(h.LastError, r.LastError), LastRun: r.LastRun, LastOutcome: r.LastOutcome, NextRun: r.NextRun}
-				if !r.LastSuccess.IsZero() {
-					age := int64(now.Sub(r.LastSuccess).Seconds())
-					x.AgeSeconds = &age
-				}
-				rows = append(rows, x)
+			rows, err := statusRows(store, now)
+			if err != nil {
+				return err
 			}
 			if asJSON {
 				return writeJSON(g.stdout, rows)
@@ -618,6 +649,20 @@ func statusCommand() command {
 				if r.LastError != "" {
 					fmt.Fprintf(g.stdout, "%s: last error: %s\n", r.Source, oneLine(r.LastError))
 				}
+			}
+			var drift []string
+			for _, r := range rows {
+				for _, f := range r.Fields {
+					mark := ""
+					if f.Drifted {
+						mark = "  DROPPED"
+					}
+					drift = append(drift, fmt.Sprintf("  %s: %s found on %d of %d (recent level %d of %d)%s", f.Page, f.Field, f.Found, f.Of, f.LevelFound, f.LevelOf, mark))
+				}
+			}
+			if len(drift) > 0 {
+				fmt.Fprintln(g.stdout, "\nFields found in the last pass:")
+				fmt.Fprintln(g.stdout, strings.Join(drift, "\n"))
 			}
 			return nil
 		},

@@ -72,6 +72,20 @@ func webHandler(g *globals, cfg *Config, now func() time.Time, log *slog.Logger)
 	db := g.dbPath()
 	s, err := web.New(web.Options{
 		DB: db, Now: now, Log: log, PublicURL: cfg.Web.PublicURL,
+		BillJSON: func(b tracker.StoredBill) (any, error) {
+			store, err := tracker.OpenReadOnly(db)
+			if err != nil {
+				return nil, err
+			}
+			return showJSON(store, b)
+		},
+		StatusJSON: func(at time.Time) (any, error) {
+			store, err := tracker.OpenReadOnly(db)
+			if err != nil {
+				return nil, err
+			}
+			return statusRows(store, at)
+		},
 		Calendar: func(w io.Writer, at time.Time) error {
 			store, err := tracker.OpenReadOnly(db)
 			if err != nil {
