@@ -65,10 +65,17 @@ func (s *Server) data() (*snapshot, error) {
 	if snap != nil && snap.key == key {
 		return snap, nil
 	}
-	snap, err = load(s.opt.DB, key)
+	fresh, err := load(s.opt.DB, key)
 	if err != nil {
+		if errors.Is(err, tracker.ErrBusy) && snap != nil {
+			// Another process holds the file for long: what was read a moment ago beats an
+			// error page.
+			s.opt.Log.Warn("web: database busy, serving the last state read", "error", err)
+			return snap, nil
+		}
 		return nil, err
 	}
+	snap = fresh
 	s.mu.Lock()
 	s.snap = snap
 	s.mu.Unlock()

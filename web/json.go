@@ -160,6 +160,9 @@ func StatusRows(health map[string]tracker.Health, runs map[string]tracker.RunSta
 			age := int64(now.Sub(r.LastSuccess).Seconds())
 			x.AgeSeconds = &age
 		}
+		for _, c := range h.Coverage {
+			x.Healthy = x.Healthy && !c.Drifted
+		}
 		rows = append(rows, x)
 	}
 	return rows

@@ -55,11 +55,25 @@ func stale(sn *snapshot, now time.Time) []string {
 				msg += " (" + firstLine(h.LastError) + ")"
 			}
 			out = append(out, msg)
+		case drifted(h) != "":
+			out = append(out, src+": pages no longer show what they did ("+drifted(h)+") — see the status")
 		case !r.LastSuccess.IsZero() && now.Sub(r.LastSuccess) > staleAfter:
 			out = append(out, src+": last good fetch "+ago(now, r.LastSuccess)+" — what this page shows may be out of date")
 		}
 	}
 	return out
+}
+
+// drifted names the fields a source's pages stopped showing, if any.
+func drifted(h tracker.Health) string {
+	var out []string
+	for _, c := range h.Coverage {
+		if c.Drifted {
+			out = append(out, c.Field+" on "+c.Page)
+		}
+	}
+	slices.Sort(out)
+	return strings.Join(out, "; ")
 }
 
 func (s *Server) page(sn *snapshot, title, nav string, data any) page {
@@ -426,11 +440,18 @@ func (s *Server) billPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if wantsJSON(r) {
-		out, err := s.withMemory(showJSON(b))
+		if s.opt.BillJSON == nil {
+			out, err := s.withMemory(showJSON(b))
+			if err != nil {
+				return err
+			}
+			return writeJSON(w, r, out)
+		}
+		v, err := s.opt.BillJSON(*b)
 		if err != nil {
 			return err
 		}
-		return writeJSON(w, r, out)
+		return writeJSON(w, r, v)
 	}
 	d := billData{Bill: b, Alerts: sn.alertsAbout(b.Key()), Memory: s.memoryFor(r, tracker.BillSubject(b.Session, b.Number), billwatch.BillPath(b.Session, b.Number))}
 	for _, st := range b.Stages {
@@ -712,7 +733,7 @@ func (s *Server) regulationPage(w http.ResponseWriter, r *http.Request) error {
 // ---- alerts
 
 var kinds = []billwatch.Kind{
-	billwatch.KindBillIntroduced, billwatch.KindBillStage, billwatch.KindBillAmended,
+	billwatch.KindBillIntroduced, billwatch.KindBillStage, billwatch.KindBillAmended, billwatch.KindBillProvision,
 	billwatch.KindHearingScheduled, billwatch.KindHearingChanged, billwatch.KindHearingCancelled, billwatch.KindHearingReminder,
 	billwatch.KindRegulationProposed, billwatch.KindRegulationFinal, billwatch.KindDeadlineReminder,
 	billwatch.KindSourceUnhealthy, billwatch.KindSourceRecovered,
@@ -813,7 +834,14 @@ func (s *Server) statusPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	rows := StatusRows(sn.health, sn.runs, s.opt.Now())
 	if wantsJSON(r) {
-		return writeJSON(w, r, rows)
+		if s.opt.StatusJSON == nil {
+			return writeJSON(w, r, rows)
+		}
+		v, err := s.opt.StatusJSON(s.opt.Now())
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, r, v)
 	}
 	d := statusData{Rows: rows, DB: s.opt.DB, Size: sn.size, Alerts: len(sn.alerts)}
 	s.render(w, r, http.StatusOK, "status", s.page(sn, "Status", "status", d))

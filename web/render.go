@@ -223,6 +223,8 @@ func kindLabel(k billwatch.Kind) string {
 		return "Bill moved"
 	case billwatch.KindBillAmended:
 		return "Bill text amended"
+	case billwatch.KindBillProvision:
+		return "Bill touches a watched provision"
 	case billwatch.KindHearingScheduled:
 		return "Hearing scheduled"
 	case billwatch.KindHearingChanged:

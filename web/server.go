@@ -41,6 +41,12 @@ type Options struct {
 	// PublicURL is the address people reach billwatch at ([web] public_url), for absolute
 	// links in feeds and in alerts' JSON; empty means the address of each request.
 	PublicURL string
+	// BillJSON builds a bill as `show --json` gives it, for the bill page's JSON; nil uses
+	// the fields the web knows.
+	BillJSON func(b tracker.StoredBill) (any, error)
+	// StatusJSON builds `status --json`, for /status as JSON; nil uses the fields the web
+	// knows.
+	StatusJSON func(now time.Time) (any, error)
 	// Calendar writes the iCalendar feed of `billwatch calendar`; nil serves none.
 	Calendar func(w io.Writer, now time.Time) error
 	// CacheDiffs is how many diff results are kept in memory (default 16).

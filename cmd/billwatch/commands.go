@@ -413,25 +413,8 @@ func showCommand() command {
 			if err != nil {
 				return err
 			}
-			meetings, err := billMeetings(store, b)
+			out, err := showJSON(store, b)
 			if err != nil {
-				return err
-			}
-			out := billJSON{Bill: listJSON(b.Bill), Stages: b.Stages, Meetings: meetings}
-			out.Votes, out.References = b.Votes, b.References
-			for i, v := range b.Versions {
-				out.Versions = append(out.Versions, versionJSON{Index: i + 1, ID: v.ID, Type: v.Type, Name: v.Name, Fetched: v.Fetched, URL: v.URL, Gap: v.Gap})
-			}
-			if out.Stages == nil {
-				out.Stages = []billwatch.Stage{}
-			}
-			if out.Meetings == nil {
-				out.Meetings = []meetingJSON{}
-			}
-			if out.Versions == nil {
-				out.Versions = []versionJSON{}
-			}
-			if err := addMemory(store, &out); err != nil {
 				return err
 			}
 			if asJSON {
@@ -440,6 +423,29 @@ func showCommand() command {
 			return printBill(g.stdout, out)
 		},
 	}
+}
+
+// showJSON is one bill as `show --json` gives it, and the web's bill page as JSON.
+func showJSON(store *tracker.Store, b tracker.StoredBill) (billJSON, error) {
+	meetings, err := billMeetings(store, b)
+	if err != nil {
+		return billJSON{}, err
+	}
+	out := billJSON{Bill: listJSON(b.Bill), Stages: b.Stages, Meetings: meetings}
+	out.Votes, out.References = b.Votes, b.References
+	for i, v := range b.Versions {
+		out.Versions = append(out.Versions, versionJSON{Index: i + 1, ID: v.ID, Type: v.Type, Name: v.Name, Fetched: v.Fetched, URL: v.URL, Gap: v.Gap})
+	}
+	if out.Stages == nil {
+		out.Stages = []billwatch.Stage{}
+	}
+	if out.Meetings == nil {
+		out.Meetings = []meetingJSON{}
+	}
+	if out.Versions == nil {
+		out.Versions = []versionJSON{}
+	}
+	return out, addMemory(store, &out)
 }
 
 func printBill(w io.Writer, b billJSON) error {
@@ -564,6 +570,49 @@ func alertsCommand() command {
 
 // ---- status
 
+// sourceStatus is one source as `status --json` gives it.
+type sourceStatus struct {
+	Source      string    `json:"source"`
+	Healthy     bool      `json:"healthy"`
+	LastSuccess time.Time `json:"last_success,omitzero"`
+	AgeSeconds  *int64    `json:"age_seconds"`
+	Failures    int       `json:"consecutive_failures"`
+	LastError   string    `json:"last_error,omitempty"`
+	LastRun     time.Time `json:"last_run,omitzero"`
+	LastOutcome string    `json:"last_outcome,omitempty"`
+	NextRun     time.Time `json:"next_run,omitzero"`
+	// Fields is, per kind of page and expected field, the share found in the
+	// last pass and the recent level it is compared with.
+	Fields []fieldRow `json:"fields,omitempty"`
+}
+
+// statusRows is `status --json`, and the web's /status as JSON.
+func statusRows(store *tracker.Store, now time.Time) ([]sourceStatus, error) {
+	health, err := store.Health()
+	if err != nil {
+		return nil, err
+	}
+	runs, err := store.RunStatuses()
+	if err != nil {
+		return nil, err
+	}
+	var rows []sourceStatus
+	for _, src := range tracker.Sources {
+		h, r := health[src], runs[src]
+		x := sourceStatus{Source: src, Healthy: !h.Unhealthy, LastSuccess: r.LastSuccess, Failures: h.Failures, LastError: firstNonEmpty(h.LastError, r.LastError), LastRun: r.LastRun, LastOutcome: r.LastOutcome, NextRun: r.NextRun}
+		if !r.LastSuccess.IsZero() {
+			age := int64(now.Sub(r.LastSuccess).Seconds())
+			x.AgeSeconds = &age
+		}
+		x.Fields = fieldRows(h, r)
+		for _, c := range h.Coverage {
+			x.Healthy = x.Healthy && !c.Drifted
+		}
+		rows = append(rows, x)
+	}
+	return rows, nil
+}
+
 func statusCommand() command {
 	var asJSON bool
 	return command{
@@ -575,42 +624,10 @@ func statusCommand() command {
 			if err != nil {
 				return err
 			}
-			health, err := store.Health()
-			if err != nil {
-				return err
-			}
-			runs, err := store.RunStatuses()
-			if err != nil {
-				return err
-			}
-			type row struct {
-				Source      string    `json:"source"`
-				Healthy     bool      `json:"healthy"`
-				LastSuccess time.Time `json:"last_success,omitzero"`
-				AgeSeconds  *int64    `json:"age_seconds"`
-				Failures    int       `json:"consecutive_failures"`
-				LastError   string    `json:"last_error,omitempty"`
-				LastRun     time.Time `json:"last_run,omitzero"`
-				LastOutcome string    `json:"last_outcome,omitempty"`
-				NextRun     time.Time `json:"next_run,omitzero"`
-				// Fields is, per kind of page and expected field, the share found in the
-				// last pass and the recent level it is compared with.
-				Fields []fieldRow `json:"fields,omitempty"`
-			}
 			now := g.clock()
-			var rows []row
-			for _, src := range tracker.Sources {
-				h, r := health[src], runs[src]
-				x := row{Source: src, Healthy: !h.Unhealthy, LastSuccess: r.LastSuccess, Failures: h.Failures, LastError: firstNonEmpty(h.LastError, r.LastError), LastRun: r.LastRun, LastOutcome: r.LastOutcome, NextRun: r.NextRun}
-				if !r.LastSuccess.IsZero() {
-					age := int64(now.Sub(r.LastSuccess).Seconds())
-					x.AgeSeconds = &age
-				}
-				x.Fields = fieldRows(h, r)
-				for _, c := range h.Coverage {
-					x.Healthy = x.Healthy && !c.Drifted
-				}
-				rows = append(rows, x)
+			rows, err := statusRows(store, now)
+			if err != nil {
+				return err
 			}
 			if asJSON {
 				return writeJSON(g.stdout, rows)

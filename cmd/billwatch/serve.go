@@ -57,7 +57,8 @@ func serveCommand() command {
 	}
 }
 
-// checkListen checks a listen address: HOST:PORT.
+// checkListen checks a listen address: HOST:PORT. Beyond loopback, checkExposure also
+// requires accounts or header authentication.
 func checkListen(addr string) error {
 	if _, _, err := net.SplitHostPort(addr); err != nil {
 		return fmt.Errorf("want HOST:PORT, e.g. 127.0.0.1:8080")
@@ -98,6 +99,20 @@ func webHandler(g *globals, cfg *Config, now func() time.Time, log *slog.Logger)
 			t := tracker.New(store, cfg.profile(), log)
 			t.Now = now
 			return t, nil
+		},
+		BillJSON: func(b tracker.StoredBill) (any, error) {
+			store, err := tracker.OpenReadOnly(db)
+			if err != nil {
+				return nil, err
+			}
+			return showJSON(store, b)
+		},
+		StatusJSON: func(at time.Time) (any, error) {
+			store, err := tracker.OpenReadOnly(db)
+			if err != nil {
+				return nil, err
+			}
+			return statusRows(store, at)
 		},
 		Calendar: func(w io.Writer, at time.Time) error {
 			store, err := tracker.OpenReadOnly(db)

@@ -382,8 +382,16 @@ func TestServeCommand(t *testing.T) {
 		t.Fatal("serve did not stop")
 	}
 	var stderr bytes.Buffer
-	if code := exitCode(run(t.Context(), []string{"--config", cfg, "--db", db, "serve", "--listen", "nonsense"}, io.Discard, &stderr), &stderr); code != 2 || !strings.Contains(stderr.String(), `--listen "nonsense"`) {
-		t.Errorf("serve --listen nonsense: exit %d %q", code, stderr.String())
+	for _, bad := range []string{"nonsense", "8080"} {
+		stderr.Reset()
+		if code := exitCode(run(t.Context(), []string{"--config", cfg, "--db", db, "serve", "--listen", bad}, io.Discard, &stderr), &stderr); code != 2 || !strings.Contains(stderr.String(), `--listen "`+bad+`"`) {
+			t.Errorf("serve --listen %s: exit %d %q, want a usage error", bad, code, stderr.String())
+		}
+	}
+	// Beyond loopback without an account (or header auth): refused, saying how to fix it.
+	stderr.Reset()
+	if code := exitCode(run(t.Context(), []string{"--config", cfg, "--db", db, "serve", "--listen", "0.0.0.0:0"}, io.Discard, &stderr), &stderr); code != 1 || !strings.Contains(stderr.String(), "billwatch user add") {
+		t.Errorf("serve --listen 0.0.0.0:0 without accounts: exit %d %q, want a refusal naming billwatch user add", code, stderr.String())
 	}
 }
 
@@ -392,6 +400,8 @@ func TestWebConfigErrorsNameTheKey(t *testing.T) {
 	for text, want := range map[string]string{
 		"[web]\npublic_url = \"billwatch.example.org\"\n": "web.public_url",
 		"[web]\nlisten = \"8080\"\n":                      "web.listen",
+		"[web]\nauth = \"magic\"\n":                       "web.auth",
+		"[web]\nauth = \"header\"\n":                      "web.trusted_proxies",
 		"[web]\ncolour = \"blue\"\n":                      "web.colour",
 	} {
 		p := filepath.Join(dir, "c.toml")
