@@ -10,8 +10,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-
-	"golang.org/x/text/encoding/charmap"
 )
 
 // ErrNotBill means the input is well-formed XML but not a bill text: another kind of
@@ -190,69 +188,6 @@ func versionSlug(stage string) string {
 		return "royal-assent"
 	}
 	return stage
-}
-
-func readTree(b []byte) (*node, error) {
-	dec := xml.NewDecoder(bytes.NewReader(b))
-	dec.Entity = xml.HTMLEntity
-	dec.CharsetReader = func(label string, in io.Reader) (io.Reader, error) {
-		switch strings.ToLower(label) {
-		case "utf-8", "utf8", "us-ascii", "ascii":
-			return in, nil
-		case "iso-8859-1", "latin1", "latin-1":
-			return charmap.ISO8859_1.NewDecoder().Reader(in), nil
-		case "windows-1252", "cp1252":
-			return charmap.Windows1252.NewDecoder().Reader(in), nil
-		}
-		return nil, fmt.Errorf("unsupported encoding %q", label)
-	}
-	var stack []*node
-	var root *node
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			if len(stack) > 0 && strings.Contains(err.Error(), "unexpected EOF") {
-				return nil, fmt.Errorf("truncated inside <%s>: %w", stack[len(stack)-1].name, err)
-			}
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if root != nil && len(stack) == 0 {
-				return nil, fmt.Errorf("more than one root element (<%s> after <%s>)", t.Name.Local, root.name)
-			}
-			if len(stack) >= maxDepth {
-				return nil, fmt.Errorf("elements nested deeper than %d", maxDepth)
-			}
-			n := &node{name: t.Name.Local, attrs: t.Attr}
-			if len(stack) > 0 {
-				top := stack[len(stack)-1]
-				top.kids = append(top.kids, n)
-			} else {
-				root = n
-			}
-			stack = append(stack, n)
-		case xml.EndElement:
-			stack = stack[:len(stack)-1]
-		case xml.CharData:
-			if len(stack) > 0 {
-				top := stack[len(stack)-1]
-				top.kids = append(top.kids, &node{data: string(t)})
-			} else if len(bytes.TrimSpace(t)) > 0 {
-				return nil, errors.New("text outside the root element")
-			}
-		}
-	}
-	if root == nil {
-		return nil, errors.New("no root element")
-	}
-	if len(stack) > 0 {
-		return nil, fmt.Errorf("truncated: <%s> is not closed", stack[len(stack)-1].name)
-	}
-	return root, nil
 }
 
 // textOf is the raw character data of n and its descendants.
