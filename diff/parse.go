@@ -50,13 +50,14 @@ type Provision struct {
 	Marked   bool
 	Children []*Provision
 
-	key      string // sibling matching key: kind, scope and label
-	scope    string // the scope prefix of Cite ("the Act enacted by s. 11"), empty outside
-	scopeKey string // the scope's identity for matching, stable when the owner is renumbered
-	local    string // the cite inside the scope: "s. 9(1)"
-	textKey  string // fold(Text)
-	content  uint64 // hash of everything but the own label
-	full     uint64 // hash of everything
+	key      string      // sibling matching key: kind, scope and label
+	scope    string      // the scope prefix of Cite ("the Act enacted by s. 11"), empty outside
+	scopeKey string      // the scope's identity for matching, stable when the owner is renumbered
+	local    string      // the cite inside the scope: "s. 9(1)"
+	textKey  string      // fold(Text)
+	content  uint64      // hash of everything but the own label
+	full     uint64      // hash of everything
+	sh       *shingleSet // its word pairs, made on first use (shingle.go)
 }
 
 // node is a minimal XML element tree; char data are nodes with an empty name.
