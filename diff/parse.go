@@ -5,7 +5,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"os"
 	"strconv"
@@ -372,12 +371,15 @@ func (p *parser) place(pr *Provision, c ctx) {
 	pr.Heading = c.heading
 }
 
+// citePrefix is how a provision of each kind is cited at the top of a scope.
+var citePrefix = map[string]string{
+	"section": "s. ", "subsection": "subs. ", "paragraph": "para. ", "subparagraph": "subpara. ",
+	"clause": "cl. ", "subclause": "subcl. ", "item": "item ", "row": "item ",
+}
+
 // rootCite is how a provision is cited at the top of a scope: "s. 9", "subs. (2)".
 func rootCite(pr *Provision) string {
-	prefix := map[string]string{
-		"section": "s. ", "subsection": "subs. ", "paragraph": "para. ", "subparagraph": "subpara. ",
-		"clause": "cl. ", "subclause": "subcl. ", "item": "item ", "row": "item ",
-	}[pr.Kind]
+	prefix := citePrefix[pr.Kind]
 	switch pr.Kind {
 	case "definition", "schedule", "preamble", "heading", "text", "long title":
 		return pr.Label
@@ -615,21 +617,26 @@ func finish(ps []*Provision) {
 		}
 		pr.key = key
 		pr.textKey = fold(pr.Text)
-		h := fnv.New64a()
-		write := func(s string) { h.Write([]byte(s)); h.Write([]byte{0}) }
+		// FNV-1a over kind, note, text and the children's keys and hashes, each string
+		// ended by a zero byte; then the label for full.
+		h := uint64(fnvOffset)
+		write := func(s string) {
+			for i := 0; i < len(s); i++ {
+				h = (h ^ uint64(s[i])) * fnvPrime
+			}
+			h *= fnvPrime // ^ 0
+		}
 		write(pr.Kind)
 		write(fold(pr.MarginalNote))
 		write(pr.textKey)
 		for _, k := range pr.Children {
 			write(k.key)
-			var b [8]byte
 			for i := range 8 {
-				b[i] = byte(k.full >> (8 * i))
+				h = (h ^ uint64(byte(k.full>>(8*i)))) * fnvPrime
 			}
-			h.Write(b[:])
 		}
-		pr.content = h.Sum64()
+		pr.content = h
 		write(pr.Label)
-		pr.full = h.Sum64()
+		pr.full = h
 	}
 }
