@@ -10,10 +10,12 @@ import (
 
 var penaltyRef = regexp.MustCompile(`\$\s?\d+(?:,\d{3})*(?:\.\d+)?`)
 
+var periodRef = regexp.MustCompile(periodPattern)
+
 // periodsRef and amountsRef are periods and amounts as regular expressions.
 func periodsRef(s string) []quantity {
 	var out []quantity
-	for _, m := range regexp.MustCompile(periodPattern).FindAllStringSubmatch(fold(s), -1) {
+	for _, m := range periodRef.FindAllStringSubmatch(fold(s), -1) {
 		out = append(out, period(m[0], m[1], m[2]))
 	}
 	return out

@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/billwatch/billwatch/internal/lazyre"
 	"github.com/billwatch/billwatch/schedule"
 	"github.com/billwatch/billwatch/scraper"
 	"github.com/billwatch/billwatch/tracker"
@@ -73,7 +73,7 @@ type Config struct {
 	source         string // the file read, or "built-in defaults"
 }
 
-var sessionRe = regexp.MustCompile(`^\d{2}-\d$`)
+var sessionRe = lazyre.New(`^\d{2}-\d$`)
 
 // DefaultSession is the session billwatch follows when the configuration names none.
 const DefaultSession = "45-1"

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 
 	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/internal/lazyre"
 	"github.com/billwatch/billwatch/scraper"
 )
 
@@ -29,11 +29,11 @@ type line struct {
 }
 
 var (
-	reWitnessHead = regexp.MustCompile(`(?i)^(witnesses|appearing|témoins|comparaît|comparaissent)\s*:?$`)
-	reSubjectHead = regexp.MustCompile(`(?i)^(orders of the day|subject matter|ordre du jour)\s*:?$`)
-	reStopHead    = regexp.MustCompile(`(?i)^(clerk of the committee|greffi[eè]re? du comité|notice of meeting$|avis de convocation$)`)
-	reRoomLine    = regexp.MustCompile(`(?i)^(room|pièce|salle)\b`)
-	reBullet      = regexp.MustCompile(`^[•·▪◦]\s*`)
+	reWitnessHead = lazyre.New(`(?i)^(witnesses|appearing|témoins|comparaît|comparaissent)\s*:?$`)
+	reSubjectHead = lazyre.New(`(?i)^(orders of the day|subject matter|ordre du jour)\s*:?$`)
+	reStopHead    = lazyre.New(`(?i)^(clerk of the committee|greffi[eè]re? du comité|notice of meeting$|avis de convocation$)`)
+	reRoomLine    = lazyre.New(`(?i)^(room|pièce|salle)\b`)
+	reBullet      = lazyre.New(`^[•·▪◦]\s*`)
 )
 
 // parseNotice reads a DocumentViewer notice of meeting. No real notice page was available

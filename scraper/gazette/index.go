@@ -3,12 +3,12 @@ package gazette
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 
+	"github.com/billwatch/billwatch/internal/lazyre"
 	"github.com/billwatch/billwatch/scraper"
 )
 
@@ -28,8 +28,8 @@ type entry struct {
 func (e entry) document() bool { return e.loc.document() }
 
 var (
-	noRegulationsRE = regexp.MustCompile(`(?i)no regulatory texts? (?:was|were) registered|no (?:proposed )?regulations? (?:was|were) published`)
-	datePrefixRE    = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}\s*:\s*`)
+	noRegulationsRE = lazyre.New(`(?i)no regulatory texts? (?:was|were) registered|no (?:proposed )?regulations? (?:was|were) published`)
+	datePrefixRE    = lazyre.New(`^\d{4}-\d{2}-\d{2}\s*:\s*`)
 )
 
 // parseIndex reads the links of an index page to pages inside issues, in page order, with the
@@ -171,4 +171,4 @@ func departmentName(h string) string {
 	return head + " " + m[3] + " " + m[1]
 }
 
-var invertedRE = regexp.MustCompile(`^(.+?),\s+(Dept\.?|Department|Office|Ministry)\s+(of(?:\s+the)?)$`)
+var invertedRE = lazyre.New(`^(.+?),\s+(Dept\.?|Department|Office|Ministry)\s+(of(?:\s+the)?)$`)
