@@ -43,6 +43,7 @@ type options struct {
 	runs              int
 	sizes             []int
 	daemon            bool
+	keep              string
 }
 
 func run() error {
@@ -54,6 +55,7 @@ func run() error {
 	flag.IntVar(&o.runs, "runs", 15, "timed runs of each command per case (`N`, paired and alternating)")
 	flag.StringVar(&sizes, "sizes", "1,5,20", "synthetic bill sizes in `MB`, comma-separated (empty: none)")
 	flag.BoolVar(&o.daemon, "daemon", true, "measure the daemon's resident set on the fixtures")
+	flag.StringVar(&o.keep, "keep", "", "write the synthetic bills into `DIR` and keep them (default: a temporary folder)")
 	flag.Parse()
 	for _, s := range strings.Split(sizes, ",") {
 		if s = strings.TrimSpace(s); s == "" {
@@ -98,7 +100,11 @@ func run() error {
 			fmt.Println("no real texts to build synthetic bills from: synthetic cases skipped")
 			break
 		}
-		p, err := synthetic(tmp, pairs, mb)
+		dir := tmp
+		if o.keep != "" {
+			dir = o.keep
+		}
+		p, err := synthetic(dir, pairs, mb)
 		if err != nil {
 			return err
 		}
