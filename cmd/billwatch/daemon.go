@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -110,8 +111,12 @@ func (d *daemon) pass(src string) func(ctx context.Context) error {
 		for _, a := range s.Alerts {
 			d.metrics.AlertQueued(string(a.Kind))
 		}
-		d.app.log.Info("pass", "source", src, "outcome", s.Outcome.String(), "summary", s.Line())
 		d.refresh()
+		// What the pass read (pages, bill texts, provision trees, diffs) is garbage now. Give
+		// its memory back to the system at once, not minutes later when the scavenger gets
+		// round to it, so that the daemon stays small between passes.
+		debug.FreeOSMemory()
+		d.app.log.Info("pass", "source", src, "outcome", s.Outcome.String(), "summary", s.Line())
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
