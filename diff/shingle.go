@@ -13,15 +13,20 @@ import (
 // pairs are hashed (FNV-1a of "previous word", a space, "word") and kept as a sorted
 // multiset.
 //
-// A provision's set is made once, bottom up, from its own words and its children's sets:
-// the pairs inside a child do not depend on what comes before it, only the child's first
-// pair does. So each set holds the pairs after the first (inner), and the first word; the
-// first pair is added back when two sets are compared.
+// A provision's own pairs are hashed once: the pairs of its own words, and the pairs where
+// each child's words join on to the words before them (the pairs inside a child do not depend
+// on what comes before it). The set of a provision and everything under it is then the merge
+// of its own pairs and its descendants', made only for the provisions the aligner compares.
+// Each set holds the pairs after the first (inner), and the first word; the first pair is
+// added back when two sets are compared.
 
 // shingleSet is the word-pair multiset of one provision and everything under it.
 type shingleSet struct {
-	inner       []uint64 // sorted hashes of every pair but the first
-	first, last string   // the first and last words as written (lower-cased when hashed)
+	own         []uint64 // sorted hashes of its own pairs but the first of the subtree
+	ownDone     bool
+	inner       []uint64 // sorted hashes of every pair of the subtree but the first
+	innerDone   bool
+	first, last string // the first and last words of the subtree, as written
 }
 
 const (
@@ -57,13 +62,17 @@ func pairHash(prev, w string) uint64 {
 	return hashWord(h, w)
 }
 
-// shingles returns p's set, making it (and its descendants') on first use.
-func (p *Provision) shingles() *shingleSet {
-	if p.sh != nil {
-		return p.sh
+// ownShingles hashes p's own pairs (and its descendants'), once.
+func (p *Provision) ownShingles() *shingleSet {
+	if p.sh == nil {
+		p.sh = &shingleSet{}
 	}
-	s := &shingleSet{}
-	var own []uint64 // this provision's own pairs and the pairs where children join on
+	s := p.sh
+	if s.ownDone {
+		return s
+	}
+	s.ownDone = true
+	var own []uint64
 	prev := ""
 	addWords := func(text string) {
 		fields(text, func(w string) {
@@ -77,10 +86,8 @@ func (p *Provision) shingles() *shingleSet {
 	}
 	addWords(fold(p.MarginalNote))
 	addWords(p.textKey)
-	runs := [][]uint64{nil} // own comes first, once complete
-	n := 0
 	for _, k := range p.Children {
-		ks := k.shingles()
+		ks := k.ownShingles()
 		if ks.first == "" {
 			continue
 		}
@@ -90,17 +97,34 @@ func (p *Provision) shingles() *shingleSet {
 			own = append(own, pairHash(prev, ks.first))
 		}
 		prev = ks.last
-		if len(ks.inner) > 0 {
-			runs = append(runs, ks.inner)
-			n += len(ks.inner)
-		}
 	}
 	s.last = prev
 	slices.Sort(own)
-	runs[0] = own
-	n += len(own)
+	s.own = own
+	return s
+}
+
+// shingles returns the set of p and everything under it, making it on first use.
+func (p *Provision) shingles() *shingleSet {
+	s := p.ownShingles()
+	if s.innerDone {
+		return s
+	}
+	var runs [][]uint64
+	n := 0
+	var collect func(q *Provision)
+	collect = func(q *Provision) {
+		if o := q.sh.own; len(o) > 0 {
+			runs = append(runs, o)
+			n += len(o)
+		}
+		for _, k := range q.Children {
+			collect(k)
+		}
+	}
+	collect(p)
 	s.inner = mergeRuns(runs, n)
-	p.sh = s
+	s.innerDone = true
 	return s
 }
 
