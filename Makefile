@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: all build test demo bench lint fuzz clean
+.PHONY: all build test demo bench bench-go lint fuzz clean
 
 all: build
 
@@ -18,8 +18,15 @@ test:
 demo:
 	$(GO) run ./cmd/billwatch demo
 
-# Benchmarks, each against a named reference in the same run (see README, "Performance").
+# Whole processes against named references, as processes (internal/benchcmp; README,
+# "Performance"): `billwatch diff --format json` against `git diff --no-index --word-diff=plain`
+# on the real bill pairs in ../shared/samples and on synthetic 1, 5 and 20 MB bills, CPU from
+# rusage, medians of 15 alternating runs; `billwatch version` CPU; the daemon's RSS between passes.
 bench:
+	$(GO) run ./internal/benchcmp
+
+# The in-process Go benchmarks: parsing, passes, the daemon's heap.
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./diff ./scraper/legisinfo ./cmd/billwatch
 
 # gofmt, vet and staticcheck (staticcheck is fetched through the Go module proxy).
@@ -32,6 +39,8 @@ lint:
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseList -fuzztime 60s ./scraper/legisinfo
 	$(GO) test -run '^$$' -fuzz FuzzParseRecord -fuzztime 60s ./scraper/legisinfo
+	$(GO) test -run '^$$' -fuzz 'FuzzParse$$' -fuzztime 60s ./diff
+	$(GO) test -run '^$$' -fuzz FuzzReadTree -fuzztime 60s ./diff
 
 clean:
 	rm -rf bin

@@ -195,8 +195,25 @@ func textOf(n *node) string {
 	if n == nil {
 		return ""
 	}
+	return flatText(n, nil)
+}
+
+// flatText is what appendText writes for n, without a copy when n holds one run of text.
+func flatText(n *node, marked *bool) string {
+	switch n.name {
+	case "":
+		return n.data
+	case "PageBreak", "FootnoteRef", "ExplanatoryNote", "Ins":
+	default:
+		if len(n.kids) == 1 && n.kids[0].name == "" {
+			return n.kids[0].data
+		}
+		if len(n.kids) == 0 {
+			return ""
+		}
+	}
 	var sb strings.Builder
-	appendText(&sb, n, nil)
+	appendText(&sb, n, marked)
 	return sb.String()
 }
 
@@ -326,9 +343,7 @@ func (p *parser) preamble(n *node, c ctx) *Provision {
 	var parts []string
 	for _, k := range n.kids {
 		if k.name == "Provision" || k.name == "Text" {
-			var sb strings.Builder
-			appendText(&sb, k.childOr("Text"), &pr.Marked)
-			if t := normalize(sb.String()); t != "" {
+			if t := normalize(flatText(k.childOr("Text"), &pr.Marked)); t != "" {
 				parts = append(parts, t)
 			}
 		}
@@ -398,9 +413,7 @@ func (p *parser) provision(n *node, kind string, c ctx, label string) *Provision
 	}
 	var text []string
 	addText := func(k *node) {
-		var sb strings.Builder
-		appendText(&sb, k, &pr.Marked)
-		if t := normalize(sb.String()); t != "" {
+		if t := normalize(flatText(k, &pr.Marked)); t != "" {
 			text = append(text, t)
 		}
 	}
@@ -547,9 +560,7 @@ func (p *parser) amended(n *node, owner *Provision, c ctx, ord int) {
 				k.name == "tgroup" || k.name == "tbody" || k.name == "thead":
 				walk(k)
 			default:
-				var sb strings.Builder
-				appendText(&sb, k, &marked)
-				if t := normalize(sb.String()); t != "" {
+				if t := normalize(flatText(k, &marked)); t != "" {
 					loose = append(loose, t)
 				}
 			}

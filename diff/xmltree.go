@@ -476,13 +476,17 @@ func (t *treeReader) startTag() error {
 }
 
 func (t *treeReader) endTag() error {
-	t.pos += 2 // "</"
-	raw, _, local, ok, err := t.nsname()
+	t.pos += 2               // "</"
+	raw, ok, err := t.name() // compared raw with the start tag's: no interning
 	if err != nil {
 		return err
 	}
-	if !ok {
+	if !ok || strings.Count(raw, ":") > 1 {
 		return t.syntaxError("expected element name after </")
+	}
+	local := raw
+	if sp, loc, cut := strings.Cut(raw, ":"); cut && sp != "" && loc != "" {
+		local = loc
 	}
 	t.space()
 	if t.pos >= len(t.s) {
