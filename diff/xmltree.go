@@ -28,9 +28,10 @@ func readTree(b []byte) (*node, error) {
 
 // treeReader holds the state of one readTree.
 type treeReader struct {
-	s     string // the input, from the current charset on
-	pos   int
-	names map[string]string // interned names
+	s      string // the input, from the current charset on
+	pos    int
+	names  map[string]string // interned names
+	recent [64]string        // a cache in front of names
 
 	stack   []*node
 	raws    []string // raw (prefixed) names of the open elements, for end-tag matching
@@ -292,41 +293,54 @@ func isNameByte(c byte) bool {
 }
 
 // name reads a name at pos, as encoding/xml's Decoder.name does: ok is false, with a nil
-// error, when no name starts there.
-func (t *treeReader) name() (string, bool, error) {
+// error, when no name starts there. colons counts the ':' in it.
+func (t *treeReader) name() (raw string, ok bool, colons int, err error) {
 	s := t.s
 	i := t.pos
-	for i < len(s) && (s[i] >= utf8.RuneSelf || isNameByte(s[i])) {
+	ascii := true
+	for i < len(s) {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			ascii = false
+		} else if nameByte[c] == 0 {
+			break
+		} else if c == ':' {
+			colons++
+		}
 		i++
 	}
 	if i >= len(s) {
-		return "", false, t.eof()
+		return "", false, 0, t.eof()
 	}
 	if i == t.pos {
-		return "", false, nil
+		return "", false, 0, nil
 	}
-	raw := s[t.pos:i]
+	raw = s[t.pos:i]
 	t.pos = i
-	if !isName(raw) {
-		return "", false, t.syntaxError("invalid XML name: " + raw)
+	if ascii {
+		c := raw[0]
+		ok = 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '_' || c == ':'
+	} else {
+		ok = isName(raw)
 	}
-	return raw, true, nil
+	if !ok {
+		return "", false, 0, t.syntaxError("invalid XML name: " + raw)
+	}
+	return raw, true, colons, nil
 }
 
-// isName is encoding/xml's check of a name's characters. Names in bills are ASCII; for the
-// rest, it asks encoding/xml itself.
-func isName(s string) bool {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
+// nameByte marks the ASCII bytes of names.
+var nameByte = func() (b [utf8.RuneSelf]uint8) {
+	for c := range utf8.RuneSelf {
+		if isNameByte(byte(c)) {
+			b[c] = 1
 		}
 	}
-	if ascii {
-		c := s[0]
-		return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '_' || c == ':'
-	}
+	return b
+}()
+
+// isName is encoding/xml's check of a name with non-ASCII characters: it asks encoding/xml.
+func isName(s string) bool {
 	if !utf8.ValidString(s) {
 		return false
 	}
@@ -338,26 +352,33 @@ func isName(s string) bool {
 // nsname reads a name and splits off its prefix as encoding/xml does: the intern table
 // gives the local part, and the raw name is kept for matching the end tag.
 func (t *treeReader) nsname() (raw, space, local string, ok bool, err error) {
-	raw, ok, err = t.name()
-	if !ok {
+	raw, ok, colons, err := t.name()
+	if !ok || colons > 1 {
 		return "", "", "", false, err
 	}
-	if strings.Count(raw, ":") > 1 {
-		return "", "", "", false, nil
-	}
-	if sp, loc, cut := strings.Cut(raw, ":"); cut && sp != "" && loc != "" {
-		return raw, t.intern(sp), t.intern(loc), true, nil
+	if colons == 1 {
+		if sp, loc, _ := strings.Cut(raw, ":"); sp != "" && loc != "" {
+			return raw, t.intern(sp), t.intern(loc), true, nil
+		}
 	}
 	raw = t.intern(raw)
 	return raw, "", raw, true, nil
 }
 
+// intern returns the one copy of a name: from a small cache indexed by length and end bytes,
+// else from the map.
 func (t *treeReader) intern(s string) string {
-	if v, ok := t.names[s]; ok {
-		return v
+	slot := &t.recent[(len(s)*31+int(s[0])+int(s[len(s)-1])*7)&(len(t.recent)-1)]
+	if *slot == s {
+		return *slot
 	}
-	t.names[s] = s
-	return s
+	v, ok := t.names[s]
+	if !ok {
+		t.names[s] = s
+		v = s
+	}
+	*slot = v
+	return v
 }
 
 func (t *treeReader) space() {
@@ -476,12 +497,12 @@ func (t *treeReader) startTag() error {
 }
 
 func (t *treeReader) endTag() error {
-	t.pos += 2               // "</"
-	raw, ok, err := t.name() // compared raw with the start tag's: no interning
+	t.pos += 2                       // "</"
+	raw, ok, colons, err := t.name() // compared raw with the start tag's: no interning
 	if err != nil {
 		return err
 	}
-	if !ok || strings.Count(raw, ":") > 1 {
+	if !ok || colons > 1 {
 		return t.syntaxError("expected element name after </")
 	}
 	local := raw
@@ -532,7 +553,7 @@ func (t *treeReader) endTag() error {
 // encoding applied to the rest of the input.
 func (t *treeReader) procInst() error {
 	t.pos += 2 // "<?"
-	target, ok, err := t.name()
+	target, ok, _, err := t.name()
 	if err != nil {
 		return err
 	}
