@@ -70,15 +70,34 @@ type ServeOptions struct {
 // nil. It returns an error at once, naming the address, if addr is not a loopback address
 // (127.0.0.0/8, ::1, localhost) and opts.AllowNonLoopback is false, or if it cannot listen.
 func Serve(ctx context.Context, addr string, h http.Handler, logger *slog.Logger, opts ServeOptions) error {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
-	if err := checkAddr(addr, opts.AllowNonLoopback); err != nil {
+	ln, err := Listen(ctx, addr, opts)
+	if err != nil {
 		return err
+	}
+	return ServeListener(ctx, ln, h, logger, opts)
+}
+
+// ErrNotLoopback is why Serve and Listen refuse an address beyond this machine.
+var ErrNotLoopback = errors.New("not a loopback address")
+
+// Listen opens the listener Serve would use, so that a caller can fail at start-up, before
+// anything else runs, when the address is refused (not loopback) or cannot be listened on (a
+// port in use, an address not on this machine).
+func Listen(ctx context.Context, addr string, opts ServeOptions) (net.Listener, error) {
+	if err := checkAddr(addr, opts.AllowNonLoopback); err != nil {
+		return nil, err
 	}
 	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", addr)
 	if err != nil {
-		return fmt.Errorf("metrics: listen on %s: %w", addr, err)
+		return nil, fmt.Errorf("metrics: listen on %s: %w", addr, err)
+	}
+	return ln, nil
+}
+
+// ServeListener serves h on ln (from Listen) until ctx ends, like Serve. It closes ln.
+func ServeListener(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger, opts ServeOptions) error {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
 	}
 	logger.Info("serving metrics", "addr", ln.Addr().String())
 	return serve(ctx, ln, h, logger, opts)
@@ -99,7 +118,7 @@ func checkAddr(addr string, allow bool) error {
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 		return nil
 	}
-	return fmt.Errorf("metrics: refusing to serve on %q: not a loopback address (allow it explicitly to expose metrics beyond this machine)", addr)
+	return fmt.Errorf("metrics: refusing to serve on %q: %w (allow it explicitly to expose metrics beyond this machine)", addr, ErrNotLoopback)
 }
 
 // serve runs an HTTP server on ln until ctx ends.

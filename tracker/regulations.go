@@ -2,6 +2,7 @@ package tracker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,6 +12,20 @@ import (
 
 	"github.com/billwatch/billwatch"
 )
+
+// PartlyRead marks a source's error as partial when it returns no item: some of its pages were
+// read (every item on them is stored already), others failed. The pass is partial, not
+// failed: one Gazette part that answers 503 does not make the other part's reading a failure.
+func PartlyRead(err error) error {
+	if err == nil {
+		return nil
+	}
+	return partlyRead{err}
+}
+
+type partlyRead struct{ error }
+
+func (p partlyRead) Unwrap() error { return p.error }
 
 // RegulationSource reads the Canada Gazette. It may return items together with an error: the
 // items were read, some pages were not. known lists the items the store holds, by URL, so that
@@ -75,7 +90,7 @@ func (t *Tracker) ScrapeRegulations(ctx context.Context, src RegulationSource) S
 	items, err := src.Regulations(ctx, known)
 	if err != nil {
 		sum.Problems = append(sum.Problems, err)
-		if len(items) == 0 {
+		if len(items) == 0 && !errors.As(err, new(partlyRead)) {
 			sum.Outcome = Failed
 			t.settleOnly(&sum, start)
 			return sum

@@ -15,10 +15,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // SchemaVersion is the layout of the database this build reads and writes.
@@ -49,17 +50,34 @@ var ErrBusy = errors.New("database is busy (another billwatch holds it)")
 // Store is the bbolt database. It holds a path, not an open handle: each operation opens the
 // file, runs one short transaction and closes it, so that read commands work while the daemon
 // runs. No transaction is ever held across the network, a diff or a Slack call.
+//
+// A damaged file is never written, nor read as if it were sound: the first access of a Store,
+// and the first after another process wrote the file, verifies the whole file (see Check), and
+// every access turns what a damaged file does to bbolt (a fault, an assertion) into a
+// DamagedError.
 type Store struct {
 	path    string
 	timeout time.Duration
+
+	mu    sync.Mutex
+	sound *stamp // the file as this store last verified or wrote it
+}
+
+// stamp identifies one state of the file: which file, after which transaction.
+type stamp struct {
+	file os.FileInfo
+	txid uint64
 }
 
 // Open checks (and on first use creates) the database at path, migrating or refusing an unknown
 // schema.
 func Open(path string) (*Store, error) {
 	s := &Store{path: path, timeout: 5 * time.Second}
+	if err := s.inspect(); err != nil {
+		return nil, err
+	}
 	// An existing, current database is only read: opening it must not cost a write.
-	if _, err := os.Stat(path); err == nil {
+	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
 		ready := false
 		err := s.view(func(tx *bolt.Tx) error {
 			ready = string(tx.Bucket(bktMeta).Get([]byte("schema"))) == fmt.Sprint(SchemaVersion)
@@ -68,7 +86,10 @@ func Open(path string) (*Store, error) {
 			}
 			return nil
 		})
-		if err == nil && ready {
+		if err != nil {
+			return nil, err
+		}
+		if ready {
 			return s, nil
 		}
 	}
@@ -101,13 +122,18 @@ func Open(path string) (*Store, error) {
 
 // OpenReadOnly returns a store for reading an existing database; it never creates one.
 func OpenReadOnly(path string) (*Store, error) {
-	if _, err := os.Stat(path); err != nil {
+	fi, err := os.Stat(path)
+	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("database %s: %w (run `billwatch scrape` first)", path, ErrNoDatabase)
 		}
 		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
-	return &Store{path: path, timeout: 5 * time.Second}, nil
+	s := &Store{path: path, timeout: 5 * time.Second}
+	if fi.IsDir() {
+		return nil, s.inspect()
+	}
+	return s, nil
 }
 
 // Path is the database file.
@@ -116,29 +142,123 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) open(readOnly bool) (*bolt.DB, error) {
 	db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: s.timeout, ReadOnly: readOnly})
 	if err != nil {
-		if errors.Is(err, bolterrors.ErrTimeout) {
-			return nil, fmt.Errorf("database %s: %w", s.path, ErrBusy)
-		}
-		return nil, fmt.Errorf("database %s: %w", s.path, err)
+		return nil, s.openError(err)
 	}
 	return db, nil
 }
 
-func (s *Store) view(fn func(tx *bolt.Tx) error) error {
-	db, err := s.open(true)
+// withDB opens the file, makes sure that it is sound, runs fn and closes the file, all under
+// guard.
+func (s *Store) withDB(readOnly bool, fn func(db *bolt.DB) error) error {
+	if err := s.inspect(); err != nil {
+		return err
+	}
+	if fi, err := os.Stat(s.path); err == nil && fi.Size() == 0 && readOnly {
+		// bbolt would initialise it, which a read-only handle cannot.
+		return fmt.Errorf("database %s is empty: %w (run `billwatch scrape` first)", s.path, ErrNoDatabase)
+	}
+	if fi, err := os.Stat(s.path); err == nil && fi.Size() > 0 && !readOnly && !s.known() {
+		// A read-write open reads the freelist at once, inside bbolt.Open, where a panic
+		// would leave the file locked: verify the file read-only first.
+		if err := s.withDB(true, func(*bolt.DB) error { return nil }); err != nil {
+			return err
+		}
+	}
+	var db *bolt.DB
+	err := s.guard(func() error {
+		var err error
+		if db, err = s.open(readOnly); err != nil {
+			return err
+		}
+		if err := s.ensureSound(db); err != nil {
+			return err
+		}
+		return fn(db)
+	})
+	if db != nil {
+		if cerr := closeDB(db); cerr != nil && err == nil {
+			err = fmt.Errorf("database %s: close: %w", s.path, cerr)
+		}
+	}
+	return err
+}
+
+// closeDB closes db, giving up after a while: after bbolt panicked inside a write
+// transaction its locks may be left held, and the process is better off leaking the handle
+// than hanging.
+func closeDB(db *bolt.DB) error {
+	done := make(chan error, 1)
+	go func() { done <- db.Close() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(10 * time.Second):
+		return errors.New("timed out")
+	}
+}
+
+// ensureSound verifies the whole file before this store first reads or writes it, and again
+// whenever another process (or a compaction) changed it since: what a store shows or writes
+// comes from a sound file. It costs about a millisecond per megabyte, once.
+func (s *Store) ensureSound(db *bolt.DB) error {
+	st, err := s.stamp(db)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if err := db.View(func(tx *bolt.Tx) error {
-		if tx.Bucket(bktMeta) == nil {
-			return fmt.Errorf("database %s: not a billwatch database", s.path)
-		}
-		return fn(tx)
-	}); err != nil {
+	s.mu.Lock()
+	ok := s.sound != nil && s.sound.file != nil && os.SameFile(s.sound.file, st.file) && s.sound.txid == st.txid
+	s.mu.Unlock()
+	if ok {
+		return nil
+	}
+	problems, err := s.verify(db)
+	if err != nil {
 		return err
 	}
+	if len(problems) > 0 {
+		return s.damaged("%s", strings.Join(problems, "; "))
+	}
+	s.remember(st)
 	return nil
+}
+
+// known reports whether this store has verified or written the file, as far as it knows.
+func (s *Store) known() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sound != nil && s.sound.file != nil
+}
+
+func (s *Store) stamp(db *bolt.DB) (stamp, error) {
+	var st stamp
+	err := db.View(func(tx *bolt.Tx) error {
+		st.txid = uint64(tx.ID())
+		return nil
+	})
+	if err != nil {
+		return st, fmt.Errorf("database %s: %w", s.path, err)
+	}
+	if st.file, err = os.Stat(s.path); err != nil {
+		return st, fmt.Errorf("database %s: %w", s.path, err)
+	}
+	return st, nil
+}
+
+func (s *Store) remember(st stamp) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sound = &st
+}
+
+func (s *Store) view(fn func(tx *bolt.Tx) error) error {
+	return s.withDB(true, func(db *bolt.DB) error {
+		return db.View(func(tx *bolt.Tx) error {
+			if tx.Bucket(bktMeta) == nil {
+				return fmt.Errorf("database %s: not a billwatch database", s.path)
+			}
+			return fn(tx)
+		})
+	})
 }
 
 // errNothingToWrite, returned by an update function, rolls its transaction back: a pass that
@@ -146,94 +266,185 @@ func (s *Store) view(fn func(tx *bolt.Tx) error) error {
 var errNothingToWrite = errors.New("nothing to write")
 
 func (s *Store) update(fn func(tx *bolt.Tx) error) error {
-	db, err := s.open(false)
-	if err != nil {
-		return err
-	}
-	if err := db.Update(fn); err != nil && !errors.Is(err, errNothingToWrite) {
-		db.Close()
-		return fmt.Errorf("database %s: %w", s.path, err)
-	}
-	if err := db.Close(); err != nil {
-		return fmt.Errorf("database %s: close: %w", s.path, err)
-	}
-	return nil
-}
-
-// Check runs bbolt's consistency check and reports the first problems found.
-func (s *Store) Check() error {
-	return s.view(func(tx *bolt.Tx) error {
-		var errs []error
-		for err := range tx.Check() {
-			errs = append(errs, err)
-			if len(errs) == 5 {
-				break
+	return s.withDB(false, func(db *bolt.DB) error {
+		if err := db.Update(fn); err != nil && !errors.Is(err, errNothingToWrite) {
+			if errors.Is(err, ErrDamaged) {
+				return err
 			}
+			return fmt.Errorf("database %s: %w", s.path, err)
 		}
-		if len(errs) > 0 {
-			return fmt.Errorf("database %s failed its integrity check: %w", s.path, errors.Join(errs...))
+		// What this store wrote to a sound file is sound: the next write need not verify it.
+		st, err := s.stamp(db)
+		if err != nil {
+			return err
 		}
+		s.remember(st)
 		return nil
 	})
 }
 
-// Backup writes a consistent copy of the database to path while others may use it.
+// Report is what Check found: the file's shape and what it holds.
+type Report struct {
+	Path     string
+	Size     int64
+	PageSize int
+	Pages    int64  // pages in use (the high-water mark)
+	TxID     uint64 // the last committed write transaction
+	Schema   string
+	Keys     map[string]int // entries per bucket
+	Notes    []string       // oddities that are not damage
+}
+
+// Check verifies the whole database (see Verify).
+func (s *Store) Check() error {
+	_, err := s.Verify()
+	return err
+}
+
+// Verify checks the whole database: its meta pages and size, every page reachable from the
+// root (inside the file, of the right type, referenced once), bbolt's own consistency check,
+// and the schema. A damaged file gives a DamagedError; a sound one of another schema an error
+// saying so. The report says what the file holds.
+func (s *Store) Verify() (Report, error) {
+	r := Report{Path: s.path, Keys: map[string]int{}}
+	fi, err := os.Stat(s.path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return r, fmt.Errorf("database %s: %w", s.path, ErrNoDatabase)
+		}
+		return r, fmt.Errorf("database %s: %w", s.path, err)
+	}
+	r.Size = fi.Size()
+	s.remember(stamp{}) // forget what was verified before: Check always reads the whole file
+	err = s.withDB(true, func(db *bolt.DB) error {
+		return db.View(func(tx *bolt.Tx) error {
+			r.TxID, r.PageSize, r.Size = uint64(tx.ID()), tx.DB().Info().PageSize, tx.Size()
+			r.Pages = r.Size / int64(r.PageSize)
+			meta := tx.Bucket(bktMeta)
+			if meta == nil {
+				return fmt.Errorf("database %s is a bbolt file but not a billwatch database (no meta bucket)", s.path)
+			}
+			r.Schema = string(meta.Get([]byte("schema")))
+			if r.Schema != fmt.Sprint(SchemaVersion) {
+				return fmt.Errorf("database %s has schema version %q; this billwatch reads version %d", s.path, r.Schema, SchemaVersion)
+			}
+			var missing []string
+			for _, name := range allBuckets {
+				b := tx.Bucket(name)
+				if b == nil {
+					missing = append(missing, string(name))
+					continue
+				}
+				r.Keys[string(name)] = b.Stats().KeyN
+			}
+			if len(missing) > 0 {
+				r.Notes = append(r.Notes, fmt.Sprintf("buckets %s are missing; the next write creates them", strings.Join(missing, ", ")))
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return r, err
+	}
+	if fi, err := os.Stat(s.path); err == nil {
+		r.Size = fi.Size()
+	}
+	if f, err := os.Open(s.path); err == nil {
+		if _, bad, _ := readMetas(f, r.Size); bad != nil {
+			r.Notes = append(r.Notes, bad.Error()+" (a crash during a write leaves this; bbolt uses the other one and the next write repairs it)")
+		}
+		f.Close()
+	}
+	return r, nil
+}
+
+// Backup writes a consistent copy of the database to path while others may use it, after
+// checking it (a damaged file is not backed up over a good copy), with the status file beside
+// it (path.status.json).
 func (s *Store) Backup(path string) (int64, error) {
 	tmp := path + ".tmp"
 	var n int64
-	err := s.view(func(tx *bolt.Tx) error {
-		f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-		if err != nil {
-			return err
-		}
-		n, err = tx.WriteTo(f)
-		if err != nil {
-			f.Close()
-			return err
-		}
-		if err := f.Sync(); err != nil {
-			f.Close()
-			return err
-		}
-		return f.Close()
+	err := s.withDB(true, func(db *bolt.DB) error {
+		return db.View(func(tx *bolt.Tx) error {
+			f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+			if err != nil {
+				return err
+			}
+			n, err = tx.WriteTo(f)
+			if err != nil {
+				f.Close()
+				return err
+			}
+			if err := f.Sync(); err != nil {
+				f.Close()
+				return err
+			}
+			return f.Close()
+		})
 	})
 	if err != nil {
 		os.Remove(tmp)
+		if errors.Is(err, ErrDamaged) {
+			return 0, err
+		}
 		return 0, fmt.Errorf("backup to %s: %w", path, err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		return 0, fmt.Errorf("backup to %s: %w", path, err)
 	}
+	if err := copyStatus(s.statusPath(), path+".status.json"); err != nil {
+		return n, fmt.Errorf("backup to %s: status file: %w", path, err)
+	}
 	return n, nil
 }
 
-// Compact rewrites the database without its free pages and returns the sizes before and after.
-func (s *Store) Compact() (before, after int64, err error) {
-	src, err := s.open(false)
-	if err != nil {
-		return 0, 0, err
+// copyStatus copies the status file, if there is one, atomically.
+func copyStatus(from, to string) error {
+	b, err := os.ReadFile(from)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
 	}
-	defer src.Close()
+	if err != nil {
+		return err
+	}
+	tmp := to + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, to)
+}
+
+// Compact rewrites the database without its free pages and returns the sizes before and after.
+// A damaged file is not compacted: the copy would carry the damage, or lose what it hides.
+func (s *Store) Compact() (before, after int64, err error) {
 	if fi, err := os.Stat(s.path); err == nil {
 		before = fi.Size()
 	}
 	tmp := s.path + ".compact"
-	os.Remove(tmp)
-	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: s.timeout})
+	err = s.withDB(false, func(src *bolt.DB) error {
+		os.Remove(tmp)
+		dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: s.timeout})
+		if err != nil {
+			return fmt.Errorf("compact %s: %w", s.path, err)
+		}
+		if err := bolt.Compact(dst, src, 64<<20); err != nil {
+			dst.Close()
+			os.Remove(tmp)
+			return fmt.Errorf("compact %s: %w", s.path, err)
+		}
+		if err := dst.Close(); err != nil {
+			os.Remove(tmp)
+			return fmt.Errorf("compact %s: %w", s.path, err)
+		}
+		// The rename happens while src still holds the lock on the old file.
+		if err := os.Rename(tmp, s.path); err != nil {
+			os.Remove(tmp)
+			return fmt.Errorf("compact %s: %w", s.path, err)
+		}
+		return nil
+	})
 	if err != nil {
-		return 0, 0, fmt.Errorf("compact %s: %w", s.path, err)
-	}
-	if err := bolt.Compact(dst, src, 64<<20); err != nil {
-		dst.Close()
-		os.Remove(tmp)
-		return 0, 0, fmt.Errorf("compact %s: %w", s.path, err)
-	}
-	if err := dst.Close(); err != nil {
-		os.Remove(tmp)
-		return 0, 0, fmt.Errorf("compact %s: %w", s.path, err)
-	}
-	if err := os.Rename(tmp, s.path); err != nil {
-		return 0, 0, fmt.Errorf("compact %s: %w", s.path, err)
+		return 0, 0, err
 	}
 	if fi, err := os.Stat(s.path); err == nil {
 		after = fi.Size()

@@ -270,7 +270,7 @@ func BenchmarkDaemonIdle(b *testing.B) {
 	}
 	defer servers.Close()
 	bases := servers.Bases()
-	e.mustScrape(e.db, bases, "")
+	e.mustScrape(e.db, bases, week1)
 	servers.SetSnapshot(2)
 
 	runtime.GC()
@@ -278,7 +278,7 @@ func BenchmarkDaemonIdle(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var logs lockedBuffer
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, e.argv(e.db, bases, "", "run", "--every", "1h"), io.Discard, &logs) }()
+	go func() { done <- run(ctx, e.argv(e.db, bases, week2, "run", "--every", "1h"), io.Discard, &logs) }()
 	defer func() {
 		cancel()
 		if err := <-done; err != nil {

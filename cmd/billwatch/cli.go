@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/billwatch/billwatch/internal/lazyre"
 	"github.com/billwatch/billwatch/scraper"
 )
 
@@ -126,7 +127,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, errHelp
 			}
-			return nil, &exitError{code: 2, err: err}
+			return nil, &exitError{code: 2, err: flagError(fs, err)}
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -138,6 +139,43 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+}
+
+var (
+	flagUnknownRe = lazyre.New(`^flag provided but not defined: -+(.*)$`)
+	flagNeedsRe   = lazyre.New(`^flag needs an argument: -+(.*)$`)
+	flagInvalidRe = lazyre.New(`^invalid (?:boolean )?value "(.*)" for (?:flag )?-+([^:]+): (.*)$`)
+)
+
+// flagError turns the flag package's error into one line naming the flag and the value, in
+// the user's words.
+func flagError(fs *flag.FlagSet, err error) error {
+	msg := err.Error()
+	if m := flagUnknownRe.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("unknown flag --%s", m[1])
+	}
+	if m := flagNeedsRe.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("--%s needs a value", m[1])
+	}
+	if m := flagInvalidRe.FindStringSubmatch(msg); m != nil {
+		value, name, why := m[1], m[2], m[3]
+		if f := fs.Lookup(name); f != nil {
+			if getter, ok := f.Value.(flag.Getter); ok {
+				switch getter.Get().(type) {
+				case int, int64, uint, uint64:
+					why = "want a whole number"
+				case float64:
+					why = "want a number"
+				case bool:
+					why = "want true or false"
+				case time.Duration:
+					why = "want a duration such as 30s, 5m or 1h30m"
+				}
+			}
+		}
+		return fmt.Errorf("--%s %q: %s", name, value, why)
+	}
+	return err
 }
 
 func oneLine(s string) string {
@@ -156,7 +194,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			usage(stdout)
 			return nil
 		}
-		return usageError("%v (see billwatch help)", err)
+		return usageError("%v (see billwatch help)", flagError(top, err))
 	}
 	rest := top.Args()
 	if len(rest) == 0 {
@@ -183,19 +221,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return usageError("unknown command %q (see billwatch help)", name)
 	}
 	fs := flag.NewFlagSet("billwatch "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // errors are reported in one line below, -h by commandUsage
 	g.register(fs)
 	if cmd.flags != nil {
 		cmd.flags(fs)
 	}
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: billwatch %s %s\n\n%s\n\nflags:\n", name, cmd.args, cmd.summary)
-		fs.PrintDefaults()
-	}
 	pos, err := parse(fs, rest[1:])
 	if err != nil {
 		if errors.Is(err, errHelp) {
+			commandUsage(stdout, cmd)
 			return nil
+		}
+		var ee *exitError
+		if errors.As(err, &ee) && ee.err != nil {
+			ee.err = fmt.Errorf("%w (see billwatch %s -h)", ee.err, name)
 		}
 		return err
 	}
@@ -212,9 +251,34 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 func usage(w io.Writer) {
 	fmt.Fprintf(w, "billwatch watches Canadian federal legislation on national security and civil liberties.\n\n")
-	fmt.Fprintf(w, "usage: billwatch [--config FILE] [--db FILE] [--base-url SITE=URL]... COMMAND [ARGS]\n\ncommands:\n")
+	fmt.Fprintf(w, "usage: billwatch [global flags] COMMAND [ARGS]\n\ncommands:\n")
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintf(w, "\nRun `billwatch COMMAND -h` for a command's flags.\n")
+	fmt.Fprintf(w, "  %-12s %s\n", "version", "print billwatch's version")
+	fmt.Fprintf(w, "  %-12s %s\n", "help", "this list")
+	fmt.Fprintf(w, "\nglobal flags (before or after the command):\n")
+	top := flag.NewFlagSet("billwatch", flag.ContinueOnError)
+	(&globals{bases: baseFlags{}}).register(top)
+	top.SetOutput(w)
+	top.PrintDefaults()
+	fmt.Fprintf(w, "\nRun `billwatch COMMAND -h` for a command's own flags.\n")
+}
+
+// commandUsage is a command's -h: its arguments and its own flags; the global flags are
+// listed once, by `billwatch help`.
+func commandUsage(w io.Writer, cmd *command) {
+	fmt.Fprintf(w, "usage: billwatch %s %s\n\n%s\n", cmd.name, cmd.args, cmd.summary)
+	own := flag.NewFlagSet("billwatch "+cmd.name, flag.ContinueOnError)
+	if cmd.flags != nil {
+		cmd.flags(own)
+	}
+	n := 0
+	own.VisitAll(func(*flag.Flag) { n++ })
+	if n > 0 {
+		fmt.Fprintf(w, "\nflags:\n")
+		own.SetOutput(w)
+		own.PrintDefaults()
+	}
+	fmt.Fprintf(w, "\nglobal flags (--config, --db, --base-url, --log-level, --now): see billwatch help\n")
 }

@@ -3,9 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"slices"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -27,6 +30,7 @@ func commands() []command {
 		alertsCommand(),
 		{name: "calendar", summary: "upcoming hearings and comment deadlines as iCalendar on stdout", run: runCalendar},
 		statusCommand(),
+		checkCommand(),
 		{name: "backup", args: "FILE", summary: "write a consistent hot copy of the database", run: runBackup},
 		{name: "compact", summary: "reclaim the database's free space", run: runCompact},
 		{name: "slack", args: "test", summary: "post a test message to each configured channel", run: runSlack},
@@ -118,6 +122,13 @@ func scrapeCommand() command {
 func outcomeError(sums []tracker.Summary) error {
 	failed, partial := 0, 0
 	var first error
+	for _, s := range sums {
+		for _, p := range s.Problems {
+			if errors.Is(p, tracker.ErrDamaged) {
+				return p // one line, exit 1: nothing more is read or written
+			}
+		}
+	}
 	for _, s := range sums {
 		switch s.Outcome {
 		case tracker.Failed:
@@ -275,7 +286,7 @@ func billsCommand() command {
 				return writeJSON(g.stdout, out)
 			}
 			if len(out) == 0 {
-				fmt.Fprintln(g.stdout, "no bills stored yet: run `billwatch scrape bills`")
+				fmt.Fprintln(g.stdout, noBills(store, session, all, len(bills)))
 				return nil
 			}
 			w := table(g.stdout)
@@ -286,6 +297,35 @@ func billsCommand() command {
 			return w.Flush()
 		},
 	}
+}
+
+// noBills says why `bills` lists nothing: no bills at all, none of that session (naming the
+// sessions stored), or none relevant.
+func noBills(store *tracker.Store, session string, all bool, n int) string {
+	if session == "" {
+		if n > 0 && !all {
+			return fmt.Sprintf("none of the %d stored bills matches the watch profile (see --all)", n)
+		}
+		return "no bills stored yet: run `billwatch scrape bills`"
+	}
+	if n > 0 && !all {
+		return fmt.Sprintf("none of the %d stored bills of session %s matches the watch profile (see --all)", n, session)
+	}
+	every, err := store.Bills("")
+	if err != nil || len(every) == 0 {
+		return "no bills stored yet: run `billwatch scrape bills`"
+	}
+	seen := map[string]bool{}
+	var sessions []string
+	for _, b := range every {
+		if !seen[b.Session] {
+			seen[b.Session] = true
+			sessions = append(sessions, b.Session)
+		}
+	}
+	slices.Sort(sessions)
+	return fmt.Sprintf("no bills of session %s stored; the database holds session %s (try --session %s, or `billwatch scrape bills --session %s`)",
+		session, strings.Join(sessions, ", "), sessions[len(sessions)-1], session)
 }
 
 func firstNonEmpty(s ...string) string {
@@ -550,7 +590,7 @@ func statusCommand() command {
 				return writeJSON(g.stdout, rows)
 			}
 			w := table(g.stdout)
-			fmt.Fprintln(w, "SOURCE\tHEALTH\tLAST GOOD FETCH\tAGE\tFAILURES\tNEXT RUN\tLAST ERROR")
+			fmt.Fprintln(w, "SOURCE\tHEALTH\tLAST GOOD FETCH\tAGE\tFAILURES\tNEXT RUN")
 			for _, r := range rows {
 				health := "ok"
 				if !r.Healthy {
@@ -559,16 +599,55 @@ func statusCommand() command {
 				last, age, next := "never", "-", "-"
 				if !r.LastSuccess.IsZero() {
 					last = r.LastSuccess.In(billwatch.Eastern).Format("2006-01-02 15:04 MST")
-					age = time.Duration(*r.AgeSeconds * int64(time.Second)).String()
+					age = humanAge(now, r.LastSuccess)
 				}
 				if !r.NextRun.IsZero() {
-					next = r.NextRun.In(billwatch.Eastern).Format("2006-01-02 15:04 MST")
+					next = r.NextRun.In(billwatch.Eastern).Format("2006-01-02 15:04 MST") + " (" + humanAge(now, r.NextRun) + ")"
 				}
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", r.Source, health, last, age, r.Failures, next, truncate(r.LastError, 70))
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\n", r.Source, health, last, age, r.Failures, next)
 			}
-			return w.Flush()
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			// Errors in full, cause included, one line each: a table column would cut them.
+			for _, r := range rows {
+				if r.LastError != "" {
+					fmt.Fprintf(g.stdout, "%s: last error: %s\n", r.Source, oneLine(r.LastError))
+				}
+			}
+			return nil
 		},
 	}
+}
+
+// humanAge says how far t is from now, in the words of a person: "just now", "45m ago",
+// "3h ago", "2 days ago", "in 25m". A time a little in the future (another machine's clock) is
+// not an age of minus 517 hours.
+func humanAge(now, t time.Time) string {
+	d := now.Sub(t)
+	future := d < 0
+	if future {
+		d = -d
+	}
+	d = d.Round(time.Minute)
+	var s string
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		s = fmt.Sprintf("%dm", int(d/time.Minute))
+	case d < 48*time.Hour:
+		s = fmt.Sprintf("%dh", int(d/time.Hour))
+		if m := int(d % time.Hour / time.Minute); m > 0 && d < 10*time.Hour {
+			s += fmt.Sprintf(" %dm", m)
+		}
+	default:
+		s = fmt.Sprintf("%d days", int(d/(24*time.Hour)))
+	}
+	if future {
+		return "in " + s
+	}
+	return s + " ago"
 }
 
 // ---- backup, compact
@@ -585,7 +664,11 @@ func runBackup(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stdout, "backed up %s to %s (%d bytes)\n", store.Path(), args[0], n)
+	fmt.Fprintf(g.stdout, "backed up %s to %s (%d bytes)", store.Path(), args[0], n)
+	if _, err := os.Stat(args[0] + ".status.json"); err == nil {
+		fmt.Fprintf(g.stdout, ", with the status file %s", args[0]+".status.json")
+	}
+	fmt.Fprintln(g.stdout)
 	return nil
 }
 

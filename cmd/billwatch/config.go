@@ -75,6 +75,23 @@ type Config struct {
 
 var sessionRe = lazyre.New(`^\d{2}-\d$`)
 
+var envNameRe = lazyre.New(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// checkTokenEnv checks slack.token_env, the NAME of the variable holding the bot token. A value
+// that is not a variable name may be the token itself, pasted in the wrong place: it is never
+// repeated in the error, which may end up in a log or a support ticket.
+func checkTokenEnv(name string) error {
+	if envNameRe.MatchString(name) {
+		return nil
+	}
+	lower := strings.ToLower(name)
+	if strings.HasPrefix(lower, "xox") || strings.HasPrefix(lower, "xapp-") || strings.Contains(lower, "hooks.slack.com") {
+		return errors.New("slack.token_env holds what looks like a Slack token (not shown here), where the NAME of an environment variable belongs: " +
+			"put the token in the environment (e.g. SLACK_BOT_TOKEN=xoxb-… in /etc/billwatch/env), write token_env = \"SLACK_BOT_TOKEN\", and revoke the token that was written in the file")
+	}
+	return errors.New("slack.token_env is not the name of an environment variable (letters, digits and _, e.g. \"SLACK_BOT_TOKEN\"); the value is not shown in case it is a secret")
+}
+
 // DefaultSession is the session billwatch follows when the configuration names none.
 const DefaultSession = "45-1"
 
@@ -97,6 +114,9 @@ func loadConfig(path string) (*Config, error) {
 			if errors.As(err, &perr) {
 				return nil, fmt.Errorf("config %s: line %d: %s", path, perr.Position.Line, oneLine(perr.Message))
 			}
+			if msg, ok := typeError(err); ok {
+				return nil, fmt.Errorf("config %s: %s", path, msg)
+			}
 			return nil, fmt.Errorf("config %s: %w", path, err)
 		}
 		if und := md.Undecoded(); len(und) > 0 {
@@ -112,6 +132,43 @@ func loadConfig(path string) (*Config, error) {
 		return nil, fmt.Errorf("config %s: %w", cfg.source, err)
 	}
 	return cfg, nil
+}
+
+var tomlTypeRe = lazyre.New(`^toml: (?:line (\d+) )?\(last key "([^"]+)"\): incompatible types: TOML value has type ([^;]+); destination has type (.+)$`)
+
+// typeError rewrites the TOML library's type mismatch ("incompatible types: TOML value has
+// type int64; destination has type string") in the user's words, naming the key.
+func typeError(err error) (string, bool) {
+	m := tomlTypeRe.FindStringSubmatch(err.Error())
+	if m == nil {
+		return "", false
+	}
+	got := map[bool]string{true: "a number", false: "a value of another kind"}[strings.HasPrefix(m[3], "int") || strings.HasPrefix(m[3], "float")]
+	switch {
+	case m[3] == "string":
+		got = "text"
+	case m[3] == "bool":
+		got = "true or false"
+	case strings.HasPrefix(m[3], "[]"):
+		got = "a list"
+	case strings.HasPrefix(m[3], "map"):
+		got = "a table"
+	case strings.Contains(m[3], "time"):
+		got = "a date"
+	}
+	want := map[string]string{
+		"string": "text in quotes", "integer": "a whole number without quotes",
+		"slice": `a list in brackets, e.g. ["…", "…"]`, "boolean": "true or false",
+		"float": "a number", "map": "a table, e.g. [slack.channels]",
+	}[m[4]]
+	if want == "" {
+		want = "another kind of value"
+	}
+	where := ""
+	if m[1] != "" {
+		where = "line " + m[1] + ": "
+	}
+	return fmt.Sprintf("%s%s is %s; it must be %s", where, m[2], got, want), true
 }
 
 func (c *Config) check() error {
@@ -155,6 +212,9 @@ func (c *Config) check() error {
 	}
 	if c.Slack.TokenEnv == "" {
 		c.Slack.TokenEnv = "SLACK_BOT_TOKEN"
+	}
+	if err := checkTokenEnv(c.Slack.TokenEnv); err != nil {
+		return err
 	}
 	for aud := range c.Slack.Channels {
 		switch aud {

@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/billwatch/billwatch/metrics"
@@ -42,8 +43,18 @@ func runDaemon(ctx context.Context, g *globals, args []string) error {
 	if err := a.tracker.Store.Check(); err != nil {
 		return err
 	}
+	// The listener opens before anything runs: a refused address or a port in use stops the
+	// daemon now, with one line, not after SIGTERM.
+	ln, err := metrics.Listen(ctx, a.cfg.Daemon.Listen, metrics.ServeOptions{})
+	if err != nil {
+		return listenError(a.cfg, "daemon.listen", a.cfg.Daemon.Listen, err)
+	}
+	defer ln.Close()
 	m := metrics.New()
-	d := &daemon{app: a, metrics: m}
+	// A damaged database stops the daemon: every later pass would fail the same way.
+	ctx, stopAll := context.WithCancelCause(ctx)
+	defer stopAll(nil)
+	d := &daemon{app: a, metrics: m, fatal: stopAll}
 
 	var jobs []schedule.Job
 	for _, src := range tracker.Sources {
@@ -70,7 +81,7 @@ func runDaemon(ctx context.Context, g *globals, args []string) error {
 	defer stopServer()
 	serverDone := make(chan error, 1)
 	go func() {
-		serverDone <- metrics.Serve(srvCtx, a.cfg.Daemon.Listen, m.Handler(d.health), log, metrics.ServeOptions{})
+		serverDone <- metrics.ServeListener(srvCtx, ln, m.Handler(d.health), log, metrics.ServeOptions{})
 	}()
 	log.Info("billwatch running", "db", a.tracker.Store.Path(), "listen", a.cfg.Daemon.Listen, "session", a.session)
 	err = schedule.Run(ctx, jobs, schedule.Options{
@@ -89,6 +100,9 @@ func runDaemon(ctx context.Context, g *globals, args []string) error {
 	if serr := <-serverDone; serr != nil && !errors.Is(serr, context.Canceled) {
 		log.Warn("metrics server", "error", serr)
 	}
+	if cause := context.Cause(ctx); errors.Is(cause, tracker.ErrDamaged) {
+		return cause // printed as the exit line
+	}
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 		log.Info("billwatch stopped")
 		return nil
@@ -96,11 +110,35 @@ func runDaemon(ctx context.Context, g *globals, args []string) error {
 	return err
 }
 
+// listenError says, in one line, why a listener named by a config key cannot start.
+func listenError(cfg *Config, key, addr string, err error) error {
+	why := err.Error()
+	switch {
+	case errors.Is(err, metrics.ErrNotLoopback):
+		why = "not a loopback address: billwatch serves this on this machine only (write e.g. \"127.0.0.1:9464\")"
+	case errors.Is(err, syscall.EADDRINUSE):
+		why = "the port is in use (is another billwatch running?)"
+	case errors.Is(err, syscall.EADDRNOTAVAIL):
+		why = "no such address on this machine"
+	case errors.Is(err, syscall.EACCES):
+		why = "permission denied (ports below 1024 need privileges)"
+	}
+	return fmt.Errorf("config %s: %s = %q: cannot listen: %s", cfg.source, key, addr, why)
+}
+
 // daemon holds what the daemon's jobs share.
 type daemon struct {
 	app     *app
 	metrics *metrics.Metrics
-	mu      sync.Mutex // one pass writes the calendar at a time
+	mu      sync.Mutex        // one pass writes the calendar at a time
+	fatal   func(cause error) // stops the daemon with cause
+}
+
+// stopIfDamaged stops the daemon when err says the database is damaged.
+func (d *daemon) stopIfDamaged(err error) {
+	if err != nil && errors.Is(err, tracker.ErrDamaged) && d.fatal != nil {
+		d.fatal(err)
+	}
 }
 
 func (d *daemon) pass(src string) func(ctx context.Context) error {
@@ -111,12 +149,15 @@ func (d *daemon) pass(src string) func(ctx context.Context) error {
 		for _, a := range s.Alerts {
 			d.metrics.AlertQueued(string(a.Kind))
 		}
+		d.app.log.Info("pass", "source", src, "outcome", s.Outcome.String(), "summary", s.Line())
+		for _, p := range s.Problems {
+			d.stopIfDamaged(p)
+		}
 		d.refresh()
 		// What the pass read (pages, bill texts, provision trees, diffs) is garbage now. Give
 		// its memory back to the system at once, not minutes later when the scavenger gets
 		// round to it, so that the daemon stays small between passes.
 		debug.FreeOSMemory()
-		d.app.log.Info("pass", "source", src, "outcome", s.Outcome.String(), "summary", s.Line())
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -130,6 +171,7 @@ func (d *daemon) pass(src string) func(ctx context.Context) error {
 func (d *daemon) deliver(ctx context.Context) error {
 	rem, err := d.app.reminders(ctx)
 	if err != nil {
+		d.stopIfDamaged(err)
 		return err
 	}
 	for i := 0; i < rem.Alerts; i++ {
@@ -149,6 +191,7 @@ func (d *daemon) deliver(ctx context.Context) error {
 	if depth, err := d.app.tracker.Store.OutboxDepth(); err == nil {
 		d.metrics.SetOutboxDepth(depth)
 	}
+	d.stopIfDamaged(err)
 	return err
 }
 

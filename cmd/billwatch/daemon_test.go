@@ -40,6 +40,45 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// wallSkewEnv, when set to a duration, moves the clock of every command the harness runs
+// without a pinned --now that far from the wall clock. TestSuiteHoldsYearsAhead runs the
+// package's tests so, five years ahead: a test that leaves a dated decision to the wall clock
+// then fails today, not the day its fixtures' dates go by.
+const wallSkewEnv = "BILLWATCH_TEST_WALL_SKEW"
+
+// pinned returns the --now to run a command with: now itself, or when it is empty and the
+// suite runs under a skewed clock, the wall clock moved by the skew.
+func pinned(tb testing.TB, now string) string {
+	skew := os.Getenv(wallSkewEnv)
+	if now != "" || skew == "" {
+		return now
+	}
+	d, err := time.ParseDuration(skew)
+	if err != nil {
+		tb.Fatalf("%s=%q: %v", wallSkewEnv, skew, err)
+	}
+	return time.Now().Add(d).Format(time.RFC3339)
+}
+
+// TestSuiteHoldsYearsAhead is the guard against tests that read the wall clock for a dated
+// decision: it runs every other test of the package again with the unpinned clock five years
+// ahead. Tests that pin their clock (--now) are unaffected; one that lets the date decide what
+// counts as upcoming, due or held fails here.
+func TestSuiteHoldsYearsAhead(t *testing.T) {
+	if os.Getenv(wallSkewEnv) != "" {
+		t.Skip("this run is the one under the skewed clock")
+	}
+	if testing.Short() {
+		t.Skip("runs the package's tests again")
+	}
+	cmd := exec.Command(os.Args[0], "-test.count=1", "-test.short=false", "-test.skip", "^TestSuiteHoldsYearsAhead$")
+	cmd.Env = append(os.Environ(), wallSkewEnv+"=43830h") // five years
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("with the unpinned clock five years ahead, the tests fail (a test decides by today's date: pin its clock with --now): %v\n%s", err, out)
+	}
+}
+
 // readBound is the contract's bound on a read command while the daemon runs.
 const readBound = 2 * time.Second
 
@@ -74,7 +113,7 @@ func (e *env) argv(db string, bases map[string]string, now string, args ...strin
 			all = append(all, "--base-url", site+"="+u)
 		}
 	}
-	if now != "" {
+	if now := pinned(e.tb, now); now != "" {
 		all = append(all, "--now", now)
 	}
 	return append(all, args...)
@@ -89,7 +128,7 @@ func (e *env) exec(db string, bases map[string]string, now string, args ...strin
 }
 
 // bounded runs a read command in-process and fails if it has not answered within readBound.
-func (e *env) bounded(bases map[string]string, args ...string) string {
+func (e *env) bounded(bases map[string]string, now string, args ...string) string {
 	e.tb.Helper()
 	type result struct {
 		out, errOut string
@@ -98,7 +137,7 @@ func (e *env) bounded(bases map[string]string, args ...string) string {
 	done := make(chan result, 1)
 	go func() {
 		var stdout, stderr bytes.Buffer
-		code := exitCode(run(context.Background(), e.argv(e.db, bases, "", args...), &stdout, &stderr), &stderr)
+		code := exitCode(run(context.Background(), e.argv(e.db, bases, now, args...), &stdout, &stderr), &stderr)
 		done <- result{stdout.String(), stderr.String(), code}
 	}()
 	timer := time.NewTimer(readBound)
@@ -242,7 +281,7 @@ func TestDaemonServesReadsWhileRunning(t *testing.T) {
 	defer cancel()
 	var stdout, stderr lockedBuffer
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, e.argv(e.db, bases, "", "run", "--every", "200ms"), &stdout, &stderr) }()
+	go func() { done <- run(ctx, e.argv(e.db, bases, week1, "run", "--every", "200ms"), &stdout, &stderr) }()
 	stopped := false
 	defer func() {
 		if !stopped {
@@ -263,7 +302,7 @@ func TestDaemonServesReadsWhileRunning(t *testing.T) {
 			return false
 		}
 		var rows []statusRow
-		if json.Unmarshal([]byte(e.bounded(bases, "status", "--json")), &rows) != nil || len(rows) != 3 {
+		if json.Unmarshal([]byte(e.bounded(bases, week1, "status", "--json")), &rows) != nil || len(rows) != 3 {
 			return false
 		}
 		for _, r := range rows {
@@ -299,7 +338,7 @@ func TestDaemonServesReadsWhileRunning(t *testing.T) {
 			{"bills", "--json"}, {"alerts", "--json"}, {"hearings", "--json"}, {"status", "--json"},
 			{"bills", "--all", "--json"}, {"regulations", "--all", "--json"}, {"show", "C-12", "--json"},
 		} {
-			out := e.bounded(bases, args...)
+			out := e.bounded(bases, week1, args...)
 			reads++
 			var v any
 			if err := json.Unmarshal([]byte(out), &v); err != nil {
@@ -377,10 +416,11 @@ func newSlowSites(tb testing.TB, servers *fixtures.Servers) *slowSites {
 	return s
 }
 
-// startDaemon starts the test binary as `billwatch run` on the env's database.
-func (e *env) startDaemon(t *testing.T, bases map[string]string, stdout, stderr io.Writer, args ...string) *exec.Cmd {
+// startDaemon starts the test binary as `billwatch run` on the env's database, its clock
+// starting at now.
+func (e *env) startDaemon(t *testing.T, bases map[string]string, now time.Time, stdout, stderr io.Writer, args ...string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], e.argv(e.db, bases, "", append([]string{"run"}, args...)...)...)
+	cmd := exec.Command(os.Args[0], e.argv(e.db, bases, now.Format(time.RFC3339), append([]string{"run"}, args...)...)...)
 	cmd.Env = append(os.Environ(), "BILLWATCH_TEST_MAIN=1", "SLACK_BOT_TOKEN=", "BILLWATCH_DB=", "BILLWATCH_SLACK_API_URL=")
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	if err := cmd.Start(); err != nil {
@@ -394,7 +434,7 @@ func (e *env) storedState(db string) map[string]string {
 	e.tb.Helper()
 	out := map[string]string{}
 	for _, what := range []string{"bills", "hearings", "regulations"} {
-		s, errOut, code := e.exec(db, nil, "", what, "--all", "--json")
+		s, errOut, code := e.exec(db, nil, week2, what, "--all", "--json")
 		if code != 0 {
 			e.tb.Fatalf("%s --all --json: exit %d: %s", what, code, errOut)
 		}
@@ -424,12 +464,12 @@ func TestDaemonSurvivesKill9(t *testing.T) {
 	// separate database; the baseline of snapshot 1 in-process on the database under test.
 	ref := filepath.Join(e.dir, "reference.db")
 	for _, db := range []string{ref, e.db} {
-		if out, errOut, code := e.exec(db, bases, "", "scrape"); !stored(code) {
+		if out, errOut, code := e.exec(db, bases, week1, "scrape"); !stored(code) {
 			t.Fatalf("baseline scrape: exit %d\n%s%s", code, out, errOut)
 		}
 	}
 	servers.SetSnapshot(2)
-	if out, errOut, code := e.exec(ref, bases, "", "scrape"); !stored(code) {
+	if out, errOut, code := e.exec(ref, bases, week2, "scrape"); !stored(code) {
 		t.Fatalf("reference scrape of snapshot 2: exit %d\n%s%s", code, out, errOut)
 	}
 	want := alertKeys(e.alerts(ref))
@@ -444,10 +484,15 @@ func TestDaemonSurvivesKill9(t *testing.T) {
 	slow.latency.Store(int64(6 * time.Millisecond))
 	var logs lockedBuffer
 	kills := []time.Duration{40, 400, 900, 150, 1100, 250, 700, 1300, 550, 1200}
+	start, err := time.Parse(time.RFC3339, week2)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i, after := range kills {
 		after *= time.Millisecond
 		fmt.Fprintf(&logs, "--- process %d, killed after %v\n", i, after)
-		cmd := e.startDaemon(t, bases, io.Discard, &logs, "--every", "100ms")
+		// Each process's clock starts a minute after the last one's, as time would go by.
+		cmd := e.startDaemon(t, bases, start.Add(time.Duration(i)*time.Minute), io.Discard, &logs, "--every", "100ms")
 		time.Sleep(after)
 		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 			t.Fatal(err)
@@ -471,7 +516,7 @@ func TestDaemonSurvivesKill9(t *testing.T) {
 
 	// A last process runs until every source has passed and the outbox is empty.
 	var last lockedBuffer
-	cmd := e.startDaemon(t, bases, io.Discard, &last, "--every", "100ms")
+	cmd := e.startDaemon(t, bases, start.Add(time.Duration(len(kills))*time.Minute), io.Discard, &last, "--every", "100ms")
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	killed := false

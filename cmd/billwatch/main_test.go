@@ -48,7 +48,7 @@ func (c *cli) run(now string, args ...string) (string, string, int) {
 	for site, u := range c.servers.Bases() {
 		all = append(all, "--base-url", site+"="+u)
 	}
-	if now != "" {
+	if now := pinned(c.t, now); now != "" {
 		all = append(all, "--now", now)
 	}
 	var stdout, stderr bytes.Buffer

@@ -38,10 +38,19 @@ func (a *app) scrapeHearings(ctx context.Context, committees []string) tracker.S
 type gazetteSource struct{ s *gazette.Scraper }
 
 func (g gazetteSource) Regulations(ctx context.Context, known map[string]billwatch.Regulation) ([]billwatch.Regulation, error) {
-	return g.s.Regulations(ctx, time.Time{}, func(url string) bool {
+	skipped := 0
+	regs, err := g.s.Regulations(ctx, time.Time{}, func(url string) bool {
 		r, ok := known[url]
+		if ok && r.Gap == "" {
+			skipped++
+		}
 		return ok && r.Gap == ""
 	})
+	if err != nil && len(regs) == 0 && skipped > 0 {
+		// A feed and its issues were read, and held only items already stored.
+		err = tracker.PartlyRead(err)
+	}
+	return regs, err
 }
 
 func (a *app) scrapeRegulations(ctx context.Context) tracker.Summary {
