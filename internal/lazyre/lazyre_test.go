@@ -20,7 +20,8 @@ func TestLazyIsTheSame(t *testing.T) {
 			t.Errorf("ReplaceAllString(%q) = %q, want %q", s, got, want)
 		}
 	}
-	if l.String() != pat || l.Get() != l.Get() {
+	first := l.Get()
+	if l.String() != pat || l.Get() != first {
 		t.Errorf("String() = %q, want %q, and Get() compiled once", l.String(), pat)
 	}
 }
