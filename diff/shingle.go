@@ -16,7 +16,7 @@ import (
 // A provision's own pairs are hashed once: the pairs of its own words, and the pairs where
 // each child's words join on to the words before them (the pairs inside a child do not depend
 // on what comes before it). The set of a provision and everything under it is then the merge
-// of its own pairs and its descendants', made only for the provisions the aligner compares.
+// of its own pairs and its children's sets, made when the aligner first compares it.
 // Each set holds the pairs after the first (inner), and the first word; the first pair is
 // added back when two sets are compared.
 
@@ -74,15 +74,64 @@ func (p *Provision) ownShingles() *shingleSet {
 	s.ownDone = true
 	var own []uint64
 	prev := ""
-	addWords := func(text string) {
-		fields(text, func(w string) {
-			if prev == "" && s.first == "" {
-				s.first = w
-			} else {
-				own = append(own, pairHash(prev, w))
+	// after is the hash of prev and a space: each word's pair hash starts from it.
+	offset := uint64(fnvOffset)
+	after := (offset ^ ' ') * fnvPrime
+	addWord := func(w string) {
+		pair, alone, ok := after, offset, true
+		for i := 0; i < len(w); i++ {
+			c := w[i]
+			if c >= utf8.RuneSelf {
+				ok = false
+				break
 			}
-			prev = w
-		})
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			pair = (pair ^ uint64(c)) * fnvPrime
+			alone = (alone ^ uint64(c)) * fnvPrime
+		}
+		if !ok {
+			pair, alone = hashWord(after, w), hashWord(fnvOffset, w)
+		}
+		if prev == "" && s.first == "" {
+			s.first = w
+		} else {
+			own = append(own, pair)
+		}
+		prev = w
+		after = (alone ^ ' ') * fnvPrime
+	}
+	addWords := func(text string) {
+		start := -1
+		for i := 0; i < len(text); {
+			c := text[i]
+			if c < utf8.RuneSelf {
+				if asciiSpace[c] != 0 {
+					if start >= 0 {
+						addWord(text[start:i])
+						start = -1
+					}
+				} else if start < 0 {
+					start = i
+				}
+				i++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if unicode.IsSpace(r) {
+				if start >= 0 {
+					addWord(text[start:i])
+					start = -1
+				}
+			} else if start < 0 {
+				start = i
+			}
+			i += size
+		}
+		if start >= 0 {
+			addWord(text[start:])
+		}
 	}
 	addWords(fold(p.MarginalNote))
 	addWords(p.textKey)
@@ -97,6 +146,7 @@ func (p *Provision) ownShingles() *shingleSet {
 			own = append(own, pairHash(prev, ks.first))
 		}
 		prev = ks.last
+		after = (hashWord(fnvOffset, prev) ^ ' ') * fnvPrime
 	}
 	s.last = prev
 	slices.Sort(own)
@@ -104,55 +154,24 @@ func (p *Provision) ownShingles() *shingleSet {
 	return s
 }
 
-// shingles returns the set of p and everything under it, making it on first use.
+// shingles returns the set of p and everything under it, making it (and its descendants')
+// on first use, bottom up: p's own pairs merged with each child's set. A leaf's set is its own
+// pairs, without a copy.
 func (p *Provision) shingles() *shingleSet {
 	s := p.ownShingles()
 	if s.innerDone {
 		return s
 	}
-	var runs [][]uint64
-	n := 0
-	var collect func(q *Provision)
-	collect = func(q *Provision) {
-		if o := q.sh.own; len(o) > 0 {
-			runs = append(runs, o)
-			n += len(o)
-		}
-		for _, k := range q.Children {
-			collect(k)
-		}
+	runs := [][]uint64{s.own}
+	n := len(s.own)
+	for _, k := range p.Children {
+		ks := k.shingles()
+		runs = append(runs, ks.inner)
+		n += len(ks.inner)
 	}
-	collect(p)
 	s.inner = mergeRuns(runs, n)
 	s.innerDone = true
 	return s
-}
-
-// fields calls f with each white-space separated field of s, as strings.Fields splits.
-func fields(s string, f func(string)) {
-	start := -1
-	for i := 0; i < len(s); {
-		c := s[i]
-		size := 1
-		space := asciiSpace[c] != 0
-		if c >= utf8.RuneSelf {
-			var r rune
-			r, size = utf8.DecodeRuneInString(s[i:])
-			space = unicode.IsSpace(r)
-		}
-		if space {
-			if start >= 0 {
-				f(s[start:i])
-				start = -1
-			}
-		} else if start < 0 {
-			start = i
-		}
-		i += size
-	}
-	if start >= 0 {
-		f(s[start:])
-	}
 }
 
 var asciiSpace = [256]uint8{'\t': 1, '\n': 1, '\v': 1, '\f': 1, '\r': 1, ' ': 1}
@@ -170,6 +189,10 @@ func mergeRuns(runs [][]uint64, n int) []uint64 {
 		return nil
 	case 1:
 		return slices.Clip(nonEmpty[0])
+	case 2:
+		out := make([]uint64, n)
+		merge2(out, nonEmpty[0], nonEmpty[1])
+		return out
 	}
 	// Merge neighbours pairwise, level by level, between two buffers.
 	src := make([]uint64, 0, n)
