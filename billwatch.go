@@ -137,7 +137,13 @@ type Hearing struct {
 	Room          string    `json:"room,omitempty"`
 	Broadcast     string    `json:"broadcast,omitempty"` // "webcast", "audio", "televised"
 	Witnesses     []Witness `json:"witnesses,omitempty"`
+	// Gap says what could not be read: a notice that failed leaves the witnesses unknown,
+	// not empty. A notice read later for the first time is not an amendment.
+	Gap string `json:"gap,omitempty"`
 }
+
+// GapNotice is the Gap of a hearing whose notice could not be read.
+const GapNotice = "notice not read"
 
 // Hearing statuses.
 const (
@@ -177,6 +183,9 @@ type Regulation struct {
 	Prepublished string `json:"prepublished,omitempty"`
 	Finalises    string `json:"finalises,omitempty"` // key of the Part I proposal it makes
 	Gap          string `json:"gap,omitempty"`       // what could not be read from the page
+	// Unread is true when the item's own page could not be read: it is known from its issue's
+	// index alone, and raises no alert until its page is read.
+	Unread bool `json:"unread,omitempty"`
 }
 
 // Key identifies a Gazette item: "I 2026-06-20-reg2".
@@ -199,6 +208,8 @@ const (
 	KindDeadlineReminder   Kind = "deadline.reminder"
 	KindSourceUnhealthy    Kind = "source.unhealthy"
 	KindSourceRecovered    Kind = "source.recovered"
+	// KindBillProvision: a bill's text touches a provision on the watch list ([watch] provisions).
+	KindBillProvision Kind = "bill.provision"
 )
 
 // Severity says how soon someone must act.

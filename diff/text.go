@@ -4,67 +4,13 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/billwatch/billwatch/internal/text"
 )
 
-// normalize turns source text into the form every comparison sees: NFKC (ligatures such as
-// ﬁ and ﬀ, en, thin and no-break spaces), soft hyphens and zero-width characters dropped,
-// every run of white space (CR, LF, tabs, odd spaces) folded to one space, ends trimmed.
-// Curly quotes are kept for display; fold straightens them for comparison only.
-func normalize(s string) string {
-	if isPlain(s) {
-		return s
-	}
-	s = norm.NFKC.String(s)
-	var sb strings.Builder
-	sb.Grow(len(s))
-	space := false
-	for _, r := range s {
-		switch {
-		case r == '\u00ad' || r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff':
-			continue
-		case unicode.IsSpace(r) || unicode.Is(unicode.Zs, r):
-			space = true
-			continue
-		case unicode.IsControl(r):
-			continue
-		}
-		if space && sb.Len() > 0 {
-			sb.WriteByte(' ')
-		}
-		space = false
-		sb.WriteRune(r)
-	}
-	return sb.String()
-}
-
-// isPlain reports whether s is already normal: printable ASCII with single inner spaces
-// and no space at either end. Most law text is, and skipping NFKC for it saves most of
-// the parse time on large bills.
-func isPlain(s string) bool {
-	if s == "" {
-		return true
-	}
-	if s[0] == ' ' || s[len(s)-1] == ' ' {
-		return false
-	}
-	prevSpace := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c >= 0x7f {
-			return false
-		}
-		if c == ' ' {
-			if prevSpace {
-				return false
-			}
-			prevSpace = true
-		} else {
-			prevSpace = false
-		}
-	}
-	return true
-}
+// normalize turns source text into the form every comparison sees: text.Normalize, the
+// normalisation the scrapers use too (NFKC, invisible and control characters dropped, white
+// space folded). Curly quotes are kept for display; fold straightens them for comparison only.
+func normalize(s string) string { return text.Normalize(s) }
 
 // fold maps normalised text to its comparison key: curly quotes and apostrophes become
 // straight ones, so a copy passed through a quote-straightening tool compares equal.

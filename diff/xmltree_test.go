@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/billwatch/billwatch/internal/sampletest"
-	"golang.org/x/text/encoding/charmap"
+	"github.com/billwatch/billwatch/internal/text"
 )
 
 // readTreeStd is the reference readTree: encoding/xml's strict Decoder, as the parser read
@@ -20,17 +20,7 @@ import (
 func readTreeStd(b []byte) (*node, error) {
 	dec := xml.NewDecoder(bytes.NewReader(b))
 	dec.Entity = xml.HTMLEntity
-	dec.CharsetReader = func(label string, in io.Reader) (io.Reader, error) {
-		switch strings.ToLower(label) {
-		case "utf-8", "utf8", "us-ascii", "ascii":
-			return in, nil
-		case "iso-8859-1", "latin1", "latin-1":
-			return charmap.ISO8859_1.NewDecoder().Reader(in), nil
-		case "windows-1252", "cp1252":
-			return charmap.Windows1252.NewDecoder().Reader(in), nil
-		}
-		return nil, fmt.Errorf("unsupported encoding %q", label)
-	}
+	dec.CharsetReader = text.CharsetReader
 	var stack []*node
 	var root *node
 	for {

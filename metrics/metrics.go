@@ -35,6 +35,7 @@ var kinds = []string{
 	string(billwatch.KindHearingScheduled), string(billwatch.KindHearingChanged), string(billwatch.KindHearingCancelled),
 	string(billwatch.KindHearingReminder), string(billwatch.KindRegulationProposed), string(billwatch.KindRegulationFinal),
 	string(billwatch.KindDeadlineReminder), string(billwatch.KindSourceUnhealthy), string(billwatch.KindSourceRecovered),
+	string(billwatch.KindBillProvision),
 }
 
 // Other replaces a label value outside its known set, so that a caller's mistake cannot

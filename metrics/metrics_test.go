@@ -89,7 +89,7 @@ func TestAlertsAndOutbox(t *testing.T) {
 		{"sent{other}", testutil.ToFloat64(m.alertsSent.WithLabelValues(Other)), 14}, // 8 names admitted
 		{"failed{slack}", testutil.ToFloat64(m.deliveriesFailed.WithLabelValues("slack")), 1},
 		{"outbox", testutil.ToFloat64(m.outboxDepth), 7},
-		{"queued series", float64(testutil.CollectAndCount(m.alertsQueued)), 13}, // 12 kinds + other
+		{"queued series", float64(testutil.CollectAndCount(m.alertsQueued)), 14}, // 13 kinds + other
 		{"sent series", float64(testutil.CollectAndCount(m.alertsSent)), 9},      // 8 sinks + other
 	}
 	for _, tt := range tests {

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/internal/text"
 )
 
 // Console prints each alert, the way it would be posted, to a writer.
@@ -48,8 +49,9 @@ func (c *Console) Send(ctx context.Context, a billwatch.Alert, channel, thread s
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	text := strings.TrimRight(c.fmt(a), "\n")
-	if _, err := fmt.Fprintf(c.w, "%s\n\n", text); err != nil {
+	// Scraped text is never trusted: no terminal control reaches the operator's screen.
+	msg := text.Terminal(strings.TrimRight(c.fmt(a), "\n"))
+	if _, err := fmt.Fprintf(c.w, "%s\n\n", msg); err != nil {
 		return "", fmt.Errorf("console: %w", err)
 	}
 	return "", nil

@@ -32,3 +32,30 @@ func TestConsoleTakesAndPrints(t *testing.T) {
 		}
 	}
 }
+
+// TestConsoleStripsTerminalControls: an alert stored before scraped text was cleaned on the
+// way in (or any text a format adds) cannot retitle, clear or recolour the operator's
+// terminal, nor plant a link.
+func TestConsoleStripsTerminalControls(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	c := NewConsole(&buf, nil)
+	a := billwatch.Alert{
+		Kind: billwatch.KindHearingScheduled, Audience: billwatch.Lobbying, Subject: "SECU 45-1 meeting 25",
+		Title: "Study\x1b]0;owned\x07 of\x1b[2J\x1b[31m lawful access\u009b0m",
+		Why:   "witness \x1b]8;;https://evil.example\x1b\\Jane\x1b]8;;\x1b\\ \u202eevil",
+		Text:  "line one\nline two",
+	}
+	if _, err := c.Send(t.Context(), a, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, bad := range []string{"\x1b", "\x07", "\u009b", "\u202e"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("console output carries %q: %q", bad, out)
+		}
+	}
+	if !strings.Contains(out, "lawful access") || !strings.Contains(out, "  line one\n  line two") {
+		t.Errorf("console output lost the text: %q", out)
+	}
+}

@@ -37,6 +37,7 @@ const (
 	OurCommons = "ourcommons"
 	SenCanada  = "sencanada"
 	Gazette    = "gazette"
+	Justice    = "justice"
 )
 
 // DefaultBases are the real sites.
@@ -45,10 +46,11 @@ var DefaultBases = map[string]string{
 	OurCommons: "https://www.ourcommons.ca",
 	SenCanada:  "https://sencanada.ca",
 	Gazette:    "https://gazette.gc.ca",
+	Justice:    "https://laws-lois.justice.gc.ca",
 }
 
 // Sites lists the site names in a stable order.
-var Sites = []string{Parl, OurCommons, SenCanada, Gazette}
+var Sites = []string{Parl, OurCommons, SenCanada, Gazette, Justice}
 
 // ErrLayoutChanged means a page parsed to nothing recognisable: the site was redesigned, or
 // served an error page with status 200. It must make a source unhealthy, never "no items".
@@ -320,7 +322,8 @@ func (c *Client) GetWithHeader(ctx context.Context, rawURL string, header http.H
 		}
 		fetchErr = err
 	})
-	if err := col.Visit(rawURL); err != nil && fetchErr == nil {
+	// colly reports a 304 as an error even when OnError turned it into the cached page.
+	if err := col.Visit(rawURL); err != nil && fetchErr == nil && (page == nil || !page.NotModified) {
 		fetchErr = err
 	}
 	if fetchErr != nil {

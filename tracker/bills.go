@@ -296,6 +296,21 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 		}
 	}
 
+	// What each new text does to the law, also outside the transaction.
+	lawFx := map[int]LawEffects{}
+	if !sum.Baseline && t.Law != nil {
+		for i, c := range changes {
+			if !c.new.Bill.Relevant {
+				continue
+			}
+			for _, ft := range c.texts {
+				if fx, ok := t.lawFor(ft.body); ok {
+					lawFx[i] = fx // the last text fetched is the latest
+				}
+			}
+		}
+	}
+
 	if len(changes) == 0 {
 		t.settleOnly(&sum, start)
 		return sum
@@ -342,6 +357,13 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 				if a.idx == i {
 					alerts = append(alerts, t.amendedAlert(nw, a.from, a.to, a.brief))
 				}
+			}
+			if fx, ok := lawFx[i]; ok {
+				lawURL := ""
+				if t.LawURL != nil {
+					lawURL = t.LawURL(nw.Bill)
+				}
+				alerts = t.withLaw(alerts, nw.Bill, fx, lawURL)
 			}
 		}
 		sum.Versions = versionsAdded

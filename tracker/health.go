@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,6 +26,52 @@ type Health struct {
 	LastError   string    `json:"last_error,omitempty"`
 	LastFailure time.Time `json:"last_failure,omitzero"`
 	Since       time.Time `json:"since,omitzero"` // when the current failures began
+	// Pages counts, for each page that failed on the last pass (by the URL its error names),
+	// the passes in a row it failed on: a page that fails on every pass of a partial pass
+	// (a bill record, a committee list) makes the source unhealthy too.
+	Pages map[string]int `json:"pages,omitempty"`
+}
+
+// pageURLRE finds the URLs an error names; every scraper error names the page it was reading.
+var pageURLRE = regexp.MustCompile(`https?://[^\s"'<>]+`)
+
+// failingPages counts the passes in a row each page named by this pass's problems has failed,
+// from the counts of the last pass. A page that did not fail this time drops out.
+func failingPages(last map[string]int, problems []error) map[string]int {
+	var out map[string]int
+	for _, p := range problems {
+		for _, u := range pageURLRE.FindAllString(p.Error(), -1) {
+			u = strings.TrimRight(u, ".,;:)")
+			if out == nil {
+				out = map[string]int{}
+			}
+			if _, seen := out[u]; !seen {
+				out[u] = last[u] + 1
+			}
+		}
+	}
+	return out
+}
+
+// worstPage returns the page that has failed the most passes in a row.
+func worstPage(pages map[string]int) (string, int) {
+	url, n := "", 0
+	for u, k := range pages {
+		if k > n || k == n && u < url {
+			url, n = u, k
+		}
+	}
+	return url, n
+}
+
+// problemNaming returns the first line of the first problem that names url.
+func problemNaming(problems []error, url string) string {
+	for _, p := range problems {
+		if strings.Contains(p.Error(), url) {
+			return firstLine(p)
+		}
+	}
+	return url
 }
 
 // healthAlerts updates the source's health for a pass outcome within tx and returns the
@@ -45,19 +93,29 @@ func (t *Tracker) healthAlerts(tx *bolt.Tx, source string, outcome Outcome, prob
 	if after <= 0 {
 		after = 3
 	}
-	if outcome == Failed || layout {
-		if h.Failures == 0 {
+	h.Pages = failingPages(before.Pages, problems)
+	page, pageFailures := worstPage(h.Pages)
+	stuck := pageFailures >= after
+	if outcome == Failed || layout || stuck {
+		if h.Since.IsZero() {
 			h.Since = now
 		}
-		h.Failures++
+		if outcome == Failed || layout {
+			h.Failures++
+			h.LastError = firstLine(errors.Join(problems...))
+		} else {
+			h.LastError = problemNaming(problems, page)
+		}
 		h.LastFailure = now
-		h.LastError = firstLine(errors.Join(problems...))
-		if !h.Unhealthy && (h.Failures >= after || layout) {
+		if !h.Unhealthy && (h.Failures >= after || layout || stuck) {
 			h.Unhealthy = true
 			h.Episode++
 			why := fmt.Sprintf("%d failed passes in a row since %s", h.Failures, h.Since.In(billwatch.Eastern).Format("2006-01-02 15:04 MST"))
-			if layout {
+			switch {
+			case layout:
 				why = "a page no longer parses: the site may have been redesigned"
+			case h.Failures < after:
+				why = fmt.Sprintf("one page failed on %d passes in a row: %s", pageFailures, page)
 			}
 			alerts = append(alerts, t.newAlert(billwatch.Alert{
 				Kind: billwatch.KindSourceUnhealthy, Severity: billwatch.Urgent, Audience: billwatch.Ops,
@@ -79,7 +137,7 @@ func (t *Tracker) healthAlerts(tx *bolt.Tx, source string, outcome Outcome, prob
 		}
 		h.Failures, h.Unhealthy, h.Since = 0, false, time.Time{}
 	}
-	if h == before {
+	if sameJSON(h, before) {
 		return alerts, false, nil
 	}
 	return alerts, true, putJSON(b, []byte(source), h)

@@ -238,6 +238,19 @@ func (t *Tracker) ScrapeHearings(ctx context.Context, house, senate HearingSourc
 				if len(st.Hearing.Witnesses) == 0 && len(old.Hearing.Witnesses) > 0 && st.Hearing.Start.Equal(old.Hearing.Start) {
 					st.Hearing.Witnesses = old.Hearing.Witnesses
 				}
+				// A notice that could not be read this time leaves what the last reading
+				// said standing.
+				if st.Hearing.Gap != "" {
+					keepNotice(&st.Hearing, old.Hearing)
+					// And why it mattered: the bills it named.
+					st.Watched = st.Watched || old.Watched
+					st.Relevant = st.Relevant || old.Relevant
+					for _, r := range old.Reasons {
+						if !slices.Contains(st.Reasons, r) {
+							st.Reasons = append(st.Reasons, r)
+						}
+					}
+				}
 				if sameJSON(old, st) {
 					continue
 				}
@@ -256,6 +269,11 @@ func (t *Tracker) ScrapeHearings(ctx context.Context, house, senate HearingSourc
 				var prev *hearingState
 				if had {
 					prev = &old
+				}
+				// A meeting that only its notice, read at last, shows to be watched is news:
+				// scheduled, not changed.
+				if had && old.Hearing.Gap != "" && !old.Watched && st.Watched {
+					prev = nil
 				}
 				alerts = append(alerts, t.hearingAlerts(prev, st, now)...)
 			}
@@ -379,7 +397,14 @@ func (t *Tracker) hearingAlerts(old *hearingState, st hearingState, now time.Tim
 		a.Text = describe()
 		return []billwatch.Alert{t.newAlert(a, "scheduled "+h.Start.UTC().Format(time.RFC3339))}
 	}
-	changes := hearingChanges(old.Hearing, h)
+	before := old.Hearing
+	if before.Gap != "" {
+		// The notice was never read: what it tells now is news to billwatch, not an
+		// amendment. Only what the list said can have changed.
+		keepNotice(&before, h)
+		before.Gap = ""
+	}
+	changes := hearingChanges(before, h)
 	if len(changes) == 0 {
 		return nil
 	}
@@ -389,6 +414,25 @@ func (t *Tracker) hearingAlerts(old *hearingState, st hearingState, now time.Tim
 	a.Text = describe()
 	payload, _ := jsonBytes(h)
 	return []billwatch.Alert{t.newAlert(a, "changed "+Hash(payload)[:12])}
+}
+
+// keepNotice fills in h, whose notice was not read, with what notice n told: the witnesses,
+// and the room, subjects and bills where the list gives none. h keeps its Gap only if n had
+// one too.
+func keepNotice(h *billwatch.Hearing, n billwatch.Hearing) {
+	h.Witnesses = n.Witnesses
+	if h.Room == "" {
+		h.Room = n.Room
+	}
+	if len(h.Studies) == 0 {
+		h.Studies = n.Studies
+	}
+	for _, b := range n.Bills {
+		if !slices.Contains(h.Bills, b) {
+			h.Bills = append(h.Bills, b)
+		}
+	}
+	h.Gap = n.Gap
 }
 
 // hearingChanges lists what people care about that changed in a meeting notice.

@@ -151,6 +151,9 @@ func (t *Tracker) ScrapeRegulations(ctx context.Context, src RegulationSource) S
 			if had && sameJSON(old.Regulation, r) {
 				continue
 			}
+			if had && r.Unread && !old.Regulation.Unread {
+				continue // a page read before and not this time: what it said stands
+			}
 			payload, _ := jsonBytes(r)
 			if _, added, err := addVersion(tx, "regulation/"+r.Key(), payload, r.URL, "item", now); err != nil {
 				return err
@@ -161,11 +164,13 @@ func (t *Tracker) ScrapeRegulations(ctx context.Context, src RegulationSource) S
 				return err
 			}
 			sum.Changed++
-			if !known[r.Part] || !r.Relevant {
+			// No alert from a page that was not read: the index's title and department say
+			// nothing of the comment period. The alert comes once the page is read.
+			if !known[r.Part] || !r.Relevant || r.Unread {
 				continue
 			}
 			var prev *billwatch.Regulation
-			if had {
+			if had && !old.Regulation.Unread {
 				prev = &old.Regulation
 			}
 			alerts = append(alerts, t.regulationAlerts(prev, r, proposals)...)

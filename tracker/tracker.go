@@ -23,7 +23,7 @@ const (
 )
 
 // Sources lists the source names in pass order.
-var Sources = []string{SourceBills, SourceHearings, SourceRegulations}
+var Sources = []string{SourceBills, SourceHearings, SourceRegulations, SourceActs}
 
 // BillSource reads LEGISinfo.
 type BillSource interface {
@@ -57,6 +57,11 @@ type Tracker struct {
 	Bills  BillSource
 	Texts  TextSource
 	Differ Differ
+	// Law, when set, says what a bill text does to the consolidated Acts: bill alerts name
+	// the Acts and provisions, and watched provisions raise bill.provision alerts.
+	Law LawReader
+	// LawURL, when set, is the web page of a bill's effect on the law, linked from alerts.
+	LawURL func(bill billwatch.Bill) string
 	// DiffCommand builds the command line that shows a bill's full diff; it goes in alerts.
 	DiffCommand func(bill billwatch.Bill, from, to string) string
 

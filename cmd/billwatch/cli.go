@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/billwatch/billwatch/internal/lazyre"
+	"github.com/billwatch/billwatch/internal/text"
 	"github.com/billwatch/billwatch/scraper"
 )
 
@@ -246,8 +247,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	g.command = name
-	return cmd.run(ctx, g, pos)
+	if rawOutput[name] {
+		return cmd.run(ctx, g, pos)
+	}
+	// Scraped text is never trusted: whatever a command prints passes through a filter that
+	// drops terminal controls (ESC, BEL, OSC, C1, bidi overrides), on top of their removal on
+	// the way in.
+	tw := text.TerminalWriter(g.stdout)
+	g.stdout = tw
+	err = cmd.run(ctx, g, pos)
+	tw.Flush()
+	return err
 }
+
+// rawOutput names the commands whose output is not filtered for the terminal: diff colours
+// its output itself (its text is normalised by the diff package), calendar writes iCalendar,
+// and the demo prints the fixtures' own text and a coloured diff.
+var rawOutput = map[string]bool{"diff": true, "calendar": true, "demo": true}
 
 func usage(w io.Writer) {
 	fmt.Fprintf(w, "billwatch watches Canadian federal legislation on national security and civil liberties.\n\n")

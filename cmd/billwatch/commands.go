@@ -25,6 +25,8 @@ func commands() []command {
 		billsCommand(),
 		showCommand(),
 		diffCommand(),
+		lawCommand(),
+		diffActCommand(),
 		hearingsCommand(),
 		regulationsCommand(),
 		alertsCommand(),
@@ -160,7 +162,7 @@ func parseSources(args []string) ([]string, error) {
 			ok = ok || a == s
 		}
 		if !ok {
-			return nil, usageError("unknown source %q (want bills, hearings or regulations)", a)
+			return nil, usageError("unknown source %q (want bills, hearings, regulations or acts)", a)
 		}
 		out = append(out, a)
 	}
@@ -192,6 +194,8 @@ func (a *app) scrape(ctx context.Context, sources []string, committees []string,
 			s = a.scrapeHearings(ctx, committees)
 		case tracker.SourceRegulations:
 			s = a.scrapeRegulations(ctx)
+		case tracker.SourceActs:
+			s = a.scrapeActs(ctx)
 		}
 		done()
 		sums = append(sums, s)

@@ -31,7 +31,10 @@ type Config struct {
 		Bills       []string  `toml:"bills"`
 		Departments *[]string `toml:"departments"`
 		Acts        *[]string `toml:"acts"`
+		Provisions  []string  `toml:"provisions"` // "Canadian Security Intelligence Service Act s. 21", "C-23 s. 12.1"
 	} `toml:"watch"`
+	// Acts pins an Act's title, as bills name it, to its consolidated code: "Telecommunications Act" = "T-3.4".
+	Acts     map[string]string `toml:"acts"`
 	Hearings struct {
 		House        *[]string `toml:"house"`         // House and joint committees whose meeting lists are read
 		Senate       *[]string `toml:"senate"`        // Senate committees whose schedules are read
@@ -60,6 +63,7 @@ type Config struct {
 		Bills       string `toml:"bills"`
 		Hearings    string `toml:"hearings"`
 		Regulations string `toml:"regulations"`
+		Acts        string `toml:"acts"` // the Justice Laws pass; each Act is re-read weekly at most
 		Jitter      string `toml:"jitter"`
 	} `toml:"schedule"`
 	Daemon struct {
@@ -74,6 +78,8 @@ type Config struct {
 }
 
 var sessionRe = lazyre.New(`^\d{2}-\d$`)
+
+var actCodeRe = lazyre.New(`^[A-Z]{1,2}-\d+(?:\.\d+)*[A-Z]?$`)
 
 var envNameRe = lazyre.New(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
@@ -186,6 +192,16 @@ func (c *Config) check() error {
 			return fmt.Errorf("sites.%s: %v", site, err)
 		}
 	}
+	for title, code := range c.Acts {
+		if !actCodeRe.MatchString(code) {
+			return fmt.Errorf("acts.%q = %q: not an Act code (write e.g. \"T-3.4\")", title, code)
+		}
+	}
+	for _, p := range c.Watch.Provisions {
+		if _, err := parseProvisionWatch(p); err != nil {
+			return fmt.Errorf("watch.provisions: %w", err)
+		}
+	}
 	var err error
 	if c.delay, err = duration("fetch.delay", c.Fetch.Delay, time.Second); err != nil {
 		return err
@@ -232,7 +248,7 @@ func (c *Config) check() error {
 	if _, err := duration("schedule.jitter", c.Schedule.Jitter, 0); err != nil {
 		return err
 	}
-	for key, spec := range map[string]string{"schedule.bills": c.Schedule.Bills, "schedule.hearings": c.Schedule.Hearings, "schedule.regulations": c.Schedule.Regulations} {
+	for key, spec := range map[string]string{"schedule.bills": c.Schedule.Bills, "schedule.hearings": c.Schedule.Hearings, "schedule.regulations": c.Schedule.Regulations, "schedule.acts": c.Schedule.Acts} {
 		if spec == "" {
 			continue
 		}
@@ -352,6 +368,8 @@ func (c *Config) scheduleFor(source string) string {
 		return firstNonEmpty(c.Schedule.Bills, schedule.Default(source))
 	case tracker.SourceHearings:
 		return firstNonEmpty(c.Schedule.Hearings, schedule.Default(source))
+	case tracker.SourceActs:
+		return firstNonEmpty(c.Schedule.Acts, defaultActsSchedule)
 	}
 	return firstNonEmpty(c.Schedule.Regulations, schedule.Default(source))
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/billwatch/billwatch/fixtures"
+	"github.com/billwatch/billwatch/tracker"
 )
 
 // The bbolt layout, as much of it as the damage below needs: a page header is id u64,
@@ -264,7 +265,7 @@ func TestDaemonStopsOnDamage(t *testing.T) {
 			LastOutcome string    `json:"last_outcome"`
 		}
 		b, err := os.ReadFile(c.db + ".status.json")
-		return err == nil && json.Unmarshal(b, &st) == nil && len(st) == 3
+		return err == nil && json.Unmarshal(b, &st) == nil && len(st) == len(tracker.Sources)
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for !passed() {

@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/billwatch/billwatch/internal/text"
 	_ "time/tzdata" // Eastern time must be right on machines without zoneinfo.
 )
 
@@ -55,6 +57,6 @@ func exitCode(err error, stderr io.Writer) int {
 	if errors.Is(err, errHelp) {
 		return 0
 	}
-	fmt.Fprintln(stderr, "billwatch:", oneLine(err.Error()))
+	fmt.Fprintln(stderr, "billwatch:", text.Terminal(oneLine(err.Error())))
 	return code
 }

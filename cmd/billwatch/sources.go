@@ -139,6 +139,9 @@ func hearingsCommand() command {
 				if n := len(h.Witnesses); n > 0 {
 					notes = append(notes, fmt.Sprintf("%d witnesses", n))
 				}
+				if h.Gap != "" {
+					notes = append(notes, h.Gap)
+				}
 				subject := strings.Join(h.Studies, "; ")
 				if len(h.Bills) > 0 && !strings.Contains(subject, h.Bills[0]) {
 					subject = strings.TrimSuffix("Bill "+strings.Join(h.Bills, ", ")+": "+subject, ": ")

@@ -70,12 +70,19 @@ func (g *globals) wire(opts wireOptions) (*app, error) {
 	}
 	t.UnhealthyAfter = cfg.Daemon.UnhealthyAfter
 	t.IsLayoutChange = func(err error) bool { return errors.Is(err, scraper.ErrLayoutChanged) }
+	// Only a DocumentViewer page without an XML export is a gap (the XML of a new version can
+	// lag its PDF). A page that is missing (404, soft 404), cut short or not a DocumentViewer
+	// page is a failure: the pass is partial, and a page failing pass after pass makes the
+	// source unhealthy.
 	t.IsGap = func(err error) bool {
-		return errors.Is(err, billtext.ErrNoXML) || errors.Is(err, scraper.ErrNotFound)
+		return errors.Is(err, billtext.ErrNoXML) && !errors.Is(err, scraper.ErrLayoutChanged)
 	}
 	t.Bills = legisinfo.New(client)
 	t.Texts = textSource{billtext.New(client)}
 	t.Differ = differ{}
+	if t.Law, err = newLawReader(store, cfg, t.Now); err != nil {
+		return nil, err
+	}
 	sinks, err := g.sinks(cfg, g.stdout, opts.demo, log)
 	if err != nil {
 		return nil, err

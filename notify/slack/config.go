@@ -88,6 +88,7 @@ var knownKinds = []billwatch.Kind{
 	billwatch.KindHearingScheduled, billwatch.KindHearingChanged, billwatch.KindHearingCancelled,
 	billwatch.KindHearingReminder, billwatch.KindRegulationProposed, billwatch.KindRegulationFinal,
 	billwatch.KindDeadlineReminder, billwatch.KindSourceUnhealthy, billwatch.KindSourceRecovered,
+	billwatch.KindBillProvision,
 }
 
 var (

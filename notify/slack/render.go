@@ -65,6 +65,8 @@ func kindLabel(k billwatch.Kind) (emoji, label string) {
 		return "⚠️", "Source unhealthy"
 	case billwatch.KindSourceRecovered:
 		return "✅", "Source recovered"
+	case billwatch.KindBillProvision:
+		return "📌", "Watched provision touched"
 	}
 	return "🔔", cleanLine(string(k))
 }

@@ -130,6 +130,15 @@ var sampleAlerts = []billwatch.Alert{
 		Subject: "hearings (ourcommons)", Why: "fetching again after 3 failures (down 2h10m)",
 		Created: created,
 	},
+	{
+		ID: "01JDZ8K3Q4BILLPROVI", Kind: billwatch.KindBillProvision, Severity: billwatch.Action, Audience: billwatch.Policy,
+		Subject: "45-1 C-30", Title: "An Act to amend the Canadian Security Intelligence Service Act",
+		Why:     "touches a watched provision: Canadian Security Intelligence Service Act s. 19",
+		Text:    "C-30, An Act to amend the Canadian Security Intelligence Service Act, touches Canadian Security Intelligence Service Act s. 19: s. 1 of the bill: s. 19(2)(e) added.",
+		Created: created,
+		Links:   []billwatch.Link{{Label: "LEGISinfo", URL: "https://www.parl.ca/legisinfo/en/bill/45-1/c-30"}},
+		Thread:  "bill 45-1 C-30",
+	},
 }
 
 // message is what a golden file holds.

@@ -60,6 +60,10 @@ func (s *Scraper) Text(ctx context.Context, pub billwatch.Publication) (Text, er
 	if err != nil {
 		return Text{}, fmt.Errorf("billtext: publication %s: %w", id, err)
 	}
+	// A soft 404, half a page or something else than HTML is a failure, never "no XML yet".
+	if err := scraper.CheckHTML(page.Body); err != nil {
+		return Text{}, fmt.Errorf("billtext: %s: %w", pageURL, err)
+	}
 	base, href, err := exportLink(page.Body)
 	if err != nil {
 		return Text{}, fmt.Errorf("billtext: %s: %w", pageURL, err)
@@ -86,7 +90,7 @@ var billXMLRE = lazyre.New(`(?i)/Content/Bills/.+\.xml$`)
 // exportLink reads a DocumentViewer page and returns its <base href> (may be "") and the href
 // of its XML export: `a.btn-export-xml` first, else a link to a /Content/Bills/….xml file
 // (English first). A page with neither wraps ErrNoXML; a page with no sign of being a
-// DocumentViewer page also wraps scraper.ErrLayoutChanged.
+// DocumentViewer page wraps scraper.ErrLayoutChanged instead.
 func exportLink(body []byte) (base, href string, err error) {
 	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(scraper.DecodeBytes(body)))
 	if err != nil {
@@ -126,7 +130,8 @@ func exportLink(body []byte) (base, href string, err error) {
 	recognised := doc.Find(`meta[name="DocumentId"], .publication-tabs, a.btn-export-pdf, a.btn-export-html`).Length() > 0 ||
 		strings.TrimSpace(doc.Find("title").First().Text()) != ""
 	if !recognised {
-		return base, "", fmt.Errorf("%w, and nothing else of a DocumentViewer page: %w", ErrNoXML, scraper.ErrLayoutChanged)
+		// Not a gap to retry quietly: the page is not what it should be.
+		return base, "", fmt.Errorf("no XML export link, and nothing else of a DocumentViewer page: %w", scraper.ErrLayoutChanged)
 	}
 	return base, "", ErrNoXML
 }

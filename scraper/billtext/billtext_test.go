@@ -89,8 +89,8 @@ func TestExportLinkHTML(t *testing.T) {
 			href: "/Content/Bills/412/Private/C-670/C-670_1/C-670-E.xml"},
 		{name: "pdf only", page: `<html><head><meta name="DocumentId" content="1"><title>Bill</title></head><body><ul class="publication-tabs"><li class="nav-tab"><a href="#">First Reading</a></li></ul><a class="btn btn-export-pdf" href="/Content/Bills/451/Government/C-34/C-34_1/C-34_1.PDF">PDF</a></body></html>`,
 			noXML: true},
-		{name: "blank page", page: `<html><head></head><body></body></html>`, noXML: true, layout: true},
-		{name: "empty body", page: ``, noXML: true, layout: true},
+		{name: "blank page", page: `<html><head></head><body></body></html>`, layout: true},
+		{name: "empty body", page: ``, layout: true},
 	}
 	for _, tt := range tests {
 		_, href, err := exportLink([]byte(tt.page))
@@ -217,6 +217,11 @@ func TestTextBad(t *testing.T) {
 		{name: "page 404", pageStatus: 404, page: "Not Found", missing: true, wantURLInMessage: "/DocumentViewer/en/13634210"},
 		{name: "page 503", pageStatus: 503, page: "busy", wantURLInMessage: "/DocumentViewer/en/13634210"},
 		{name: "no xml link", pageStatus: 200, page: noLink, noXML: true, wantURLInMessage: "/DocumentViewer/en/13634210"},
+		// Faults that passed for "no XML yet" (a gap, exit 0): none of them is ErrNoXML.
+		{name: "page soft 404", pageStatus: 200, page: `<!DOCTYPE html><html><head><title>Page not found - Parliament of Canada</title></head><body><h1>Page not found</h1></body></html>`, missing: true, wantURLInMessage: "/DocumentViewer/en/13634210"},
+		{name: "page cut in half", pageStatus: 200, page: noLink[:len(noLink)/2], wantURLInMessage: "/DocumentViewer/en/13634210"},
+		{name: "page empty", pageStatus: 200, page: "", layout: true, wantURLInMessage: "/DocumentViewer/en/13634210"},
+		{name: "page is a PDF", pageStatus: 200, page: "%PDF-1.7\n1 0 obj", layout: true, wantURLInMessage: "/DocumentViewer/en/13634210"},
 		{name: "xml 404", pageStatus: 200, page: page, xmlStatus: 404, xml: []byte("Not Found"), missing: true, wantURLInMessage: xmlPath},
 		{name: "xml is html", pageStatus: 200, page: page, xmlStatus: 200, xml: []byte("<!DOCTYPE html><html><body>Error</body></html>"), layout: true, wantURLInMessage: xmlPath},
 		{name: "xml truncated", pageStatus: 200, page: page, xmlStatus: 200, xml: good[:len(good)-100], layout: true, wantURLInMessage: xmlPath},

@@ -75,13 +75,13 @@ func (s *Scraper) Meetings(ctx context.Context, committee, session string) ([]bi
 		site = scraper.Parl
 	}
 	pageURL := s.c.URL(site, path)
-	page, err := s.c.Get(ctx, pageURL)
+	page, err := s.getPage(ctx, pageURL)
 	if err != nil && !isJoint && errors.Is(err, scraper.ErrNotFound) {
 		// A joint committee we do not know of: ourcommons.ca 404s, parl.ca serves it.
 		site, isJoint = scraper.Parl, true
 		pageURL = s.c.URL(site, path)
 		var err2 error
-		if page, err2 = s.c.Get(ctx, pageURL); err2 != nil {
+		if page, err2 = s.getPage(ctx, pageURL); err2 != nil {
 			return nil, fmt.Errorf("commons: %s %s meetings: %w", committee, session, err)
 		}
 		err = nil
@@ -111,6 +111,7 @@ func (s *Scraper) Meetings(ctx context.Context, committee, session string) ([]bi
 			continue
 		}
 		if err := s.readNotice(ctx, m); err != nil {
+			m.Gap = billwatch.GapNotice
 			errs = append(errs, &MeetingError{Source: "commons", Committee: committee, Session: session, Number: m.Number, ID: m.id, URL: m.noticeURL, Partial: true, Err: err})
 		}
 	}
@@ -120,6 +121,20 @@ func (s *Scraper) Meetings(ctx context.Context, committee, session string) ([]bi
 		hs[i] = m.Hearing
 	}
 	return hs, errors.Join(errs...)
+}
+
+// getPage fetches a whole HTML page: a soft 404, a page cut short (even with a Content-Length
+// that matches) or something that is not HTML is an error naming the URL, never half a list
+// or a notice without its witnesses.
+func (s *Scraper) getPage(ctx context.Context, u string) (*scraper.Page, error) {
+	page, err := s.c.Get(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	if err := scraper.CheckHTML(page.Body); err != nil {
+		return nil, fmt.Errorf("%s: %w", u, err)
+	}
+	return page, nil
 }
 
 // readNotice fetches and applies a meeting's notice.
@@ -137,7 +152,7 @@ func (s *Scraper) readNotice(ctx context.Context, m *meeting) error {
 	default:
 		return fmt.Errorf("notice on unexpected host %q, not fetched", host)
 	}
-	page, err := s.c.Get(ctx, fetch)
+	page, err := s.getPage(ctx, fetch)
 	if err != nil {
 		return err
 	}

@@ -305,3 +305,63 @@ func TestMeetingsArguments(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestMeetingsHalfPages: half a meeting list (its Content-Length matching, so that only the
+// content tells) is an error and no hearings, never the first half of the meetings; a notice
+// cut in half, or the site's "page not found" page in its place, leaves the hearing with
+// GapNotice and a partial MeetingError, never a notice without its witnesses.
+func TestMeetingsHalfPages(t *testing.T) {
+	t.Parallel()
+	list := "<!DOCTYPE html><html><body>" +
+		strings.Replace(item("1", "2026-11-26", "25", "3:30 p.m. - 5:30 p.m.", "", ""), `</ul>`, `</ul><a class="btn btn-default btn-meeting-notice " href="//www.ourcommons.ca/DocumentViewer/en/45-1/SECU/meeting-25/notice">Notice</a>`, 1) +
+		item("2", "2026-11-27", "26", "3:30 p.m. - 5:30 p.m.", "", "") + "</body></html>"
+	notice := `<!DOCTYPE html><html><head><title>Notice of meeting</title></head><body><h2>Notice of meeting</h2><p>Witnesses</p><p>Canadian Civil Liberties Association</p><ul><li>Jane Doe, Director</li></ul><p>Clerk of the committee</p></body></html>`
+	soft404 := `<!DOCTYPE html><html><head><title>Error 404 - Page not found</title></head><body><h1>We couldn't find that Web page (Error 404)</h1></body></html>`
+	for _, tc := range []struct {
+		name, list, notice string
+		wantErr            error
+		wantHearings       int
+		wantGap            bool
+	}{
+		{"whole", list, notice, nil, 2, false},
+		{"half a list", list[:len(list)*2/3], notice, scraper.ErrTruncated, 0, false},
+		{"a soft 404 for the list", soft404, notice, scraper.ErrNotFound, 0, false},
+		{"half a notice", list, notice[:len(notice)/2], scraper.ErrTruncated, 2, true},
+		{"a soft 404 for the notice", list, soft404, scraper.ErrNotFound, 2, true},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body := ""
+			switch {
+			case r.URL.Path == "/robots.txt":
+				body = "User-agent: *\nAllow: /\n"
+			case strings.HasPrefix(r.URL.Path, "/Committees/"):
+				body = tc.list
+			case strings.HasPrefix(r.URL.Path, "/DocumentViewer/"):
+				body = tc.notice
+			default:
+				http.NotFound(w, r)
+				return
+			}
+			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+			w.Write([]byte(body))
+		}))
+		s := newScraper(t, map[string]string{scraper.OurCommons: srv.URL, scraper.Parl: srv.URL}, et(2026, 11, 16, 10, 0))
+		hs, err := s.Meetings(context.Background(), "SECU", "45-1")
+		srv.Close()
+		if tc.wantErr == nil && err != nil || tc.wantErr != nil && !errors.Is(err, tc.wantErr) || len(hs) != tc.wantHearings {
+			t.Errorf("Meetings(%s) = %d hearings, %v; want %d, %v", tc.name, len(hs), err, tc.wantHearings, tc.wantErr)
+			continue
+		}
+		if err != nil && !strings.Contains(err.Error(), "/SECU/") {
+			t.Errorf("Meetings(%s) error %q names no page", tc.name, err)
+		}
+		for _, h := range hs {
+			if h.Number != 25 {
+				continue
+			}
+			if gap := h.Gap == billwatch.GapNotice; gap != tc.wantGap || !gap && len(h.Witnesses) == 0 || gap && len(h.Witnesses) > 0 {
+				t.Errorf("Meetings(%s): meeting 25 gap %q, %d witnesses; want gap %v", tc.name, h.Gap, len(h.Witnesses), tc.wantGap)
+			}
+		}
+	}
+}

@@ -18,8 +18,8 @@ import (
 )
 
 // ErrTruncated means a page or feed ended before its end (no closing </html>, an XML element
-// left open): a transfer cut short, worth trying again, not a layout change.
-var ErrTruncated = errors.New("page truncated")
+// left open): scraper.ErrTruncated, which every scraper shares.
+var ErrTruncated = scraper.ErrTruncated
 
 // Feeds are the public URLs of the two feeds read, Part I first.
 var Feeds = []struct{ Part, URL string }{
@@ -203,6 +203,7 @@ func fromIndex(e entry, err error) billwatch.Regulation {
 	if e.Act != "" {
 		r.Acts = splitActs([]string{e.Act})
 	}
+	r.Unread = true
 	r.Gap = "page not read (" + reason(err) + ")"
 	if r.Part == "I" {
 		r.Gap += "; " + GapCommentPeriod

@@ -60,7 +60,7 @@ func want(t *testing.T, keepsBytes bool, keys ...string) []billwatch.Regulation 
 		}
 		if k == straySAT && !keepsBytes {
 			r = billwatch.Regulation{Part: "I", ID: "2026-09-12-reg1", Title: r.Title, Department: r.Department, Acts: r.Acts,
-				Published: r.Published, URL: r.URL, Gap: "page not read (fetch failed); " + GapCommentPeriod}
+				Published: r.Published, URL: r.URL, Gap: "page not read (fetch failed); " + GapCommentPeriod, Unread: true}
 		}
 		out = append(out, r)
 	}
@@ -241,10 +241,10 @@ func TestRegulationsFailures(t *testing.T) {
 			append([]billwatch.Regulation{
 				{Part: "I", ID: "2026-11-14-reg2", Title: "Regulations Amending the Canada Grain Regulations", Department: "Canadian Grain Commission",
 					Acts: []string{"Canada Grain Act"}, Published: "2026-11-14", URL: p1URL + "2026-11-14/html/reg2-eng.html",
-					Gap: "page not read (page truncated); " + GapCommentPeriod},
+					Gap: "page not read (page truncated); " + GapCommentPeriod, Unread: true},
 				{Part: "I", ID: "2026-11-14-reg1", Title: "Regulations Amending the Atlantic Fishery Regulations, 1985 (Snow Crab)", Department: "Department of Fisheries and Oceans",
 					Acts: []string{"Fisheries Act"}, Published: "2026-11-14", URL: p1URL + "2026-11-14/html/reg1-eng.html",
-					Gap: "page not read (page not found); " + GapCommentPeriod},
+					Gap: "page not read (page not found); " + GapCommentPeriod, Unread: true},
 			}, want(t, keeps, cat([]string{"I 2026-11-14-reg3", straySAT}, p2Snap1)...)...),
 			[]error{scraper.ErrNotFound, ErrTruncated}, []string{p1URL + "2026-11-14/html/reg1-eng.html", p1URL + "2026-11-14/html/reg2-eng.html"}},
 		{"feed replaced by an HTML page", map[string][]byte{"1/gazette/rss/p2-eng.xml": reg1},

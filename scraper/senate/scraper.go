@@ -100,6 +100,10 @@ func (s *Scraper) Meetings(ctx context.Context, committee, session string) ([]bi
 		if err != nil {
 			return nil, fmt.Errorf("senate: %s %s %s meetings: %w", committee, session, strings.ToLower(tab), err)
 		}
+		// Half a table is not the schedule: never a few of the meetings as if they were all.
+		if err := scraper.CheckFragment(page.Body); err != nil {
+			return nil, fmt.Errorf("senate: %s: %w", u, err)
+		}
 		hs, err := parseSchedule(bytes.NewReader(page.Body), committee, session, tab == "PAST")
 		if len(hs) == 0 && err != nil {
 			return nil, fmt.Errorf("senate: %s: %w", u, err)

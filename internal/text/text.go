@@ -1,0 +1,235 @@
+// Package text is billwatch's one text normalisation, shared by the scrapers and the diff: the
+// decoding of bytes as served, the normal form every comparison sees, and the stripping of
+// terminal controls from text about to be printed. It holds golang.org/x/text for the whole
+// project and depends on nothing else of it, so that diff stays free of the rest.
+package text
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Decode turns bytes as served into text. Bytes are read as UTF-8 whatever the headers say;
+// a byte that is not valid UTF-8 is read as Windows-1252, which is what the Gazette's stray
+// bytes are. A leading byte-order mark is dropped.
+func Decode(b []byte) string {
+	b = trimBOM(b)
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	var sb strings.Builder
+	sb.Grow(len(b) + 16)
+	dec := charmap.Windows1252
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size <= 1 {
+			sb.WriteRune(dec.DecodeByte(b[0]))
+			b = b[1:]
+			continue
+		}
+		sb.WriteRune(r)
+		b = b[size:]
+	}
+	return sb.String()
+}
+
+// DecodeBytes is Decode returning bytes, for parsers that take a reader.
+func DecodeBytes(b []byte) []byte {
+	b = trimBOM(b)
+	if utf8.Valid(b) {
+		return b
+	}
+	return []byte(Decode(b))
+}
+
+func trimBOM(b []byte) []byte {
+	if len(b) >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf {
+		return b[3:]
+	}
+	return b
+}
+
+// CharsetReader reads an XML document declared in one of the legacy charsets bill XML has
+// been seen in (Latin-1, Windows-1252) as UTF-8; it fits encoding/xml's Decoder.CharsetReader.
+func CharsetReader(label string, in io.Reader) (io.Reader, error) {
+	switch strings.ToLower(label) {
+	case "utf-8", "utf8", "us-ascii", "ascii":
+		return in, nil
+	case "iso-8859-1", "latin1", "latin-1":
+		return charmap.ISO8859_1.NewDecoder().Reader(in), nil
+	case "windows-1252", "cp1252":
+		return charmap.Windows1252.NewDecoder().Reader(in), nil
+	}
+	return nil, fmt.Errorf("unsupported encoding %q", label)
+}
+
+// Normalize turns scraped or source text into the form every comparison sees, so that the
+// same words compare equal: NFKC (ligatures such as ﬁ, en, thin and no-break spaces); soft
+// hyphens, zero-width characters, the word joiner and byte-order marks dropped; control
+// characters (C0, C1, DEL: the ESC, BEL and CSI that drive a terminal) and bidirectional
+// overrides and isolates (which can disguise text) dropped; every run of white space (CR, LF,
+// tabs, odd spaces) folded to one space; ends trimmed. Curly quotes are kept.
+func Normalize(s string) string {
+	if isPlain(s) {
+		return s
+	}
+	s = norm.NFKC.String(s)
+	var sb strings.Builder
+	sb.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case invisible(r):
+			continue
+		case unicode.IsSpace(r) || unicode.Is(unicode.Zs, r):
+			space = true
+			continue
+		case unicode.IsControl(r) || bidiControl(r):
+			continue
+		}
+		if space && sb.Len() > 0 {
+			sb.WriteByte(' ')
+		}
+		space = false
+		sb.WriteRune(r)
+	}
+	return sb.String()
+}
+
+// invisible reports the characters that only affect line breaking or joining: dropped.
+func invisible(r rune) bool {
+	return r == '\u00ad' || r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff'
+}
+
+// bidiControl reports the bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+// U+2066–U+2069) and the marks (U+200E, U+200F, U+061C): they can make a title read
+// differently from what it says.
+func bidiControl(r rune) bool {
+	return r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069' || r == '\u200e' || r == '\u200f' || r == '\u061c'
+}
+
+// isPlain reports whether s is already normal: printable ASCII with single inner spaces
+// and no space at either end. Most law text is, and skipping NFKC for it saves most of
+// the parse time on large bills.
+func isPlain(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	prevSpace := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x7f {
+			return false
+		}
+		if c == ' ' {
+			if prevSpace {
+				return false
+			}
+			prevSpace = true
+		} else {
+			prevSpace = false
+		}
+	}
+	return true
+}
+
+// Terminal makes text safe to print on a terminal: every control character but newline and
+// tab (C0, DEL, C1: so no ESC, CSI, OSC or BEL sequence can start) and every bidirectional
+// override is dropped. What followed an ESC stays as inert text. Other text is unchanged.
+func Terminal(s string) string {
+	if safe(s) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if unsafeRune(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// safe is the quick test: printable ASCII, newlines and tabs only.
+func safe(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x7f || c < 0x20 && c != '\n' && c != '\t' {
+			return false
+		}
+	}
+	return true
+}
+
+func unsafeRune(r rune) bool {
+	if r == '\n' || r == '\t' {
+		return false
+	}
+	return unicode.IsControl(r) || bidiControl(r)
+}
+
+// TerminalWriter returns a writer that passes what is written to w through Terminal; it is safe for
+// concurrent use. A
+// multi-byte character split across two writes is held until its end arrives.
+func TerminalWriter(w io.Writer) *Writer { return &Writer{w: w} }
+
+// Writer is the writer TerminalWriter returns.
+type Writer struct {
+	mu      sync.Mutex
+	w       io.Writer
+	pending []byte
+}
+
+// Write filters p and writes the result. It reports len(p) written when the underlying write
+// succeeds, as the caller's bytes were all consumed.
+func (tw *Writer) Write(p []byte) (int, error) {
+	tw.mu.Lock()
+	defer tw.mu.Unlock()
+	b := p
+	if len(tw.pending) > 0 {
+		b = append(tw.pending, p...)
+		tw.pending = nil
+	}
+	// Hold back an incomplete character at the end.
+	cut := len(b)
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			if !utf8.FullRune(b[i:]) {
+				cut = i
+			}
+			break
+		}
+	}
+	if cut < len(b) {
+		tw.pending = append([]byte(nil), b[cut:]...)
+		b = b[:cut]
+	}
+	if len(b) == 0 {
+		return len(p), nil
+	}
+	s := string(b)
+	if !utf8.ValidString(s) {
+		// A stray byte such as 0x9b is a C1 control to a terminal not in UTF-8: dropped.
+		s = strings.ToValidUTF8(s, "")
+	}
+	if _, err := io.WriteString(tw.w, Terminal(s)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// Flush drops a character left incomplete by the last write: it cannot be printed whole.
+func (tw *Writer) Flush() error {
+	tw.mu.Lock()
+	defer tw.mu.Unlock()
+	tw.pending = nil
+	return nil
+}

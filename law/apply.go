@@ -1,0 +1,800 @@
+package law
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/billwatch/billwatch/diff"
+)
+
+// Effect is what one elementary instruction does to an Act.
+type Effect struct {
+	BillProvision string `json:"bill_provision"` // "4(1)"
+	Instruction   string `json:"instruction"`    // as printed
+	Kind          string `json:"kind"`           // replaced, added, repealed, words, renumbered
+	// Target is the label path in the Act: "47", "71(4)(a)", `2(1) "systemic vulnerability"`.
+	// For an addition, the provisions added ("15.1, 15.2").
+	Target  string `json:"target"`
+	Applied bool   `json:"applied"`
+	Reason  string `json:"reason"`
+	Before  string `json:"before"`
+	After   string `json:"after"`
+	// Part says which part of the target, when not the whole: "portion before (a)",
+	// "heading before 72.14", "after 15".
+	Part string `json:"part,omitempty"`
+	// Language is "en" or "fr" when the instruction is limited to one version.
+	Language string `json:"language,omitempty"`
+	// Note says what billwatch did beyond the letter of the instruction, by drafting
+	// convention (a period turned into a semicolon before an added "and").
+	Note  string      `json:"note,omitempty"`
+	Ops   []diff.Op   `json:"ops,omitempty"`
+	Flags []diff.Flag `json:"flags,omitempty"`
+	// Sections lists the sections the effect touches ("15.1", "47"), for watches and alerts.
+	Sections []string `json:"sections,omitempty"`
+}
+
+// loc is where a node sits: its list and index.
+type loc struct {
+	list *[]*Node
+	i    int
+}
+
+func (l loc) node() *Node { return (*l.list)[l.i] }
+
+// applier applies actions to one Act.
+type applier struct {
+	act *Act
+}
+
+func notFound(format string, args ...any) error {
+	return fmt.Errorf(ReasonNotFound+": "+format, args...)
+}
+
+func unsure(format string, args ...any) error {
+	return fmt.Errorf(ReasonUnsure+": "+format, args...)
+}
+
+// find resolves a label path: a section in the body, then labels below it.
+func (ap *applier) find(path []string) (loc, error) {
+	if len(path) == 0 {
+		return loc{}, notFound("no provision named")
+	}
+	var at loc
+	found := 0
+	for i, n := range ap.act.Body {
+		if n.Kind == KindSection && sameLabel(n.Label, path[0]) {
+			at = loc{&ap.act.Body, i}
+			found++
+		}
+	}
+	switch {
+	case found == 0:
+		return loc{}, notFound("no section %s in the Act", path[0])
+	case found > 1:
+		return loc{}, unsure("the Act has %d sections labelled %s", found, path[0])
+	}
+	for d := 1; d < len(path); d++ {
+		parent := at.node()
+		at = loc{}
+		for i, k := range parent.Children {
+			if k.Kind != KindDefinition && k.Kind != KindHeading && sameLabel(k.Label, path[d]) {
+				at = loc{&parent.Children, i}
+				break
+			}
+		}
+		if at.list == nil {
+			return loc{}, notFound("no %s in %s", path[d], pathString(path[:d]))
+		}
+	}
+	return at, nil
+}
+
+// findKind is find with the kind the instruction names checked.
+func (ap *applier) findKind(r ref) (loc, error) {
+	l, err := ap.find(r.path)
+	if err != nil {
+		return l, err
+	}
+	if k := l.node().Kind; r.kind != "" && k != r.kind {
+		return loc{}, notFound("%s is a %s in the Act, not a %s", pathString(r.path), k, r.kind)
+	}
+	return l, nil
+}
+
+func sameLabel(a, b string) bool {
+	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
+}
+
+// pathString writes a label path as a cite: "71(4)(a)".
+func pathString(path []string) string { return strings.Join(path, "") }
+
+func refString(r ref) string {
+	s := pathString(r.path)
+	if len(r.terms) > 0 && r.terms[0] != "to" {
+		var qs []string
+		for _, t := range r.terms {
+			qs = append(qs, `"`+t+`"`)
+		}
+		s += " " + strings.Join(qs, ", ")
+	}
+	return s
+}
+
+// provisions are the nodes of an amended text that are provisions (not loose text).
+func provisions(ns []*Node) []*Node {
+	var out []*Node
+	for _, n := range ns {
+		if n.Kind != KindText {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func firstNonHeading(ns []*Node) *Node {
+	for _, n := range ns {
+		if n.Kind != KindHeading {
+			return n
+		}
+	}
+	return nil
+}
+
+// apply performs one action and fills the effect. An error is the reason it was not
+// applied; the Act is then unchanged.
+func (ap *applier) apply(a action, amended []*Node, e *Effect) error {
+	switch a.kind {
+	case aReplace:
+		return ap.replace(a, amended, e)
+	case aReplaceWithHd:
+		return ap.replaceWithHeading(a, amended, e)
+	case aReplaceBefore, aReplaceAfter:
+		return ap.replacePortion(a, amended, e)
+	case aReplaceHeading, aRepealHeading:
+		return ap.heading(a, amended, e)
+	case aAddAfter, aAddBefore:
+		return ap.addBeside(a, amended, e)
+	case aAddAlpha:
+		return ap.addAlpha(a, amended, e)
+	case aAddEnd:
+		return ap.addEnd(a, amended, e)
+	case aRepeal:
+		return ap.repeal(a, e)
+	case aRepealWithHd:
+		l, err := ap.findKind(a.targets[0])
+		if err != nil {
+			return err
+		}
+		if l.list != &ap.act.Body || l.i == 0 || ap.act.Body[l.i-1].Kind != KindHeading {
+			return notFound("no heading before %s", pathString(a.targets[0].path))
+		}
+		if err := ap.repeal(action{kind: aRepeal, targets: a.targets}, e); err != nil {
+			return err
+		}
+		e.Before = render(ap.act.Body[l.i-1:l.i]) + "\n" + e.Before
+		splice(&ap.act.Body, l.i-1, l.i, nil)
+		return nil
+	case aStrike, aReplaceWords, aAddWords:
+		return ap.words(a, e)
+	case aRenumber:
+		return ap.renumber(a, e)
+	}
+	return fmt.Errorf("%s: %s", ReasonForm, a.kind)
+}
+
+// span resolves the targets of an action to one run of siblings.
+func (ap *applier) span(targets []ref) (list *[]*Node, from, to int, err error) {
+	for i, r := range targets {
+		l, err := ap.findKind(r)
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		switch {
+		case i == 0:
+			list, from, to = l.list, l.i, l.i
+		case l.list != list:
+			return nil, 0, 0, unsure("%s and %s are not in the same provision", pathString(targets[0].path), pathString(r.path))
+		case len(r.terms) > 0 && r.terms[0] == "to":
+			if l.i < to {
+				return nil, 0, 0, unsure("the range ends before it starts")
+			}
+			to = l.i
+		case l.i != to+1 || hasHeadingBetween(*list, to, l.i):
+			return nil, 0, 0, unsure("%s does not follow %s", pathString(r.path), pathString(targets[i-1].path))
+		default:
+			to = l.i
+		}
+	}
+	// Headings between sections of a range stay where they are only if none lies inside.
+	if hasHeadingBetween(*list, from, to) {
+		return nil, 0, 0, unsure("a heading lies inside %s to %s", pathString(targets[0].path), pathString(targets[len(targets)-1].path))
+	}
+	return list, from, to, nil
+}
+
+func hasHeadingBetween(list []*Node, from, to int) bool {
+	for i := from + 1; i < to; i++ {
+		if list[i].Kind == KindHeading {
+			return true
+		}
+	}
+	return false
+}
+
+func (ap *applier) replace(a action, amended []*Node, e *Effect) error {
+	if len(a.targets) == 1 && len(a.targets[0].terms) > 0 {
+		return ap.replaceDefinitions(a, amended, e)
+	}
+	list, from, to, err := ap.span(a.targets)
+	if err != nil {
+		return err
+	}
+	news := provisions(amended)
+	first := firstNonHeading(news)
+	old := (*list)[from]
+	switch {
+	case first == nil:
+		return unsure("the instruction sets out no provision")
+	case first.Kind != old.Kind || !sameLabel(first.Label, old.Label):
+		return unsure("the new text begins with %s %s, not %s %s", first.Kind, first.Label, old.Kind, old.Label)
+	case first != news[0]:
+		return unsure("the new text of %s begins with a heading", pathString(a.targets[0].path))
+	}
+	// Provisions the new text adds beyond those it replaces must not exist beside them.
+	others := append(append([]*Node(nil), (*list)[:from]...), (*list)[to+1:]...)
+	if err := noClash(others, news); err != nil {
+		return err
+	}
+	e.Before = render((*list)[from : to+1])
+	splice(list, from, to+1, cloneAll(news))
+	e.After = render(news)
+	return nil
+}
+
+// replaceWithHeading replaces "Section 5 and the heading before it".
+func (ap *applier) replaceWithHeading(a action, amended []*Node, e *Effect) error {
+	l, err := ap.findKind(a.targets[0])
+	if err != nil {
+		return err
+	}
+	if l.list != &ap.act.Body || l.i == 0 || ap.act.Body[l.i-1].Kind != KindHeading {
+		return notFound("no heading before %s", pathString(a.targets[0].path))
+	}
+	news := provisions(amended)
+	if len(news) < 2 || news[0].Kind != KindHeading || !sameLabel(news[1].Label, l.node().Label) {
+		return unsure("the new text is not a heading followed by %s", pathString(a.targets[0].path))
+	}
+	e.Before = render(ap.act.Body[l.i-1 : l.i+1])
+	splice(l.list, l.i-1, l.i+1, cloneAll(news))
+	e.After = render(news)
+	return nil
+}
+
+func (ap *applier) replaceDefinitions(a action, amended []*Node, e *Effect) error {
+	r := a.targets[0]
+	l, err := ap.findKind(ref{kind: r.kind, path: r.path})
+	if err != nil {
+		return err
+	}
+	parent := l.node()
+	var idx []int
+	for _, term := range r.terms {
+		i := definitionIndex(parent, term)
+		if i < 0 {
+			return notFound("no definition “%s” in %s", term, pathString(r.path))
+		}
+		idx = append(idx, i)
+	}
+	news := provisions(amended)
+	for _, n := range news {
+		if n.Kind != KindDefinition {
+			return unsure("the new text holds a %s, not definitions", n.Kind)
+		}
+	}
+	var before []*Node
+	for _, i := range idx {
+		before = append(before, parent.Children[i])
+	}
+	e.Before = render(before)
+	sort.Sort(sort.Reverse(sort.IntSlice(idx)))
+	for _, i := range idx {
+		splice(&parent.Children, i, i+1, nil)
+	}
+	for _, n := range news {
+		if definitionIndex(parent, n.Label) >= 0 {
+			return unsure("“%s” would be defined twice in %s", n.Label, pathString(r.path))
+		}
+		insertAlpha(parent, n.clone())
+	}
+	e.After = render(news)
+	return nil
+}
+
+func definitionIndex(parent *Node, term string) int {
+	for i, k := range parent.Children {
+		if k.Kind == KindDefinition && termKey(k.Label) == termKey(term) {
+			return i
+		}
+	}
+	return -1
+}
+
+// termKey orders and compares defined terms: letters and digits only, lower case.
+func termKey(t string) string {
+	var sb strings.Builder
+	for _, r := range strings.ToLower(t) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			sb.WriteRune(r)
+		}
+	}
+	return sb.String()
+}
+
+// insertAlpha puts a definition among its siblings in alphabetical order.
+func insertAlpha(parent *Node, n *Node) {
+	key := termKey(n.Label)
+	at := -1
+	last := -1
+	for i, k := range parent.Children {
+		if k.Kind != KindDefinition {
+			continue
+		}
+		last = i
+		if at < 0 && termKey(k.Label) > key {
+			at = i
+		}
+	}
+	switch {
+	case at >= 0:
+	case last >= 0:
+		at = last + 1
+	default:
+		at = len(parent.Children)
+	}
+	splice(&parent.Children, at, at, []*Node{n})
+}
+
+func (ap *applier) replacePortion(a action, amended []*Node, e *Effect) error {
+	l, err := ap.findKind(a.targets[0])
+	if err != nil {
+		return err
+	}
+	t := l.node()
+	idx := -1
+	for i, k := range t.Children {
+		if sameLabel(k.Label, a.anchor.path[len(a.anchor.path)-1]) && k.Kind == a.anchor.kind {
+			idx = i
+		}
+	}
+	if idx < 0 {
+		return notFound("no %s %s in %s", a.anchor.kind, a.anchor.path[len(a.anchor.path)-1], pathString(a.targets[0].path))
+	}
+	// The new portion: loose text, or the provision's own text set out with its label.
+	var text, note string
+	for _, n := range amended {
+		switch {
+		case n.Kind == KindText:
+			text = n.Text
+		case sameLabel(n.Label, t.Label) && n.Kind == t.Kind && len(n.Children) == 0:
+			text, note = n.Text, n.MarginalNote
+		default:
+			return unsure("the new portion holds %s %s", n.Kind, n.Label)
+		}
+	}
+	if text == "" {
+		return unsure("the instruction sets out no text")
+	}
+	e.Part = "portion " + map[string]string{aReplaceBefore: "before ", aReplaceAfter: "after "}[a.kind] + a.anchor.path[len(a.anchor.path)-1]
+	if a.kind == aReplaceBefore {
+		if idx != firstProvision(t) {
+			return unsure("%s is not the first provision of %s", a.anchor.path[len(a.anchor.path)-1], pathString(a.targets[0].path))
+		}
+		e.Before, e.After = t.Text, text
+		t.Text = text
+	} else {
+		if idx != len(t.Children)-1 {
+			return unsure("%s is not the last provision of %s", a.anchor.path[len(a.anchor.path)-1], pathString(a.targets[0].path))
+		}
+		if t.After == "" {
+			return notFound("no text after %s in %s", a.anchor.path[len(a.anchor.path)-1], pathString(a.targets[0].path))
+		}
+		e.Before, e.After = t.After, text
+		t.After = text
+	}
+	if note != "" && note != t.MarginalNote {
+		e.Before = "[" + t.MarginalNote + "]\n" + e.Before
+		e.After = "[" + note + "]\n" + e.After
+		t.MarginalNote = note
+	}
+	return nil
+}
+
+func firstProvision(t *Node) int {
+	for i, k := range t.Children {
+		if k.Kind != KindHeading {
+			return i
+		}
+	}
+	return -1
+}
+
+func (ap *applier) heading(a action, amended []*Node, e *Effect) error {
+	l, err := ap.findKind(a.anchor)
+	if err != nil {
+		return err
+	}
+	e.Part = "heading before " + pathString(a.anchor.path)
+	if l.list != &ap.act.Body || l.i == 0 || ap.act.Body[l.i-1].Kind != KindHeading {
+		return notFound("no heading before %s", pathString(a.anchor.path))
+	}
+	old := ap.act.Body[l.i-1]
+	if a.kind == aRepealHeading {
+		e.Before = render([]*Node{old})
+		splice(&ap.act.Body, l.i-1, l.i, nil)
+		return nil
+	}
+	news := provisions(amended)
+	if len(news) != 1 || news[0].Kind != KindHeading {
+		return unsure("the new text is not one heading")
+	}
+	e.Before = render([]*Node{old})
+	ap.act.Body[l.i-1] = news[0].clone()
+	e.After = render(news)
+	return nil
+}
+
+func (ap *applier) addBeside(a action, amended []*Node, e *Effect) error {
+	l, err := ap.findKind(a.anchor)
+	if err != nil {
+		return err
+	}
+	news := provisions(amended)
+	first := firstNonHeading(news)
+	if first == nil {
+		return unsure("the instruction sets out no provision")
+	}
+	if first.Kind != l.node().Kind {
+		return unsure("adds a %s %s beside %s %s", first.Kind, first.Label, l.node().Kind, pathString(a.anchor.path))
+	}
+	if err := noClash(*l.list, news); err != nil {
+		return err
+	}
+	at := l.i + 1
+	if a.kind == aAddBefore {
+		at = l.i
+		e.Part = "before " + pathString(a.anchor.path)
+	} else {
+		e.Part = "after " + pathString(a.anchor.path)
+	}
+	splice(l.list, at, at, cloneAll(news))
+	e.After = render(news)
+	return nil
+}
+
+// noClash refuses to add a provision whose label its new siblings already use.
+func noClash(siblings, news []*Node) error {
+	for _, n := range news {
+		if n.Kind == KindHeading {
+			continue
+		}
+		for _, s := range siblings {
+			if s.Kind == n.Kind && sameLabel(s.Label, n.Label) {
+				return unsure("%s %s already exists", n.Kind, n.Label)
+			}
+		}
+	}
+	return nil
+}
+
+func (ap *applier) addAlpha(a action, amended []*Node, e *Effect) error {
+	l, err := ap.findKind(a.targets[0])
+	if err != nil {
+		return err
+	}
+	parent := l.node()
+	news := provisions(amended)
+	if len(news) == 0 {
+		return unsure("the instruction sets out no definition")
+	}
+	for _, n := range news {
+		if n.Kind != KindDefinition {
+			return unsure("adds a %s in alphabetical order", n.Kind)
+		}
+		if definitionIndex(parent, n.Label) >= 0 {
+			return unsure("“%s” is already defined in %s", n.Label, pathString(a.targets[0].path))
+		}
+	}
+	for _, n := range news {
+		insertAlpha(parent, n.clone())
+	}
+	e.After = render(news)
+	return nil
+}
+
+func (ap *applier) addEnd(a action, amended []*Node, e *Effect) error {
+	l, err := ap.findKind(a.targets[0])
+	if err != nil {
+		return err
+	}
+	parent := l.node()
+	news := provisions(amended)
+	if len(news) == 0 {
+		return unsure("the instruction sets out no provision")
+	}
+	if parent.After != "" {
+		return unsure("%s ends with text after its provisions; where the addition goes is not said", pathString(a.targets[0].path))
+	}
+	for _, n := range news {
+		if n.Kind == KindSection || n.Kind == KindHeading || n.Kind == KindText {
+			return unsure("adds a %s inside %s", n.Kind, pathString(a.targets[0].path))
+		}
+	}
+	if err := noClash(parent.Children, news); err != nil {
+		return err
+	}
+	parent.Children = append(parent.Children, cloneAll(news)...)
+	e.Part = "at the end of " + pathString(a.targets[0].path)
+	e.After = render(news)
+	return nil
+}
+
+func (ap *applier) repeal(a action, e *Effect) error {
+	if len(a.targets) == 1 && len(a.targets[0].terms) > 0 {
+		r := a.targets[0]
+		l, err := ap.findKind(ref{kind: r.kind, path: r.path})
+		if err != nil {
+			return err
+		}
+		parent := l.node()
+		var idx []int
+		var before []*Node
+		for _, term := range r.terms {
+			i := definitionIndex(parent, term)
+			if i < 0 {
+				return notFound("no definition “%s” in %s", term, pathString(r.path))
+			}
+			idx = append(idx, i)
+			before = append(before, parent.Children[i])
+		}
+		e.Before = render(before)
+		sort.Sort(sort.Reverse(sort.IntSlice(idx)))
+		for _, i := range idx {
+			splice(&parent.Children, i, i+1, nil)
+		}
+		return nil
+	}
+	list, from, to, err := ap.span(a.targets)
+	if err != nil {
+		return err
+	}
+	e.Before = render((*list)[from : to+1])
+	for i := from; i <= to; i++ {
+		old := (*list)[i]
+		if old.Kind == KindHeading {
+			continue
+		}
+		(*list)[i] = &Node{Kind: old.Kind, Label: old.Label, Text: "[Repealed]", Repealed: true}
+	}
+	return nil
+}
+
+// textRef is one text field of a node under a target, for word changes.
+type textRef struct {
+	s    *string
+	node *Node
+}
+
+func texts(n *Node, out []textRef) []textRef {
+	if n.Text != "" {
+		out = append(out, textRef{&n.Text, n})
+	}
+	for _, k := range n.Children {
+		out = texts(k, out)
+	}
+	if n.After != "" {
+		out = append(out, textRef{&n.After, n})
+	}
+	return out
+}
+
+// wordIndexes finds whole-word occurrences of w in s, comparing with quotes folded.
+func wordIndexes(s, w string) []int {
+	if w == "" {
+		return nil
+	}
+	fs, fw := foldQuotes(s), foldQuotes(w)
+	var out []int
+	for from := 0; from <= len(fs)-len(fw); {
+		i := strings.Index(fs[from:], fw)
+		if i < 0 {
+			break
+		}
+		i += from
+		if boundary(fs, i, true) && boundary(fs, i+len(fw), false) {
+			out = append(out, i)
+		}
+		from = i + 1
+	}
+	return out
+}
+
+// boundary reports whether position i of s is not inside a word.
+func boundary(s string, i int, start bool) bool {
+	if start {
+		if i == 0 {
+			return true
+		}
+		r, _ := utf8.DecodeLastRuneInString(s[:i])
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}
+	if i >= len(s) {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+}
+
+// foldQuotes straightens quotes byte-for-byte in length: curly quotes are three bytes, so
+// they become three-byte placeholders that compare equal to each other.
+func foldQuotes(s string) string {
+	r := strings.NewReplacer("‘", "'\x00\x00", "’", "'\x00\x00", "“", "\"\x00\x00", "”", "\"\x00\x00")
+	return r.Replace(s)
+}
+
+func (ap *applier) words(a action, e *Effect) error {
+	scopeRef := a.targets[0]
+	if a.anchor.path != nil {
+		scopeRef = a.anchor
+	}
+	var scope *Node
+	if len(scopeRef.terms) == 1 && scopeRef.terms[0] != "to" {
+		// The definition “x” in subsection 2(1).
+		l, err := ap.findKind(ref{kind: scopeRef.kind, path: scopeRef.path})
+		if err != nil {
+			return err
+		}
+		i := definitionIndex(l.node(), scopeRef.terms[0])
+		if i < 0 {
+			return notFound("no definition “%s” in %s", scopeRef.terms[0], pathString(scopeRef.path))
+		}
+		scope = l.node().Children[i]
+		e.Target = refString(scopeRef)
+	} else if len(scopeRef.terms) > 1 {
+		return fmt.Errorf("%s: words changed in several definitions at once", ReasonForm)
+	} else {
+		l, err := ap.findKind(scopeRef)
+		if err != nil {
+			return err
+		}
+		scope = l.node()
+		e.Target = pathString(scopeRef.path)
+	}
+	before := render([]*Node{scope})
+	if a.where == "at-end" {
+		// The last text of the provision: its text after its children, else its own text
+		// when it has no children.
+		var s *string
+		switch {
+		case scope.After != "":
+			s = &scope.After
+		case len(scope.Children) == 0:
+			s = &scope.Text
+		default:
+			return unsure("%s ends with a provision, not text", e.Target)
+		}
+		switch a.kind {
+		case aAddWords:
+			t := strings.TrimRight(*s, " ")
+			// Drafting convention: a conjunction added at the end of what was the last
+			// paragraph turns its final period into a semicolon.
+			if w := strings.ToLower(a.words); (w == "and" || w == "or") && strings.HasSuffix(t, ".") {
+				t = strings.TrimSuffix(t, ".") + ";"
+				e.Note = "the final period becomes a semicolon before the added “" + a.words + "”"
+			}
+			*s = t + " " + a.words
+		case aStrike, aReplaceWords:
+			idx := wordIndexes(*s, a.words)
+			if len(idx) == 0 || strings.TrimSpace((*s)[idx[len(idx)-1]+len(a.words):]) != "" {
+				return notFound("“%s” is not at the end of %s", a.words, e.Target)
+			}
+			i := idx[len(idx)-1]
+			*s = tidySpaces((*s)[:i] + a.with)
+		}
+	} else {
+		needle := a.words
+		if a.kind == aAddWords {
+			needle = a.with
+		}
+		type hit struct {
+			t textRef
+			i int
+		}
+		var hits []hit
+		for _, t := range texts(scope, nil) {
+			for _, i := range wordIndexes(*t.s, needle) {
+				hits = append(hits, hit{t, i})
+			}
+		}
+		switch {
+		case len(hits) == 0:
+			return notFound("“%s” is not in %s", needle, e.Target)
+		case len(hits) > 1 && !a.all:
+			return unsure("“%s” occurs %d times in %s and the instruction does not say which", needle, len(hits), e.Target)
+		}
+		// Apply from the last hit back so that earlier indexes stay valid.
+		for k := len(hits) - 1; k >= 0; k-- {
+			h := hits[k]
+			s := *h.t.s
+			switch a.kind {
+			case aStrike:
+				s = s[:h.i] + s[h.i+len(needle):]
+			case aReplaceWords:
+				s = s[:h.i] + a.with + s[h.i+len(needle):]
+			case aAddWords:
+				if a.where == "after" {
+					end := h.i + len(needle)
+					s = s[:end] + " " + a.words + s[end:]
+				} else {
+					s = s[:h.i] + a.words + " " + s[h.i:]
+				}
+			}
+			*h.t.s = tidySpaces(s)
+		}
+	}
+	e.Before, e.After = before, render([]*Node{scope})
+	return nil
+}
+
+// tidySpaces folds double spaces and drops a space before closing punctuation, after words
+// are struck out.
+func tidySpaces(s string) string {
+	for strings.Contains(s, "  ") {
+		s = strings.ReplaceAll(s, "  ", " ")
+	}
+	for _, p := range []string{",", ";", ".", ":", ")"} {
+		s = strings.ReplaceAll(s, " "+p, p)
+	}
+	return strings.TrimSpace(s)
+}
+
+func (ap *applier) renumber(a action, e *Effect) error {
+	r := a.targets[0]
+	l, err := ap.findKind(r)
+	if err != nil {
+		return err
+	}
+	old := l.node()
+	e.Before = render([]*Node{old})
+	nr := a.newRef
+	switch {
+	// Section 5 is renumbered as subsection 5(1).
+	case r.kind == KindSection && nr.kind == KindSubsection && len(nr.path) == 2 && sameLabel(nr.path[0], r.path[0]):
+		sub := &Node{Kind: KindSubsection, Label: nr.path[1], Text: old.Text, After: old.After, Children: old.Children}
+		(*l.list)[l.i] = &Node{Kind: KindSection, Label: old.Label, MarginalNote: old.MarginalNote, InForce: old.InForce, Children: []*Node{sub}}
+	// Subsection 5(3) is renumbered as subsection 5(4): same kind, same parent.
+	case r.kind == nr.kind && len(nr.path) == len(r.path) && pathString(nr.path[:len(nr.path)-1]) == pathString(r.path[:len(r.path)-1]):
+		newLabel := nr.path[len(nr.path)-1]
+		for _, s := range *l.list {
+			if s.Kind == old.Kind && sameLabel(s.Label, newLabel) {
+				return unsure("%s %s already exists", nr.kind, pathString(nr.path))
+			}
+		}
+		old.Label = newLabel
+	default:
+		return fmt.Errorf("%s: renumbering a %s as a %s", ReasonForm, r.kind, nr.kind)
+	}
+	e.After = render([]*Node{(*l.list)[l.i]})
+	return nil
+}
+
+func splice(list *[]*Node, from, to int, with []*Node) {
+	s := *list
+	out := make([]*Node, 0, len(s)-(to-from)+len(with))
+	out = append(out, s[:from]...)
+	out = append(out, with...)
+	out = append(out, s[to:]...)
+	*list = out
+}

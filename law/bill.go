@@ -1,0 +1,242 @@
+package law
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/billwatch/billwatch/diff"
+)
+
+// Bill is the amending part of a bill text: its instructions, in the bill's order.
+type Bill struct {
+	Number  string // "C-8"
+	Title   string
+	Version string // "first-reading", "amended-by-committee"...
+	// Instructions are the amending instructions in the bill's order.
+	Instructions []*Instruction
+}
+
+// ActRef names an Act as a bill does: its title, and the chapter cited beneath the heading
+// ("1993, c. 38") when there is one.
+type ActRef struct {
+	Title   string
+	Chapter string
+}
+
+// String is the Act's title, else its chapter.
+func (r ActRef) String() string {
+	if r.Title != "" {
+		return r.Title
+	}
+	return r.Chapter
+}
+
+// Instruction is one amending unit of a bill: a section or subsection whose text says what
+// happens to an Act ("Section 47 of the Act is replaced by the following:"), with the text
+// it sets out.
+type Instruction struct {
+	BillProvision string // "3", "4(1)"
+	Text          string // the instruction as printed
+	Act           ActRef // the Act it amends
+	// Amended is the text the instruction sets out ("the following"), as nodes.
+	Amended []*Node
+}
+
+// instructionRE recognises a unit of a bill that amends an Act rather than enacting law of
+// its own.
+var instructionRE = regexp.MustCompile(`(?i)\b(?:is|are) (?:amended|replaced|repealed|renumbered)\b`)
+
+// ParseBill reads a bill XML text (the parl.ca export) into its amending instructions.
+func ParseBill(b []byte) (*Bill, error) {
+	root, err := readTree(b)
+	if err != nil {
+		return nil, fmt.Errorf("law: parse bill xml: %w", err)
+	}
+	if root.name != "Bill" {
+		return nil, fmt.Errorf("law: parse bill xml: root element is <%s>, want <Bill>: %w", root.name, ErrNotBill)
+	}
+	bill := &Bill{}
+	if id := root.child("Identification"); id != nil {
+		bill.Number = textOf(id.child("BillNumber"))
+		bill.Title = textOf(id.child("ShortTitle"))
+		if bill.Title == "" {
+			bill.Title = textOf(id.child("LongTitle"))
+		}
+		stage := ""
+		if h := id.child("BillHistory"); h != nil {
+			for _, st := range h.kids {
+				if st.name == "Stages" && st.attr("stage") != "" {
+					stage = st.attr("stage")
+				}
+			}
+		}
+		bill.Version = diff.VersionSlug(stage)
+	}
+	body := root.child("Body")
+	if body == nil {
+		return nil, fmt.Errorf("law: parse bill xml: <Bill> has no <Body>: %w", ErrNotBill)
+	}
+	w := &billWalker{bill: bill}
+	w.walk(body)
+	return bill, nil
+}
+
+type heading struct {
+	title, chapter string
+}
+
+type billWalker struct {
+	bill  *Bill
+	trail []heading // by level
+}
+
+// act is the Act the headings above name: the deepest heading that cites a chapter, else
+// the deepest whose title reads as an Act's.
+func (w *billWalker) act() ActRef {
+	for i := len(w.trail) - 1; i >= 0; i-- {
+		if h := w.trail[i]; h.chapter != "" {
+			return ActRef{Title: h.title, Chapter: h.chapter}
+		}
+	}
+	for i := len(w.trail) - 1; i >= 0; i-- {
+		if h := w.trail[i]; looksLikeActTitle(h.title) {
+			return ActRef{Title: h.title}
+		}
+	}
+	return ActRef{}
+}
+
+func looksLikeActTitle(t string) bool {
+	return strings.HasSuffix(t, " Act") || strings.HasSuffix(t, " Code") || strings.Contains(t, " Act, ")
+}
+
+func (w *billWalker) walk(e *elem) {
+	for _, k := range e.kids {
+		switch k.name {
+		case "":
+		case "Heading":
+			lvl := atoi(k.attr("level"))
+			if lvl < 1 {
+				lvl = 1
+			}
+			if lvl > 16 {
+				lvl = 16
+			}
+			for len(w.trail) < lvl {
+				w.trail = append(w.trail, heading{})
+			}
+			w.trail = w.trail[:lvl]
+			h := heading{title: textOf(k.child("TitleText"))}
+			if mn := k.child("MarginalNote"); mn != nil {
+				h.chapter = textOf(mn.child("HistoricalNote"))
+				if h.chapter == "" {
+					h.chapter = textOf(mn)
+				}
+			}
+			w.trail[lvl-1] = h
+		case "Section":
+			w.section(k)
+		case "ExplanatoryNote", "RunningHead", "Schedule":
+		default:
+			w.walk(k)
+		}
+	}
+}
+
+// section reads the instructions of one section of the bill: its own text, or each of its
+// subsections (or paragraphs) that is an instruction.
+func (w *billWalker) section(s *elem) {
+	label := textOf(s.child("Label"))
+	w.unit(s, label)
+	for _, k := range s.kids {
+		if k.name == "Subsection" || k.name == "Paragraph" {
+			sub := label + textOf(k.child("Label"))
+			w.unit(k, sub)
+			for _, kk := range k.kids {
+				if kk.name == "Paragraph" {
+					w.unit(kk, sub+textOf(kk.child("Label")))
+				}
+			}
+		}
+	}
+}
+
+// unit records e as an instruction when its text is one.
+func (w *billWalker) unit(e *elem, label string) {
+	t := e.child("Text")
+	if t == nil {
+		return
+	}
+	text := textOf(t)
+	if !instructionRE.MatchString(text) || strings.Contains(strings.ToLower(text), " is enacted") {
+		return
+	}
+	ins := &Instruction{BillProvision: label, Text: text, Act: w.act()}
+	// An Act the instruction names itself overrides the heading: "Section 7 of the
+	// Telecommunications Act is amended".
+	subject := subjectOf(text)
+	for _, x := range t.kids {
+		if x.name == "XRefExternal" && x.attr("reference-type") == "act" {
+			name := textOf(x)
+			if name != "" && strings.Contains(subject, name) {
+				switch {
+				case strings.EqualFold(name, ins.Act.Title):
+				case ins.Act.Title != "" && strings.HasSuffix(TitleKey(ins.Act.Title), " "+TitleKey(name)):
+					// "Consequential Amendment to the Canada Evidence Act" over "R.S., c. C-5".
+					ins.Act.Title = name
+				default:
+					ins.Act = ActRef{Title: name}
+				}
+				break
+			}
+		}
+	}
+	for _, k := range e.kids {
+		if k.name == "AmendedText" {
+			ins.Amended = append(ins.Amended, parseAmended(k)...)
+		}
+	}
+	w.bill.Instructions = append(w.bill.Instructions, ins)
+}
+
+// subjectOf is the part of an instruction before its verb: "Section 7 of the
+// Telecommunications Act".
+func subjectOf(text string) string {
+	if loc := instructionRE.FindStringIndex(text); loc != nil {
+		return text[:loc[0]]
+	}
+	return text
+}
+
+// parseAmended reads the text an instruction sets out.
+func parseAmended(e *elem) []*Node {
+	var out []*Node
+	for _, k := range e.kids {
+		if k.name == "" {
+			continue
+		}
+		if kind, ok := provisionKinds[k.name]; ok {
+			out = append(out, parseNode(k, kind))
+			continue
+		}
+		switch {
+		case k.name == "Text":
+			out = append(out, &Node{Kind: KindText, Text: textOf(k)})
+		case strings.HasPrefix(k.name, "Continued"):
+			out = append(out, &Node{Kind: KindText, Label: "continued", Text: textOf(k)})
+		case k.name == "BilingualGroup":
+			t := textOf(k.child("BilingualItemEn"))
+			if t == "" {
+				t = textOf(k)
+			}
+			out = append(out, &Node{Kind: KindText, Text: t})
+		case k.name == "Schedule":
+			out = append(out, parseNode(k, KindSchedule))
+		case k.name == "ExplanatoryNote" || k.name == "BillInternal":
+		default:
+			out = append(out, parseAmended(k)...)
+		}
+	}
+	return out
+}
