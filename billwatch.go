@@ -137,6 +137,15 @@ type Hearing struct {
 	Room          string    `json:"room,omitempty"`
 	Broadcast     string    `json:"broadcast,omitempty"` // "webcast", "audio", "televised"
 	Witnesses     []Witness `json:"witnesses,omitempty"`
+	// NoticePublished is the publication stamp the notice ends with ("2024-02-09 3:10 p.m."):
+	// a new stamp on the same meeting is an amended notice.
+	NoticePublished string `json:"notice_published,omitempty"`
+	// Gaps names what the pages did not say, or what could not be read from them ("witnesses
+	// not found"), rather than guessing it.
+	Gaps []string `json:"gaps,omitempty"`
+	// Checks says, for the pages read in this pass, which expected fields were found; the
+	// tracker counts them to notice a redesigned page. Not stored.
+	Checks []FieldCheck `json:"-"`
 	// Gap says what could not be read: a notice that failed leaves the witnesses unknown,
 	// not empty. A notice read later for the first time is not an amendment.
 	Gap string `json:"gap,omitempty"`
@@ -152,15 +161,30 @@ const (
 	HearingHeld      = "held"
 )
 
-// Key identifies a hearing: "House of Commons SECU 45-1 9".
+// Key identifies a hearing: "House of Commons SECU 45-1 9". A meeting the site lists without
+// a number is keyed by its committee, date and time: "Senate TRCM 43-2 2021-06-16T18:31".
 func (h Hearing) Key() string {
+	if h.Number == 0 && !h.Start.IsZero() {
+		return fmt.Sprintf("%s %s %s %s", h.Chamber, h.Committee, h.Session, h.Start.In(Eastern).Format("2006-01-02T15:04"))
+	}
 	return fmt.Sprintf("%s %s %s %d", h.Chamber, h.Committee, h.Session, h.Number)
+}
+
+// FieldCheck records whether a parser found one field it expects on one kind of page
+// ("ourcommons notices", "witnesses", true).
+type FieldCheck struct {
+	Page  string
+	Field string
+	Found bool
 }
 
 // Witness is a person or organisation a meeting notice names.
 type Witness struct {
 	Name         string `json:"name"`
+	Title        string `json:"title,omitempty"` // "Director of Policy, Canada"
 	Organization string `json:"organization,omitempty"`
+	// Appearing marks a person listed under "Appearing" (a minister, usually), not as a witness.
+	Appearing bool `json:"appearing,omitempty"`
 }
 
 // Regulation is one item of the Canada Gazette: a Part I proposal open for comment or a Part II
@@ -183,6 +207,8 @@ type Regulation struct {
 	Prepublished string `json:"prepublished,omitempty"`
 	Finalises    string `json:"finalises,omitempty"` // key of the Part I proposal it makes
 	Gap          string `json:"gap,omitempty"`       // what could not be read from the page
+	// Checks says which expected fields the parser found on the item's page. Not stored.
+	Checks []FieldCheck `json:"-"`
 	// Unread is true when the item's own page could not be read: it is known from its issue's
 	// index alone, and raises no alert until its page is read.
 	Unread bool `json:"unread,omitempty"`

@@ -67,6 +67,7 @@ type Metrics struct {
 	healthy     *prometheus.GaugeVec
 	failures    *prometheus.GaugeVec
 	lastSuccess *prometheus.GaugeVec
+	fieldFound  *prometheus.GaugeVec
 	dbSize      prometheus.Gauge
 
 	mu    sync.Mutex
@@ -124,6 +125,10 @@ func New() *Metrics {
 			Name: "billwatch_last_success_timestamp_seconds",
 			Help: "Unix time of the source's last good pass; 0 if it never had one.",
 		}, []string{"source"}),
+		fieldFound: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "billwatch_field_found_ratio",
+			Help: "Share of the pages of one kind read in the source's last pass on which the parser found an expected field (0 to 1); a sudden drop is a redesigned page.",
+		}, []string{"source", "page", "field"}),
 		dbSize: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "billwatch_db_size_bytes",
 			Help: "Size of the bbolt database file.",
@@ -135,7 +140,7 @@ func New() *Metrics {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.passes, m.passDuration, m.pages, m.changes,
 		m.alertsQueued, m.alertsSent, m.deliveriesFailed, m.outboxDepth,
-		m.healthy, m.failures, m.lastSuccess, m.dbSize,
+		m.healthy, m.failures, m.lastSuccess, m.fieldFound, m.dbSize,
 	)
 	for _, s := range Sources {
 		for _, r := range results {
@@ -203,6 +208,13 @@ func (m *Metrics) SetSourceHealth(source string, healthy bool, failures int, las
 		ts = float64(lastSuccess.UnixNano()) / 1e9
 	}
 	m.lastSuccess.WithLabelValues(source).Set(ts)
+}
+
+// SetFieldFound records the share of pages of one kind (page: "ourcommons notices") on which
+// an expected field ("witnesses") was found in the source's last pass. Page and field names
+// come from the parsers, a small fixed set.
+func (m *Metrics) SetFieldFound(source, page, field string, share float64) {
+	m.fieldFound.WithLabelValues(known(source, Sources), page, field).Set(share)
 }
 
 // SetDBSize records the size of the database file in bytes; bbolt files never shrink

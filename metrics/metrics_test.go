@@ -146,3 +146,20 @@ func TestNewTwice(t *testing.T) {
 		t.Errorf("second Metrics sees the first's counts: %v", got)
 	}
 }
+
+func TestFieldFound(t *testing.T) {
+	m := New()
+	m.SetFieldFound("hearings", "ourcommons notices", "witnesses", 0)
+	m.SetFieldFound("hearings", "ourcommons notices", "time", 1)
+	m.SetFieldFound("regulations", "gazette proposals", "comment period", 0.5)
+	want := `
+# HELP billwatch_field_found_ratio Share of the pages of one kind read in the source's last pass on which the parser found an expected field (0 to 1); a sudden drop is a redesigned page.
+# TYPE billwatch_field_found_ratio gauge
+billwatch_field_found_ratio{field="comment period",page="gazette proposals",source="regulations"} 0.5
+billwatch_field_found_ratio{field="time",page="ourcommons notices",source="hearings"} 1
+billwatch_field_found_ratio{field="witnesses",page="ourcommons notices",source="hearings"} 0
+`
+	if err := testutil.GatherAndCompare(m.Registry(), strings.NewReader(want), "billwatch_field_found_ratio"); err != nil {
+		t.Error(err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -64,8 +65,10 @@ type Captured struct {
 // that a page seen once can become a test: DIR/SITE/FILE, where FILE is fixtures.FileName of
 // the URL, and DIR/CAPTURED.tsv listing url, fetched (RFC 3339, UTC), status, bytes and sha256
 // of every page saved there (rows of earlier captures into the same folder are kept, a URL
-// captured again replaces its row). Each URL is fetched as given, never rebased, through c, so
-// the User-Agent, robots.txt and the spacing of requests hold. A failing URL does not stop the
+// captured again replaces its row). A URL of a real host is fetched from the site's base in c
+// (the real site unless --base-url names a mirror); a URL on a configured base, loopback
+// included, is fetched as given and saved under its site. Everything goes through c, so the
+// User-Agent, robots.txt and the spacing of requests hold. A failing URL does not stop the
 // others: Capture returns what it saved and the failures joined, each naming its URL. Nothing is
 // written for a failed URL.
 func Capture(ctx context.Context, c *Client, urls []string, dir string) ([]Captured, error) {
@@ -94,14 +97,45 @@ func Capture(ctx context.Context, c *Client, urls []string, dir string) ([]Captu
 	return out, errors.Join(errs...)
 }
 
+// captureSite finds the site a URL to capture belongs to, and the URL to fetch it from: a real
+// host's URL is fetched from the site's configured base (the real site, or a mirror given with
+// --base-url); a URL on a configured base itself (a mirror, often on loopback) is fetched as
+// given and saved under its site.
+func captureSite(c *Client, u *url.URL) (site, fetch string, err error) {
+	if site = SiteOfHost(u.Hostname()); site != "" {
+		if b := c.bases[site]; b != nil && strings.TrimRight(b.String(), "/") != strings.TrimRight(DefaultBases[site], "/") {
+			return site, c.Rebase(site, u.String(), SiteHosts[site]...), nil // a mirror
+		}
+		return site, u.String(), nil
+	}
+	for _, s := range Sites {
+		b := c.bases[s]
+		if b != nil && strings.EqualFold(b.Scheme, u.Scheme) && strings.EqualFold(b.Host, u.Host) && strings.HasPrefix(u.Path, strings.TrimRight(b.Path, "/")+"/") {
+			return s, u.String(), nil
+		}
+	}
+	if isLoopback(u.Hostname()) {
+		return "", "", fmt.Errorf("loopback address %s is no configured site: name it with --base-url SITE=%s://%s", u.Host, u.Scheme, u.Host)
+	}
+	return "", "", fmt.Errorf("unknown host %q (billwatch reads %s, and the sites given with --base-url)", u.Hostname(), knownHosts())
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 func capture(ctx context.Context, c *Client, raw, dir string) (Captured, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return Captured{}, fmt.Errorf("capture %q: not an absolute http(s) URL", raw)
 	}
-	site := SiteOfHost(u.Hostname())
-	if site == "" {
-		return Captured{}, fmt.Errorf("capture %s: unknown host %q (billwatch reads %s)", raw, u.Hostname(), knownHosts())
+	site, fetch, err := captureSite(c, u)
+	if err != nil {
+		return Captured{}, fmt.Errorf("capture %s: %w", raw, err)
 	}
 	name := fixtures.FileName(u)
 	rel := site + "/" + name
@@ -109,7 +143,7 @@ func capture(ctx context.Context, c *Client, raw, dir string) (Captured, error) 
 	if err != nil {
 		return Captured{}, fmt.Errorf("capture %s: %w", raw, err)
 	}
-	page, err := c.Get(ctx, raw)
+	page, err := c.Get(ctx, fetch)
 	if err != nil {
 		return Captured{}, fmt.Errorf("capture: %w", err) // Get's errors name the URL
 	}

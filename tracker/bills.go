@@ -28,7 +28,13 @@ type textState struct {
 	Hash    string    `json:"hash,omitempty"`
 	URL     string    `json:"url,omitempty"`
 	Fetched time.Time `json:"fetched,omitzero"`
-	Gap     string    `json:"gap,omitempty"` // why the text could not be had yet
+	// Checked is when the held text was last fetched again and found the same.
+	Checked time.Time `json:"checked,omitzero"`
+	// ETag and LastModified are the server's validators for the XML, sent back with the weekly
+	// check so that an unchanged text costs a 304 and no body.
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"last_modified,omitempty"`
+	Gap          string `json:"gap,omitempty"` // why the text could not be had yet
 }
 
 func (st *billState) full() billwatch.Bill {
@@ -125,6 +131,9 @@ type fetchedText struct {
 	url  string
 	body []byte
 	gap  string
+	// checked is a held text asked for again and found unchanged (304 Not Modified).
+	checked bool
+	v       Validators
 }
 
 // ScrapeBills runs one pass over a session's bills: list, records of relevant bills whose
@@ -221,16 +230,38 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 		nw.Texts = cloneTexts(prev.Texts)
 		var texts []fetchedText
 		if nw.Bill.Relevant && nw.Detailed && t.Texts != nil {
-			recordRead := raw != nil
 			for _, p := range nw.Publications {
 				ts, ok := nw.Texts[p.ID]
-				if ok && ts.Hash != "" && !recordRead {
-					continue
+				if ok && ts.Hash != "" {
+					due, weekly := t.textDue(prev, had, p, ts)
+					if !due {
+						continue
+					}
+					if rc, can := t.Texts.(TextRechecker); can && weekly && ts.URL != "" {
+						body, nv, changed, err := rc.Recheck(ctx, p, ts.URL, Validators{ETag: ts.ETag, LastModified: ts.LastModified})
+						switch {
+						case err != nil:
+							sum.Problems = append(sum.Problems, err)
+						case changed:
+							texts = append(texts, fetchedText{pub: p, url: ts.URL, body: body, v: nv})
+						default:
+							texts = append(texts, fetchedText{pub: p, url: ts.URL, checked: true, v: nv})
+						}
+						continue
+					}
 				}
-				url, body, err := t.Texts.Text(ctx, p)
+				var url string
+				var body []byte
+				var v Validators
+				var err error
+				if vs, can := t.Texts.(TextRechecker); can {
+					url, body, v, err = vs.TextValidated(ctx, p)
+				} else {
+					url, body, err = t.Texts.Text(ctx, p)
+				}
 				switch {
 				case err == nil:
-					texts = append(texts, fetchedText{pub: p, url: url, body: body})
+					texts = append(texts, fetchedText{pub: p, url: url, body: body, v: v})
 				case t.IsGap != nil && t.IsGap(err):
 					if gap := firstLine(err); !ok || ts.Hash == "" && ts.Gap != gap {
 						texts = append(texts, fetchedText{pub: p, gap: gap})
@@ -331,6 +362,13 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 				}
 			}
 			for _, ft := range c.texts {
+				if ft.checked {
+					ts := nw.Texts[ft.pub.ID]
+					ts.Checked = now.UTC().Truncate(time.Second)
+					ts.ETag, ts.LastModified = ft.v.ETag, ft.v.LastModified
+					nw.Texts[ft.pub.ID] = ts
+					continue
+				}
 				if ft.body == nil {
 					ts := nw.Texts[ft.pub.ID]
 					ts.Gap = ft.gap
@@ -344,7 +382,11 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 				if added {
 					versionsAdded++
 				}
-				nw.Texts[ft.pub.ID] = textState{Hash: v.Hash, URL: ft.url, Fetched: v.Fetched}
+				ts := textState{Hash: v.Hash, URL: ft.url, Fetched: v.Fetched, ETag: ft.v.ETag, LastModified: ft.v.LastModified}
+				if !added {
+					ts.Checked = now.UTC().Truncate(time.Second)
+				}
+				nw.Texts[ft.pub.ID] = ts
 			}
 			if err := putJSON(bills, []byte(nw.Bill.Key()), nw); err != nil {
 				return err
@@ -371,6 +413,42 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 	})
 	t.finish(&sum, start, err)
 	return sum
+}
+
+// TextRecheck is how often a held bill text is fetched again when nothing says it changed,
+// to catch a silent republication under the same id.
+const TextRecheck = 7 * 24 * time.Hour
+
+// textDue reports whether a held text is to be fetched again: when its publication's
+// metadata in the record changed (same id, another type or name), or (weekly) when it was last
+// fetched or checked a week ago or more; the weekly check is a conditional request when the
+// text source can make one (TextRechecker). Reading a bill's record again is no reason by
+// itself: a record changes with every stage, its texts do not.
+func (t *Tracker) textDue(prev billState, had bool, p billwatch.Publication, ts textState) (due, weekly bool) {
+	if had {
+		known := false
+		for _, q := range prev.Publications {
+			if q.ID == p.ID {
+				known = true
+				if q != p {
+					return true, false
+				}
+			}
+		}
+		if !known && len(prev.Publications) > 0 {
+			return true, false
+		}
+	}
+	last := ts.Fetched
+	if ts.Checked.After(last) {
+		last = ts.Checked
+	}
+	// An hour's slack: a pass at the same hour a week later is due, though its clock reads
+	// the week less the time the earlier pass took to reach the text.
+	if !last.IsZero() && t.now().Sub(last) >= TextRecheck-time.Hour {
+		return true, true
+	}
+	return false, false
 }
 
 // previousText finds the text a newly fetched one is compared with: the same publication's

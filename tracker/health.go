@@ -26,6 +26,9 @@ type Health struct {
 	LastError   string    `json:"last_error,omitempty"`
 	LastFailure time.Time `json:"last_failure,omitzero"`
 	Since       time.Time `json:"since,omitzero"` // when the current failures began
+	// Coverage is, per kind of page and field ("ourcommons notices witnesses"), how often the
+	// parsers found what they expect; a sudden drop is a redesigned page.
+	Coverage map[string]Coverage `json:"coverage,omitempty"`
 	// Pages counts, for each page that failed on the last pass (by the URL its error names),
 	// the passes in a row it failed on: a page that fails on every pass of a partial pass
 	// (a bill record, a committee list) makes the source unhealthy too.
@@ -155,6 +158,14 @@ func (t *Tracker) settle(tx *bolt.Tx, sum *Summary, alerts []billwatch.Alert) er
 			return err
 		}
 	}
+	if !sum.cancelled() {
+		drift, changed, err := t.storeDrift(tx, sum.Source, sum.Coverage)
+		if err != nil {
+			return err
+		}
+		health = append(health, drift...)
+		dirty = dirty || changed
+	}
 	queued, err := t.queue(tx, append(alerts, health...))
 	if err != nil {
 		return err
@@ -211,6 +222,8 @@ type RunStatus struct {
 	LastError   string    `json:"last_error,omitempty"`
 	Duration    string    `json:"duration,omitempty"`
 	NextRun     time.Time `json:"next_run,omitzero"`
+	// Fields is, per kind of page and expected field, how many pages of the last pass had it.
+	Fields []FieldShare `json:"fields,omitempty"`
 }
 
 var statusMu sync.Mutex
@@ -267,6 +280,7 @@ func (t *Tracker) recordRun(sum Summary, start time.Time) {
 		if sum.Outcome != Failed {
 			st.LastSuccess = st.LastRun
 		}
+		st.Fields = sum.Coverage
 	})
 	if err != nil {
 		t.Log.Warn("cannot write status file", "source", sum.Source, "error", err)

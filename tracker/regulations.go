@@ -98,6 +98,11 @@ func (t *Tracker) ScrapeRegulations(ctx context.Context, src RegulationSource) S
 		sum.Outcome = Partial
 	}
 	sum.Items = len(items)
+	var checks []billwatch.FieldCheck
+	for _, r := range items {
+		checks = append(checks, r.Checks...)
+	}
+	sum.Coverage = countChecks(checks)
 	proposals := slices.DeleteFunc(slices.Clone(stored), func(r billwatch.Regulation) bool { return r.Part != "I" })
 	for i := range items {
 		r := &items[i]

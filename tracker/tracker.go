@@ -39,6 +39,25 @@ type TextSource interface {
 	Text(ctx context.Context, pub billwatch.Publication) (url string, body []byte, err error)
 }
 
+// Validators are what a server said identifies the version of a page it sent (ETag,
+// Last-Modified), to ask later whether it changed.
+type Validators struct {
+	ETag         string
+	LastModified string
+}
+
+// TextRechecker is a TextSource that can ask again for a held text with a conditional request
+// (If-None-Match / If-Modified-Since), so that the weekly check of an unchanged text costs a
+// 304 and no body.
+type TextRechecker interface {
+	TextSource
+	// TextValidated is Text with the validators the server gave for the XML.
+	TextValidated(ctx context.Context, pub billwatch.Publication) (url string, body []byte, v Validators, err error)
+	// Recheck asks for the XML at url again, only if it changed since v. changed is false when
+	// the server said it did not; body is then nil.
+	Recheck(ctx context.Context, pub billwatch.Publication, url string, v Validators) (body []byte, nv Validators, changed bool, err error)
+}
+
 // Differ summarises what changed between two bill texts, for the bill.amended alert.
 type Differ interface {
 	// Brief compares two bill XML texts. changed is false when the law text is the same.
@@ -116,6 +135,8 @@ type Summary struct {
 	Problems []error
 	Wrote    bool // whether the pass wrote to the database
 	Duration time.Duration
+	// Coverage is, per kind of page and expected field, how many pages had it this pass.
+	Coverage []FieldShare
 }
 
 // Err joins the pass's problems.

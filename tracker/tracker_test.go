@@ -65,9 +65,11 @@ func (f *fakeBills) Bill(ctx context.Context, session, number string) (billwatch
 type fakeTexts struct {
 	texts map[string]string // publication id → body
 	err   map[string]error
+	calls int
 }
 
 func (f *fakeTexts) Text(ctx context.Context, pub billwatch.Publication) (string, []byte, error) {
+	f.calls++
 	if err := f.err[pub.ID]; err != nil {
 		return "", nil, err
 	}

@@ -12,7 +12,7 @@ func captureCommand() command {
 	var dir string
 	return command{
 		name: "capture", args: "--to DIR URL...",
-		summary: "fetch real pages politely and save them byte for byte as a fixtures snapshot",
+		summary: "fetch real pages politely and save them byte for byte as a fixtures snapshot (exit 0 all saved, 3 some failed, 1 none)",
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&dir, "to", "", "snapshot folder `DIR` to write (SITE/PATH files and CAPTURED.tsv)")
 		},
@@ -27,7 +27,9 @@ func captureCommand() command {
 			if err != nil {
 				return err
 			}
-			client, err := scraper.NewClient(scraper.Options{Delay: cfg.delay, Timeout: cfg.timeout, MaxBodySize: cfg.Fetch.MaxBodyMiB << 20})
+			// --base-url (and [sites]) apply: a real URL is fetched from its site's base, so a
+			// mirror can be captured under the real names.
+			client, err := scraper.NewClient(scraper.Options{Bases: g.basesFor(cfg), Delay: cfg.delay, Timeout: cfg.timeout, MaxBodySize: cfg.Fetch.MaxBodyMiB << 20})
 			if err != nil {
 				return err
 			}
@@ -35,13 +37,14 @@ func captureCommand() command {
 			for _, c := range got {
 				fmt.Fprintf(g.stdout, "%s\t%d\t%d bytes\t%s\n", c.URL, c.Status, c.Bytes, c.File)
 			}
+			// Exit status: 0 every page saved, 3 some saved and some failed, 1 none saved.
+			fmt.Fprintf(g.stdout, "saved %d of %d pages in %s\n", len(got), len(args), dir)
 			if err != nil {
 				if len(got) > 0 {
 					return &exitError{code: 3, err: err}
 				}
 				return err
 			}
-			fmt.Fprintf(g.stdout, "captured %d pages in %s\n", len(got), dir)
 			return nil
 		},
 	}

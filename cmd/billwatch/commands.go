@@ -231,9 +231,9 @@ func showProgress(w io.Writer, line string) (done func()) {
 
 type billJSON struct {
 	billwatch.Bill
-	Stages   []billwatch.Stage   `json:"stages,omitempty"`
-	Meetings []billwatch.Meeting `json:"meetings,omitempty"`
-	Versions []versionJSON       `json:"versions,omitempty"`
+	Stages   []billwatch.Stage `json:"stages,omitempty"`
+	Meetings []meetingJSON     `json:"meetings,omitempty"`
+	Versions []versionJSON     `json:"versions,omitempty"`
 }
 
 type versionJSON struct {
@@ -404,7 +404,11 @@ func showCommand() command {
 			if err != nil {
 				return err
 			}
-			out := billJSON{Bill: listJSON(b.Bill), Stages: b.Stages, Meetings: b.Meetings}
+			meetings, err := billMeetings(store, b)
+			if err != nil {
+				return err
+			}
+			out := billJSON{Bill: listJSON(b.Bill), Stages: b.Stages, Meetings: meetings}
 			out.Votes, out.References = b.Votes, b.References
 			for i, v := range b.Versions {
 				out.Versions = append(out.Versions, versionJSON{Index: i + 1, ID: v.ID, Type: v.Type, Name: v.Name, Fetched: v.Fetched, URL: v.URL, Gap: v.Gap})
@@ -413,7 +417,7 @@ func showCommand() command {
 				out.Stages = []billwatch.Stage{}
 			}
 			if out.Meetings == nil {
-				out.Meetings = []billwatch.Meeting{}
+				out.Meetings = []meetingJSON{}
 			}
 			if out.Versions == nil {
 				out.Versions = []versionJSON{}
@@ -456,7 +460,7 @@ func printBill(w io.Writer, b billJSON) error {
 		fmt.Fprintln(w, "\nCommittee meetings on the bill:")
 		t := table(w)
 		for _, m := range b.Meetings {
-			fmt.Fprintf(t, "  %s\tmeeting %d\t%s\n", m.Committee, m.Number, m.Date)
+			fmt.Fprintf(t, "  %s\t%s\t%s\t%s\n", m.Committee, m.label(), m.Date, m.Status)
 		}
 		t.Flush()
 	}
@@ -578,6 +582,9 @@ func statusCommand() command {
 				LastRun     time.Time `json:"last_run,omitzero"`
 				LastOutcome string    `json:"last_outcome,omitempty"`
 				NextRun     time.Time `json:"next_run,omitzero"`
+				// Fields is, per kind of page and expected field, the share found in the
+				// last pass and the recent level it is compared with.
+				Fields []fieldRow `json:"fields,omitempty"`
 			}
 			now := g.clock()
 			var rows []row
@@ -587,6 +594,10 @@ func statusCommand() command {
 				if !r.LastSuccess.IsZero() {
 					age := int64(now.Sub(r.LastSuccess).Seconds())
 					x.AgeSeconds = &age
+				}
+				x.Fields = fieldRows(h, r)
+				for _, c := range h.Coverage {
+					x.Healthy = x.Healthy && !c.Drifted
 				}
 				rows = append(rows, x)
 			}
@@ -618,6 +629,20 @@ func statusCommand() command {
 				if r.LastError != "" {
 					fmt.Fprintf(g.stdout, "%s: last error: %s\n", r.Source, oneLine(r.LastError))
 				}
+			}
+			var drift []string
+			for _, r := range rows {
+				for _, f := range r.Fields {
+					mark := ""
+					if f.Drifted {
+						mark = "  DROPPED"
+					}
+					drift = append(drift, fmt.Sprintf("  %s: %s found on %d of %d (recent level %d of %d)%s", f.Page, f.Field, f.Found, f.Of, f.LevelFound, f.LevelOf, mark))
+				}
+			}
+			if len(drift) > 0 {
+				fmt.Fprintln(g.stdout, "\nFields found in the last pass:")
+				fmt.Fprintln(g.stdout, strings.Join(drift, "\n"))
 			}
 			return nil
 		},

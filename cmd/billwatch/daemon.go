@@ -204,6 +204,9 @@ func (d *daemon) refresh() {
 	for _, src := range tracker.Sources {
 		h := health[src]
 		d.metrics.SetSourceHealth(src, !h.Unhealthy, h.Failures, runs[src].LastSuccess)
+		for _, f := range runs[src].Fields {
+			d.metrics.SetFieldFound(src, f.Page, f.Field, f.Share())
+		}
 	}
 	if path := d.app.cfg.Daemon.Calendar; path != "" {
 		d.mu.Lock()

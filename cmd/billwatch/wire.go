@@ -103,6 +103,24 @@ func (ts textSource) Text(ctx context.Context, pub billwatch.Publication) (strin
 	return t.URL, t.Body, nil
 }
 
+// TextValidated is Text with the XML's validators, for the weekly conditional check.
+func (ts textSource) TextValidated(ctx context.Context, pub billwatch.Publication) (string, []byte, tracker.Validators, error) {
+	t, err := ts.s.Text(ctx, pub)
+	if err != nil {
+		return "", nil, tracker.Validators{}, err
+	}
+	return t.URL, t.Body, tracker.Validators{ETag: t.ETag, LastModified: t.LastModified}, nil
+}
+
+// Recheck asks for a held text again with a conditional request.
+func (ts textSource) Recheck(ctx context.Context, pub billwatch.Publication, url string, v tracker.Validators) ([]byte, tracker.Validators, bool, error) {
+	t, changed, err := ts.s.Recheck(ctx, url, v.ETag, v.LastModified)
+	if err != nil {
+		return nil, v, false, fmt.Errorf("publication %s: %w", pub.ID, err)
+	}
+	return t.Body, tracker.Validators{ETag: t.ETag, LastModified: t.LastModified}, changed, nil
+}
+
 // sinks returns the Slack sink when a token is set, else the console sink. The demo always
 // prints to the console, the way each message would look in Slack.
 func (g *globals) sinks(cfg *Config, console io.Writer, demo bool, log *slog.Logger) ([]tracker.Sink, error) {

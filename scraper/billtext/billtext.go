@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"strings"
 
@@ -34,6 +35,9 @@ type Text struct {
 	URL string
 	// Body is the XML exactly as served (UTF-8, usually one line, no charset announced).
 	Body []byte
+	// ETag and LastModified are the validators the server sent with the XML, if any.
+	ETag         string
+	LastModified string
 }
 
 // Scraper fetches bill texts through a polite client.
@@ -80,7 +84,42 @@ func (s *Scraper) Text(ctx context.Context, pub billwatch.Publication) (Text, er
 	if err := checkBillXML(x.Body); err != nil {
 		return Text{}, fmt.Errorf("billtext: %s: %w", fetch, err)
 	}
-	return Text{URL: public, Body: x.Body}, nil
+	return Text{URL: public, Body: x.Body, ETag: x.Header.Get("ETag"), LastModified: x.Header.Get("Last-Modified")}, nil
+}
+
+// Recheck asks again for a text held from its public XML address (Text.URL), with one request
+// straight to the XML (the DocumentViewer page is not read again) made conditional with the
+// validators of the last answer: changed is false when the server answers 304 Not Modified.
+// Without validators the request is plain and the caller compares the bytes.
+func (s *Scraper) Recheck(ctx context.Context, publicURL, etag, lastModified string) (t Text, changed bool, err error) {
+	u, err := url.Parse(publicURL)
+	if err != nil || u.Host == "" {
+		return Text{}, false, fmt.Errorf("billtext: recheck %q: not an absolute URL", publicURL)
+	}
+	site := scraper.SiteOfHost(u.Hostname())
+	if site != scraper.Parl && site != scraper.OurCommons {
+		return Text{}, false, fmt.Errorf("billtext: recheck %s: not a parl.ca or ourcommons.ca address", publicURL)
+	}
+	fetch := s.c.Rebase(site, publicURL, scraper.SiteHosts[site]...)
+	h := http.Header{}
+	if etag != "" {
+		h.Set("If-None-Match", etag)
+	}
+	if lastModified != "" {
+		h.Set("If-Modified-Since", lastModified)
+	}
+	x, err := s.c.GetWithHeader(ctx, fetch, h)
+	var he *scraper.HTTPError
+	if errors.As(err, &he) && he.Status == http.StatusNotModified || err == nil && x.NotModified {
+		return Text{URL: publicURL, ETag: etag, LastModified: lastModified}, false, nil
+	}
+	if err != nil {
+		return Text{}, false, fmt.Errorf("billtext: recheck: %w", err)
+	}
+	if err := checkBillXML(x.Body); err != nil {
+		return Text{}, false, fmt.Errorf("billtext: %s: %w", fetch, err)
+	}
+	return Text{URL: publicURL, Body: x.Body, ETag: x.Header.Get("ETag"), LastModified: x.Header.Get("Last-Modified")}, true, nil
 }
 
 // billXMLRE finds a link to a bill XML under /Content/Bills when the export button is missing

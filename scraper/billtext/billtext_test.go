@@ -290,3 +290,49 @@ func TestC12Story(t *testing.T) {
 		t.Error("scraper.Clean does not fold the reprint's ligatures")
 	}
 }
+
+// The weekly check of a held text: one request for the XML, conditional on its ETag; a 304
+// says unchanged without a body, a new version comes back whole with its new validators.
+func TestRecheckConditional(t *testing.T) {
+	good := readFixture(t, "1", "Content/Bills/451/Government/C-12/C-12_1/C-12_E.xml")
+	const xmlPath = "/Content/Bills/451/Government/C-12/C-12_1/C-12_E.xml"
+	etag := `"v1"`
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		got = append(got, r.URL.Path+" "+r.Header.Get("If-None-Match"))
+		if r.URL.Path != xmlPath {
+			http.NotFound(w, r)
+			return
+		}
+		if r.Header.Get("If-None-Match") == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", etag)
+		_, _ = w.Write(good)
+	}))
+	defer srv.Close()
+	s := newScraper(t, map[string]string{scraper.Parl: srv.URL})
+	public := "https://www.parl.ca" + xmlPath
+
+	txt, changed, err := s.Recheck(context.Background(), public, `"v1"`, "")
+	if err != nil || changed || txt.Body != nil || txt.ETag != `"v1"` {
+		t.Errorf("Recheck(unchanged) = %d bytes, changed %v, etag %q, %v; want unchanged, no body", len(txt.Body), changed, txt.ETag, err)
+	}
+	etag = `"v2"`
+	txt, changed, err = s.Recheck(context.Background(), public, `"v1"`, "")
+	if err != nil || !changed || !bytes.Equal(txt.Body, good) || txt.ETag != `"v2"` || txt.URL != public {
+		t.Errorf("Recheck(changed) = %d bytes, changed %v, etag %q, url %s, %v; want the new text and its etag", len(txt.Body), changed, txt.ETag, txt.URL, err)
+	}
+	want := []string{xmlPath + ` "v1"`, xmlPath + ` "v1"`}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("requests = %q, want %q (the XML only, conditional)", got, want)
+	}
+	if _, _, err := s.Recheck(context.Background(), "https://example.org/x.xml", "", ""); err == nil {
+		t.Error("Recheck(example.org) = nil error, want one")
+	}
+}

@@ -220,6 +220,10 @@ func parseItem(item *goquery.Selection, chamber, committee, session string, now 
 	}
 
 	h.Room = scraper.Clean(item.Find(".meeting-location").First().Text())
+	st := h.Start.In(billwatch.Eastern)
+	h.Checks = append(h.Checks,
+		billwatch.FieldCheck{Page: "ourcommons meeting lists", Field: "time", Found: st.Hour() != 0 || st.Minute() != 0},
+		billwatch.FieldCheck{Page: "ourcommons meeting lists", Field: "study", Found: len(h.Studies) > 0})
 
 	site := scraper.OurCommons
 	if chamber == billwatch.Joint {

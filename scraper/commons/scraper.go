@@ -158,10 +158,37 @@ func (s *Scraper) readNotice(ctx context.Context, m *meeting) error {
 	}
 	n, err := parseNotice(bytes.NewReader(page.Body))
 	if err != nil {
+		m.Checks = append(m.Checks, noticeChecks(nil)...)
 		return err
 	}
+	applyNotice(m, n)
+	return nil
+}
+
+// noticeChecks says which of the fields expected of every notice were found: its time, what
+// it is on, and who appears. A notice that could not be read at all found none.
+func noticeChecks(n *notice) []billwatch.FieldCheck {
+	const page = "ourcommons notices"
+	if n == nil {
+		return []billwatch.FieldCheck{{Page: page, Field: "time"}, {Page: page, Field: "study"}, {Page: page, Field: "witnesses"}}
+	}
+	named := false
+	for _, w := range n.Witnesses {
+		named = named || w.Name != ""
+	}
+	return []billwatch.FieldCheck{
+		{Page: page, Field: "time", Found: !n.Start.IsZero()},
+		{Page: page, Field: "study", Found: len(n.Subjects) > 0},
+		{Page: page, Field: "witnesses", Found: named},
+	}
+}
+
+// applyNotice adds what a notice says to the meeting the list gave: the notice is the later
+// and fuller word on witnesses, subject, room and time; the list's own values stay where the
+// notice is silent.
+func applyNotice(m *meeting, n notice) {
 	m.Witnesses = n.Witnesses
-	if m.Room == "" {
+	if n.Room != "" {
 		m.Room = n.Room
 	}
 	if len(m.Studies) == 0 && len(n.Subjects) > 0 {
@@ -172,5 +199,18 @@ func (s *Scraper) readNotice(ctx context.Context, m *meeting) error {
 			m.Bills = append(m.Bills, b)
 		}
 	}
-	return nil
+	if !n.Start.IsZero() && n.Start.Hour()+n.Start.Minute() > 0 {
+		m.Start = n.Start
+		if !n.End.IsZero() {
+			m.End = n.End
+		}
+	}
+	if m.Broadcast == "" {
+		m.Broadcast = n.Broadcast
+	}
+	m.InCamera = m.InCamera || n.InCamera
+	m.NoticeAmended = m.NoticeAmended || n.Amended
+	m.NoticePublished = n.Published
+	m.Gaps = append(m.Gaps, n.Gaps...)
+	m.Checks = append(m.Checks, noticeChecks(&n)...)
 }

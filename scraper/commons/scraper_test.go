@@ -3,11 +3,13 @@ package commons
 import (
 	"context"
 	"errors"
+	"fmt"
 	"github.com/billwatch/billwatch/internal/sampletest"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -58,28 +60,39 @@ func TestMeetingsFixtures(t *testing.T) {
 	m23 := secu(23, et(2026, 11, 12, 15, 30), et(2026, 11, 12, 17, 30), billwatch.HearingHeld, func(h *billwatch.Hearing) {
 		h.Studies, h.InCamera = []string{"Committee Business"}, true
 	})
+	checks := []billwatch.FieldCheck{
+		{Page: "ourcommons notices", Field: "time", Found: true},
+		{Page: "ourcommons notices", Field: "study", Found: true},
+		{Page: "ourcommons notices", Field: "witnesses", Found: true},
+	}
 	m24 := func(status string, w []billwatch.Witness) billwatch.Hearing {
 		return secu(24, et(2026, 11, 19, 15, 30), et(2026, 11, 19, 17, 30), status, func(h *billwatch.Hearing) {
 			h.Studies, h.Broadcast, h.Room, h.Witnesses = []string{frt}, "webcast", "Room 415, Wellington Building, 197 Sparks Street", w
+			if w != nil {
+				h.NoticePublished, h.Checks = "2026-11-13 14:05", checks
+			}
 		})
 	}
 	w24 := []billwatch.Witness{
-		{Name: "Morgan Leblanc", Organization: "Royal Canadian Mounted Police"},
-		{Name: "Priya Raman", Organization: "As an individual"},
-		{Name: "Samuel Okafor", Organization: "Canadian Civil Liberties Association"},
+		{Name: "Morgan Leblanc", Title: "Director General, Technical Operations", Organization: "Royal Canadian Mounted Police"},
+		{Name: "Priya Raman", Title: "Associate Professor, Faculty of Law, University of Ottawa", Organization: "As an individual"},
+		{Name: "Samuel Okafor", Title: "Director, Privacy, Technology and Surveillance Program", Organization: "Canadian Civil Liberties Association"},
 	}
 	w25 := []billwatch.Witness{
-		{Name: "Jordan Tremblay", Organization: "Office of the Privacy Commissioner of Canada"},
-		{Name: "Amélie Gagnon", Organization: "Office of the Privacy Commissioner of Canada"},
-		{Name: "Samuel Okafor", Organization: "Canadian Civil Liberties Association"},
-		{Name: "Chief Superintendent Daniel Roy", Organization: "Royal Canadian Mounted Police"},
+		{Name: "Hon. Alex Doe", Title: "P.C., M.P., Minister of Public Safety", Appearing: true},
+		{Name: "Jordan Tremblay", Title: "Deputy Commissioner, Policy and Promotion Sector", Organization: "Office of the Privacy Commissioner of Canada"},
+		{Name: "Amélie Gagnon", Title: "Senior Legal Counsel", Organization: "Office of the Privacy Commissioner of Canada"},
+		{Name: "Samuel Okafor", Title: "Director, Privacy, Technology and Surveillance Program", Organization: "Canadian Civil Liberties Association"},
+		{Name: "Chief Superintendent Daniel Roy", Title: "Director General, Lawful Access and Technical Investigative Services", Organization: "Royal Canadian Mounted Police"},
 	}
-	w25b := append(w25[:2:2], append([]billwatch.Witness{{Name: "Léa Martin", Organization: "International Civil Liberties Monitoring Group"}}, w25[2:]...)...)
+	w25b := append(w25[:3:3], append([]billwatch.Witness{{Name: "Léa Martin", Title: "National Coordinator", Organization: "International Civil Liberties Monitoring Group"}}, w25[3:]...)...)
 	m25 := secu(25, et(2026, 11, 26, 15, 30), et(2026, 11, 26, 17, 30), billwatch.HearingScheduled, func(h *billwatch.Hearing) {
 		h.Studies, h.Bills, h.Broadcast, h.Room, h.Witnesses = []string{c22}, []string{"C-22"}, "televised", "Room 225-A, West Block", w25
+		h.NoticePublished, h.Checks = "2026-11-20 11:47", checks
 	})
 	m25b := secu(25, et(2026, 11, 26, 16, 0), et(2026, 11, 26, 18, 0), billwatch.HearingScheduled, func(h *billwatch.Hearing) {
 		h.Studies, h.Bills, h.Broadcast, h.Room, h.Witnesses, h.NoticeAmended = []string{c22}, []string{"C-22"}, "televised", "Room 225-A, West Block", w25b, true
+		h.NoticePublished, h.Checks = "2026-11-24 16:12", checks
 	})
 
 	tests := []struct {
@@ -132,7 +145,7 @@ func TestMeetingsFixtures(t *testing.T) {
 				t.Fatalf("Meetings(%s 45-1, snapshot %d) error: %v", tt.committee, tt.snapshot, err)
 			}
 			if tt.want != nil {
-				if diff := cmp.Diff(tt.want, hs); diff != "" {
+				if diff := cmp.Diff(tt.want, hs, ignoreListChecks); diff != "" {
 					t.Errorf("Meetings(%s 45-1, snapshot %d) mismatch (-want +got):\n%s", tt.committee, tt.snapshot, diff)
 				}
 			}
@@ -305,6 +318,43 @@ func TestMeetingsArguments(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// ignoreListChecks leaves out the meeting list's own drift checks (TestListChecks checks them),
+// keeping the notice's.
+var ignoreListChecks = cmp.Transformer("noListChecks", func(h billwatch.Hearing) billwatch.Hearing {
+	var keep []billwatch.FieldCheck
+	for _, c := range h.Checks {
+		if c.Page != "ourcommons meeting lists" {
+			keep = append(keep, c)
+		}
+	}
+	h.Checks = keep
+	return h
+})
+
+func TestListChecks(t *testing.T) {
+	srv, err := fixtures.Server(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	hs, err := newScraper(t, srv.Bases(), snapshotClock[2]).Meetings(context.Background(), "SECU", "45-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range hs {
+		var got []string
+		for _, c := range h.Checks {
+			if c.Page == "ourcommons meeting lists" {
+				got = append(got, fmt.Sprintf("%s=%v", c.Field, c.Found))
+			}
+		}
+		want := []string{"time=true", "study=true"}
+		if !slices.Equal(got, want) {
+			t.Errorf("SECU meeting %d list checks = %v, want %v", h.Number, got, want)
+		}
+	}
+}
 
 // TestMeetingsHalfPages: half a meeting list (its Content-Length matching, so that only the
 // content tells) is an error and no hearings, never the first half of the meetings; a notice

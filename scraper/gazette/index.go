@@ -70,6 +70,13 @@ func parseIndex(b []byte, pageURL string) ([]entry, error) {
 		case "h4":
 			act = nodeText(n)
 			return
+		case "p":
+			// The 2012 quarterly index gives the Act as a paragraph holding only a <cite>
+			// ("<p><cite>Special Import Measures Act</cite> </p>"), where 2014 has an <h4>.
+			if a, ok := actParagraph(n); ok && section != "" {
+				act = a
+				return
+			}
 		case "a":
 			href := attr(n, "href")
 			u, ok := canonical(base, href)
@@ -89,7 +96,7 @@ func parseIndex(b []byte, pageURL string) ([]entry, error) {
 				return
 			}
 			e := entry{URL: u, Section: section, Department: dept, Act: act, loc: loc}
-			e.Title = datePrefixRE.ReplaceAllString(lines[0], "")
+			e.Title = uninvert(datePrefixRE.ReplaceAllString(lines[0], ""))
 			if e.Act == "" && len(lines) > 1 {
 				e.Act = lines[1]
 			} else if e.Act == "" && n.Parent != nil && n.Parent.Data == "li" {
@@ -127,6 +134,51 @@ func parseIndex(b []byte, pageURL string) ([]entry, error) {
 		return nil, fmt.Errorf("index page without a title: %w", scraper.ErrLayoutChanged)
 	}
 	return out, nil
+}
+
+// actParagraph reports whether a paragraph is an Act heading of the 2012 quarterly index,
+// which gives the Act as a paragraph of its own where 2014 has an <h4>: usually a <cite>
+// ("<p><cite>Special Import Measures Act</cite> </p>", "<p><cite>Bank Act</cite> ,
+// Cooperative Credit Associations Act, <cite>Insurance Companies Act</cite> and …</p>"),
+// sometimes plain text ("<p>Personal Information Protection and Electronic Documents Act</p>").
+// Such a paragraph holds no link, is not a sentence, and opens with a citation or ends with
+// the name of an enactment.
+func actParagraph(p *html.Node) (string, bool) {
+	if goquery.NewDocumentFromNode(p).Find("a").Length() > 0 {
+		return "", false
+	}
+	t := strings.ReplaceAll(nodeText(p), " ,", ",")
+	if t == "" || len(t) > 300 || strings.HasSuffix(t, ".") {
+		return "", false
+	}
+	var first *html.Node
+	for c := p.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.TextNode && strings.TrimSpace(c.Data) == "" {
+			continue
+		}
+		first = c
+		break
+	}
+	if first != nil && first.Type == html.ElementNode && first.Data == "cite" {
+		return t, true
+	}
+	return t, enactmentRE.MatchString(t)
+}
+
+var enactmentRE = lazyre.New(`\b(?:Act|Code|Regulations|Rules|Order|Plan)(?:,\s*\d{4})?\)?$`)
+
+// invertedTitleRE is a Part II index title written inverted around an em dash, the amended
+// instrument first: "Canadian Turkey Marketing Quota Regulations, 1990 — Regulations Amending the".
+var invertedTitleRE = lazyre.New(`^(.+?)\s+[—–]\s+((?:Regulations|Order|By-law|Rules|Proclamation)\b.*\s(?:the|of|to))$`)
+
+// uninvert puts an inverted title back in reading order ("Regulations Amending the Canadian
+// Turkey Marketing Quota Regulations, 1990"). A title whose second half is not a dangling
+// "… Amending the" is left as the page wrote it.
+func uninvert(t string) string {
+	if m := invertedTitleRE.FindStringSubmatch(t); m != nil {
+		return m[2] + " " + m[1]
+	}
+	return t
 }
 
 func attr(n *html.Node, key string) string {

@@ -100,7 +100,25 @@ func parseItem(b []byte, publicURL string, hint entry) (billwatch.Regulation, er
 	}
 	r.Summary = summary(bs)
 	r.Gap = strings.Join(gaps, "; ")
+	r.Checks = itemChecks(r)
 	return r, nil
+}
+
+// itemChecks says which of the fields expected of every item were found on its page: a
+// proposal's department and comment period; a regulation's department and registration.
+func itemChecks(r billwatch.Regulation) []billwatch.FieldCheck {
+	if r.Part == "I" {
+		const page = "gazette proposals"
+		return []billwatch.FieldCheck{
+			{Page: page, Field: "department", Found: r.Department != ""},
+			{Page: page, Field: "comment period", Found: r.CommentDays != nil},
+		}
+	}
+	const page = "gazette regulations"
+	return []billwatch.FieldCheck{
+		{Page: page, Field: "department", Found: r.Department != ""},
+		{Page: page, Field: "registration", Found: r.Registration != nil},
+	}
 }
 
 // deadline is the last day of a comment period of n days from the issue date: a calendar date
@@ -244,8 +262,10 @@ func recitalActs(bs []block) []string {
 }
 
 var (
-	recommendationRE = lazyre.New(`\bon the recommendation of the (Minister of [^;]+?|Treasury Board)(?:,? pursuant\b|, makes\b|,? and (?:of )?the (?:Minister|Treasury)\b|$)`)
-	ministerMakesRE  = lazyre.New(`^The (Minister of [^;]+?), pursuant to`)
+	recommendationRE = lazyre.New(`\bon the recommendation of the (Minister (?:of|for|responsible for) [^;]+?|Treasury Board)(?:,? pursuant\b|,? under\b|, makes\b|,? hereby\b|,? and (?:of )?the (?:Minister|Treasury)\b|$)`)
+	ministerMakesRE  = lazyre.New(`^The (Minister (?:of|for|responsible for) [^;]+?),? (?:pursuant to|under)\b`)
+	// authorityRE is the wording that gives a regulation its legal footing.
+	authorityRE = lazyre.New(`\b(?:pursuant to|under) (?:sections?|subsections?|paragraphs?|subparagraphs?|items?|the\b|[0-9])`)
 )
 
 // recitalDepartment names the department of the minister on whose recommendation a Part II
@@ -263,20 +283,70 @@ func recitalDepartment(bs []block) string {
 	if m == nil {
 		return ""
 	}
-	if strings.HasPrefix(m[1], "Minister of ") {
-		return "Department of " + strings.TrimPrefix(m[1], "Minister of ")
-	}
-	return m[1]
+	return ministerDepartment(m[1])
 }
 
-func recital(bs []block) (string, bool) {
-	for _, b := range bs {
-		t := b.text()
-		if strings.Contains(t, "pursuant to") && (strings.Contains(t, "makes the annexed") || strings.Contains(t, "Governor General in Council") || strings.HasPrefix(t, "The Minister of")) {
-			return t, true
+// portfolios maps ministers' titles whose department bears another name to that name. The
+// rest follow the rule "Minister of X" → "Department of X".
+var portfolios = []struct{ minister, department string }{
+	{"Minister of Public Safety", "Department of Public Safety and Emergency Preparedness"},
+	{"Minister of Citizenship and Immigration", "Department of Citizenship and Immigration"},
+	{"Minister of Immigration, Refugees and Citizenship", "Department of Citizenship and Immigration"},
+	{"Minister of Innovation, Science and Industry", "Department of Industry"},
+	{"Minister of Innovation, Science and Economic Development", "Department of Industry"},
+	{"Minister of the Environment", "Department of the Environment"},
+	{"Minister of Environment and Climate Change", "Department of the Environment"},
+	{"Minister of Foreign Affairs", "Department of Foreign Affairs, Trade and Development"},
+	{"Minister of International Trade", "Department of Foreign Affairs, Trade and Development"},
+	{"Minister of International Development", "Department of Foreign Affairs, Trade and Development"},
+	{"Minister of Public Services and Procurement", "Department of Public Works and Government Services"},
+	{"Minister of Public Works and Government Services", "Department of Public Works and Government Services"},
+	{"Minister of Families, Children and Social Development", "Department of Employment and Social Development"},
+	{"Minister of Jobs and Families", "Department of Employment and Social Development"},
+	{"Minister of Labour", "Department of Employment and Social Development"},
+	{"Minister of Crown-Indigenous Relations", "Department of Crown-Indigenous Relations and Northern Affairs"},
+	{"Minister of Justice", "Department of Justice"},
+	{"Minister of Fisheries", "Department of Fisheries and Oceans"},
+	{"Minister of National Revenue", "Canada Revenue Agency"},
+	{"Minister of Health", "Department of Health"},
+	{"Minister of Transport", "Department of Transport"},
+	{"Minister of Finance", "Department of Finance"},
+}
+
+// ministerDepartment maps a minister's title (as a recital writes it, "Minister of Public
+// Safety and Emergency Preparedness") to the department's name.
+func ministerDepartment(minister string) string {
+	minister = strings.TrimSpace(minister)
+	for _, p := range portfolios {
+		if minister == p.minister || strings.HasPrefix(minister, p.minister+" ") || strings.HasPrefix(minister, p.minister+",") {
+			return p.department
 		}
 	}
-	return "", false
+	if rest, ok := strings.CutPrefix(minister, "Minister of "); ok {
+		return "Department of " + rest
+	}
+	return minister
+}
+
+// recital is the paragraph that makes the regulation: it names its authority ("pursuant to"
+// or "under" a provision) and says who makes it. The enacting clause ("… makes the annexed
+// Regulations …") wins over an earlier "Whereas" paragraph.
+func recital(bs []block) (string, bool) {
+	fallback := ""
+	for _, b := range bs {
+		t := b.text()
+		if !authorityRE.MatchString(t) {
+			continue
+		}
+		makes := strings.Contains(t, "makes the annexed") || strings.Contains(t, "hereby makes") || strings.Contains(t, "makes the ")
+		if makes && (strings.Contains(t, "Governor General in Council") || strings.Contains(t, "recommendation of") || strings.HasPrefix(t, "The Minister ") || strings.HasPrefix(t, "The Treasury Board")) {
+			return t, true
+		}
+		if fallback == "" && (strings.Contains(t, "Governor General in Council") || strings.HasPrefix(t, "The Minister of")) {
+			fallback = t
+		}
+	}
+	return fallback, fallback != ""
 }
 
 var labelRE = lazyre.New(`(?i)^(statutory\s+authorit(?:y|ies)|sponsoring\s+(?:departments?\s+and\s+agenc(?:y|ies)|departments?|agenc(?:y|ies)|organi[sz]ations?|minist(?:ry|ries)))\b\s*:?\s*(.*)$`)

@@ -87,6 +87,10 @@ func parseSchedule(r io.Reader, committee, session string, past bool) ([]billwat
 		hs = append(hs, h)
 	})
 	if rows == 0 {
+		// The studies-and-bills page: no table, one block per study with its meetings.
+		if shs, found := parseStudies(doc.Selection, committee, session, past); found {
+			return shs, nil
+		}
 		headers := strings.ToLower(scraper.Clean(doc.Find("th").Text()))
 		if (doc.Find("table").Length() > 0 && strings.Contains(headers, "date")) || reEmpty.MatchString(text) {
 			return nil, nil
@@ -131,9 +135,8 @@ func parseRow(tr, cells *goquery.Selection, committee, session string, past bool
 			return true
 		})
 	}
-	if h.Number <= 0 {
-		return h, errors.New("no meeting number")
-	}
+	// A row without a number ("Wednesday, June 16, 2021 at 6:31 PM") is kept: the hearing is
+	// then keyed by committee, date and time (billwatch.Hearing.Key).
 
 	// Date and times: from the first cell that has a date, else anywhere in the row.
 	when := ""
@@ -197,11 +200,21 @@ func parseRow(tr, cells *goquery.Selection, committee, session string, past bool
 			return
 		}
 		c.Find("li").Each(func(_ int, li *goquery.Selection) {
-			if w, ok := parseWitness(textOf(li)); ok {
+			w, ok := parseWitness(textOf(li))
+			h.Checks = append(h.Checks, billwatch.FieldCheck{Page: checkPage, Field: "witness organisation", Found: ok && w.Organization != ""})
+			if ok {
 				h.Witnesses = append(h.Witnesses, w)
 			}
 		})
 	})
+
+	h.Checks = append(h.Checks, rowChecks(h)...)
+	if !hasClock(h.Start) {
+		h.Gaps = append(h.Gaps, GapTime)
+	}
+	if len(h.Studies) == 0 {
+		h.Gaps = append(h.Gaps, GapStudy)
+	}
 
 	cancelled := strings.Contains(lower, "cancelled") || strings.Contains(lower, "canceled") ||
 		strings.Contains(strings.ToLower(tr.AttrOr("class", "")), "cancel")
@@ -214,6 +227,29 @@ func parseRow(tr, cells *goquery.Selection, committee, session string, past bool
 		h.Status = billwatch.HearingScheduled
 	}
 	return h, nil
+}
+
+// Gaps of a Senate meeting.
+const (
+	GapTime  = "meeting time not found"
+	GapStudy = "meeting subject not found"
+)
+
+// checkPage names the Senate's pages in the drift counts.
+const checkPage = "sencanada meetings"
+
+func hasClock(t time.Time) bool {
+	t = t.In(billwatch.Eastern)
+	return !t.IsZero() && (t.Hour() != 0 || t.Minute() != 0)
+}
+
+// rowChecks says which of the fields every meeting should have were found: its time and what
+// it is on.
+func rowChecks(h billwatch.Hearing) []billwatch.FieldCheck {
+	return []billwatch.FieldCheck{
+		{Page: checkPage, Field: "time", Found: hasClock(h.Start)},
+		{Page: checkPage, Field: "study", Found: len(h.Studies) > 0},
+	}
 }
 
 // separating lists the elements whose edges separate words: table cells, line breaks, blocks.
@@ -253,27 +289,38 @@ func textOf(s *goquery.Selection) string {
 	return scraper.Clean(sb.String())
 }
 
-// parseWitness reads "Public Safety Canada: Jane Smith, Director General" (the minutes' form),
-// or "Jane Smith, Director General, Public Safety Canada" (the studies page's form: the name
-// first, the organisation last).
+// reTrailingParen is a parenthesis closing a witness line: "(Facebook)", "(As an Individual)".
+var reTrailingParen = lazyre.New(`^(.*?)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*$`)
+
+// reIndividual is the Senate's and the House's "as an individual".
+var reIndividual = lazyre.New(`(?i)^(as an? individuals?|à titre personnel)$`)
+
+// parseWitness reads a witness as the Senate writes it: "Name, Title (Organisation)" ("Kevin
+// Chan, Director of Policy, Canada (Facebook)"), "Name, Title (As an Individual)", "Name
+// (Organisation)", "Name, Title" (no organisation: none is guessed from the title), or the
+// minutes' "Organisation: Name, Title". The organisation is only ever what the page marks as
+// one; a title never lands in it.
 func parseWitness(s string) (billwatch.Witness, bool) {
+	s = strings.TrimSpace(strings.TrimLeft(s, "•·▪◦ "))
 	if s == "" {
 		return billwatch.Witness{}, false
 	}
-	if org, rest, ok := strings.Cut(s, ":"); ok && strings.TrimSpace(rest) != "" {
-		name, _, _ := strings.Cut(rest, ",")
-		return billwatch.Witness{Name: strings.TrimSpace(name), Organization: strings.TrimSpace(org)}, true
+	var w billwatch.Witness
+	if m := reTrailingParen.FindStringSubmatch(s); m != nil && strings.TrimSpace(m[1]) != "" {
+		org := strings.TrimSpace(m[2])
+		if reIndividual.MatchString(org) {
+			org = "As an individual"
+		}
+		w.Organization = org
+		s = strings.TrimSpace(m[1])
+	} else if org, rest, ok := strings.Cut(s, ":"); ok && strings.TrimSpace(rest) != "" && !strings.Contains(org, ",") {
+		w.Organization = strings.TrimSpace(org)
+		s = strings.TrimSpace(rest)
 	}
-	parts := strings.Split(s, ",")
-	for i := range parts {
-		parts[i] = strings.TrimSpace(parts[i])
-	}
-	w := billwatch.Witness{Name: parts[0]}
-	switch {
-	case len(parts) >= 3:
-		w.Organization = parts[len(parts)-1]
-	case len(parts) == 2:
-		w.Organization = parts[1]
+	name, title, _ := strings.Cut(s, ",")
+	w.Name, w.Title = strings.TrimSpace(name), strings.TrimSpace(title)
+	if w.Name == "" {
+		return billwatch.Witness{}, false
 	}
 	return w, true
 }

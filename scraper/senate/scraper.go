@@ -113,11 +113,13 @@ func (s *Scraper) Meetings(ctx context.Context, committee, session string) ([]bi
 	}
 	// A meeting that moved from one tab to the other between the two requests is listed
 	// twice; keep the past copy.
-	seen := map[int]bool{}
+	// Meetings are told apart by their keys: the number, or for an unnumbered meeting its
+	// date and time.
+	seen := map[string]bool{}
 	out := make([]billwatch.Hearing, 0, len(all))
 	for i := len(all) - 1; i >= 0; i-- {
-		if !seen[all[i].Number] {
-			seen[all[i].Number] = true
+		if k := all[i].Key(); !seen[k] {
+			seen[k] = true
 			out = append(out, all[i])
 		}
 	}
