@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: all build test faults demo bench lint fuzz clean screenshots
+.PHONY: all build test faults demo bench bench-go lint fuzz clean screenshots
 
 all: build
 
@@ -27,8 +27,15 @@ faults:
 demo:
 	$(GO) run ./cmd/billwatch demo
 
-# Benchmarks, each against a named reference in the same run (see README, "Performance").
+# Whole processes against named references, as processes (internal/benchcmp; README,
+# "Performance"): `billwatch diff --format json` against `git diff --no-index --word-diff=plain`
+# on the real bill pairs in ../shared/samples and on synthetic 1, 5 and 20 MB bills, CPU from
+# rusage, medians of 15 alternating runs; `billwatch version` CPU; the daemon's RSS between passes.
 bench:
+	$(GO) run ./internal/benchcmp
+
+# The in-process Go benchmarks: parsing, passes, the daemon's heap.
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./diff ./scraper/legisinfo ./cmd/billwatch ./law
 
 # gofmt, vet and staticcheck (staticcheck is fetched through the Go module proxy).
@@ -46,6 +53,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseList -fuzztime 60s ./scraper/legisinfo
 	$(GO) test -run '^$$' -fuzz FuzzParseRecord -fuzztime 60s ./scraper/legisinfo
 	$(GO) test -run '^$$' -fuzz FuzzApply -fuzztime 60s ./law
+	$(GO) test -run '^$$' -fuzz 'FuzzParse$$' -fuzztime 60s ./diff
+	$(GO) test -run '^$$' -fuzz FuzzReadTree -fuzztime 60s ./diff
 
 clean:
 	rm -rf bin

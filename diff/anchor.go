@@ -22,7 +22,7 @@ func anchorOf(label string) string {
 		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
 			sb.WriteRune(r)
 			dash = false
-		case r == '.' && i > 0 && i+1 < len(rs) && isDigit(rs[i-1]) && isDigit(rs[i+1]):
+		case r == '.' && i > 0 && i+1 < len(rs) && isDigitRune(rs[i-1]) && isDigitRune(rs[i+1]):
 			sb.WriteRune(r)
 			dash = false
 		case !dash && sb.Len() > start:
@@ -33,7 +33,7 @@ func anchorOf(label string) string {
 	return strings.TrimSuffix(sb.String(), "-")
 }
 
-func isDigit(r rune) bool { return r >= '0' && r <= '9' }
+func isDigitRune(r rune) bool { return r >= '0' && r <= '9' }
 
 // SetAnchors gives every change of the result, nested ones included, its Anchor: the id of
 // its element on a web diff page, derived from its label path (the former label for a

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 )
 
 // Formats are the output formats Render knows, the first the default.
@@ -272,10 +273,13 @@ func renderHTML(w *bufio.Writer, r *Result) error {
 		return out
 	}
 	page.Provisions = build(r.Provisions, 0)
-	return htmlTmpl.Execute(w, page)
+	return htmlTmpl().Execute(w, page)
 }
 
-var htmlTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+// htmlTmpl is parsed on first use: most runs render no HTML.
+var htmlTmpl = sync.OnceValue(func() *template.Template { return template.Must(template.New("page").Parse(htmlSource)) })
+
+const htmlSource = `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -317,4 +321,4 @@ a{color:#1565c0}
 {{if .Ops}}<p>{{range .Ops}}{{if eq .Op "delete"}}<del>{{.Text}}</del>{{else if eq .Op "insert"}}<ins>{{.Text}}</ins>{{else}}{{.Text}}{{end}}{{end}}</p>{{end}}
 {{range .Flags}}<div class="flag">⚑ {{.Text}} <code>{{.Code}}</code></div>{{end}}
 {{range .Children}}{{template "prov" .}}{{end}}</section>
-{{end}}`))
+{{end}}`

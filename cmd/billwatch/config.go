@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/billwatch/billwatch/internal/lazyre"
 	"github.com/billwatch/billwatch/schedule"
 	"github.com/billwatch/billwatch/scraper"
 	"github.com/billwatch/billwatch/tracker"
@@ -82,11 +82,11 @@ type Config struct {
 	source         string // the file read, or "built-in defaults"
 }
 
-var sessionRe = regexp.MustCompile(`^\d{2}-\d$`)
+var sessionRe = lazyre.New(`^\d{2}-\d$`)
 
-var actCodeRe = regexp.MustCompile(`^[A-Z]{1,2}-\d+(?:\.\d+)*[A-Z]?$`)
+var actCodeRe = lazyre.New(`^[A-Z]{1,2}-\d+(?:\.\d+)*[A-Z]?$`)
 
-var envNameRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var envNameRe = lazyre.New(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // checkTokenEnv checks slack.token_env, the NAME of the variable holding the bot token. A value
 // that is not a variable name may be the token itself, pasted in the wrong place: it is never
@@ -145,7 +145,7 @@ func loadConfig(path string) (*Config, error) {
 	return cfg, nil
 }
 
-var tomlTypeRe = regexp.MustCompile(`^toml: (?:line (\d+) )?\(last key "([^"]+)"\): incompatible types: TOML value has type ([^;]+); destination has type (.+)$`)
+var tomlTypeRe = lazyre.New(`^toml: (?:line (\d+) )?\(last key "([^"]+)"\): incompatible types: TOML value has type ([^;]+); destination has type (.+)$`)
 
 // typeError rewrites the TOML library's type mismatch ("incompatible types: TOML value has
 // type int64; destination has type string") in the user's words, naming the key.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -160,6 +161,10 @@ func (d *daemon) pass(src string) func(ctx context.Context) error {
 			d.stopIfDamaged(p)
 		}
 		d.refresh()
+		// What the pass read (pages, bill texts, provision trees, diffs) is garbage now. Give
+		// its memory back to the system at once, not minutes later when the scavenger gets
+		// round to it, so that the daemon stays small between passes.
+		debug.FreeOSMemory()
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -71,6 +72,7 @@ func diffCommand() command {
 				return usageError("--format %q: want one of %s", format, strings.Join(diff.Formats, ", "))
 			}
 			color := format == "text" && !noColor && isTerminal(g.stdout) && os.Getenv("NO_COLOR") == ""
+			defer diffGC()()
 			switch {
 			case len(args) == 2:
 				if from != "" || to != "" {
@@ -86,6 +88,29 @@ func diffCommand() command {
 			}
 			return usageError("diff takes a bill number (billwatch diff C-22) or two bill XML files")
 		},
+	}
+}
+
+// diffGC lets the garbage collector work less during a diff, which builds two provision trees
+// and exits: the heap may grow to five times what is live (GOGC=400) rather than twice, up to
+// a soft limit of 768 MiB. That saves about a sixth of the CPU of a large diff. GOGC and
+// GOMEMLIMIT in the environment take precedence. The returned func restores the settings (for
+// tests, which run commands in one process).
+func diffGC() (restore func()) {
+	percent, limit := -2, int64(-1)
+	if os.Getenv("GOGC") == "" {
+		percent = debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		limit = debug.SetMemoryLimit(768 << 20)
+	}
+	return func() {
+		if percent != -2 {
+			debug.SetGCPercent(percent)
+		}
+		if limit >= 0 {
+			debug.SetMemoryLimit(limit)
+		}
 	}
 }
 

@@ -6,12 +6,13 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/billwatch/billwatch/internal/lazyre"
 )
 
 // Error is a failure to talk to Slack. Its message names the channel and Slack's error code,
@@ -189,4 +190,4 @@ func isBlockError(err error) bool {
 }
 
 // tokenShape matches Slack tokens (xoxb-…, xoxp-…, xapp-…), in case one arrives from elsewhere.
-var tokenShape = regexp.MustCompile(`\b(xox[a-z]|xapp)-[0-9A-Za-z-]+`)
+var tokenShape = lazyre.New(`\b(xox[a-z]|xapp)-[0-9A-Za-z-]+`)
