@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: all build test faults demo bench lint fuzz clean
+.PHONY: all build test faults demo bench bench-go lint fuzz clean screenshots
 
 all: build
 
@@ -27,9 +27,17 @@ faults:
 demo:
 	$(GO) run ./cmd/billwatch demo
 
-# Benchmarks, each against a named reference in the same run (see README, "Performance").
+# Whole processes against named references, as processes (internal/benchcmp; README,
+# "Performance"): `billwatch diff --format json` against `git diff --no-index --word-diff=plain`
+# on the real bill pairs in ../shared/samples and on synthetic 1, 5 and 20 MB bills, CPU from
+# rusage, medians of 15 alternating runs; `billwatch version` CPU; the daemon's RSS between passes.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./diff ./scraper/legisinfo ./cmd/billwatch ./law
+	$(GO) run ./internal/benchcmp
+	$(GO) test -run '^$$' -bench Lineage -benchmem -benchtime 3x ./tracker
+
+# The in-process Go benchmarks: parsing, passes, the daemon's heap.
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./diff ./scraper/legisinfo ./cmd/billwatch ./law ./tracker
 
 # gofmt, vet and staticcheck (staticcheck is fetched through the Go module proxy).
 lint:
@@ -37,11 +45,17 @@ lint:
 	$(GO) vet $(PKGS)
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PKGS)
 
+# The README's screenshots of the web interface (docs/web-*.png), taken with chromium.
+screenshots:
+	$(GO) test -run '^TestScreenshots$$' -count=1 ./cmd/billwatch -args -screenshots=$(CURDIR)/docs
+
 # A minute of fuzzing for each parser.
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseList -fuzztime 60s ./scraper/legisinfo
 	$(GO) test -run '^$$' -fuzz FuzzParseRecord -fuzztime 60s ./scraper/legisinfo
 	$(GO) test -run '^$$' -fuzz FuzzApply -fuzztime 60s ./law
+	$(GO) test -run '^$$' -fuzz 'FuzzParse$$' -fuzztime 60s ./diff
+	$(GO) test -run '^$$' -fuzz FuzzReadTree -fuzztime 60s ./diff
 
 clean:
 	rm -rf bin

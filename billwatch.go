@@ -288,6 +288,12 @@ type Alert struct {
 	// Thread groups alerts about one thing (a bill, a hearing) so that a sink can thread them.
 	Thread     string     `json:"thread,omitempty"`
 	Deliveries []Delivery `json:"deliveries"`
+	// Page is the path of the alert's page on the web interface when it cannot be derived
+	// from its kind and subject (a diff anchored at a provision); see PagePath.
+	Page string `json:"page,omitempty"`
+	// URL is the alert's page with the configured public address ([web] public_url), set
+	// when the alert is raised; empty without one.
+	URL string `json:"url,omitempty"`
 }
 
 // Link is a labelled URL or command attached to an alert.

@@ -2,8 +2,6 @@ package diff
 
 import (
 	"fmt"
-	"hash/fnv"
-	"slices"
 	"sort"
 	"strings"
 )
@@ -61,6 +59,8 @@ type Change struct {
 	// Ops is the word diff of the provision's own text, without its children's.
 	Ops      []Op     `json:"ops"`
 	Children []Change `json:"children"`
+	// Anchor is the id of the provision's element on the web diff page (see SetAnchors).
+	Anchor string `json:"anchor"`
 
 	Kind    string `json:"kind"`
 	Heading string `json:"heading,omitempty"`
@@ -284,20 +284,6 @@ func align(as, bs []*Provision) []pair {
 	// 2. Similar text: the same provision amended, or moved and renumbered. Candidates are
 	// same-label pairs plus, within a window of positions, pairs under other labels; the
 	// most similar pairs are matched first, a same label counting for a little.
-	sa := make([][]uint64, len(as))
-	sb := make([][]uint64, len(bs))
-	getA := func(i int) []uint64 {
-		if sa[i] == nil {
-			sa[i] = shingles(as[i])
-		}
-		return sa[i]
-	}
-	getB := func(j int) []uint64 {
-		if sb[j] == nil {
-			sb[j] = shingles(bs[j])
-		}
-		return sb[j]
-	}
 	var ra, rb []int
 	for i := range as {
 		if ma[i] == 0 {
@@ -319,7 +305,7 @@ func align(as, bs []*Provision) []pair {
 			return
 		}
 		same := as[i].key == bs[j].key
-		s := dice(getA(i), getB(j))
+		s := similarity(as[i], bs[j])
 		if s < minSimilarity {
 			return
 		}
@@ -408,49 +394,4 @@ func abs(x int) int {
 		return -x
 	}
 	return x
-}
-
-// shingles is the multiset of word pairs of a provision and everything under it, as a
-// sorted slice of hashes.
-func shingles(p *Provision) []uint64 {
-	out := []uint64{}
-	var prev string
-	var add func(p *Provision)
-	add = func(p *Provision) {
-		for _, w := range strings.Fields(strings.ToLower(fold(p.MarginalNote) + " " + p.textKey)) {
-			h := fnv.New64a()
-			h.Write([]byte(prev))
-			h.Write([]byte{' '})
-			h.Write([]byte(w))
-			out = append(out, h.Sum64())
-			prev = w
-		}
-		for _, k := range p.Children {
-			add(k)
-		}
-	}
-	add(p)
-	slices.Sort(out)
-	return out
-}
-
-// dice is the Sørensen–Dice coefficient of two sorted multisets.
-func dice(a, b []uint64) float64 {
-	if len(a)+len(b) == 0 {
-		return 1
-	}
-	common, i, j := 0, 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] == b[j]:
-			common++
-			i++
-			j++
-		case a[i] < b[j]:
-			i++
-		default:
-			j++
-		}
-	}
-	return 2 * float64(common) / float64(len(a)+len(b))
 }

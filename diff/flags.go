@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -65,8 +66,10 @@ var (
 		"nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
 		"thirty": 30, "forty-five": 45, "sixty": 60, "ninety": 90,
 	}
-	periodRE  = regexp.MustCompile(`(?i)\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty-five|sixty|ninety)(?:\s+(?:business|clear|calendar|sitting|consecutive))?\s+(hour|day|week|month|year)s?\b`)
-	penaltyRE = regexp.MustCompile(`\$\s?\d+(?:,\d{3})*(?:\.\d+)?`)
+	// The words periods count in, in the order the scan tries them (periodPattern's).
+	periodNumbers    = []string{"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen", "twenty", "thirty", "forty-five", "sixty", "ninety"}
+	periodQualifiers = []string{"business", "clear", "calendar", "sitting", "consecutive"}
+	periodUnits      = []string{"hour", "day", "week", "month", "year"}
 )
 
 // flagsFor finds the flags of one provision's own text change. ops is the word diff, or nil
@@ -231,26 +234,168 @@ type quantity struct {
 	text string // as written: "30 days"
 }
 
+// periodPattern is what periods finds; the scan below does the regular expression's work
+// without compiling it. It is compiled (once) only for text with one of the two characters
+// that case-insensitive matching folds onto ASCII letters (ſ and the Kelvin sign), which
+// normalised text never has.
+const periodPattern = `(?i)\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty-five|sixty|ninety)(?:\s+(?:business|clear|calendar|sitting|consecutive))?\s+(hour|day|week|month|year)s?\b`
+
+var periodRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(periodPattern) })
+
+// periods finds the time limits in s: "30 days", "ten business days", "Sixty Days".
 func periods(s string) []quantity {
-	var out []quantity
-	for _, m := range periodRE.FindAllStringSubmatch(fold(s), -1) {
-		n, err := strconv.Atoi(m[1])
-		if err != nil {
-			n = numberWords[strings.ToLower(m[1])]
+	t := fold(s)
+	if strings.ContainsAny(t, "\u017f\u212a") {
+		var out []quantity
+		for _, m := range periodRE().FindAllStringSubmatch(t, -1) {
+			out = append(out, period(m[0], m[1], m[2]))
 		}
-		unit := strings.ToLower(m[2])
-		out = append(out, quantity{key: strconv.Itoa(n) + " " + unit, unit: unit, text: m[0]})
+		return out
+	}
+	var out []quantity
+	for i := 0; i < len(t); {
+		if !isWordByte(t[i]) || i > 0 && isWordByte(t[i-1]) {
+			i++
+			continue
+		}
+		end, num, unit := periodAt(t, i)
+		if end < 0 {
+			i++
+			continue
+		}
+		out = append(out, period(t[i:end], num, unit))
+		i = end
 	}
 	return out
 }
 
+func period(text, num, unit string) quantity {
+	n, err := strconv.Atoi(num)
+	if err != nil {
+		n = numberWords[strings.ToLower(num)]
+	}
+	unit = strings.ToLower(unit)
+	return quantity{key: strconv.Itoa(n) + " " + unit, unit: unit, text: text}
+}
+
+// isWordByte is \w, the word characters of \b: ASCII letters, digits and '_'.
+func isWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
+}
+
+// periodAt matches periodPattern at i (a word boundary) as the regular expression does:
+// alternatives in order, the qualifier tried before its absence, a plural before the
+// singular. It returns the end of the match (-1 for none), the number and the unit.
+func periodAt(t string, i int) (end int, num, unit string) {
+	try := func(j int) (int, string) {
+		// (?:\s+(?:qualifier))?\s+unit s?\b
+		if k := spaces(t, j); k > j {
+			if q := prefixFold(t[k:], periodQualifiers); q != "" {
+				if e, u := unitAt(t, k+len(q)); e >= 0 {
+					return e, u
+				}
+			}
+			return unitAt(t, j)
+		}
+		return -1, ""
+	}
+	if c := t[i]; '0' <= c && c <= '9' {
+		j := i
+		for j < len(t) && '0' <= t[j] && t[j] <= '9' {
+			j++
+		}
+		if e, u := try(j); e >= 0 {
+			return e, t[i:j], u
+		}
+		return -1, "", ""
+	}
+	for _, w := range periodNumbers {
+		if len(t)-i >= len(w) && strings.EqualFold(t[i:i+len(w)], w) {
+			if e, u := try(i + len(w)); e >= 0 {
+				return e, t[i : i+len(w)], u
+			}
+		}
+	}
+	return -1, "", ""
+}
+
+// unitAt matches \s+(hour|day|week|month|year)s?\b at j.
+func unitAt(t string, j int) (int, string) {
+	k := spaces(t, j)
+	if k == j {
+		return -1, ""
+	}
+	u := prefixFold(t[k:], periodUnits)
+	if u == "" {
+		return -1, ""
+	}
+	e := k + len(u)
+	if e < len(t) && (t[e] == 's' || t[e] == 'S') && (e+1 == len(t) || !isWordByte(t[e+1])) {
+		return e + 1, t[k:e]
+	}
+	if e == len(t) || !isWordByte(t[e]) {
+		return e, t[k:e]
+	}
+	return -1, ""
+}
+
+// spaces skips \s+ (ASCII white space) from j.
+func spaces(t string, j int) int {
+	for j < len(t) && (t[j] == ' ' || t[j] == '\t' || t[j] == '\n' || t[j] == '\f' || t[j] == '\r') {
+		j++
+	}
+	return j
+}
+
+// prefixFold returns the first of words that s starts with, ignoring ASCII case.
+func prefixFold(s string, words []string) string {
+	for _, w := range words {
+		if len(s) >= len(w) && strings.EqualFold(s[:len(w)], w) {
+			return w
+		}
+	}
+	return ""
+}
+
+// amounts finds the sums of money in s: "$100,000", "$ 2.50" (\$\s?\d+(?:,\d{3})*(?:\.\d+)?).
 func amounts(s string) []quantity {
 	var out []quantity
-	for _, m := range penaltyRE.FindAllString(s, -1) {
-		k := strings.NewReplacer(",", "", " ", "").Replace(m)
-		out = append(out, quantity{key: k, unit: "$", text: m})
+	for i := strings.IndexByte(s, '$'); i >= 0; {
+		j := i + 1
+		if j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\f' || s[j] == '\r') &&
+			j+1 < len(s) && isDigit(s[j+1]) {
+			j++
+		}
+		end := digits(s, j)
+		if end > j {
+			for end+3 < len(s) && s[end] == ',' && isDigit(s[end+1]) && isDigit(s[end+2]) && isDigit(s[end+3]) {
+				end += 4
+			}
+			if end+1 < len(s) && s[end] == '.' && isDigit(s[end+1]) {
+				end = digits(s, end+1)
+			}
+			m := s[i:end]
+			k := strings.NewReplacer(",", "", " ", "").Replace(m)
+			out = append(out, quantity{key: k, unit: "$", text: m})
+		} else {
+			end = i + 1
+		}
+		next := strings.IndexByte(s[end:], '$')
+		if next < 0 {
+			break
+		}
+		i = end + next
 	}
 	return out
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func digits(s string, j int) int {
+	for j < len(s) && isDigit(s[j]) {
+		j++
+	}
+	return j
 }
 
 // multisetDiff returns what is in a but not b, and in b but not a, in order.

@@ -5,13 +5,10 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"os"
 	"strconv"
 	"strings"
-
-	"github.com/billwatch/billwatch/internal/text"
 )
 
 // ErrNotBill means the input is well-formed XML but not a bill text: another kind of
@@ -52,13 +49,14 @@ type Provision struct {
 	Marked   bool
 	Children []*Provision
 
-	key      string // sibling matching key: kind, scope and label
-	scope    string // the scope prefix of Cite ("the Act enacted by s. 11"), empty outside
-	scopeKey string // the scope's identity for matching, stable when the owner is renumbered
-	local    string // the cite inside the scope: "s. 9(1)"
-	textKey  string // fold(Text)
-	content  uint64 // hash of everything but the own label
-	full     uint64 // hash of everything
+	key      string      // sibling matching key: kind, scope and label
+	scope    string      // the scope prefix of Cite ("the Act enacted by s. 11"), empty outside
+	scopeKey string      // the scope's identity for matching, stable when the owner is renumbered
+	local    string      // the cite inside the scope: "s. 9(1)"
+	textKey  string      // fold(Text)
+	content  uint64      // hash of everything but the own label
+	full     uint64      // hash of everything
+	sh       *shingleSet // its word pairs, made on first use (shingle.go)
 }
 
 // node is a minimal XML element tree; char data are nodes with an empty name.
@@ -192,66 +190,30 @@ func versionSlug(stage string) string {
 	return stage
 }
 
-func readTree(b []byte) (*node, error) {
-	dec := xml.NewDecoder(bytes.NewReader(b))
-	dec.Entity = xml.HTMLEntity
-	dec.CharsetReader = text.CharsetReader
-	var stack []*node
-	var root *node
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			if len(stack) > 0 && strings.Contains(err.Error(), "unexpected EOF") {
-				return nil, fmt.Errorf("truncated inside <%s>: %w", stack[len(stack)-1].name, err)
-			}
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if root != nil && len(stack) == 0 {
-				return nil, fmt.Errorf("more than one root element (<%s> after <%s>)", t.Name.Local, root.name)
-			}
-			if len(stack) >= maxDepth {
-				return nil, fmt.Errorf("elements nested deeper than %d", maxDepth)
-			}
-			n := &node{name: t.Name.Local, attrs: t.Attr}
-			if len(stack) > 0 {
-				top := stack[len(stack)-1]
-				top.kids = append(top.kids, n)
-			} else {
-				root = n
-			}
-			stack = append(stack, n)
-		case xml.EndElement:
-			stack = stack[:len(stack)-1]
-		case xml.CharData:
-			if len(stack) > 0 {
-				top := stack[len(stack)-1]
-				top.kids = append(top.kids, &node{data: string(t)})
-			} else if len(bytes.TrimSpace(t)) > 0 {
-				return nil, errors.New("text outside the root element")
-			}
-		}
-	}
-	if root == nil {
-		return nil, errors.New("no root element")
-	}
-	if len(stack) > 0 {
-		return nil, fmt.Errorf("truncated: <%s> is not closed", stack[len(stack)-1].name)
-	}
-	return root, nil
-}
-
 // textOf is the raw character data of n and its descendants.
 func textOf(n *node) string {
 	if n == nil {
 		return ""
 	}
+	return flatText(n, nil)
+}
+
+// flatText is what appendText writes for n, without a copy when n holds one run of text.
+func flatText(n *node, marked *bool) string {
+	switch n.name {
+	case "":
+		return n.data
+	case "PageBreak", "FootnoteRef", "ExplanatoryNote", "Ins":
+	default:
+		if len(n.kids) == 1 && n.kids[0].name == "" {
+			return n.kids[0].data
+		}
+		if len(n.kids) == 0 {
+			return ""
+		}
+	}
 	var sb strings.Builder
-	appendText(&sb, n, nil)
+	appendText(&sb, n, marked)
 	return sb.String()
 }
 
@@ -381,9 +343,7 @@ func (p *parser) preamble(n *node, c nesting) *Provision {
 	var parts []string
 	for _, k := range n.kids {
 		if k.name == "Provision" || k.name == "Text" {
-			var sb strings.Builder
-			appendText(&sb, k.childOr("Text"), &pr.Marked)
-			if t := normalize(sb.String()); t != "" {
+			if t := normalize(flatText(k.childOr("Text"), &pr.Marked)); t != "" {
 				parts = append(parts, t)
 			}
 		}
@@ -426,12 +386,15 @@ func (p *parser) place(pr *Provision, c nesting) {
 	pr.Heading = c.heading
 }
 
+// citePrefix is how a provision of each kind is cited at the top of a scope.
+var citePrefix = map[string]string{
+	"section": "s. ", "subsection": "subs. ", "paragraph": "para. ", "subparagraph": "subpara. ",
+	"clause": "cl. ", "subclause": "subcl. ", "item": "item ", "row": "item ",
+}
+
 // rootCite is how a provision is cited at the top of a scope: "s. 9", "subs. (2)".
 func rootCite(pr *Provision) string {
-	prefix := map[string]string{
-		"section": "s. ", "subsection": "subs. ", "paragraph": "para. ", "subparagraph": "subpara. ",
-		"clause": "cl. ", "subclause": "subcl. ", "item": "item ", "row": "item ",
-	}[pr.Kind]
+	prefix := citePrefix[pr.Kind]
 	switch pr.Kind {
 	case "definition", "schedule", "preamble", "heading", "text", "long title":
 		return pr.Label
@@ -450,9 +413,7 @@ func (p *parser) provision(n *node, kind string, c nesting, label string) *Provi
 	}
 	var text []string
 	addText := func(k *node) {
-		var sb strings.Builder
-		appendText(&sb, k, &pr.Marked)
-		if t := normalize(sb.String()); t != "" {
+		if t := normalize(flatText(k, &pr.Marked)); t != "" {
 			text = append(text, t)
 		}
 	}
@@ -599,9 +560,7 @@ func (p *parser) amended(n *node, owner *Provision, c nesting, ord int) {
 				k.name == "tgroup" || k.name == "tbody" || k.name == "thead":
 				walk(k)
 			default:
-				var sb strings.Builder
-				appendText(&sb, k, &marked)
-				if t := normalize(sb.String()); t != "" {
+				if t := normalize(flatText(k, &marked)); t != "" {
 					loose = append(loose, t)
 				}
 			}
@@ -669,21 +628,26 @@ func finish(ps []*Provision) {
 		}
 		pr.key = key
 		pr.textKey = fold(pr.Text)
-		h := fnv.New64a()
-		write := func(s string) { h.Write([]byte(s)); h.Write([]byte{0}) }
+		// FNV-1a over kind, note, text and the children's keys and hashes, each string
+		// ended by a zero byte; then the label for full.
+		h := uint64(fnvOffset)
+		write := func(s string) {
+			for i := 0; i < len(s); i++ {
+				h = (h ^ uint64(s[i])) * fnvPrime
+			}
+			h *= fnvPrime // ^ 0
+		}
 		write(pr.Kind)
 		write(fold(pr.MarginalNote))
 		write(pr.textKey)
 		for _, k := range pr.Children {
 			write(k.key)
-			var b [8]byte
 			for i := range 8 {
-				b[i] = byte(k.full >> (8 * i))
+				h = (h ^ uint64(byte(k.full>>(8*i)))) * fnvPrime
 			}
-			h.Write(b[:])
 		}
-		pr.content = h.Sum64()
+		pr.content = h
 		write(pr.Label)
-		pr.full = h.Sum64()
+		pr.full = h
 	}
 }

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"strconv"
 	"strings"
+	"sync"
 )
 
 // Formats are the output formats Render knows, the first the default.
@@ -28,6 +28,7 @@ func Render(w io.Writer, r *Result, format string, color bool) error {
 	case "html":
 		err = renderHTML(bw, r)
 	case "json":
+		r.SetAnchors()
 		enc := json.NewEncoder(bw)
 		enc.SetIndent("", "  ")
 		err = enc.Encode(r)
@@ -247,37 +248,14 @@ type htmlPage struct {
 	Provisions []htmlProv
 }
 
-// slug makes an HTML id out of a label: letters, digits and hyphens only.
-func slug(s string) string {
-	var sb strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(s) {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
-			sb.WriteRune(r)
-			dash = false
-		} else if !dash && sb.Len() > 0 {
-			sb.WriteByte('-')
-			dash = true
-		}
-	}
-	return strings.TrimSuffix(sb.String(), "-")
-}
-
 func renderHTML(w *bufio.Writer, r *Result) error {
-	used := map[string]int{}
+	r.SetAnchors()
 	page := htmlPage{Title: title(r), Summary: r.Summary, NoChange: len(r.Provisions) == 0}
 	var build func(cs []Change, depth int) []htmlProv
 	build = func(cs []Change, depth int) []htmlProv {
 		var out []htmlProv
 		for _, c := range cs {
-			a := "p-" + slug(c.Label)
-			if c.Label == "" {
-				a = "p-" + slug(c.FromLabel)
-			}
-			used[a]++
-			if used[a] > 1 {
-				a += "-" + strconv.Itoa(used[a])
-			}
+			a := c.Anchor
 			cite := citeLabel(c)
 			hp := htmlProv{Anchor: a, Cite: cite, Change: c.Change, MarginalNote: c.MarginalNote,
 				FromMarginalNote: c.FromMarginalNote, Heading: c.Heading, Ops: c.Ops}
@@ -295,10 +273,13 @@ func renderHTML(w *bufio.Writer, r *Result) error {
 		return out
 	}
 	page.Provisions = build(r.Provisions, 0)
-	return htmlTmpl.Execute(w, page)
+	return htmlTmpl().Execute(w, page)
 }
 
-var htmlTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+// htmlTmpl is parsed on first use: most runs render no HTML.
+var htmlTmpl = sync.OnceValue(func() *template.Template { return template.Must(template.New("page").Parse(htmlSource)) })
+
+const htmlSource = `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -340,4 +321,4 @@ a{color:#1565c0}
 {{if .Ops}}<p>{{range .Ops}}{{if eq .Op "delete"}}<del>{{.Text}}</del>{{else if eq .Op "insert"}}<ins>{{.Text}}</ins>{{else}}{{.Text}}{{end}}{{end}}</p>{{end}}
 {{range .Flags}}<div class="flag">⚑ {{.Text}} <code>{{.Code}}</code></div>{{end}}
 {{range .Children}}{{template "prov" .}}{{end}}</section>
-{{end}}`))
+{{end}}`

@@ -2,10 +2,10 @@ package law
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/billwatch/billwatch/diff"
+	"github.com/billwatch/billwatch/internal/lazyre"
 )
 
 // Bill is the amending part of a bill text: its instructions, in the bill's order.
@@ -45,7 +45,7 @@ type Instruction struct {
 
 // instructionRE recognises a unit of a bill that amends an Act rather than enacting law of
 // its own.
-var instructionRE = regexp.MustCompile(`(?i)\b(?:is|are) (?:amended|replaced|repealed|renumbered)\b`)
+var instructionRE = lazyre.New(`(?i)\b(?:is|are) (?:amended|replaced|repealed|renumbered)\b`)
 
 // ParseBill reads a bill XML text (the parl.ca export) into its amending instructions.
 func ParseBill(b []byte) (*Bill, error) {

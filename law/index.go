@@ -2,8 +2,9 @@ package law
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/billwatch/billwatch/internal/lazyre"
 )
 
 // IndexEntry is one consolidated Act in an index of Acts.
@@ -85,9 +86,9 @@ func TitleKey(t string) string {
 }
 
 var (
-	rsRE      = regexp.MustCompile(`^r\.?\s?s\.?(?:\s?c\.?)?,?\s*(?:1985,?)?\s*`)
-	scRE      = regexp.MustCompile(`^s\.?\s?c\.?\s+`)
-	chapterRE = regexp.MustCompile(`[.,]`)
+	rsRE      = lazyre.New(`^r\.?\s?s\.?(?:\s?c\.?)?,?\s*(?:1985,?)?\s*`)
+	scRE      = lazyre.New(`^s\.?\s?c\.?\s+`)
+	chapterRE = lazyre.New(`[.,]`)
 )
 
 // ChapterKey is the comparison form of a chapter citation: "R.S., c. C-5" and

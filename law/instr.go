@@ -3,6 +3,8 @@ package law
 import (
 	"regexp"
 	"strings"
+
+	"github.com/billwatch/billwatch/internal/lazyre"
 )
 
 // Effect kinds, as the JSON spells them.
@@ -72,26 +74,26 @@ var (
 	refPat    = `(?:\d+(?:\.\d+)*[A-Z]?(?:\([^()\s]+\))*|(?:\([^()\s]+\))+)`
 	quotePat  = `[“"]([^”"]*)[”"]`
 
-	actPhraseRE = regexp.MustCompile(`(?i)\s(?:of|to|in) the (?:(English|French) version of the )?Act\b`)
-	versionRE   = regexp.MustCompile(`(?i)^the (English|French) version of the Act$`)
+	actPhraseRE = lazyre.New(`(?i)\s(?:of|to|in) the (?:(English|French) version of the )?Act\b`)
+	versionRE   = lazyre.New(`(?i)^the (English|French) version of the Act$`)
 
-	subjKindRE     = regexp.MustCompile(`(?i)^` + kindWords + ` (` + refPat + `(?:(?:, | and | to )` + refPat + `)*)$`)
-	subjHeadRE     = regexp.MustCompile(`(?i)^` + kindWords + ` (` + refPat + `) and the heading before it$`)
-	subjPortionRE  = regexp.MustCompile(`(?i)^the portion of ` + kindWords + ` (` + refPat + `) (before|after) ` + kindWords + ` (` + refPat + `)$`)
-	subjHeadingRE  = regexp.MustCompile(`(?i)^the heading before ` + kindWords + ` (` + refPat + `)$`)
-	subjDefRE      = regexp.MustCompile(`(?i)^the definitions? ((?:` + quotePat + `(?:, | and |, and )?)+) in ` + kindWords + ` (` + refPat + `)$`)
-	subjScheduleRE = regexp.MustCompile(`(?i)^(?:the schedule|schedule [\w.]+)$`)
-	refListSepRE   = regexp.MustCompile(`, and |, | and | to `)
-	refPartRE      = regexp.MustCompile(`^(\d+(?:\.\d+)*[A-Z]?)?((?:\([^()\s]+\))*)$`)
-	quoteRE        = regexp.MustCompile(quotePat)
+	subjKindRE     = lazyre.New(`(?i)^` + kindWords + ` (` + refPat + `(?:(?:, | and | to )` + refPat + `)*)$`)
+	subjHeadRE     = lazyre.New(`(?i)^` + kindWords + ` (` + refPat + `) and the heading before it$`)
+	subjPortionRE  = lazyre.New(`(?i)^the portion of ` + kindWords + ` (` + refPat + `) (before|after) ` + kindWords + ` (` + refPat + `)$`)
+	subjHeadingRE  = lazyre.New(`(?i)^the heading before ` + kindWords + ` (` + refPat + `)$`)
+	subjDefRE      = lazyre.New(`(?i)^the definitions? ((?:` + quotePat + `(?:, | and |, and )?)+) in ` + kindWords + ` (` + refPat + `)$`)
+	subjScheduleRE = lazyre.New(`(?i)^(?:the schedule|schedule [\w.]+)$`)
+	refListSepRE   = lazyre.New(`, and |, | and | to `)
+	refPartRE      = lazyre.New(`^(\d+(?:\.\d+)*[A-Z]?)?((?:\([^()\s]+\))*)$`)
+	quoteRE        = lazyre.New(quotePat)
 
-	addFollowingRE = regexp.MustCompile(`(?i)^adding the following(?: (after|before) ` + kindWords + ` (` + refPat + `)| in alphabetical order)?$`)
-	strikeRE       = regexp.MustCompile(`(?i)^striking out ` + quotePat + `(?: (at the end of|in) ` + kindWords + ` (` + refPat + `))?( wherever (?:it|they) occurs?| every time it occurs| each time it (?:occurs|appears))?$`)
-	substituteRE   = regexp.MustCompile(`(?i)^striking out ` + quotePat + ` and substituting ` + quotePat + `$`)
-	replaceWordsRE = regexp.MustCompile(`(?i)^replacing ` + quotePat + ` with ` + quotePat + `(?: (at the end of|in) ` + kindWords + ` (` + refPat + `))?( wherever (?:it|they) occurs?| every time it occurs| each time it (?:occurs|appears))?$`)
-	addWordsRE     = regexp.MustCompile(`(?i)^adding ` + quotePat + ` (?:(after|before) ` + quotePat + `|(at the end of) ` + kindWords + ` (` + refPat + `))$`)
-	renumberRE     = regexp.MustCompile(`(?i)^renumbered as ` + kindWords + ` (` + refPat + `)$`)
-	verbRE         = regexp.MustCompile(`(?i)^(?:is|are) `)
+	addFollowingRE = lazyre.New(`(?i)^adding the following(?: (after|before) ` + kindWords + ` (` + refPat + `)| in alphabetical order)?$`)
+	strikeRE       = lazyre.New(`(?i)^striking out ` + quotePat + `(?: (at the end of|in) ` + kindWords + ` (` + refPat + `))?( wherever (?:it|they) occurs?| every time it occurs| each time it (?:occurs|appears))?$`)
+	substituteRE   = lazyre.New(`(?i)^striking out ` + quotePat + ` and substituting ` + quotePat + `$`)
+	replaceWordsRE = lazyre.New(`(?i)^replacing ` + quotePat + ` with ` + quotePat + `(?: (at the end of|in) ` + kindWords + ` (` + refPat + `))?( wherever (?:it|they) occurs?| every time it occurs| each time it (?:occurs|appears))?$`)
+	addWordsRE     = lazyre.New(`(?i)^adding ` + quotePat + ` (?:(after|before) ` + quotePat + `|(at the end of) ` + kindWords + ` (` + refPat + `))$`)
+	renumberRE     = lazyre.New(`(?i)^renumbered as ` + kindWords + ` (` + refPat + `)$`)
+	verbRE         = lazyre.New(`(?i)^(?:is|are) `)
 )
 
 // parseActions reads an instruction's text into the actions it makes. actTitle is the

@@ -2,8 +2,9 @@ package law
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/billwatch/billwatch/internal/lazyre"
 )
 
 // Watch is a provision the coalition follows: "Canadian Security Intelligence Service Act
@@ -16,8 +17,8 @@ type Watch struct {
 }
 
 var (
-	watchRE     = regexp.MustCompile(`^(.+?)\s*,?\s+(?:s\.|ss\.|section|art\.)\s*(\d+(?:\.\d+)*[A-Z]?(?:\([^()\s]+\))*)$`)
-	watchCodeRE = regexp.MustCompile(`^[A-Z]{1,2}-\d+(?:\.\d+)*[A-Z]?$`)
+	watchRE     = lazyre.New(`^(.+?)\s*,?\s+(?:s\.|ss\.|section|art\.)\s*(\d+(?:\.\d+)*[A-Z]?(?:\([^()\s]+\))*)$`)
+	watchCodeRE = lazyre.New(`^[A-Z]{1,2}-\d+(?:\.\d+)*[A-Z]?$`)
 )
 
 // ParseWatch reads a provision watch: an Act's title or code, then "s." and the provision.

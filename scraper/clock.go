@@ -1,14 +1,15 @@
 package scraper
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/billwatch/billwatch/internal/lazyre"
 )
 
 // reClock matches a clock time as the committee sites write it: "3:30 p.m.", "11 a.m.", "9h30 am",
 // "noon", "midnight".
-var reClock = regexp.MustCompile(`(?i)\b(\d{1,2})(?:[:h](\d{2}))?\s*([ap])\.?\s*m\b\.?|\bnoon\b|\bmidnight\b`)
+var reClock = lazyre.New(`(?i)\b(\d{1,2})(?:[:h](\d{2}))?\s*([ap])\.?\s*m\b\.?|\bnoon\b|\bmidnight\b`)
 
 // ClockRange finds the first two clock times in s, as minutes after midnight; end is -1 when
 // there is only one.

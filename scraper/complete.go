@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"regexp"
+
+	"github.com/billwatch/billwatch/internal/lazyre"
 )
 
 // ErrTruncated means a page ended before its end: no closing </html>, though the server's
@@ -15,12 +16,12 @@ var ErrTruncated = errors.New("page cut short")
 
 // notFoundRE recognises the sites' "page not found" pages: "We couldn't find that Web page
 // (Error 404)", "Page not found", sencanada.ca's "Sorry, the content is not available".
-var notFoundRE = regexp.MustCompile(`(?i)\b(?:error|erreur)\s*404\b|\b404\s*(?:error|erreur|not found)\b|couldn.t find th(?:at|is) web ?page|nous ne pouvons trouver cette page|page (?:not found|introuvable)|content is not available`)
+var notFoundRE = lazyre.New(`(?i)\b(?:error|erreur)\s*404\b|\b404\s*(?:error|erreur|not found)\b|couldn.t find th(?:at|is) web ?page|nous ne pouvons trouver cette page|page (?:not found|introuvable)|content is not available`)
 
 var (
-	titleRE = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
-	h1RE    = regexp.MustCompile(`(?is)<h1[^>]*>(.*?)</h1>`)
-	tagRE   = regexp.MustCompile(`<[^>]*>`)
+	titleRE = lazyre.New(`(?is)<title[^>]*>(.*?)</title>`)
+	h1RE    = lazyre.New(`(?is)<h1[^>]*>(.*?)</h1>`)
+	tagRE   = lazyre.New(`<[^>]*>`)
 )
 
 // NotFoundText reports whether a page's title or first heading says the page does not exist.
@@ -40,7 +41,7 @@ func CheckHTML(b []byte) error {
 	if !LooksLikeHTML(b) && !bytes.Contains(lower, []byte("<html")) {
 		return fmt.Errorf("not an HTML page (%d bytes starting %q): %w", len(b), head(b, 16), ErrLayoutChanged)
 	}
-	for _, re := range []*regexp.Regexp{titleRE, h1RE} {
+	for _, re := range []*lazyre.Regexp{titleRE, h1RE} {
 		if m := re.FindSubmatch(b); m != nil && NotFoundText(string(tagRE.ReplaceAll(m[1], nil))) {
 			return fmt.Errorf("the site's \"page not found\" page, served with status 200: %w", ErrNotFound)
 		}

@@ -171,6 +171,7 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 		return sum
 	}
 	sum.Baseline = len(old) == 0
+	profile := t.ActiveProfile()
 
 	type change struct {
 		old   *billState
@@ -196,7 +197,7 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 				nw.Bill = mergeList(prev.full(), lb)
 			}
 		}
-		nw.Bill.Reasons = t.Profile.BillReasons(nw.full())
+		nw.Bill.Reasons = profile.BillReasons(nw.full())
 		nw.Bill.Relevant = len(nw.Bill.Reasons) > 0
 
 		var raw []byte
@@ -224,7 +225,7 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 				nw.Publications = rec.Publications
 				nw.ListActivity = lb.LatestActivityAt
 				nw.RecordHash = Hash(payload)
-				nw.Bill.Reasons = t.Profile.BillReasons(nw.full())
+				nw.Bill.Reasons = profile.BillReasons(nw.full())
 				nw.Bill.Relevant = len(nw.Bill.Reasons) > 0
 			}
 		}
@@ -297,10 +298,10 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 
 	// Diffs are computed outside the transaction; the previous texts are read first.
 	type amended struct {
-		idx   int
-		from  billwatch.Publication
-		to    billwatch.Publication
-		brief string
+		idx  int
+		from billwatch.Publication
+		to   billwatch.Publication
+		am   Amendment
 	}
 	var amendments []amended
 	if !sum.Baseline && t.Differ != nil {
@@ -316,13 +317,13 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 				if !ok {
 					continue
 				}
-				brief, changed, err := t.Differ.Brief(prevBody, ft.body)
+				am, err := t.amendment(prevBody, ft.body)
 				if err != nil {
 					sum.Problems = append(sum.Problems, fmt.Errorf("diff %s %s → %s: %w", c.new.Bill.Key(), prevPub.Type, ft.pub.Type, err))
 					continue
 				}
-				if changed {
-					amendments = append(amendments, amended{idx: i, from: prevPub, to: ft.pub, brief: brief})
+				if am.Changed {
+					amendments = append(amendments, amended{idx: i, from: prevPub, to: ft.pub, am: am})
 				}
 			}
 		}
@@ -346,6 +347,30 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 	if len(changes) == 0 {
 		t.settleOnly(&sum, start)
 		return sum
+	}
+
+	// Lineage: each bill's newest text against every stored bill text, outside the
+	// transaction. A failure here costs the link, never the pass.
+	lineage := map[int]billLineage{}
+	if ix, err := t.Reindex(); err != nil {
+		t.Log.Warn("lineage index unreadable", "error", err)
+	} else {
+		for i, c := range changes {
+			var last *fetchedText
+			for j := range c.texts {
+				if c.texts[j].body != nil {
+					last = &c.texts[j]
+				}
+			}
+			if last == nil {
+				continue
+			}
+			l, err := t.lineageOf(ix, c.new.Bill.Key(), Hash(last.body), last.body)
+			if err != nil {
+				t.Log.Warn("lineage", "bill", c.new.Bill.Key(), "error", err)
+			}
+			lineage[i] = l
+		}
 	}
 
 	now := t.now()
@@ -393,12 +418,24 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 				return err
 			}
 			sum.Changed++
+			l, hasLineage := lineage[i]
+			if hasLineage {
+				if err := storeLineage(tx, l); err != nil {
+					return err
+				}
+			}
 			if !sum.Baseline {
-				alerts = append(alerts, t.billAlerts(c.old, nw)...)
+				for _, a := range t.billAlerts(c.old, nw) {
+					if s := lineageText(l.links); s != "" && a.Kind == billwatch.KindBillIntroduced {
+						a.Why += "; " + strings.TrimSuffix(strings.ToLower(s[:1])+s[1:], ".")
+						a.Text = s + "\n" + a.Text
+					}
+					alerts = append(alerts, a)
+				}
 			}
 			for _, a := range amendments {
 				if a.idx == i {
-					alerts = append(alerts, t.amendedAlert(nw, a.from, a.to, a.brief))
+					alerts = append(alerts, t.amendedAlert(nw, a.from, a.to, a.am))
 				}
 			}
 			if fx, ok := lawFx[i]; ok {
@@ -598,8 +635,9 @@ func referral(old, nw billwatch.Bill) (acronym, name string, ok bool) {
 	return "committee", "", true
 }
 
-func (t *Tracker) amendedAlert(nw billState, from, to billwatch.Publication, brief string) billwatch.Alert {
+func (t *Tracker) amendedAlert(nw billState, from, to billwatch.Publication, am Amendment) billwatch.Alert {
 	b := nw.Bill
+	brief := am.Brief
 	title := firstNonEmpty(b.ShortTitle, b.Title)
 	cmd := fmt.Sprintf("billwatch diff %s --session %s --from %s --to %s", b.Number, b.Session, from.Type, to.Type)
 	if t.DiffCommand != nil {
@@ -609,11 +647,20 @@ func (t *Tracker) amendedAlert(nw billState, from, to billwatch.Publication, bri
 	if from.ID == to.ID {
 		what = fmt.Sprintf("the text of %s changed under the same id %s", to.Name, to.ID)
 	}
+	text := brief + "\nFull diff: " + cmd
+	if t.PublicURL != "" {
+		// The link opens the diff at the weightiest change: the message says what it is.
+		text, _, _ = strings.Cut(brief, "\nFlags: ")
+		if len(am.Top) > 0 {
+			text += "\nWeightiest changes:\n• " + strings.Join(am.Top, "\n• ")
+		}
+	}
 	return t.newAlert(billwatch.Alert{
 		Kind: billwatch.KindBillAmended, Severity: billwatch.Action, Audience: billwatch.Members,
 		Subject: b.Key(), Title: title,
+		Page: billwatch.DiffPath(b.Session, b.Number, versionParam(nw, from), versionParam(nw, to), am.Anchor),
 		Why:  "new text: " + what,
-		Text: brief + "\nFull diff: " + cmd,
+		Text: text,
 		Links: []billwatch.Link{
 			{Label: "LEGISinfo", URL: b.URL},
 			{Label: to.Name + " text", URL: "https://www.parl.ca/DocumentViewer/en/" + to.ID},
@@ -623,3 +670,18 @@ func (t *Tracker) amendedAlert(nw billState, from, to billwatch.Publication, bri
 
 // firstNonEmpty returns the first of its arguments that is not "".
 var firstNonEmpty = cmp.Or[string]
+
+// versionParam names a version in a diff link: its type when no other publication of the
+// bill has that type, else its publication id.
+func versionParam(st billState, p billwatch.Publication) string {
+	n := 0
+	for _, x := range st.Publications {
+		if x.Type == p.Type {
+			n++
+		}
+	}
+	if n == 1 && p.Type != "" {
+		return p.Type
+	}
+	return p.ID
+}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -15,6 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/internal/lazyre"
 )
 
 // Health is what the store remembers of a source between passes. It is written only when it
@@ -36,7 +36,7 @@ type Health struct {
 }
 
 // pageURLRE finds the URLs an error names; every scraper error names the page it was reading.
-var pageURLRE = regexp.MustCompile(`https?://[^\s"'<>]+`)
+var pageURLRE = lazyre.New(`https?://[^\s"'<>]+`)
 
 // failingPages counts the passes in a row each page named by this pass's problems has failed,
 // from the counts of the last pass. A page that did not fail this time drops out.

@@ -186,6 +186,7 @@ func (t *Tracker) ScrapeHearings(ctx context.Context, house, senate HearingSourc
 	}
 
 	// Link to bills and judge relevance.
+	profile := t.ActiveProfile()
 	for i := range got {
 		h := &got[i].Hearing
 		k := fmt.Sprintf("%s %s %d", h.Chamber, h.Committee, h.Number)
@@ -203,11 +204,11 @@ func (t *Tracker) ScrapeHearings(ctx context.Context, house, senate HearingSourc
 				reasons = append(reasons, "bill: "+n)
 			}
 		}
-		for _, kw := range t.Profile.MatchText(h.Studies...) {
+		for _, kw := range profile.MatchText(h.Studies...) {
 			reasons = append(reasons, "keyword: "+kw)
 		}
 		got[i].Watched = len(reasons) > 0
-		if t.Profile.WatchesCommittee(h.Committee) {
+		if profile.WatchesCommittee(h.Committee) {
 			reasons = append(reasons, "committee: "+h.Committee)
 		}
 		got[i].Reasons = reasons

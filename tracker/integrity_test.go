@@ -173,8 +173,8 @@ func TestVerifyFindsDamage(t *testing.T) {
 			}
 			r, err := ro.Verify()
 			if tc.want == "" {
-				if err != nil || r.Schema != "1" || r.Keys["versions"] != 400 {
-					t.Fatalf("Verify(sound) = %+v, %v; want schema 1 and 400 versions", r, err)
+				if err != nil || r.Schema != fmt.Sprint(SchemaVersion) || r.Keys["versions"] != 400 {
+					t.Fatalf("Verify(sound) = %+v, %v; want the current schema and 400 versions", r, err)
 				}
 				return
 			}

@@ -18,6 +18,9 @@ type Profile struct {
 	Bills       []string // bill numbers always watched ("C-2", or "45-1 C-2" for one session)
 	Departments []string // Gazette sponsoring departments and agencies
 	Acts        []string // enabling Acts of Gazette items
+	// Provisions are provisions of Acts ("Criminal Code 83.01", "section 16 of the CSIS Act"):
+	// a bill or Gazette item whose title or summary names one is relevant.
+	Provisions []string
 
 	kw, ex [][]string
 	kwName []string
@@ -163,6 +166,7 @@ func (p *Profile) BillReasons(b billwatch.Bill) []string {
 	for _, k := range p.MatchText(b.Title, b.ShortTitle, b.Summary) {
 		reasons = append(reasons, "keyword: "+k)
 	}
+	reasons = append(reasons, p.provisionReasons(b.Title, b.ShortTitle, b.Summary)...)
 	seen := map[string]bool{}
 	for _, st := range b.Stages {
 		if st.Committee != "" && containsFold(p.Committees, st.Committee) && !seen[st.Committee] {
@@ -192,6 +196,7 @@ func (p *Profile) RegulationReasons(r billwatch.Regulation) []string {
 	for _, k := range p.MatchText(r.Title, r.Summary) {
 		reasons = append(reasons, "keyword: "+k)
 	}
+	reasons = append(reasons, p.provisionReasons(r.Title, r.Summary)...)
 	return reasons
 }
 
@@ -205,4 +210,31 @@ func containsFold(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// provisionReasons finds the watched provisions named in the texts, matched on whole words,
+// case-insensitively.
+func (p *Profile) provisionReasons(texts ...string) []string {
+	var out []string
+	for _, prov := range p.Provisions {
+		pw := words(prov)
+		if len(pw) == 0 {
+			continue
+		}
+		for _, t := range texts {
+			tw := words(t)
+			found := false
+			for i := range tw {
+				if i+len(pw) <= len(tw) && slices.Equal(tw[i:i+len(pw)], pw) {
+					found = true
+					break
+				}
+			}
+			if found {
+				out = append(out, "provision: "+prov)
+				break
+			}
+		}
+	}
+	return out
 }

@@ -115,9 +115,10 @@ func (t *Tracker) ScrapeRegulations(ctx context.Context, src RegulationSource) S
 			proposals = append(proposals, *r)
 		}
 	}
+	profile := t.ActiveProfile()
 	for i := range items {
 		r := &items[i]
-		r.Reasons = t.Profile.RegulationReasons(*r)
+		r.Reasons = profile.RegulationReasons(*r)
 		r.Relevant = len(r.Reasons) > 0
 		if r.Part == "II" && r.Finalises == "" {
 			if p, ok := findProposal(proposals, *r); ok {

@@ -89,8 +89,12 @@ func (t *Tracker) Reminders(ctx context.Context, plan ReminderPlan) (ReminderSum
 			break
 		}
 	}
+	steps, err := t.NextStepReminders(ctx)
+	if err != nil {
+		return ReminderSummary{}, err
+	}
 	if len(alerts) == 0 {
-		return ReminderSummary{}, nil
+		return ReminderSummary{Alerts: steps}, nil
 	}
 	// Skip the write when every reminder was already queued.
 	fresh := false
@@ -101,12 +105,12 @@ func (t *Tracker) Reminders(ctx context.Context, plan ReminderPlan) (ReminderSum
 		return nil
 	})
 	if !fresh {
-		return ReminderSummary{}, nil
+		return ReminderSummary{Alerts: steps}, nil
 	}
 	var sum ReminderSummary
 	err = t.Store.update(func(tx *bolt.Tx) error {
 		queued, err := t.queue(tx, alerts)
-		sum.Alerts = len(queued)
+		sum.Alerts = len(queued) + steps
 		return err
 	})
 	return sum, err

@@ -22,8 +22,10 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// SchemaVersion is the layout of the database this build reads and writes.
-const SchemaVersion = 1
+// SchemaVersion is the layout of the database this build reads and writes. Version 2 added
+// the coalition's memory (records, history, watch list, lineage, accounts); a version 1
+// database is migrated on its first write-open (the new buckets are created, nothing moves).
+const SchemaVersion = 2
 
 // Bucket names.
 var (
@@ -38,7 +40,8 @@ var (
 	bktOutbox      = []byte("outbox")      // BE seq → "" while a delivery is pending
 	bktThreads     = []byte("threads")     // sink \x00 channel \x00 thread → ref
 	bktHealth      = []byte("health")      // source → Health JSON
-	allBuckets     = [][]byte{bktMeta, bktBlobs, bktVersions, bktBills, bktHearings, bktRegulations, bktAlerts, bktAlertIDs, bktOutbox, bktThreads, bktHealth}
+	allBuckets     = [][]byte{bktMeta, bktBlobs, bktVersions, bktBills, bktHearings, bktRegulations, bktAlerts, bktAlertIDs, bktOutbox, bktThreads, bktHealth,
+		bktMemory, bktHistory, bktWatch, bktLineage, bktLinks, bktUsers, bktSessions, bktSignin}
 )
 
 // ErrNoDatabase means a read command was pointed at a database that does not exist yet.
@@ -112,7 +115,7 @@ func Open(path string) (*Store, error) {
 			return meta.Put([]byte("schema"), []byte(fmt.Sprint(SchemaVersion)))
 		}
 		if string(v) != fmt.Sprint(SchemaVersion) {
-			return fmt.Errorf("schema version %s, this billwatch reads %d", v, SchemaVersion)
+			return migrate(meta, string(v))
 		}
 		return nil
 	})
@@ -270,8 +273,8 @@ var errNothingToWrite = errors.New("nothing to write")
 func (s *Store) update(fn func(tx *bolt.Tx) error) error {
 	return s.withDB(false, func(db *bolt.DB) error {
 		if err := db.Update(fn); err != nil && !errors.Is(err, errNothingToWrite) {
-			if errors.Is(err, ErrDamaged) {
-				return err
+			if errors.Is(err, ErrDamaged) || errors.Is(err, ErrBadInput) {
+				return err // the file's verdict, or the user's mistake: already says what is wrong
 			}
 			return fmt.Errorf("database %s: %w", s.path, err)
 		}
@@ -327,7 +330,9 @@ func (s *Store) Verify() (Report, error) {
 				return fmt.Errorf("database %s is a bbolt file but not a billwatch database (no meta bucket)", s.path)
 			}
 			r.Schema = string(meta.Get([]byte("schema")))
-			if r.Schema != fmt.Sprint(SchemaVersion) {
+			if r.Schema == "1" {
+				r.Notes = append(r.Notes, fmt.Sprintf("schema version 1: the next write migrates it to %d (adds the coalition's memory)", SchemaVersion))
+			} else if r.Schema != fmt.Sprint(SchemaVersion) {
 				return fmt.Errorf("database %s has schema version %q; this billwatch reads version %d", s.path, r.Schema, SchemaVersion)
 			}
 			var missing []string

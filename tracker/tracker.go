@@ -83,6 +83,9 @@ type Tracker struct {
 	LawURL func(bill billwatch.Bill) string
 	// DiffCommand builds the command line that shows a bill's full diff; it goes in alerts.
 	DiffCommand func(bill billwatch.Bill, from, to string) string
+	// PublicURL is where people reach the web interface ([web] public_url). When set, every
+	// alert links to its page, and bill.amended shows its weightiest flags, not a command.
+	PublicURL string
 
 	// Digests are the channels whose info alerts are gathered into one message a day.
 	Digests []Digest
@@ -190,7 +193,7 @@ func (t *Tracker) newAlert(a billwatch.Alert, discriminator string) billwatch.Al
 	if a.Thread == "" {
 		a.Thread = a.Subject
 	}
-	return a
+	return t.linkPage(a)
 }
 
 // queue writes alerts to the outbox within tx, with a pending delivery for each sink and
@@ -202,6 +205,7 @@ func (t *Tracker) queue(tx *bolt.Tx, alerts []billwatch.Alert) ([]billwatch.Aler
 		if ids.Get([]byte(a.ID)) != nil {
 			continue
 		}
+		a = decorate(tx, a)
 		a.Deliveries = nil
 		for _, s := range t.Sinks {
 			for _, ch := range s.Channels(a) {

@@ -95,7 +95,8 @@ func calendarEvents(store *tracker.Store, now time.Time) ([]calendar.Event, erro
 			AllDay:      true,
 		})
 	}
-	return events, nil
+	steps, err := nextStepEvents(store, today)
+	return append(events, steps...), err
 }
 
 func orgSuffix(w billwatch.Witness) string {

@@ -8,11 +8,11 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/billwatch/billwatch/internal/lazyre"
 	"github.com/billwatch/billwatch/internal/text"
 	"github.com/billwatch/billwatch/scraper"
 )
@@ -144,9 +144,9 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 var (
-	flagUnknownRe = regexp.MustCompile(`^flag provided but not defined: -+(.*)$`)
-	flagNeedsRe   = regexp.MustCompile(`^flag needs an argument: -+(.*)$`)
-	flagInvalidRe = regexp.MustCompile(`^invalid (?:boolean )?value "(.*)" for (?:flag )?-+([^:]+): (.*)$`)
+	flagUnknownRe = lazyre.New(`^flag provided but not defined: -+(.*)$`)
+	flagNeedsRe   = lazyre.New(`^flag needs an argument: -+(.*)$`)
+	flagInvalidRe = lazyre.New(`^invalid (?:boolean )?value "(.*)" for (?:flag )?-+([^:]+): (.*)$`)
 )
 
 // flagError turns the flag package's error into one line naming the flag and the value, in

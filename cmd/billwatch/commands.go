@@ -17,6 +17,7 @@ import (
 
 	"github.com/billwatch/billwatch"
 	"github.com/billwatch/billwatch/tracker"
+	"github.com/billwatch/billwatch/web"
 )
 
 func commands() []command {
@@ -39,6 +40,11 @@ func commands() []command {
 		{name: "slack", args: "test", summary: "post a test message to each configured channel", run: runSlack},
 		captureCommand(),
 		demoCommand(),
+		watchCommand(),
+		memoryCommand(),
+		userCommand(),
+		backfillCommand(),
+		serveCommand(),
 	}
 }
 
@@ -236,6 +242,9 @@ type billJSON struct {
 	Stages   []billwatch.Stage `json:"stages,omitempty"`
 	Meetings []meetingJSON     `json:"meetings,omitempty"`
 	Versions []versionJSON     `json:"versions,omitempty"`
+	// Lineage and Memory are set by show only.
+	Lineage []tracker.LineageLink `json:"lineage"`
+	Memory  *memoryJSON           `json:"memory,omitempty"`
 }
 
 type versionJSON struct {
@@ -400,23 +409,9 @@ func showCommand() command {
 			if err != nil {
 				return err
 			}
-			meetings, err := billMeetings(store, b)
+			out, err := showJSON(store, b)
 			if err != nil {
 				return err
-			}
-			out := billJSON{Bill: listJSON(b.Bill), Stages: b.Stages, Meetings: meetings}
-			out.Votes, out.References = b.Votes, b.References
-			for i, v := range b.Versions {
-				out.Versions = append(out.Versions, versionJSON{Index: i + 1, ID: v.ID, Type: v.Type, Name: v.Name, Fetched: v.Fetched, URL: v.URL, Gap: v.Gap})
-			}
-			if out.Stages == nil {
-				out.Stages = []billwatch.Stage{}
-			}
-			if out.Meetings == nil {
-				out.Meetings = []meetingJSON{}
-			}
-			if out.Versions == nil {
-				out.Versions = []versionJSON{}
 			}
 			if asJSON {
 				return writeJSON(g.stdout, out)
@@ -424,6 +419,29 @@ func showCommand() command {
 			return printBill(g.stdout, out)
 		},
 	}
+}
+
+// showJSON is one bill as `show --json` gives it, and the web's bill page as JSON.
+func showJSON(store *tracker.Store, b tracker.StoredBill) (billJSON, error) {
+	meetings, err := billMeetings(store, b)
+	if err != nil {
+		return billJSON{}, err
+	}
+	out := billJSON{Bill: listJSON(b.Bill), Stages: b.Stages, Meetings: meetings}
+	out.Votes, out.References = b.Votes, b.References
+	for i, v := range b.Versions {
+		out.Versions = append(out.Versions, versionJSON{Index: i + 1, ID: v.ID, Type: v.Type, Name: v.Name, Fetched: v.Fetched, URL: v.URL, Gap: v.Gap})
+	}
+	if out.Stages == nil {
+		out.Stages = []billwatch.Stage{}
+	}
+	if out.Meetings == nil {
+		out.Meetings = []meetingJSON{}
+	}
+	if out.Versions == nil {
+		out.Versions = []versionJSON{}
+	}
+	return out, addMemory(store, &out)
 }
 
 func printBill(w io.Writer, b billJSON) error {
@@ -480,6 +498,7 @@ func printBill(w io.Writer, b billJSON) error {
 			fmt.Fprintf(w, "\nCharter Statement: %s\n  %s\n", r.Title, r.URL)
 		}
 	}
+	printLineageMemory(w, b)
 	return nil
 }
 
@@ -502,7 +521,7 @@ func alertsCommand() command {
 			if limit < 0 {
 				return usageError("--limit %d: must be 0 or more", limit)
 			}
-			store, _, err := g.readStore()
+			store, cfg, err := g.readStore()
 			if err != nil {
 				return err
 			}
@@ -515,9 +534,7 @@ func alertsCommand() command {
 					alerts = []billwatch.Alert{}
 				}
 				for i := range alerts {
-					if alerts[i].Deliveries == nil {
-						alerts[i].Deliveries = []billwatch.Delivery{}
-					}
+					alerts[i] = web.AlertJSON(alerts[i], cfg.Web.PublicURL)
 				}
 				return writeJSON(g.stdout, alerts)
 			}
@@ -549,6 +566,49 @@ func alertsCommand() command {
 
 // ---- status
 
+// sourceStatus is one source as `status --json` gives it.
+type sourceStatus struct {
+	Source      string    `json:"source"`
+	Healthy     bool      `json:"healthy"`
+	LastSuccess time.Time `json:"last_success,omitzero"`
+	AgeSeconds  *int64    `json:"age_seconds"`
+	Failures    int       `json:"consecutive_failures"`
+	LastError   string    `json:"last_error,omitempty"`
+	LastRun     time.Time `json:"last_run,omitzero"`
+	LastOutcome string    `json:"last_outcome,omitempty"`
+	NextRun     time.Time `json:"next_run,omitzero"`
+	// Fields is, per kind of page and expected field, the share found in the
+	// last pass and the recent level it is compared with.
+	Fields []fieldRow `json:"fields,omitempty"`
+}
+
+// statusRows is `status --json`, and the web's /status as JSON.
+func statusRows(store *tracker.Store, now time.Time) ([]sourceStatus, error) {
+	health, err := store.Health()
+	if err != nil {
+		return nil, err
+	}
+	runs, err := store.RunStatuses()
+	if err != nil {
+		return nil, err
+	}
+	var rows []sourceStatus
+	for _, src := range tracker.Sources {
+		h, r := health[src], runs[src]
+		x := sourceStatus{Source: src, Healthy: !h.Unhealthy, LastSuccess: r.LastSuccess, Failures: h.Failures, LastError: firstNonEmpty(h.LastError, r.LastError), LastRun: r.LastRun, LastOutcome: r.LastOutcome, NextRun: r.NextRun}
+		if !r.LastSuccess.IsZero() {
+			age := int64(now.Sub(r.LastSuccess).Seconds())
+			x.AgeSeconds = &age
+		}
+		x.Fields = fieldRows(h, r)
+		for _, c := range h.Coverage {
+			x.Healthy = x.Healthy && !c.Drifted
+		}
+		rows = append(rows, x)
+	}
+	return rows, nil
+}
+
 func statusCommand() command {
 	var asJSON bool
 	return command{
@@ -560,42 +620,10 @@ func statusCommand() command {
 			if err != nil {
 				return err
 			}
-			health, err := store.Health()
-			if err != nil {
-				return err
-			}
-			runs, err := store.RunStatuses()
-			if err != nil {
-				return err
-			}
-			type row struct {
-				Source      string    `json:"source"`
-				Healthy     bool      `json:"healthy"`
-				LastSuccess time.Time `json:"last_success,omitzero"`
-				AgeSeconds  *int64    `json:"age_seconds"`
-				Failures    int       `json:"consecutive_failures"`
-				LastError   string    `json:"last_error,omitempty"`
-				LastRun     time.Time `json:"last_run,omitzero"`
-				LastOutcome string    `json:"last_outcome,omitempty"`
-				NextRun     time.Time `json:"next_run,omitzero"`
-				// Fields is, per kind of page and expected field, the share found in the
-				// last pass and the recent level it is compared with.
-				Fields []fieldRow `json:"fields,omitempty"`
-			}
 			now := g.clock()
-			var rows []row
-			for _, src := range tracker.Sources {
-				h, r := health[src], runs[src]
-				x := row{Source: src, Healthy: !h.Unhealthy, LastSuccess: r.LastSuccess, Failures: h.Failures, LastError: firstNonEmpty(h.LastError, r.LastError), LastRun: r.LastRun, LastOutcome: r.LastOutcome, NextRun: r.NextRun}
-				if !r.LastSuccess.IsZero() {
-					age := int64(now.Sub(r.LastSuccess).Seconds())
-					x.AgeSeconds = &age
-				}
-				x.Fields = fieldRows(h, r)
-				for _, c := range h.Coverage {
-					x.Healthy = x.Healthy && !c.Drifted
-				}
-				rows = append(rows, x)
+			rows, err := statusRows(store, now)
+			if err != nil {
+				return err
 			}
 			if asJSON {
 				return writeJSON(g.stdout, rows)

@@ -4,15 +4,16 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/billwatch/billwatch/internal/lazyre"
 	"github.com/billwatch/billwatch/schedule"
 	"github.com/billwatch/billwatch/scraper"
 	"github.com/billwatch/billwatch/tracker"
+	"github.com/billwatch/billwatch/web"
 )
 
 // Config is billwatch.toml. Every key is optional; unknown keys are an error naming the key.
@@ -71,17 +72,25 @@ type Config struct {
 		Calendar       string `toml:"calendar"`
 		UnhealthyAfter int    `toml:"unhealthy_after"`
 	} `toml:"daemon"`
+	Web struct {
+		Listen    string `toml:"listen"`     // `run` serves the web interface here when set
+		PublicURL string `toml:"public_url"` // where people reach it: alerts link here
+		// Auth is "accounts" (default) or "header": trust Header from TrustedProxies.
+		Auth           string   `toml:"auth"`
+		Header         string   `toml:"header"`
+		TrustedProxies []string `toml:"trusted_proxies"`
+	} `toml:"web"`
 
 	// Resolved values.
 	delay, timeout time.Duration
 	source         string // the file read, or "built-in defaults"
 }
 
-var sessionRe = regexp.MustCompile(`^\d{2}-\d$`)
+var sessionRe = lazyre.New(`^\d{2}-\d$`)
 
-var actCodeRe = regexp.MustCompile(`^[A-Z]{1,2}-\d+(?:\.\d+)*[A-Z]?$`)
+var actCodeRe = lazyre.New(`^[A-Z]{1,2}-\d+(?:\.\d+)*[A-Z]?$`)
 
-var envNameRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var envNameRe = lazyre.New(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // checkTokenEnv checks slack.token_env, the NAME of the variable holding the bot token. A value
 // that is not a variable name may be the token itself, pasted in the wrong place: it is never
@@ -140,7 +149,7 @@ func loadConfig(path string) (*Config, error) {
 	return cfg, nil
 }
 
-var tomlTypeRe = regexp.MustCompile(`^toml: (?:line (\d+) )?\(last key "([^"]+)"\): incompatible types: TOML value has type ([^;]+); destination has type (.+)$`)
+var tomlTypeRe = lazyre.New(`^toml: (?:line (\d+) )?\(last key "([^"]+)"\): incompatible types: TOML value has type ([^;]+); destination has type (.+)$`)
 
 // typeError rewrites the TOML library's type mismatch ("incompatible types: TOML value has
 // type int64; destination has type string") in the user's words, naming the key.
@@ -264,6 +273,17 @@ func (c *Config) check() error {
 	}
 	if c.Daemon.Listen == "" {
 		c.Daemon.Listen = "127.0.0.1:9464"
+	}
+	if c.Web.Listen != "" {
+		if err := checkListen(c.Web.Listen); err != nil {
+			return fmt.Errorf("web.listen = %q: %v", c.Web.Listen, err)
+		}
+	}
+	if c.Web.PublicURL, err = web.CheckPublicURL(c.Web.PublicURL); err != nil {
+		return fmt.Errorf("web.public_url = %w", err)
+	}
+	if _, err := webAuth(c); err != nil {
+		return err
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -90,6 +91,10 @@ func runDaemon(ctx context.Context, g *globals, runEvery time.Duration, args []s
 	go func() {
 		serverDone <- metrics.ServeListener(srvCtx, ln, m.Handler(d.health), log, metrics.ServeOptions{})
 	}()
+	waitWeb, err := startWeb(srvCtx, g, a)
+	if err != nil {
+		return err
+	}
 	log.Info("billwatch running", "db", a.tracker.Store.Path(), "listen", a.cfg.Daemon.Listen, "session", a.session)
 	err = schedule.Run(ctx, jobs, schedule.Options{
 		Jitter:     jitter,
@@ -104,6 +109,9 @@ func runDaemon(ctx context.Context, g *globals, runEvery time.Duration, args []s
 		},
 	})
 	stopServer()
+	if werr := waitWeb(); werr != nil {
+		log.Warn("web server", "error", werr)
+	}
 	if serr := <-serverDone; serr != nil && !errors.Is(serr, context.Canceled) {
 		log.Warn("metrics server", "error", serr)
 	}
@@ -161,6 +169,10 @@ func (d *daemon) pass(src string) func(ctx context.Context) error {
 			d.stopIfDamaged(p)
 		}
 		d.refresh()
+		// What the pass read (pages, bill texts, provision trees, diffs) is garbage now. Give
+		// its memory back to the system at once, not minutes later when the scavenger gets
+		// round to it, so that the daemon stays small between passes.
+		debug.FreeOSMemory()
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

@@ -118,5 +118,13 @@ func runDemo(ctx context.Context, g *globals) error {
 			fmt.Fprintln(out, "  (none)")
 		}
 	}
-	return a.demoDiff(ctx, out, dbPath, keep)
+	if err := a.demoDiff(ctx, out, dbPath, keep); err != nil {
+		return err
+	}
+	if keep {
+		fmt.Fprintf(out, "\n══ Browse it: billwatch --db %s serve, then open http://127.0.0.1:8080/\n", dbPath)
+	} else {
+		fmt.Fprintln(out, "\n══ Browse it: billwatch --db demo.db demo keeps the database; then billwatch --db demo.db serve, and open http://127.0.0.1:8080/")
+	}
+	return nil
 }

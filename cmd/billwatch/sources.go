@@ -17,6 +17,7 @@ import (
 // scrapeHearings runs a hearings pass over the named committees, or the configured ones.
 func (a *app) scrapeHearings(ctx context.Context, committees []string) tracker.Summary {
 	house, sen := a.cfg.committees()
+	house, sen = watchedCommittees(a.tracker, house, sen)
 	if len(committees) > 0 {
 		house, sen = nil, nil
 		for _, c := range committees {

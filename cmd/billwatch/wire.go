@@ -104,6 +104,7 @@ func (g *globals) wire(opts wireOptions) (*app, error) {
 	t.Bills = legisinfo.New(client)
 	t.Texts = textSource{billtext.New(client)}
 	t.Differ = differ{}
+	t.PublicURL = cfg.Web.PublicURL
 	if t.Law, err = newLawReader(store, cfg, t.Now); err != nil {
 		return nil, err
 	}

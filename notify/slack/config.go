@@ -6,12 +6,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/internal/lazyre"
 )
 
 // DefaultAPIURL is Slack's own Web API base; BILLWATCH_SLACK_API_URL or slack.api_url replaces it.
@@ -83,9 +83,9 @@ func severityRank(s billwatch.Severity) int {
 }
 
 var (
-	channelName = regexp.MustCompile(`^#[a-z0-9][a-z0-9._-]{0,79}$`)
-	channelID   = regexp.MustCompile(`^[CGD][A-Z0-9]{6,}$`)
-	mentionRe   = regexp.MustCompile(`^<(!subteam\^[A-Z0-9]+|!here|!channel|!everyone|@[UW][A-Z0-9]+)(\|[^<>&|]*)?>$`)
+	channelName = lazyre.New(`^#[a-z0-9][a-z0-9._-]{0,79}$`)
+	channelID   = lazyre.New(`^[CGD][A-Z0-9]{6,}$`)
+	mentionRe   = lazyre.New(`^<(!subteam\^[A-Z0-9]+|!here|!channel|!everyone|@[UW][A-Z0-9]+)(\|[^<>&|]*)?>$`)
 )
 
 // String redacts the token so that printing a Config (%v, %s, %+v) never shows it.

@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
 
+	"github.com/billwatch/billwatch/internal/lazyre"
 	"github.com/billwatch/billwatch/tracker"
 )
 
@@ -193,4 +193,4 @@ func isBlockError(err error) bool {
 }
 
 // tokenShape matches Slack tokens (xoxb-…, xoxp-…, xapp-…), in case one arrives from elsewhere.
-var tokenShape = regexp.MustCompile(`\b(xox[a-z]|xapp)-[0-9A-Za-z-]+`)
+var tokenShape = lazyre.New(`\b(xox[a-z]|xapp)-[0-9A-Za-z-]+`)

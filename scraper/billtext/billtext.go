@@ -13,12 +13,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/internal/lazyre"
 	"github.com/billwatch/billwatch/scraper"
 )
 
@@ -48,7 +48,7 @@ type Scraper struct {
 // New returns a Scraper that fetches through c.
 func New(c *scraper.Client) *Scraper { return &Scraper{c: c} }
 
-var idRE = regexp.MustCompile(`^[0-9]{1,12}$`)
+var idRE = lazyre.New(`^[0-9]{1,12}$`)
 
 // Text fetches the XML of one publication listed in a bill's LEGISinfo record. A page without
 // an XML export link is an error wrapping ErrNoXML; a link that serves something other than a
@@ -124,7 +124,7 @@ func (s *Scraper) Recheck(ctx context.Context, publicURL, etag, lastModified str
 
 // billXMLRE finds a link to a bill XML under /Content/Bills when the export button is missing
 // or renamed ("…/C-12_E.xml"; older bills write "C-670-E.xml").
-var billXMLRE = regexp.MustCompile(`(?i)/Content/Bills/.+\.xml$`)
+var billXMLRE = lazyre.New(`(?i)/Content/Bills/.+\.xml$`)
 
 // exportLink reads a DocumentViewer page and returns its <base href> (may be "") and the href
 // of its XML export: `a.btn-export-xml` first, else a link to a /Content/Bills/….xml file

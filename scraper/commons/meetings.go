@@ -26,7 +26,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -34,6 +33,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/internal/lazyre"
 	"github.com/billwatch/billwatch/scraper"
 )
 
@@ -48,12 +48,12 @@ type meeting struct {
 }
 
 var (
-	reDigits   = regexp.MustCompile(`\d+`)
-	reItemDate = regexp.MustCompile(`(?:^|\s)meeting-item-(\d{4})-(\d{1,2})-(\d{1,2})(?:\s|$)`)
+	reDigits   = lazyre.New(`\d+`)
+	reItemDate = lazyre.New(`(?:^|\s)meeting-item-(\d{4})-(\d{1,2})-(\d{1,2})(?:\s|$)`)
 	// A clock time as the House prints it: "6:30 p.m.", "10 a.m.", "6:30 PM", "noon".
-	reMeetingPath = regexp.MustCompile(`/meeting-(\d+)/`)
+	reMeetingPath = lazyre.New(`/meeting-(\d+)/`)
 	// "Bill C-8, An Act ..." or "Subject matter of Bill S-210"; the hyphen may be any dash.
-	reBill = regexp.MustCompile(`(?i)\bbills?\s+([CS])\s?[-\x{2010}\x{2011}\x{2012}\x{2013}\x{2014}]\s?(\d+[A-Z]?)\b`)
+	reBill = lazyre.New(`(?i)\bbills?\s+([CS])\s?[-\x{2010}\x{2011}\x{2012}\x{2013}\x{2014}]\s?(\d+[A-Z]?)\b`)
 )
 
 // parseMeetings reads a committee's meeting list. now decides which meetings are in the past

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/internal/lazyre"
 	"github.com/billwatch/billwatch/scraper"
 )
 
@@ -49,29 +49,29 @@ type line struct {
 }
 
 var (
-	reWitnessHead = regexp.MustCompile(`(?i)^(witnesses|witness|appearing|témoins|témoin|comparaît|comparaissent)\s*(\((amended|revised|modifiée?s?|révisée?s?)\))?\s*:?$`)
-	reAppearHead  = regexp.MustCompile(`(?i)^(appearing|comparaît|comparaissent)`)
-	reSubjectHead = regexp.MustCompile(`(?i)^(orders of the day|subject matter|ordre du jour|sujet)\s*:?$`)
-	reClerkHead   = regexp.MustCompile(`(?i)^(clerk of the committee|greffi[eè]re? du comité|clerks? of the committee)\s*:?$`)
-	reNoticeHead  = regexp.MustCompile(`(?i)^((amended|revised)\s+)?(notice of meeting|avis de convocation)(\s*\((amended|revised|modifié)\))?\s*(modifié|révisé)?$`)
-	reAmended     = regexp.MustCompile(`(?i)\b(amended|revised|modifié|révisé)\b`)
-	reMeetingLine = regexp.MustCompile(`(?i)^(?:meeting|séance)\s*(?:no\.?|n[o°º]\.?|number)?\s*(\d{1,4})$`)
-	reParlLine    = regexp.MustCompile(`(?i)^\d{1,2}(?:st|nd|rd|th|e|re)\s+(?:parliament|législature)`)
-	reCommLine    = regexp.MustCompile(`\(([A-Z]{4}|[A-Z]{2,3}[0-9]?)\)$`)
-	reDateLine    = regexp.MustCompile(`(?i)\b(january|february|march|april|may|june|july|august|september|october|november|december|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\.?\s+(\d{1,2}),?\s+(\d{4})|\b(\d{1,2})(?:er)?\s+(janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\s+(\d{4})`)
-	reBroadcast   = regexp.MustCompile(`(?i)^(televised|webcast|audio only|in camera|télévisée?|webdiffusion|audio seulement|à huis clos|huis clos)(\s*[,/]\s*(televised|webcast|audio only|in camera|télévisée?|webdiffusion|à huis clos|huis clos))*$`)
-	reRoomLine    = regexp.MustCompile(`(?i)^(room|pièce|salle)\b|^[^,]{0,60}\b(building|block|édifice)\b`)
-	reStamp       = regexp.MustCompile(`(?i)^(\d{4}-\d{2}-\d{2})\s+(\d{1,2}\s*[:h]\s*\d{2}(?:\s*[ap]\.?\s*m\.?)?)$`)
-	reFormat      = regexp.MustCompile(`(?i)^(hybrid|in[- ]person|virtual|videoconference)\b.{0,30}$|^(réunion|séance) (hybride|virtuelle|en personne)`)
-	reBullet      = regexp.MustCompile(`^[•·▪◦\-–]\s*`)
+	reWitnessHead = lazyre.New(`(?i)^(witnesses|witness|appearing|témoins|témoin|comparaît|comparaissent)\s*(\((amended|revised|modifiée?s?|révisée?s?)\))?\s*:?$`)
+	reAppearHead  = lazyre.New(`(?i)^(appearing|comparaît|comparaissent)`)
+	reSubjectHead = lazyre.New(`(?i)^(orders of the day|subject matter|ordre du jour|sujet)\s*:?$`)
+	reClerkHead   = lazyre.New(`(?i)^(clerk of the committee|greffi[eè]re? du comité|clerks? of the committee)\s*:?$`)
+	reNoticeHead  = lazyre.New(`(?i)^((amended|revised)\s+)?(notice of meeting|avis de convocation)(\s*\((amended|revised|modifié)\))?\s*(modifié|révisé)?$`)
+	reAmended     = lazyre.New(`(?i)\b(amended|revised|modifié|révisé)\b`)
+	reMeetingLine = lazyre.New(`(?i)^(?:meeting|séance)\s*(?:no\.?|n[o°º]\.?|number)?\s*(\d{1,4})$`)
+	reParlLine    = lazyre.New(`(?i)^\d{1,2}(?:st|nd|rd|th|e|re)\s+(?:parliament|législature)`)
+	reCommLine    = lazyre.New(`\(([A-Z]{4}|[A-Z]{2,3}[0-9]?)\)$`)
+	reDateLine    = lazyre.New(`(?i)\b(january|february|march|april|may|june|july|august|september|october|november|december|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\.?\s+(\d{1,2}),?\s+(\d{4})|\b(\d{1,2})(?:er)?\s+(janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\s+(\d{4})`)
+	reBroadcast   = lazyre.New(`(?i)^(televised|webcast|audio only|in camera|télévisée?|webdiffusion|audio seulement|à huis clos|huis clos)(\s*[,/]\s*(televised|webcast|audio only|in camera|télévisée?|webdiffusion|à huis clos|huis clos))*$`)
+	reRoomLine    = lazyre.New(`(?i)^(room|pièce|salle)\b|^[^,]{0,60}\b(building|block|édifice)\b`)
+	reStamp       = lazyre.New(`(?i)^(\d{4}-\d{2}-\d{2})\s+(\d{1,2}\s*[:h]\s*\d{2}(?:\s*[ap]\.?\s*m\.?)?)$`)
+	reFormat      = lazyre.New(`(?i)^(hybrid|in[- ]person|virtual|videoconference)\b.{0,30}$|^(réunion|séance) (hybride|virtuelle|en personne)`)
+	reBullet      = lazyre.New(`^[•·▪◦\-–]\s*`)
 	// A line that opens a new subject even inside a witness list: the wordings of the House.
-	reSubjectLine = regexp.MustCompile(`(?i)^(bills?\s+[CS]\s?-\s?\d|projet de loi\s+[CS]-\d|pursuant to\b|conformément\b|study of\b|étude\b|committee business|travaux du comité|briefing\b|séance d'information|(main|supplementary|interim) estimates|budget (principal|supplémentaire)|meeting requested\b|réunion demandée|motion\b|consideration of\b|draft report|projet de rapport|subject matter of\b|election of\b|élection\b)`)
-	reIndividual  = regexp.MustCompile(`(?i)^(as an? individuals?|à titre personnel|as individuals)$`)
+	reSubjectLine = lazyre.New(`(?i)^(bills?\s+[CS]\s?-\s?\d|projet de loi\s+[CS]-\d|pursuant to\b|conformément\b|study of\b|étude\b|committee business|travaux du comité|briefing\b|séance d'information|(main|supplementary|interim) estimates|budget (principal|supplémentaire)|meeting requested\b|réunion demandée|motion\b|consideration of\b|draft report|projet de rapport|subject matter of\b|election of\b|élection\b)`)
+	reIndividual  = lazyre.New(`(?i)^(as an? individuals?|à titre personnel|as individuals)$`)
 )
 
 var (
-	reHourH = regexp.MustCompile(`\b(\d{1,2})\s*h\s*(\d{2})?\b`)
-	reAMPM  = regexp.MustCompile(`(?i)\b[ap]\.?\s*m\b|\bnoon\b`)
+	reHourH = lazyre.New(`\b(\d{1,2})\s*h\s*(\d{2})?\b`)
+	reAMPM  = lazyre.New(`(?i)\b[ap]\.?\s*m\b|\bnoon\b`)
 )
 
 var months = map[string]time.Month{
@@ -316,7 +316,7 @@ func personLine(s string, loose bool) (name, title string, ok bool) {
 }
 
 var (
-	reHonorific = regexp.MustCompile(`^(?i:the\s+)?(?:(?i:right\s+)?(?i:hon(?:ourable|orable)?\.?)\s+|(?:Dr|Mr|Mrs|Ms|Mx|Prof|Rev|M|Mme|Me|L'hon)\.?\s+|(?:Senator|Sénateur|Sénatrice|Chief|Grand Chief|National Chief|Regional Chief|Elder|Professor|Sister|Father|Commissioner|Justice|Judge|General|Lieutenant-General|Major-General|Colonel|Inspector|Superintendent|Chief Superintendent|Deputy Commissioner|Assistant Commissioner|Major General|Major-General|Brigadier General|Brigadier-General|Lieutenant General|Lieutenant-Colonel|Lieutenant Colonel|Rear-Admiral|Rear Admiral|Vice-Admiral|Vice Admiral|Admiral|Commodore|Sergeant|Staff Sergeant|Corporal|Constable|Detective|Ambassador|His Excellency|Her Excellency)\s+)+`)
+	reHonorific = lazyre.New(`^(?i:the\s+)?(?:(?i:right\s+)?(?i:hon(?:ourable|orable)?\.?)\s+|(?:Dr|Mr|Mrs|Ms|Mx|Prof|Rev|M|Mme|Me|L'hon)\.?\s+|(?:Senator|Sénateur|Sénatrice|Chief|Grand Chief|National Chief|Regional Chief|Elder|Professor|Sister|Father|Commissioner|Justice|Judge|General|Lieutenant-General|Major-General|Colonel|Inspector|Superintendent|Chief Superintendent|Deputy Commissioner|Assistant Commissioner|Major General|Major-General|Brigadier General|Brigadier-General|Lieutenant General|Lieutenant-Colonel|Lieutenant Colonel|Rear-Admiral|Rear Admiral|Vice-Admiral|Vice Admiral|Admiral|Commodore|Sergeant|Staff Sergeant|Corporal|Constable|Detective|Ambassador|His Excellency|Her Excellency)\s+)+`)
 	orgWords    = map[string]bool{
 		"department": true, "ministry": true, "minister": true, "office": true, "association": true, "council": true,
 		"canada": true, "canadian": true, "commission": true, "service": true, "services": true, "agency": true,

@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/internal/lazyre"
 	"github.com/billwatch/billwatch/scraper"
 )
 
@@ -33,8 +33,8 @@ var joint = map[string]bool{
 func Joint(committee string) bool { return joint[strings.ToUpper(committee)] }
 
 var (
-	reAcronym = regexp.MustCompile(`^[A-Z][A-Z0-9]{1,7}$`)
-	reSession = regexp.MustCompile(`^(\d{1,3})-(\d{1,2})$`)
+	reAcronym = lazyre.New(`^[A-Z][A-Z0-9]{1,7}$`)
+	reSession = lazyre.New(`^(\d{1,3})-(\d{1,2})$`)
 )
 
 // Scraper reads House of Commons and joint committee meeting lists and their notices.

@@ -3,12 +3,12 @@ package gazette
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 
+	"github.com/billwatch/billwatch/internal/lazyre"
 	"github.com/billwatch/billwatch/scraper"
 )
 
@@ -28,8 +28,8 @@ type entry struct {
 func (e entry) document() bool { return e.loc.document() }
 
 var (
-	noRegulationsRE = regexp.MustCompile(`(?i)no regulatory texts? (?:was|were) registered|no (?:proposed )?regulations? (?:was|were) published`)
-	datePrefixRE    = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}\s*:\s*`)
+	noRegulationsRE = lazyre.New(`(?i)no regulatory texts? (?:was|were) registered|no (?:proposed )?regulations? (?:was|were) published`)
+	datePrefixRE    = lazyre.New(`^\d{4}-\d{2}-\d{2}\s*:\s*`)
 )
 
 // parseIndex reads the links of an index page to pages inside issues, in page order, with the
@@ -165,11 +165,11 @@ func actParagraph(p *html.Node) (string, bool) {
 	return t, enactmentRE.MatchString(t)
 }
 
-var enactmentRE = regexp.MustCompile(`\b(?:Act|Code|Regulations|Rules|Order|Plan)(?:,\s*\d{4})?\)?$`)
+var enactmentRE = lazyre.New(`\b(?:Act|Code|Regulations|Rules|Order|Plan)(?:,\s*\d{4})?\)?$`)
 
 // invertedTitleRE is a Part II index title written inverted around an em dash, the amended
 // instrument first: "Canadian Turkey Marketing Quota Regulations, 1990 — Regulations Amending the".
-var invertedTitleRE = regexp.MustCompile(`^(.+?)\s+[—–]\s+((?:Regulations|Order|By-law|Rules|Proclamation)\b.*\s(?:the|of|to))$`)
+var invertedTitleRE = lazyre.New(`^(.+?)\s+[—–]\s+((?:Regulations|Order|By-law|Rules|Proclamation)\b.*\s(?:the|of|to))$`)
 
 // uninvert puts an inverted title back in reading order ("Regulations Amending the Canadian
 // Turkey Marketing Quota Regulations, 1990"). A title whose second half is not a dangling
@@ -223,4 +223,4 @@ func departmentName(h string) string {
 	return head + " " + m[3] + " " + m[1]
 }
 
-var invertedRE = regexp.MustCompile(`^(.+?),\s+(Dept\.?|Department|Office|Ministry)\s+(of(?:\s+the)?)$`)
+var invertedRE = lazyre.New(`^(.+?),\s+(Dept\.?|Department|Office|Ministry)\s+(of(?:\s+the)?)$`)

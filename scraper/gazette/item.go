@@ -3,7 +3,6 @@ package gazette
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/internal/lazyre"
 	"github.com/billwatch/billwatch/scraper"
 )
 
@@ -133,11 +133,11 @@ func deadline(published string, n int) string {
 
 var (
 	// "Canada Gazette, Part I, Volume 157, Number 46: Regulations Amending ..."
-	h1PrefixRE = regexp.MustCompile(`(?i)^Canada\s+Gazette,?\s+Part\s+I{1,3},?\s+(?:Volume|Vol\.)\s*\d+,?\s+(?:Number|No\.)\s*\d+\s*[:—–-]\s*`)
+	h1PrefixRE = lazyre.New(`(?i)^Canada\s+Gazette,?\s+Part\s+I{1,3},?\s+(?:Volume|Vol\.)\s*\d+,?\s+(?:Number|No\.)\s*\d+\s*[:—–-]\s*`)
 	// "... Regulations: SOR/2024-86"
-	h1SuffixRE = regexp.MustCompile(`\s*[:—–-]\s*(?:SOR|SI)\s*/\s*\d{4}\s*-\s*\d+\s*$`)
+	h1SuffixRE = lazyre.New(`\s*[:—–-]\s*(?:SOR|SI)\s*/\s*\d{4}\s*-\s*\d+\s*$`)
 	// An h1 that names the issue and not the item: "Vol. 148, No. 13 — June 18, 2014".
-	issueLineRE = regexp.MustCompile(`(?i)^(?:Canada\s+Gazette\b|Vol(?:ume|\.)\s*\d+)`)
+	issueLineRE = lazyre.New(`(?i)^(?:Canada\s+Gazette\b|Vol(?:ume|\.)\s*\d+)`)
 )
 
 func titleFromH1(h1 string) string {
@@ -165,8 +165,8 @@ func mentionsGazette(h1 string, bs []block) bool {
 }
 
 var (
-	registrationRE = regexp.MustCompile(`(?i)\bRegistration\s*:?\s+(SOR|SI)\s*/\s*(\d{4})\s*-\s*(\d{1,4})\b`)
-	regNumberRE    = regexp.MustCompile(`\b(SOR|SI)\s*/\s*(\d{4})\s*-\s*(\d{1,4})\b`)
+	registrationRE = lazyre.New(`(?i)\bRegistration\s*:?\s+(SOR|SI)\s*/\s*(\d{4})\s*-\s*(\d{1,4})\b`)
+	regNumberRE    = lazyre.New(`\b(SOR|SI)\s*/\s*(\d{4})\s*-\s*(\d{1,4})\b`)
 )
 
 // registration finds "Registration SOR/2026-231" (label and number in one block or two) and
@@ -197,7 +197,7 @@ func regNumber(m []string) string {
 	return strings.ToUpper(m[1]) + "/" + m[2] + "-" + strconv.Itoa(n)
 }
 
-var pcRE = regexp.MustCompile(`^P\.\s?C\.\s`)
+var pcRE = lazyre.New(`^P\.\s?C\.\s`)
 
 // titleAfterRegistration reads the title of the older Part II layout, where the h1 names the
 // issue and the title follows "Registration / SOR/2014-139 May 29, 2014 / ACT".
@@ -245,7 +245,7 @@ func actLines(bs []block, regAt int) []string {
 	return acts
 }
 
-var recitalActRE = regexp.MustCompile(`\b(?:of|under) the ((?:[A-Z][\w'’.-]*\s+)(?:(?:[A-Z][\w'’.-]*|and|of|the|for|to|on|in|respecting)\s+)*?(?:Act|Code)(?:,\s+\d{4})?)\b`)
+var recitalActRE = lazyre.New(`\b(?:of|under) the ((?:[A-Z][\w'’.-]*\s+)(?:(?:[A-Z][\w'’.-]*|and|of|the|for|to|on|in|respecting)\s+)*?(?:Act|Code)(?:,\s+\d{4})?)\b`)
 
 // recitalActs reads the Acts a Part II recital names ("... pursuant to section 32 of the
 // Secure Air Travel Act, makes ...").
@@ -262,10 +262,10 @@ func recitalActs(bs []block) []string {
 }
 
 var (
-	recommendationRE = regexp.MustCompile(`\bon the recommendation of the (Minister (?:of|for|responsible for) [^;]+?|Treasury Board)(?:,? pursuant\b|,? under\b|, makes\b|,? hereby\b|,? and (?:of )?the (?:Minister|Treasury)\b|$)`)
-	ministerMakesRE  = regexp.MustCompile(`^The (Minister (?:of|for|responsible for) [^;]+?),? (?:pursuant to|under)\b`)
+	recommendationRE = lazyre.New(`\bon the recommendation of the (Minister (?:of|for|responsible for) [^;]+?|Treasury Board)(?:,? pursuant\b|,? under\b|, makes\b|,? hereby\b|,? and (?:of )?the (?:Minister|Treasury)\b|$)`)
+	ministerMakesRE  = lazyre.New(`^The (Minister (?:of|for|responsible for) [^;]+?),? (?:pursuant to|under)\b`)
 	// authorityRE is the wording that gives a regulation its legal footing.
-	authorityRE = regexp.MustCompile(`\b(?:pursuant to|under) (?:sections?|subsections?|paragraphs?|subparagraphs?|items?|the\b|[0-9])`)
+	authorityRE = lazyre.New(`\b(?:pursuant to|under) (?:sections?|subsections?|paragraphs?|subparagraphs?|items?|the\b|[0-9])`)
 )
 
 // recitalDepartment names the department of the minister on whose recommendation a Part II
@@ -349,7 +349,7 @@ func recital(bs []block) (string, bool) {
 	return fallback, fallback != ""
 }
 
-var labelRE = regexp.MustCompile(`(?i)^(statutory\s+authorit(?:y|ies)|sponsoring\s+(?:departments?\s+and\s+agenc(?:y|ies)|departments?|agenc(?:y|ies)|organi[sz]ations?|minist(?:ry|ries)))\b\s*:?\s*(.*)$`)
+var labelRE = lazyre.New(`(?i)^(statutory\s+authorit(?:y|ies)|sponsoring\s+(?:departments?\s+and\s+agenc(?:y|ies)|departments?|agenc(?:y|ies)|organi[sz]ations?|minist(?:ry|ries)))\b\s*:?\s*(.*)$`)
 
 // labelled reads the labelled fields that open a Part I proposal: "Statutory authority" and
 // "Sponsoring department" (or agency, or "department and agency"), each followed by its value in
@@ -396,7 +396,7 @@ func labelled(bs []block) (acts []string, dept string) {
 	return acts, dept
 }
 
-var actJoinRE = regexp.MustCompile(`((?:Act|Code|Regulations)(?:,\s*\d{4})?)(?:\s*;\s*|,\s+and\s+(?:the\s+)?|,\s+(?:the\s+)?|\s+and\s+(?:the\s+)?)([A-Z])`)
+var actJoinRE = lazyre.New(`((?:Act|Code|Regulations)(?:,\s*\d{4})?)(?:\s*;\s*|,\s+and\s+(?:the\s+)?|,\s+(?:the\s+)?|\s+and\s+(?:the\s+)?)([A-Z])`)
 
 // splitActs splits "Customs Act and Immigration and Refugee Protection Act" into its Acts; the
 // "and" inside a name stays because a split happens only right after "Act" or "Code".
@@ -472,7 +472,7 @@ const numberWord = `(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|ele
 // "within 30 days of the publication of this notice", "within 15 days after this notice is
 // published". It needs "publication" or "published" so that "within 30 days after learning of
 // the change" (a condition in a notice) does not match.
-var commentRE = regexp.MustCompile(`(?i)\b(?:within|no\s+later\s+than|not\s+later\s+than|not\s+more\s+than)\s+(?:a\s+period\s+of\s+|the\s+)?(\d{1,3}|` + numberWord + `(?:[\s-]+(?:and\s+)?` + numberWord + `)*)\s*(?:\(\s*(\d{1,3})\s*\)\s*)?(?:calendar\s+)?days?\s+(?:after|following|from|of)\s+(?:the\s+)?(?:(?:date|day)\s+(?:of\s+)?(?:the\s+)?)?(?:(?:this\s+notice'?s?\s+)?publication|this\s+notice\s+is\s+published|its\s+publication)`)
+var commentRE = lazyre.New(`(?i)\b(?:within|no\s+later\s+than|not\s+later\s+than|not\s+more\s+than)\s+(?:a\s+period\s+of\s+|the\s+)?(\d{1,3}|` + numberWord + `(?:[\s-]+(?:and\s+)?` + numberWord + `)*)\s*(?:\(\s*(\d{1,3})\s*\)\s*)?(?:calendar\s+)?days?\s+(?:after|following|from|of)\s+(?:the\s+)?(?:(?:date|day)\s+(?:of\s+)?(?:the\s+)?)?(?:(?:this\s+notice'?s?\s+)?publication|this\s+notice\s+is\s+published|its\s+publication)`)
 
 // commentDays reads the comment period of a Part I proposal. Where a page has several such
 // sentences (an Act may also set a period for objections), the one about representations or
@@ -554,7 +554,7 @@ func wordsToInt(s string) int {
 	return total + cur
 }
 
-var prepublishedRE = regexp.MustCompile(`(?i)\b(pre-?published|published)\s+in\s+(?:the\s+)?Canada\s+Gazette\s*,?\s*Part\s+I\b\s*,?\s*(?:on\s+)?(?:the\s+)?(\d{4}-\d{2}-\d{2}|[a-z]+\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[a-z]+\.?,?\s+\d{4})`)
+var prepublishedRE = lazyre.New(`(?i)\b(pre-?published|published)\s+in\s+(?:the\s+)?Canada\s+Gazette\s*,?\s*Part\s+I\b\s*,?\s*(?:on\s+)?(?:the\s+)?(\d{4}-\d{2}-\d{2}|[a-z]+\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[a-z]+\.?,?\s+\d{4})`)
 
 // prepublished reads the RIAS sentence of a Part II regulation that says when its proposal was
 // published in Part I ("The proposed Regulations were prepublished in the Canada Gazette, Part
@@ -607,9 +607,9 @@ var months = map[string]time.Month{
 }
 
 var (
-	mdyRE = regexp.MustCompile(`^(?i)([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$`)
-	dmyRE = regexp.MustCompile(`^(?i)(\d{1,2})\s+([a-z]+)\.?,?\s+(\d{4})$`)
-	isoRE = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})$`)
+	mdyRE = lazyre.New(`^(?i)([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$`)
+	dmyRE = lazyre.New(`^(?i)(\d{1,2})\s+([a-z]+)\.?,?\s+(\d{4})$`)
+	isoRE = lazyre.New(`^(\d{4})-(\d{2})-(\d{2})$`)
 )
 
 // parseDate reads "September 12, 2026", "12 September 2026", "Sept. 12, 2026" or "2026-09-12"
@@ -642,7 +642,7 @@ func parseDate(s string) string {
 	return t.Format(billwatch.DateLayout)
 }
 
-var issuesRE = regexp.MustCompile(`(?i)^(?:issues?|executive summary|background)\s*:\s*(.+)$`)
+var issuesRE = lazyre.New(`(?i)^(?:issues?|executive summary|background)\s*:\s*(.+)$`)
 
 // summary is the statement of the issue that opens the regulatory impact analysis, shortened.
 func summary(bs []block) string {

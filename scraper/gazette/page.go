@@ -3,12 +3,12 @@ package gazette
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 
+	"github.com/billwatch/billwatch/internal/lazyre"
 	"github.com/billwatch/billwatch/scraper"
 )
 
@@ -63,7 +63,7 @@ func tail(b []byte, n int) []byte {
 	return b
 }
 
-var notFoundRE = regexp.MustCompile(`(?i)\b(?:error|erreur)\s*404\b|\b404\s*(?:error|erreur|not found)\b|couldn.t find th(?:at|is) web ?page|nous ne pouvons trouver cette page|page (?:not found|introuvable)`)
+var notFoundRE = lazyre.New(`(?i)\b(?:error|erreur)\s*404\b|\b404\s*(?:error|erreur|not found)\b|couldn.t find th(?:at|is) web ?page|nous ne pouvons trouver cette page|page (?:not found|introuvable)`)
 
 // soft404 reports whether the page is the site's "We couldn't find that Web page (Error 404)"
 // page, which the Gazette has served with status 200 for issues its own feed lists.

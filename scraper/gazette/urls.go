@@ -2,9 +2,9 @@ package gazette
 
 import (
 	"net/url"
-	"regexp"
 	"strings"
 
+	"github.com/billwatch/billwatch/internal/lazyre"
 	"github.com/billwatch/billwatch/scraper"
 )
 
@@ -69,7 +69,7 @@ func canonical(base *url.URL, link string) (string, bool) {
 // docPathRE matches the path of a page inside an issue:
 // /rp-pr/p1/2026/2026-11-14/html/reg2-eng.html, /rp-pr/p2/2025/2025-03-15x2/html/sor-dors107-eng.html,
 // /rp-pr/p1/2026/2026-07-31-x6/html/extra6-eng.html.
-var docPathRE = regexp.MustCompile(`^/rp-pr/p([12])/(\d{4})/(\d{4}-\d{2}-\d{2})(-?[a-z]\d+)?/html/([a-z0-9-]+?)-(eng|fra)\.html$`)
+var docPathRE = lazyre.New(`^/rp-pr/p([12])/(\d{4})/(\d{4}-\d{2}-\d{2})(-?[a-z]\d+)?/html/([a-z0-9-]+?)-(eng|fra)\.html$`)
 
 // location is what the path of a Gazette page says.
 type location struct {
@@ -102,7 +102,7 @@ func (l location) consolidated() bool { return strings.HasPrefix(l.suffix, "c") 
 // extra reports whether the location is in an extra edition.
 func (l location) extra() bool { return strings.HasPrefix(l.suffix, "x") }
 
-var documentSlugRE = regexp.MustCompile(`^(?:reg|sor-dors|si-tr|extra)\d+$`)
+var documentSlugRE = lazyre.New(`^(?:reg|sor-dors|si-tr|extra)\d+$`)
 
 // document reports whether the page is one regulation (a Part I proposal reg{N}, a Part II
 // sor-dors{N} or si-tr{N}, an extra edition's document), not a section page shared by many

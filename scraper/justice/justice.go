@@ -10,10 +10,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"strings"
 	"time"
 
+	"github.com/billwatch/billwatch/internal/lazyre"
 	"github.com/billwatch/billwatch/scraper"
 )
 
@@ -27,7 +27,7 @@ const IndexPath = "/eng/XML/Legis.xml"
 func ActPath(code string) string { return "/eng/XML/" + code + ".xml" }
 
 // codeRE is a consolidated Act's code: "T-3.4", "C-46", "A-0.6", "N-22.5".
-var codeRE = regexp.MustCompile(`^[A-Z]{1,2}-\d+(?:\.\d+)*[A-Z]?$`)
+var codeRE = lazyre.New(`^[A-Z]{1,2}-\d+(?:\.\d+)*[A-Z]?$`)
 
 // ValidCode reports whether s is an Act code as Justice Laws writes it.
 func ValidCode(s string) bool { return codeRE.MatchString(s) }

@@ -6,10 +6,10 @@ package legisinfo
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/internal/lazyre"
 	"github.com/billwatch/billwatch/scraper"
 )
 
@@ -27,7 +27,7 @@ type Scraper struct {
 // the conditional requests).
 func New(c *scraper.Client) *Scraper { return &Scraper{c: c} }
 
-var sessionRE = regexp.MustCompile(`^[1-9][0-9]{0,2}-[1-9][0-9]?$`)
+var sessionRE = lazyre.New(`^[1-9][0-9]{0,2}-[1-9][0-9]?$`)
 
 // Bills returns every bill of a session ("45-1") from the session's list JSON. The bills are
 // summaries (Detailed false): no stages, meetings or publications. A list that is empty, not

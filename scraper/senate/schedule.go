@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +23,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/internal/lazyre"
 	"github.com/billwatch/billwatch/scraper"
 )
 
@@ -33,14 +33,14 @@ type MeetingError = scraper.MeetingError
 var (
 	// Dates as the Senate writes them: "Nov 09, 2026", "Nov. 9, 2026", "November 9, 2026",
 	// "2026-11-09".
-	reDate    = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})\b|\b(\d{4})-(\d{1,2})-(\d{1,2})\b`)
-	reNumber  = regexp.MustCompile(`(?i)\bmeeting\s*(?:no\.?|number|n°|#)?\s*(\d+)\b`)
-	reDocNum  = regexp.MustCompile(`(?i)/(\d{1,3})(?:ev|mn|nt|ag)-`)
-	reCommAcr = regexp.MustCompile(`(?i)/committees/([a-z]{3,5})(?:/|$|\?|#)`)
-	reRoom    = regexp.MustCompile(`(?i)\broom\s+[a-z]?\d+[a-z0-9-]*(?:,\s*[^,;]*?(?:building|block))?`)
-	reBill    = regexp.MustCompile(`(?i)\bbills?\s+([CS])\s?[-\x{2010}\x{2011}\x{2012}\x{2013}\x{2014}]\s?(\d+[A-Z]?)\b`)
+	reDate    = lazyre.New(`(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})\b|\b(\d{4})-(\d{1,2})-(\d{1,2})\b`)
+	reNumber  = lazyre.New(`(?i)\bmeeting\s*(?:no\.?|number|n°|#)?\s*(\d+)\b`)
+	reDocNum  = lazyre.New(`(?i)/(\d{1,3})(?:ev|mn|nt|ag)-`)
+	reCommAcr = lazyre.New(`(?i)/committees/([a-z]{3,5})(?:/|$|\?|#)`)
+	reRoom    = lazyre.New(`(?i)\broom\s+[a-z]?\d+[a-z0-9-]*(?:,\s*[^,;]*?(?:building|block))?`)
+	reBill    = lazyre.New(`(?i)\bbills?\s+([CS])\s?[-\x{2010}\x{2011}\x{2012}\x{2013}\x{2014}]\s?(\d+[A-Z]?)\b`)
 	months    = map[string]time.Month{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
-	reEmpty   = regexp.MustCompile(`(?i)\bno (upcoming |past )?(meetings?|results?|records?)\b|\baucune? (réunion|résultat)`)
+	reEmpty   = lazyre.New(`(?i)\bno (upcoming |past )?(meetings?|results?|records?)\b|\baucune? (réunion|résultat)`)
 )
 
 // parseSchedule reads one tab of a committee's meeting schedule (past tells which: the PAST tab
@@ -290,10 +290,10 @@ func textOf(s *goquery.Selection) string {
 }
 
 // reTrailingParen is a parenthesis closing a witness line: "(Facebook)", "(As an Individual)".
-var reTrailingParen = regexp.MustCompile(`^(.*?)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*$`)
+var reTrailingParen = lazyre.New(`^(.*?)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*$`)
 
 // reIndividual is the Senate's and the House's "as an individual".
-var reIndividual = regexp.MustCompile(`(?i)^(as an? individuals?|à titre personnel)$`)
+var reIndividual = lazyre.New(`(?i)^(as an? individuals?|à titre personnel)$`)
 
 // parseWitness reads a witness as the Senate writes it: "Name, Title (Organisation)" ("Kevin
 // Chan, Director of Policy, Canada (Facebook)"), "Name, Title (As an Individual)", "Name

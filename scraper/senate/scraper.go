@@ -8,12 +8,12 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/internal/lazyre"
 	"github.com/billwatch/billwatch/scraper"
 )
 
@@ -33,8 +33,8 @@ var KnownCommitteeIDs = map[string]int{
 const PageSize = 250
 
 var (
-	reAcronym = regexp.MustCompile(`^[A-Z]{3,5}$`)
-	reSession = regexp.MustCompile(`^(\d{1,3})-(\d{1,2})$`)
+	reAcronym = lazyre.New(`^[A-Z]{3,5}$`)
+	reSession = lazyre.New(`^(\d{1,3})-(\d{1,2})$`)
 )
 
 // Scraper reads Senate committee meeting schedules.

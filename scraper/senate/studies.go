@@ -1,7 +1,6 @@
 package senate
 
 import (
-	"regexp"
 	"strings"
 	"time"
 
@@ -9,6 +8,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/internal/lazyre"
 	"github.com/billwatch/billwatch/scraper"
 )
 
@@ -22,10 +22,10 @@ type block struct {
 var (
 	// "TRCM 2021-05-25", "TRCM 2021-05-25 Show Briefs": a study's committee and the date of its
 	// order of reference.
-	reStudyRef = regexp.MustCompile(`^([A-Z]{4,5})\s+(\d{4}-\d{2}-\d{2})\b`)
+	reStudyRef = lazyre.New(`^([A-Z]{4,5})\s+(\d{4}-\d{2}-\d{2})\b`)
 	// "Wednesday, June 16, 2021 at 6:31 PM": a meeting of the study, with no end time.
-	reMeetingAt  = regexp.MustCompile(`(?i)^(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b`)
-	reBulletMark = regexp.MustCompile(`^[•·▪◦]\s*`)
+	reMeetingAt  = lazyre.New(`(?i)^(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b`)
+	reBulletMark = lazyre.New(`^[•·▪◦]\s*`)
 )
 
 // parseStudies reads the Senate's "Studies & Bills" page, which lists for each study (or

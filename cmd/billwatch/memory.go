@@ -1,0 +1,450 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/calendar"
+	"github.com/billwatch/billwatch/tracker"
+)
+
+// memoryJSON is the coalition's record on a bill as `show --json` and `memory show --json`
+// give it (the same type as the web's JSON).
+type memoryJSON = tracker.MemoryJSON
+
+func toMemoryJSON(r tracker.Record) memoryJSON { return r.JSON() }
+
+// billMemory is a bill's record, or the one it inherits through its lineage.
+func billMemory(store *tracker.Store, session, number string) (memoryJSON, error) {
+	return store.BillMemory(session, number)
+}
+
+// subjectFor resolves a command-line argument to a memory subject: a bill number (with
+// --session, else the stored bill's or the configured session), or a Gazette item id.
+func subjectFor(store *tracker.Store, arg, session, current string) (subject, label string, err error) {
+	if num := billwatch.NormalizeBillNumber(arg); num != "" {
+		if session == "" {
+			if b, err := findBill(store, num, "", current); err == nil {
+				session = b.Session
+			} else {
+				session = current
+			}
+		}
+		return tracker.BillSubject(session, num), session + " " + num, nil
+	}
+	regs, err := store.Regulations()
+	if err != nil {
+		return "", "", err
+	}
+	for _, r := range regs {
+		if r.ID == arg || r.Key() == arg || r.Registration != nil && strings.EqualFold(*r.Registration, arg) {
+			return tracker.RegulationSubject(r.Key()), "Gazette " + r.Key(), nil
+		}
+	}
+	return "", "", usageError("%q is neither a bill number (C-22) nor a stored Gazette item id (billwatch regulations --all)", arg)
+}
+
+// who names the person making a change from the command line: --by, else the login name.
+func who(by string) string {
+	if by != "" {
+		return by
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "cli"
+}
+
+func inputError(err error) error {
+	if errors.Is(err, tracker.ErrBadInput) {
+		return usageError("%s", strings.TrimPrefix(err.Error(), tracker.ErrBadInput.Error()+": "))
+	}
+	return err
+}
+
+// memOpts are the flags of every memory subcommand (flags and arguments mix in any order,
+// so they are declared on the command's one flag set).
+type memOpts struct {
+	session, position, priority, owner, next, due, by string
+	title, date, url, from                            string
+	asJSON, replace                                   bool
+	set                                               map[string]bool
+}
+
+func memoryCommand() command {
+	o := &memOpts{}
+	var fset *flag.FlagSet
+	return command{
+		name: "memory", args: "set|note|doc|show|carry|export|import ...",
+		summary: "the coalition's record on bills and regulations: position, owner, next step, notes, documents",
+		flags: func(fs *flag.FlagSet) {
+			fset = fs
+			fs.StringVar(&o.session, "session", "", "session `P-S` of the bill")
+			fs.StringVar(&o.position, "position", "", "set: `P`, one of oppose, amend (seek amendments), support, monitor, none")
+			fs.StringVar(&o.priority, "priority", "", "set: `P`, one of high, normal, low (\"\" clears)")
+			fs.StringVar(&o.owner, "owner", "", "set: who holds the file (`NAME`; \"\" clears)")
+			fs.StringVar(&o.next, "next", "", "set: the next step (`TEXT`; \"\" clears it)")
+			fs.StringVar(&o.due, "due", "", "set: the next step's due `DATE` (YYYY-MM-DD)")
+			fs.StringVar(&o.title, "title", "", "doc: the document's `TITLE` (brief, letter, submission…)")
+			fs.StringVar(&o.date, "date", "", "doc: its `DATE` (YYYY-MM-DD)")
+			fs.StringVar(&o.url, "url", "", "doc: where it is (`URL`)")
+			fs.StringVar(&o.from, "from", "", "carry: the earlier bill, `\"P-S NUMBER\"` (e.g. \"44-1 C-26\")")
+			fs.StringVar(&o.by, "by", "", "who makes the change (default: $USER)")
+			fs.BoolVar(&o.asJSON, "json", false, "show: JSON output")
+			fs.BoolVar(&o.replace, "replace", false, "import: replace a memory the database already holds")
+		},
+		run: func(ctx context.Context, g *globals, args []string) error {
+			if len(args) == 0 {
+				return usageError("memory needs a subcommand: set, note, doc, show, carry, export or import")
+			}
+			sub := map[string]func(context.Context, *globals, *memOpts, []string) error{
+				"set": memorySet, "note": memoryNote, "doc": memoryDoc, "show": memoryShow,
+				"carry": memoryCarry, "export": memoryExport, "import": memoryImport,
+			}[args[0]]
+			if sub == nil {
+				return usageError("unknown memory subcommand %q (want set, note, doc, show, carry, export or import)", args[0])
+			}
+			o.set = map[string]bool{}
+			fset.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
+			if err := checkSession(o.session); err != nil {
+				return err
+			}
+			return sub(ctx, g, o, args[1:])
+		},
+	}
+}
+
+func writeStore(g *globals) (*tracker.Store, *Config, error) {
+	cfg, err := loadConfig(g.config)
+	if err != nil {
+		return nil, nil, err
+	}
+	store, err := tracker.Open(g.dbPath())
+	return store, cfg, err
+}
+
+func memorySet(ctx context.Context, g *globals, o *memOpts, pos []string) error {
+	session, position, priority, owner, next, due, by := o.session, o.position, o.priority, o.owner, o.next, o.due, o.by
+	set := map[string]bool{}
+	for _, f := range []string{"position", "priority", "owner", "next", "due"} {
+		set[f] = o.set[f]
+		if !set[f] {
+			delete(set, f)
+		}
+	}
+	if len(pos) != 1 {
+		return usageError("memory set takes one bill, e.g. billwatch memory set C-8 --position oppose")
+	}
+	if err := checkSession(session); err != nil {
+		return err
+	}
+	if len(set) == 0 {
+		return usageError("memory set: nothing to set (give --position, --priority, --owner or --next)")
+	}
+	if set["due"] && !set["next"] {
+		return usageError("--due needs --next \"TEXT\": the due date belongs to a next step")
+	}
+	store, cfg, err := writeStore(g)
+	if err != nil {
+		return err
+	}
+	subject, label, err := subjectFor(store, pos[0], session, cfg.Session)
+	if err != nil {
+		return err
+	}
+	var e tracker.Edit
+	if set["position"] {
+		e.Position = &position
+	}
+	if set["priority"] {
+		e.Priority = &priority
+	}
+	if set["owner"] {
+		e.Owner = &owner
+	}
+	if set["next"] {
+		e.Next = &tracker.NextStep{Text: next, Due: due}
+	}
+	r, err := store.SetRecord(subject, e, who(by), g.clock())
+	if err != nil {
+		return inputError(err)
+	}
+	fmt.Fprintf(g.stdout, "%s: %s\n", label, firstNonEmpty(r.Line(), "no position recorded"))
+	return nil
+}
+
+func memoryNote(ctx context.Context, g *globals, o *memOpts, pos []string) error {
+	session, by := o.session, o.by
+	if len(pos) < 2 {
+		return usageError("memory note takes a bill and the text, e.g. billwatch memory note C-8 \"met the minister's staff\"")
+	}
+	if err := checkSession(session); err != nil {
+		return err
+	}
+	store, cfg, err := writeStore(g)
+	if err != nil {
+		return err
+	}
+	subject, label, err := subjectFor(store, pos[0], session, cfg.Session)
+	if err != nil {
+		return err
+	}
+	r, err := store.AddNote(subject, strings.Join(pos[1:], " "), who(by), g.clock())
+	if err != nil {
+		return inputError(err)
+	}
+	fmt.Fprintf(g.stdout, "%s: note added (%d notes)\n", label, len(r.Notes))
+	return nil
+}
+
+func memoryDoc(ctx context.Context, g *globals, o *memOpts, pos []string) error {
+	session, by := o.session, o.by
+	d := tracker.Document{Title: o.title, Date: o.date, URL: o.url}
+	if len(pos) != 1 {
+		return usageError("memory doc takes one bill, e.g. billwatch memory doc C-8 --title brief --date 2026-11-20 --url https://…")
+	}
+	if err := checkSession(session); err != nil {
+		return err
+	}
+	store, cfg, err := writeStore(g)
+	if err != nil {
+		return err
+	}
+	subject, label, err := subjectFor(store, pos[0], session, cfg.Session)
+	if err != nil {
+		return err
+	}
+	r, err := store.AddDocument(subject, d, who(by), g.clock())
+	if err != nil {
+		return inputError(err)
+	}
+	fmt.Fprintf(g.stdout, "%s: document linked (%d documents)\n", label, len(r.Documents))
+	return nil
+}
+
+func memoryCarry(ctx context.Context, g *globals, o *memOpts, pos []string) error {
+	session, from, by := o.session, o.from, o.by
+	if len(pos) != 1 || from == "" {
+		return usageError("memory carry takes a bill and --from, e.g. billwatch memory carry C-8 --from \"44-1 C-26\"")
+	}
+	fs, fn, ok := strings.Cut(strings.TrimSpace(from), " ")
+	if !ok || !sessionRe.MatchString(fs) || billwatch.NormalizeBillNumber(fn) == "" {
+		return usageError("--from %q: want a session and bill number, e.g. \"44-1 C-26\"", from)
+	}
+	if err := checkSession(session); err != nil {
+		return err
+	}
+	store, cfg, err := writeStore(g)
+	if err != nil {
+		return err
+	}
+	subject, label, err := subjectFor(store, pos[0], session, cfg.Session)
+	if err != nil {
+		return err
+	}
+	r, err := store.CarryOver(tracker.BillSubject(fs, billwatch.NormalizeBillNumber(fn)), subject, who(by), g.clock())
+	if err != nil {
+		return inputError(err)
+	}
+	fmt.Fprintf(g.stdout, "%s: carried over from %s: %s\n", label, from, r.Line())
+	return nil
+}
+
+func memoryShow(ctx context.Context, g *globals, o *memOpts, pos []string) error {
+	session, asJSON := o.session, o.asJSON
+	if len(pos) != 1 {
+		return usageError("memory show takes one bill, e.g. billwatch memory show C-8")
+	}
+	if err := checkSession(session); err != nil {
+		return err
+	}
+	store, cfg, err := g.readStore()
+	if err != nil {
+		return err
+	}
+	subject, label, err := subjectFor(store, pos[0], session, cfg.Session)
+	if err != nil {
+		return err
+	}
+	var m memoryJSON
+	if s, n, ok := strings.Cut(strings.TrimPrefix(subject, "bill "), " "); ok && strings.HasPrefix(subject, "bill ") {
+		m, err = billMemory(store, s, n)
+	} else {
+		var r tracker.Record
+		r, err = store.Record(subject)
+		m = toMemoryJSON(r)
+	}
+	if err != nil {
+		return err
+	}
+	if m.History, err = store.History(subject); err != nil {
+		return err
+	}
+	if m.History == nil {
+		m.History = []tracker.Change{}
+	}
+	if asJSON {
+		return writeJSON(g.stdout, m)
+	}
+	fmt.Fprintf(g.stdout, "%s\n", label)
+	printMemory(g.stdout, m)
+	if len(m.History) > 0 {
+		fmt.Fprintln(g.stdout, "\nHistory:")
+		w := table(g.stdout)
+		for _, c := range m.History {
+			fmt.Fprintf(w, "  %s\t%s\t%s\t%s → %s\n", c.At.In(billwatch.Eastern).Format("2006-01-02 15:04"), termSafe(c.By), c.Field, termSafe(truncate(firstNonEmpty(c.Before, "—"), 40)), termSafe(truncate(firstNonEmpty(c.After, "—"), 60)))
+		}
+		w.Flush()
+	}
+	return nil
+}
+
+// termSafe drops control characters (terminal escapes) from text people typed.
+func termSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\n' || r == 0x7f || r >= 0x80 && r < 0xa0 {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func printMemory(w io.Writer, m memoryJSON) {
+	if m.InheritedFrom != "" {
+		fmt.Fprintf(w, "No record of its own; from %s, which it reintroduces (carry it over: billwatch memory carry … --from %q):\n", m.InheritedFrom, m.InheritedFrom)
+	}
+	fmt.Fprintf(w, "Position:    %s\n", tracker.PositionName(m.Position))
+	if m.Priority != "" {
+		fmt.Fprintf(w, "Priority:    %s\n", m.Priority)
+	}
+	if m.Owner != "" {
+		fmt.Fprintf(w, "Owner:       %s\n", termSafe(m.Owner))
+	}
+	if m.Next != nil {
+		fmt.Fprintf(w, "Next step:   %s", termSafe(m.Next.Text))
+		if m.Next.Due != "" {
+			fmt.Fprintf(w, " (due %s)", m.Next.Due)
+		}
+		fmt.Fprintln(w)
+	}
+	for _, n := range m.Notes {
+		fmt.Fprintf(w, "Note:        %s — %s, %s\n", termSafe(n.Text), termSafe(n.By), n.At.In(billwatch.Eastern).Format("2006-01-02"))
+	}
+	for _, d := range m.Documents {
+		fmt.Fprintf(w, "Document:    %s (%s) %s\n", termSafe(d.Title), d.Date, termSafe(d.URL))
+	}
+}
+
+func memoryExport(ctx context.Context, g *globals, o *memOpts, args []string) error {
+	if len(args) != 0 {
+		return usageError("memory export takes no arguments (it writes JSON on stdout: billwatch memory export > memory.json)")
+	}
+	store, _, err := g.readStore()
+	if err != nil {
+		return err
+	}
+	ex, err := store.ExportMemory()
+	if err != nil {
+		return err
+	}
+	return writeJSON(g.stdout, ex)
+}
+
+func memoryImport(ctx context.Context, g *globals, o *memOpts, pos []string) error {
+	replace := o.replace
+	if len(pos) != 1 {
+		return usageError("memory import takes one file, e.g. billwatch memory import memory.json")
+	}
+	f, err := os.Open(pos[0])
+	if err != nil {
+		return fmt.Errorf("memory import: %w", err)
+	}
+	defer f.Close()
+	ex, err := tracker.ReadMemoryExport(f)
+	if err != nil {
+		return fmt.Errorf("memory import %s: %w", pos[0], err)
+	}
+	store, cfg, err := writeStore(g)
+	if err != nil {
+		return err
+	}
+	t := tracker.New(store, cfg.profile(), g.logger())
+	t.Now = g.clock
+	if err := t.ImportMemory(ex, replace); err != nil {
+		return fmt.Errorf("memory import %s: %w", pos[0], err)
+	}
+	fmt.Fprintf(g.stdout, "imported %d records, %d history entries, %d watch-list items from %s\n", len(ex.Records), len(ex.History), len(ex.Watch), pos[0])
+	return nil
+}
+
+// addMemory fills a shown bill's lineage and the coalition's record.
+func addMemory(store *tracker.Store, b *billJSON) error {
+	links, err := store.Lineage(b.Session, b.Number)
+	if err != nil {
+		return err
+	}
+	b.Lineage = links
+	if b.Lineage == nil {
+		b.Lineage = []tracker.LineageLink{}
+	}
+	m, err := billMemory(store, b.Session, b.Number)
+	if err != nil {
+		return err
+	}
+	b.Memory = &m
+	return nil
+}
+
+func printLineageMemory(w io.Writer, b billJSON) {
+	if len(b.Lineage) > 0 {
+		fmt.Fprintln(w, "\nLineage:")
+		for _, l := range b.Lineage {
+			fmt.Fprintf(w, "  %s\n", l.Line())
+		}
+	}
+	if b.Memory != nil && (b.Memory.Position != tracker.PositionNone || b.Memory.Owner != "" || len(b.Memory.Notes)+len(b.Memory.Documents) > 0 || b.Memory.Next != nil) {
+		fmt.Fprintln(w, "\nOur record:")
+		printMemory(w, *b.Memory)
+	}
+}
+
+// nextStepEvents are the coalition's open next steps with a due date, as all-day events.
+func nextStepEvents(store *tracker.Store, today string) ([]calendar.Event, error) {
+	recs, err := store.Records()
+	if err != nil {
+		return nil, err
+	}
+	var out []calendar.Event
+	for _, r := range recs {
+		if r.Next == nil || r.Next.Due == "" || r.Next.Due < today {
+			continue
+		}
+		d, err := time.ParseInLocation(billwatch.DateLayout, r.Next.Due, billwatch.Eastern)
+		if err != nil {
+			continue
+		}
+		what := strings.TrimPrefix(strings.TrimPrefix(r.Subject, "bill "), "regulation ")
+		desc := "Next step on " + what + ": " + r.Next.Text
+		if r.Owner != "" {
+			desc += "\nOwner: " + r.Owner
+		}
+		if line := r.Line(); line != "" {
+			desc += "\n" + line
+		}
+		out = append(out, calendar.Event{
+			UID:         strings.ReplaceAll("next-"+what+"-"+tracker.Hash([]byte(r.Next.Text))[:8], " ", "-") + "@billwatch",
+			Summary:     "Next step (" + what + "): " + truncate(r.Next.Text, 80),
+			Description: desc,
+			Start:       d,
+			AllDay:      true,
+		})
+	}
+	return out, nil
+}

@@ -1,0 +1,81 @@
+package diff
+
+import (
+	"math/rand"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+var penaltyRef = regexp.MustCompile(`\$\s?\d+(?:,\d{3})*(?:\.\d+)?`)
+
+var periodRef = regexp.MustCompile(periodPattern)
+
+// periodsRef and amountsRef are periods and amounts as regular expressions.
+func periodsRef(s string) []quantity {
+	var out []quantity
+	for _, m := range periodRef.FindAllStringSubmatch(fold(s), -1) {
+		out = append(out, period(m[0], m[1], m[2]))
+	}
+	return out
+}
+
+func amountsRef(s string) []quantity {
+	var out []quantity
+	for _, m := range penaltyRef.FindAllString(s, -1) {
+		out = append(out, quantity{key: strings.NewReplacer(",", "", " ", "").Replace(m), unit: "$", text: m})
+	}
+	return out
+}
+
+var scanPieces = []string{
+	"30", "7", "0", "one", "Two", "SIX", "sixty", "six", "seventeen", "forty-five", "twenty-five", "fifteen", "ninety",
+	"business", "Clear", "calendar", "sitting", "consecutive", "businesses", "day", "days", "Days", "dayss", "hour",
+	"hours", "week", "weeks", "month", "Months", "year", "years", "yearly", "_", "-", ",", ".", ";", "$", "$ ", "1,000",
+	"1,00", "2.5", "2.", ",000", "000", " ", " ", "  ", "\t", "\n", "é", "“", "’", "x", "within", "ſ", "\u212a", "s",
+}
+
+// TestPeriodAndAmountScansSameAsRegexp holds the scans to the regular expressions they
+// replace, on real provision text and on random strings of the awkward pieces.
+func TestPeriodAndAmountScansSameAsRegexp(t *testing.T) {
+	t.Parallel()
+	inputs := []string{
+		"Within 30 days after the day on which the order is made, and within ten business days, or Sixty Days.",
+		"a fine of not more than $100,000 or $ 2.50 or $1,000,000.75 and $, $x, $1,00 and $ 5",
+		"forty-five days; twenty-five days; seventeen days; 5 hours, 3 sitting days, 2 clear weeks, 1 yearly",
+	}
+	rng := rand.New(rand.NewSource(1))
+	for range 5000 {
+		var sb strings.Builder
+		for range 1 + rng.Intn(12) {
+			sb.WriteString(scanPieces[rng.Intn(len(scanPieces))])
+			if rng.Intn(2) == 0 {
+				sb.WriteByte(' ')
+			}
+		}
+		inputs = append(inputs, sb.String())
+	}
+	for _, in := range inputs {
+		if got, want := periods(in), periodsRef(in); !slices.Equal(got, want) {
+			t.Fatalf("periods(%q) = %v, want %v", in, got, want)
+		}
+		if got, want := amounts(in), amountsRef(in); !slices.Equal(got, want) {
+			t.Fatalf("amounts(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+func FuzzPeriodAndAmountScans(f *testing.F) {
+	for _, p := range scanPieces {
+		f.Add(p + " days")
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := periods(s), periodsRef(s); !slices.Equal(got, want) {
+			t.Fatalf("periods(%q) = %v, want %v", s, got, want)
+		}
+		if got, want := amounts(s), amountsRef(s); !slices.Equal(got, want) {
+			t.Fatalf("amounts(%q) = %v, want %v", s, got, want)
+		}
+	})
+}

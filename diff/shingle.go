@@ -1,0 +1,272 @@
+package diff
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Similarity of provisions is the Sørensen–Dice coefficient of their word pairs: the
+// lower-cased words of the marginal note and text of a provision and of everything under it,
+// in reading order, each word paired with the one before it (the first with nothing). The
+// pairs are hashed (FNV-1a of "previous word", a space, "word") and kept as a sorted
+// multiset.
+//
+// A provision's own pairs are hashed once: the pairs of its own words, and the pairs where
+// each child's words join on to the words before them (the pairs inside a child do not depend
+// on what comes before it). The set of a provision and everything under it is then the merge
+// of its own pairs and its children's sets, made when the aligner first compares it.
+// Each set holds the pairs after the first (inner), and the first word; the first pair is
+// added back when two sets are compared.
+
+// shingleSet is the word-pair multiset of one provision and everything under it.
+type shingleSet struct {
+	own         []uint64 // sorted hashes of its own pairs but the first of the subtree
+	ownDone     bool
+	inner       []uint64 // sorted hashes of every pair of the subtree but the first
+	innerDone   bool
+	first, last string // the first and last words of the subtree, as written
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// hashWord continues an FNV-1a hash over the lower-cased word.
+func hashWord(h uint64, w string) uint64 {
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			w = strings.ToLower(w)
+			for i := 0; i < len(w); i++ {
+				h = (h ^ uint64(w[i])) * fnvPrime
+			}
+			return h
+		}
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h = (h ^ uint64(c)) * fnvPrime
+	}
+	return h
+}
+
+// pairHash is the hash of the pair (prev, w); prev is "" for the first word.
+func pairHash(prev, w string) uint64 {
+	h := hashWord(fnvOffset, prev)
+	h = (h ^ ' ') * fnvPrime
+	return hashWord(h, w)
+}
+
+// ownShingles hashes p's own pairs (and its descendants'), once.
+func (p *Provision) ownShingles() *shingleSet {
+	if p.sh == nil {
+		p.sh = &shingleSet{}
+	}
+	s := p.sh
+	if s.ownDone {
+		return s
+	}
+	s.ownDone = true
+	var own []uint64
+	prev := ""
+	// after is the hash of prev and a space: each word's pair hash starts from it.
+	offset := uint64(fnvOffset)
+	after := (offset ^ ' ') * fnvPrime
+	addWord := func(w string) {
+		pair, alone, ok := after, offset, true
+		for i := 0; i < len(w); i++ {
+			c := w[i]
+			if c >= utf8.RuneSelf {
+				ok = false
+				break
+			}
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			pair = (pair ^ uint64(c)) * fnvPrime
+			alone = (alone ^ uint64(c)) * fnvPrime
+		}
+		if !ok {
+			pair, alone = hashWord(after, w), hashWord(fnvOffset, w)
+		}
+		if prev == "" && s.first == "" {
+			s.first = w
+		} else {
+			own = append(own, pair)
+		}
+		prev = w
+		after = (alone ^ ' ') * fnvPrime
+	}
+	addWords := func(text string) {
+		start := -1
+		for i := 0; i < len(text); {
+			c := text[i]
+			if c < utf8.RuneSelf {
+				if asciiSpace[c] != 0 {
+					if start >= 0 {
+						addWord(text[start:i])
+						start = -1
+					}
+				} else if start < 0 {
+					start = i
+				}
+				i++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if unicode.IsSpace(r) {
+				if start >= 0 {
+					addWord(text[start:i])
+					start = -1
+				}
+			} else if start < 0 {
+				start = i
+			}
+			i += size
+		}
+		if start >= 0 {
+			addWord(text[start:])
+		}
+	}
+	addWords(fold(p.MarginalNote))
+	addWords(p.textKey)
+	for _, k := range p.Children {
+		ks := k.ownShingles()
+		if ks.first == "" {
+			continue
+		}
+		if prev == "" {
+			s.first = ks.first
+		} else {
+			own = append(own, pairHash(prev, ks.first))
+		}
+		prev = ks.last
+		after = (hashWord(fnvOffset, prev) ^ ' ') * fnvPrime
+	}
+	s.last = prev
+	slices.Sort(own)
+	s.own = own
+	return s
+}
+
+// shingles returns the set of p and everything under it, making it (and its descendants')
+// on first use, bottom up: p's own pairs merged with each child's set. A leaf's set is its own
+// pairs, without a copy.
+func (p *Provision) shingles() *shingleSet {
+	s := p.ownShingles()
+	if s.innerDone {
+		return s
+	}
+	runs := [][]uint64{s.own}
+	n := len(s.own)
+	for _, k := range p.Children {
+		ks := k.shingles()
+		runs = append(runs, ks.inner)
+		n += len(ks.inner)
+	}
+	s.inner = mergeRuns(runs, n)
+	s.innerDone = true
+	return s
+}
+
+var asciiSpace = [256]uint8{'\t': 1, '\n': 1, '\v': 1, '\f': 1, '\r': 1, ' ': 1}
+
+// mergeRuns merges sorted runs of n values in all into one sorted slice.
+func mergeRuns(runs [][]uint64, n int) []uint64 {
+	var nonEmpty [][]uint64
+	for _, r := range runs {
+		if len(r) > 0 {
+			nonEmpty = append(nonEmpty, r)
+		}
+	}
+	switch len(nonEmpty) {
+	case 0:
+		return nil
+	case 1:
+		return slices.Clip(nonEmpty[0])
+	case 2:
+		out := make([]uint64, n)
+		merge2(out, nonEmpty[0], nonEmpty[1])
+		return out
+	}
+	// Merge neighbours pairwise, level by level, between two buffers.
+	src := make([]uint64, 0, n)
+	var bounds []int
+	for _, r := range nonEmpty {
+		bounds = append(bounds, len(src))
+		src = append(src, r...)
+	}
+	bounds = append(bounds, len(src))
+	dst := make([]uint64, n)
+	for len(bounds) > 2 {
+		var nb []int
+		for i := 0; i+1 < len(bounds); i += 2 {
+			lo, mid := bounds[i], bounds[i+1]
+			hi := mid
+			if i+2 < len(bounds) {
+				hi = bounds[i+2]
+			}
+			merge2(dst[lo:hi], src[lo:mid], src[mid:hi])
+			nb = append(nb, lo)
+		}
+		nb = append(nb, bounds[len(bounds)-1])
+		bounds = nb
+		src, dst = dst, src
+	}
+	return src
+}
+
+func merge2(dst, a, b []uint64) {
+	i, j, k := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		if b[j] < a[i] {
+			dst[k] = b[j]
+			j++
+		} else {
+			dst[k] = a[i]
+			i++
+		}
+		k++
+	}
+	k += copy(dst[k:], a[i:])
+	copy(dst[k:], b[j:])
+}
+
+// similarity is the Dice coefficient of the word pairs of a and b and everything under them.
+func similarity(a, b *Provision) float64 {
+	sa, sb := a.shingles(), b.shingles()
+	na, nb := len(sa.inner), len(sb.inner)
+	common := 0
+	if sa.first != "" {
+		na++
+	}
+	if sb.first != "" {
+		nb++
+		if sa.first != "" && pairHash("", sa.first) == pairHash("", sb.first) {
+			common++ // the first pairs
+		}
+	}
+	if na+nb == 0 {
+		return 1
+	}
+	x, y := sa.inner, sb.inner
+	i, j := 0, 0
+	for i < len(x) && j < len(y) {
+		switch {
+		case x[i] == y[j]:
+			common++
+			i++
+			j++
+		case x[i] < y[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return 2 * float64(common) / float64(na+nb)
+}

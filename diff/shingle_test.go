@@ -1,0 +1,116 @@
+package diff
+
+import (
+	"hash/fnv"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/billwatch/billwatch/internal/sampletest"
+)
+
+// shinglesRef is the plain definition of a provision's word pairs, as the aligner computed
+// them before sets were made bottom up: every pair hashed anew, then sorted.
+func shinglesRef(p *Provision) []uint64 {
+	out := []uint64{}
+	var prev string
+	var add func(p *Provision)
+	add = func(p *Provision) {
+		for _, w := range strings.Fields(strings.ToLower(fold(p.MarginalNote) + " " + p.textKey)) {
+			h := fnv.New64a()
+			h.Write([]byte(prev))
+			h.Write([]byte{' '})
+			h.Write([]byte(w))
+			out = append(out, h.Sum64())
+			prev = w
+		}
+		for _, k := range p.Children {
+			add(k)
+		}
+	}
+	add(p)
+	slices.Sort(out)
+	return out
+}
+
+func diceRef(a, b []uint64) float64 {
+	if len(a)+len(b) == 0 {
+		return 1
+	}
+	common, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			common++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return 2 * float64(common) / float64(len(a)+len(b))
+}
+
+func allProvisions(ps []*Provision, out []*Provision) []*Provision {
+	for _, p := range ps {
+		out = append(out, p)
+		out = allProvisions(p.Children, out)
+	}
+	return out
+}
+
+// TestShinglesSameAsDefinition checks the bottom-up word-pair sets against the plain
+// definition on every provision of every real bill text and of the test data, and the
+// similarity of neighbouring provisions against the plain Dice coefficient.
+func TestShinglesSameAsDefinition(t *testing.T) {
+	t.Parallel()
+	files, _ := filepath.Glob("testdata/*.xml")
+	bills, _ := filepath.Glob(filepath.Join(sampletest.Dir, "bill-*.xml"))
+	files = append(files, bills...)
+	if len(bills) == 0 {
+		t.Log("no real bills in the samples folder: test data only")
+	}
+	var docs [][]*Provision
+	for _, f := range files {
+		d, err := ParseFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, allProvisions(d.Provisions, nil))
+	}
+	// Add a provision with non-ASCII words and white space that is not a plain space.
+	odd := &Provision{MarginalNote: "Émission “Spéciale”", Text: "ÉTÉ été\u00a0x\u2003Y", Children: []*Provision{
+		{Text: ""}, {Text: "Ωmega ΣΑΣ"}, {MarginalNote: "only note"},
+	}}
+	finish([]*Provision{odd})
+	docs = append(docs, allProvisions([]*Provision{odd}, nil))
+	refs := map[*Provision][]uint64{}
+	ref := func(p *Provision) []uint64 {
+		if r, ok := refs[p]; ok {
+			return r
+		}
+		refs[p] = shinglesRef(p)
+		return refs[p]
+	}
+	for i, ps := range docs {
+		for k, p := range ps {
+			s := p.shingles()
+			got := slices.Clone(s.inner)
+			if s.first != "" {
+				got = append(got, pairHash("", s.first))
+			}
+			slices.Sort(got)
+			if want := ref(p); !slices.Equal(got, want) {
+				t.Fatalf("doc %d: shingles(%s) has %d pairs, want %d (or different ones)", i, p.Cite, len(got), len(want))
+			}
+			for _, q := range []*Provision{ps[(k+1)%len(ps)], ps[(k*7)%len(ps)], docs[(i+1)%len(docs)][k%len(docs[(i+1)%len(docs)])]} {
+				if got, want := similarity(p, q), diceRef(ref(p), ref(q)); got != want {
+					t.Fatalf("similarity(%s, %s) = %v, want %v", p.Cite, q.Cite, got, want)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,179 @@
+package diff
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/billwatch/billwatch/internal/sampletest"
+	"github.com/billwatch/billwatch/internal/text"
+)
+
+// readTreeStd is the reference readTree: encoding/xml's strict Decoder, as the parser read
+// bill XML before it had its own reader.
+func readTreeStd(b []byte) (*node, error) {
+	dec := xml.NewDecoder(bytes.NewReader(b))
+	dec.Entity = xml.HTMLEntity
+	dec.CharsetReader = text.CharsetReader
+	var stack []*node
+	var root *node
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if len(stack) > 0 && strings.Contains(err.Error(), "unexpected EOF") {
+				return nil, fmt.Errorf("truncated inside <%s>: %w", stack[len(stack)-1].name, err)
+			}
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if root != nil && len(stack) == 0 {
+				return nil, fmt.Errorf("more than one root element (<%s> after <%s>)", t.Name.Local, root.name)
+			}
+			if len(stack) >= maxDepth {
+				return nil, fmt.Errorf("elements nested deeper than %d", maxDepth)
+			}
+			n := &node{name: t.Name.Local, attrs: t.Attr}
+			if len(stack) > 0 {
+				top := stack[len(stack)-1]
+				top.kids = append(top.kids, n)
+			} else {
+				root = n
+			}
+			stack = append(stack, n)
+		case xml.EndElement:
+			stack = stack[:len(stack)-1]
+		case xml.CharData:
+			if len(stack) > 0 {
+				top := stack[len(stack)-1]
+				top.kids = append(top.kids, &node{data: string(t)})
+			} else if len(bytes.TrimSpace(t)) > 0 {
+				return nil, errors.New("text outside the root element")
+			}
+		}
+	}
+	if root == nil {
+		return nil, errors.New("no root element")
+	}
+	if len(stack) > 0 {
+		return nil, fmt.Errorf("truncated: <%s> is not closed", stack[len(stack)-1].name)
+	}
+	return root, nil
+}
+
+// sameTree says where two trees differ, or "" when they are the same (attributes are
+// compared by local name and value: the parser reads nothing else).
+func sameTree(a, b *node, path string) string {
+	path += "/" + a.name
+	if a.name != b.name || a.data != b.data {
+		return fmt.Sprintf("%s: name %q data %q, want name %q data %q", path, a.name, a.data, b.name, b.data)
+	}
+	if len(a.attrs) != len(b.attrs) {
+		return fmt.Sprintf("%s: %d attributes, want %d", path, len(a.attrs), len(b.attrs))
+	}
+	for i := range a.attrs {
+		if a.attrs[i].Name.Local != b.attrs[i].Name.Local || a.attrs[i].Value != b.attrs[i].Value {
+			return fmt.Sprintf("%s: attribute %v, want %v", path, a.attrs[i], b.attrs[i])
+		}
+	}
+	if len(a.kids) != len(b.kids) {
+		return fmt.Sprintf("%s: %d children, want %d", path, len(a.kids), len(b.kids))
+	}
+	for i := range a.kids {
+		if d := sameTree(a.kids[i], b.kids[i], path); d != "" {
+			return d
+		}
+	}
+	return ""
+}
+
+// checkSameAsStd fails when readTree and the encoding/xml reference disagree on b: the same
+// tree, or both an error (with the same message when strict).
+func checkSameAsStd(t *testing.T, name string, b []byte, strict bool) {
+	t.Helper()
+	got, err := readTree(b)
+	want, werr := readTreeStd(b)
+	switch {
+	case (err == nil) != (werr == nil):
+		t.Fatalf("readTree(%s): error %v, want %v", name, err, werr)
+	case err != nil:
+		if strict && err.Error() != werr.Error() {
+			t.Errorf("readTree(%s): error %q, want %q", name, err, werr)
+		}
+	default:
+		if d := sameTree(got, want, ""); d != "" {
+			t.Errorf("readTree(%s) differs from encoding/xml: %s", name, d)
+		}
+	}
+}
+
+// TestReadTreeSameAsEncodingXML holds the reader to encoding/xml on every real XML sample
+// (bills, an Act, committee transcripts with a BOM and CRLF, a LEGISinfo record), on the
+// test data, and on the awkward corners of XML.
+func TestReadTreeSameAsEncodingXML(t *testing.T) {
+	t.Parallel()
+	files, _ := filepath.Glob("testdata/*.xml")
+	samples, _ := filepath.Glob(filepath.Join(sampletest.Dir, "*.xml"))
+	for _, f := range append(files, samples...) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+		checkSameAsStd(t, filepath.Base(f), b, true)
+		// Truncated anywhere, it must fail the same way.
+		for _, cut := range []int{1, 7, len(b) / 3, len(b) / 2, len(b) - 9} {
+			if cut > 0 && cut < len(b) {
+				checkSameAsStd(t, fmt.Sprintf("%s[:%d]", filepath.Base(f), cut), b[:cut], true)
+			}
+		}
+	}
+	for i, in := range readTreeCorners {
+		checkSameAsStd(t, fmt.Sprintf("corner %d %q", i, in), []byte(in), true)
+	}
+}
+
+var readTreeCorners = []string{
+	`<a>x &amp; y &lt;&gt;&apos;&quot; &eacute;&nbsp;&#233;&#xE9;&#x1F600;</a>`,
+	`<a>bad &foo; entity</a>`, `<a>&amp</a>`, `<a>& b</a>`, `<a>&#;</a>`, `<a>&#x;</a>`, `<a>&#0;</a>`,
+	`<a>&#xD800;</a>`, `<a>&#99999999999999999999;</a>`, `<a>&;</a>`, `<a>&#12`, `<a>&am`, `<a b="&x"/>`,
+	"<a>\r\nx\ry\r\n</a>", "<a b=\"1\r\n2\"/>", "<a><![CDATA[ x <y> & \r\n ]]>z</a>", `<a><![CDATA[]]></a>`,
+	`<a><![CDATA[ x`, `<a><![CDAT x]]></a>`, `<a>x ]]> y</a>`, `<a b="]]>"/>`, `<a>]]&gt;</a>`,
+	`<a><!-- c -- d --></a>`, `<a><!-- c --></a>`, `<a><!----></a>`, `<a><!---></a>`, `<a><!- x --></a>`,
+	`<!DOCTYPE a [<!ENTITY x "y"> <!-- c --> ]><a/>`, `<!DOCTYPE a "q>'" ><a/>`, `<!DOCTYPE a <b <!x> >><a/>`,
+	`<?xml version="1.0" encoding="UTF-8"?><a/>`, `<?xml version="1.1"?><a/>`, `<?xml version='1.0' encoding='utf8'?><a/>`,
+	"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>caf\xe9</a>", "<?xml version=\"1.0\" encoding=\"windows-1252\"?><a>\x93q\x94 \x81</a>",
+	`<?xml version="1.0" encoding="EBCDIC"?><a/>`, `<?pi data?><a><?x?></a><?y z?>`, `<? x?><a/>`, `<?xml`,
+	`<a:b xmlns:a="u" a:c="1" d="2"><a:e/></a:b>`, `<a:b:c/>`, `<:a/>`, `<a:/>`, `<a b:c:d="1"/>`, `<a:b></b>`,
+	`<a></b>`, `</a>`, `<a></a >`, `<a></a x>`, `<a b='1' c="2"d="3"/>`, `<a b/>`, `<a b=1/>`, `<a b="1/>`,
+	`<a b="<"/>`, `<a / >`, `<a/ >`, `<1a/>`, `<a 1b="x"/>`, `<é>x</é>`, "<a\xff/>", "<a>\xff</a>", "<a>\x01</a>",
+	"<a>\uFFFE</a>", `<a><b>x</b>y<c/>z</a>`, `<a>x</a><b/>`, `<a>x</a>y`, ` <a/> `, `<a/><!-- end -->`, ``,
+	`<`, `<a`, `<a b`, `<a b=`, `<a b="x"`, `<a>x`, `<a><b>`, `</`, `<!`, `<!-`, `<![`, `<?`, `x`, `<a>x<`,
+}
+
+// FuzzReadTree holds the reader to encoding/xml on arbitrary input: the same tree, or an
+// error from both.
+func FuzzReadTree(f *testing.F) {
+	for _, in := range readTreeCorners {
+		f.Add([]byte(in))
+	}
+	for _, name := range []string{"testdata/small-from.xml", "testdata/small-to.xml"} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		checkSameAsStd(t, "fuzz input", b, false)
+	})
+}

@@ -1,0 +1,507 @@
+package tracker
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/billwatch/billwatch"
+)
+
+// Positions the coalition takes on a bill or a regulation.
+const (
+	PositionOppose  = "oppose"
+	PositionAmend   = "amend" // seek amendments
+	PositionSupport = "support"
+	PositionMonitor = "monitor"
+	PositionNone    = "none"
+)
+
+// Positions lists the valid positions.
+var Positions = []string{PositionOppose, PositionAmend, PositionSupport, PositionMonitor, PositionNone}
+
+// Priorities lists the valid priorities.
+var Priorities = []string{"high", "normal", "low"}
+
+// ErrBadInput marks a value a user gave that billwatch refuses; the message names it.
+var ErrBadInput = errors.New("invalid input")
+
+// Record is the coalition's memory of one bill or regulation: its position, priority, owner,
+// next step, notes and documents. Subject is stable across sessions: "bill 45-1 C-8" or
+// "regulation I 2026-06-20-reg2".
+type Record struct {
+	Subject   string     `json:"subject"`
+	Position  string     `json:"position,omitempty"`
+	Priority  string     `json:"priority,omitempty"`
+	Owner     string     `json:"owner,omitempty"`
+	Next      *NextStep  `json:"next,omitempty"`
+	Notes     []Note     `json:"notes,omitempty"`
+	Documents []Document `json:"documents,omitempty"`
+	Updated   time.Time  `json:"updated,omitzero"`
+}
+
+// NextStep is what is to be done next, by when (a calendar date).
+type NextStep struct {
+	Text string `json:"text"`
+	Due  string `json:"due,omitempty"` // YYYY-MM-DD
+}
+
+// Note is a free-text note; it is stored and shown as text, never as markup.
+type Note struct {
+	Text string    `json:"text"`
+	By   string    `json:"by"`
+	At   time.Time `json:"at"`
+}
+
+// Document links one of the coalition's documents (brief, letter, submission).
+type Document struct {
+	Title string    `json:"title"`
+	Date  string    `json:"date"` // YYYY-MM-DD
+	URL   string    `json:"url"`
+	By    string    `json:"by,omitempty"`
+	At    time.Time `json:"at,omitzero"`
+}
+
+// Empty reports whether the record holds nothing.
+func (r Record) Empty() bool {
+	return (r.Position == "" || r.Position == PositionNone) && r.Priority == "" && r.Owner == "" && r.Next == nil && len(r.Notes) == 0 && len(r.Documents) == 0
+}
+
+// Line is the record in one line, as alerts carry it:
+// "Our position: oppose · owner: Léa · brief of 2023-03-01".
+func (r Record) Line() string {
+	var parts []string
+	if r.Position != "" && r.Position != PositionNone {
+		parts = append(parts, "Our position: "+PositionName(r.Position))
+	}
+	if r.Priority != "" {
+		parts = append(parts, "priority: "+r.Priority)
+	}
+	if r.Owner != "" {
+		parts = append(parts, "owner: "+r.Owner)
+	}
+	if n := len(r.Documents); n > 0 {
+		d := r.Documents[n-1]
+		parts = append(parts, d.Title+" of "+d.Date)
+	}
+	if r.Next != nil {
+		s := "next: " + r.Next.Text
+		if r.Next.Due != "" {
+			s += " (due " + r.Next.Due + ")"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// PositionName is a position as people say it.
+func PositionName(p string) string {
+	if p == PositionAmend {
+		return "seek amendments"
+	}
+	return p
+}
+
+// Change is one entry of the append-only history: who changed what, when, before → after.
+type Change struct {
+	Seq     uint64    `json:"seq"`
+	Subject string    `json:"subject"`
+	Field   string    `json:"field"` // position, priority, owner, next, note, document, watch, carried
+	Before  string    `json:"before"`
+	After   string    `json:"after"`
+	By      string    `json:"by"`
+	At      time.Time `json:"at"`
+}
+
+// BillSubject is the memory subject of a bill.
+func BillSubject(session, number string) string { return "bill " + session + " " + number }
+
+// RegulationSubject is the memory subject of a Gazette item (its Key, "I 2026-06-20-reg2").
+func RegulationSubject(key string) string { return "regulation " + key }
+
+// Edit is a change to a record's scalar fields; nil fields are left alone. An empty string
+// clears a field.
+type Edit struct {
+	Position *string
+	Priority *string
+	Owner    *string
+	Next     *NextStep // Text "" clears the next step
+}
+
+func bad(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrBadInput, fmt.Sprintf(format, args...))
+}
+
+func checkDate(what, s string) error {
+	if _, err := time.Parse(billwatch.DateLayout, s); err != nil {
+		return bad("%s %q: want a date YYYY-MM-DD", what, s)
+	}
+	return nil
+}
+
+func checkText(what, s string, max int) error {
+	if !utf8.ValidString(s) {
+		return bad("%s is not valid UTF-8", what)
+	}
+	if strings.TrimSpace(s) == "" {
+		return bad("%s is empty", what)
+	}
+	if utf8.RuneCountInString(s) > max {
+		return bad("%s is longer than %d characters", what, max)
+	}
+	return nil
+}
+
+func checkSubject(s string) error {
+	kind, rest, _ := strings.Cut(s, " ")
+	if (kind != "bill" && kind != "regulation") || strings.TrimSpace(rest) == "" {
+		return bad("subject %q: want \"bill SESSION NUMBER\" or \"regulation PART ID\"", s)
+	}
+	return nil
+}
+
+// Validate checks an edit before anything is written.
+func (e Edit) Validate() error {
+	if e.Position != nil && *e.Position != "" && !slices.Contains(Positions, *e.Position) {
+		return bad("position %q: want one of %s", *e.Position, strings.Join(Positions, ", "))
+	}
+	if e.Priority != nil && *e.Priority != "" && !slices.Contains(Priorities, *e.Priority) {
+		return bad("priority %q: want high, normal or low", *e.Priority)
+	}
+	if e.Owner != nil && *e.Owner != "" {
+		if err := checkText("owner", *e.Owner, 100); err != nil {
+			return err
+		}
+	}
+	if e.Next != nil && e.Next.Text != "" {
+		if err := checkText("next step", e.Next.Text, 500); err != nil {
+			return err
+		}
+		if e.Next.Due != "" {
+			if err := checkDate("due date", e.Next.Due); err != nil {
+				return err
+			}
+		}
+	}
+	if e.Next != nil && e.Next.Text == "" && e.Next.Due != "" {
+		return bad("a due date needs a next step (--next \"TEXT\")")
+	}
+	return nil
+}
+
+func nextString(n *NextStep) string {
+	if n == nil {
+		return ""
+	}
+	if n.Due == "" {
+		return n.Text
+	}
+	return n.Text + " (due " + n.Due + ")"
+}
+
+func getRecord(tx *bolt.Tx, subject string) (Record, error) {
+	r := Record{Subject: subject}
+	b := tx.Bucket(bktMemory)
+	if b == nil {
+		return r, nil
+	}
+	_, err := getJSON(b, []byte(subject), &r)
+	return r, err
+}
+
+func historyKey(subject string, seq uint64) []byte {
+	k := append([]byte(subject), 0)
+	return append(k, be(seq)...)
+}
+
+// appendHistory writes one change; the history is never rewritten.
+func appendHistory(tx *bolt.Tx, c Change) error {
+	b := tx.Bucket(bktHistory)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	c.Seq = seq
+	c.At = c.At.UTC()
+	return putJSON(b, historyKey(c.Subject, seq), c)
+}
+
+// editRecord applies fn to a subject's record and writes it with its history, in one
+// transaction. fn returns the changes it made (without seq, by and at).
+func (s *Store) editRecord(subject, by string, now time.Time, fn func(r *Record) ([]Change, error)) (Record, error) {
+	if err := checkSubject(subject); err != nil {
+		return Record{}, err
+	}
+	var out Record
+	err := s.update(func(tx *bolt.Tx) error {
+		r, err := getRecord(tx, subject)
+		if err != nil {
+			return err
+		}
+		changes, err := fn(&r)
+		if err != nil {
+			return err
+		}
+		if len(changes) == 0 {
+			out = r
+			return errNothingToWrite
+		}
+		r.Updated = now.UTC()
+		for _, c := range changes {
+			c.Subject, c.By, c.At = subject, by, now
+			if err := appendHistory(tx, c); err != nil {
+				return err
+			}
+		}
+		out = r
+		return putJSON(tx.Bucket(bktMemory), []byte(subject), r)
+	})
+	return out, err
+}
+
+// SetRecord applies an edit to a subject's record; each field that changes is one history
+// entry (who, when, before → after). An edit that changes nothing writes nothing.
+func (s *Store) SetRecord(subject string, e Edit, by string, now time.Time) (Record, error) {
+	if err := e.Validate(); err != nil {
+		return Record{}, err
+	}
+	return s.editRecord(subject, by, now, func(r *Record) ([]Change, error) {
+		var cs []Change
+		set := func(field string, p *string, v *string) {
+			if v != nil && *p != *v {
+				cs = append(cs, Change{Field: field, Before: *p, After: *v})
+				*p = *v
+			}
+		}
+		set("position", &r.Position, e.Position)
+		set("priority", &r.Priority, e.Priority)
+		set("owner", &r.Owner, e.Owner)
+		if e.Next != nil {
+			var nw *NextStep
+			if e.Next.Text != "" {
+				n := *e.Next
+				nw = &n
+			}
+			if before, after := nextString(r.Next), nextString(nw); before != after {
+				cs = append(cs, Change{Field: "next", Before: before, After: after})
+				r.Next = nw
+			}
+		}
+		return cs, nil
+	})
+}
+
+// AddNote appends a note to a subject's record.
+func (s *Store) AddNote(subject, text, by string, now time.Time) (Record, error) {
+	text = strings.TrimSpace(text)
+	if err := checkText("note", text, 10000); err != nil {
+		return Record{}, err
+	}
+	return s.editRecord(subject, by, now, func(r *Record) ([]Change, error) {
+		r.Notes = append(r.Notes, Note{Text: text, By: by, At: now.UTC()})
+		return []Change{{Field: "note", After: text}}, nil
+	})
+}
+
+// CheckDocument validates a document link: a title, a date and an http(s) URL.
+func CheckDocument(d Document) error {
+	if err := checkText("document title", d.Title, 300); err != nil {
+		return err
+	}
+	if err := checkDate("document date", d.Date); err != nil {
+		return err
+	}
+	u, err := url.Parse(d.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return bad("document URL %q: want an http or https address", d.URL)
+	}
+	return nil
+}
+
+// AddDocument links a document to a subject's record.
+func (s *Store) AddDocument(subject string, d Document, by string, now time.Time) (Record, error) {
+	d.Title = strings.TrimSpace(d.Title)
+	if err := CheckDocument(d); err != nil {
+		return Record{}, err
+	}
+	d.By, d.At = by, now.UTC()
+	return s.editRecord(subject, by, now, func(r *Record) ([]Change, error) {
+		r.Documents = append(r.Documents, d)
+		return []Change{{Field: "document", After: d.Title + " (" + d.Date + ") " + d.URL}}, nil
+	})
+}
+
+// CarryOver copies the position, priority, owner, next step, notes and documents of one
+// subject's record to another (a reintroduced bill) where the target has none, and records it.
+func (s *Store) CarryOver(from, to, by string, now time.Time) (Record, error) {
+	if err := checkSubject(from); err != nil {
+		return Record{}, err
+	}
+	var src Record
+	if err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		src, err = getRecord(tx, from)
+		return err
+	}); err != nil {
+		return Record{}, err
+	}
+	if src.Empty() {
+		return Record{}, bad("%s has no record to carry over", from)
+	}
+	return s.editRecord(to, by, now, func(r *Record) ([]Change, error) {
+		var cs []Change
+		fill := func(field string, p *string, v string) {
+			if *p == "" && v != "" {
+				cs = append(cs, Change{Field: field, Before: "", After: v})
+				*p = v
+			}
+		}
+		fill("position", &r.Position, src.Position)
+		fill("priority", &r.Priority, src.Priority)
+		fill("owner", &r.Owner, src.Owner)
+		if r.Next == nil && src.Next != nil {
+			n := *src.Next
+			r.Next = &n
+			cs = append(cs, Change{Field: "next", After: nextString(&n)})
+		}
+		for _, n := range src.Notes {
+			if !slices.ContainsFunc(r.Notes, func(x Note) bool { return x.Text == n.Text }) {
+				r.Notes = append(r.Notes, n)
+				cs = append(cs, Change{Field: "note", After: n.Text})
+			}
+		}
+		for _, d := range src.Documents {
+			if !slices.ContainsFunc(r.Documents, func(x Document) bool { return x.URL == d.URL }) {
+				r.Documents = append(r.Documents, d)
+				cs = append(cs, Change{Field: "document", After: d.Title + " (" + d.Date + ") " + d.URL})
+			}
+		}
+		if len(cs) > 0 {
+			cs = append(cs, Change{Field: "carried", After: "from " + from})
+		}
+		return cs, nil
+	})
+}
+
+// Record returns a subject's record (empty when none was kept).
+func (s *Store) Record(subject string) (Record, error) {
+	var r Record
+	err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		r, err = getRecord(tx, subject)
+		return err
+	})
+	return r, err
+}
+
+// Records lists every record, in subject order.
+func (s *Store) Records() ([]Record, error) {
+	var out []Record
+	err := s.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bktMemory)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			var r Record
+			if err := decodeJSON(v, &r); err != nil {
+				return fmt.Errorf("memory %s: %w", k, err)
+			}
+			out = append(out, r)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// History lists a subject's changes, oldest first; subject "" lists every change in the
+// order they were made.
+func (s *Store) History(subject string) ([]Change, error) {
+	var out []Change
+	err := s.view(func(tx *bolt.Tx) error {
+		out = history(tx, subject)
+		return nil
+	})
+	return out, err
+}
+
+func history(tx *bolt.Tx, subject string) []Change {
+	b := tx.Bucket(bktHistory)
+	if b == nil {
+		return nil
+	}
+	var out []Change
+	c := b.Cursor()
+	var prefix []byte
+	if subject != "" {
+		prefix = append([]byte(subject), 0)
+	}
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		var ch Change
+		if decodeJSON(v, &ch) == nil {
+			out = append(out, ch)
+		}
+	}
+	if subject == "" {
+		slices.SortFunc(out, func(a, b Change) int { return cmp.Compare(a.Seq, b.Seq) })
+	}
+	return out
+}
+
+// MemoryJSON is a record as `show --json`, `memory show --json` and the web's JSON give it:
+// every key present, position "none" when none was taken.
+type MemoryJSON struct {
+	Position  string     `json:"position"`
+	Priority  string     `json:"priority"`
+	Owner     string     `json:"owner"`
+	Next      *NextStep  `json:"next"`
+	Notes     []Note     `json:"notes"`
+	Documents []Document `json:"documents"`
+	Updated   time.Time  `json:"updated,omitzero"`
+	// InheritedFrom names the earlier bill of the lineage whose record this is, when the bill
+	// has none of its own ("44-1 C-26").
+	InheritedFrom string   `json:"inherited_from,omitempty"`
+	History       []Change `json:"history,omitempty"`
+}
+
+// JSON is the record as MemoryJSON.
+func (r Record) JSON() MemoryJSON {
+	m := MemoryJSON{Position: firstNonEmpty(r.Position, PositionNone), Priority: r.Priority, Owner: r.Owner, Next: r.Next,
+		Notes: r.Notes, Documents: r.Documents, Updated: r.Updated}
+	if m.Notes == nil {
+		m.Notes = []Note{}
+	}
+	if m.Documents == nil {
+		m.Documents = []Document{}
+	}
+	return m
+}
+
+// BillMemory is a bill's record, or the one it inherits from the nearest earlier bill of its
+// lineage when it has none of its own.
+func (s *Store) BillMemory(session, number string) (MemoryJSON, error) {
+	r, err := s.Record(BillSubject(session, number))
+	if err != nil {
+		return MemoryJSON{}, err
+	}
+	if r.Empty() {
+		link, rec, ok, err := s.Inherited(session, number)
+		if err != nil {
+			return MemoryJSON{}, err
+		}
+		if ok {
+			m := rec.JSON()
+			m.InheritedFrom = link.Key()
+			return m, nil
+		}
+	}
+	return r.JSON(), nil
+}

@@ -1,0 +1,271 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/netip"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/tracker"
+)
+
+var authNow = time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
+
+type oneBill struct{}
+
+func (oneBill) Bills(ctx context.Context, session string) ([]billwatch.Bill, error) {
+	return []billwatch.Bill{{Session: "45-1", Number: "C-8", Title: "An Act respecting cyber security", Status: "At second reading in the House of Commons", URL: "https://www.parl.ca/legisinfo/en/bill/45-1/c-8"}}, nil
+}
+
+func (oneBill) Bill(ctx context.Context, session, number string) (billwatch.Bill, []byte, error) {
+	b, _ := oneBill{}.Bills(ctx, session)
+	return b[0], []byte("record"), nil
+}
+
+// memoryServer is a web server on a database holding one bill, with the given accounts
+// (name → role), each with the password "correct horse battery staple".
+func memoryServer(t *testing.T, auth Auth, users map[string]string) (*httptest.Server, string) {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "web.db")
+	store, err := tracker.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tracker.New(store, tracker.DefaultProfile(), nil)
+	tr.Now = func() time.Time { return authNow }
+	tr.Bills = oneBill{}
+	if s := tr.ScrapeBills(t.Context(), "45-1"); s.Outcome != tracker.OK {
+		t.Fatal(s.Line())
+	}
+	for name, role := range users {
+		_, token, err := store.AddUser(name, role, authNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.RedeemSignin(token, "correct horse battery staple", authNow); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := New(Options{DB: db, Now: func() time.Time { return authNow }, Auth: auth,
+		Writer: func() (*tracker.Tracker, error) { return tr, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	return srv, db
+}
+
+// client is a browser-like client: cookies kept, redirects not followed.
+func client(t *testing.T) *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func post(t *testing.T, c *http.Client, srv *httptest.Server, path string, form url.Values, hdr map[string]string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
+}
+
+func get(t *testing.T, c *http.Client, srv *httptest.Server, path string) (*http.Response, string) {
+	t.Helper()
+	resp, err := c.Get(srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
+}
+
+func signIn(t *testing.T, c *http.Client, srv *httptest.Server, name string) {
+	t.Helper()
+	resp, body := post(t, c, srv, "/signin", url.Values{"name": {name}, "password": {"correct horse battery staple"}, "next": {"/bills/45-1/C-8"}}, nil)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/bills/45-1/C-8" {
+		t.Fatalf("sign in as %s: %d %s\n%s", name, resp.StatusCode, resp.Header.Get("Location"), body)
+	}
+	var cookie *http.Cookie
+	for _, ck := range resp.Cookies() {
+		if ck.Name == SessionCookie {
+			cookie = ck
+		}
+	}
+	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteLaxMode || cookie.Secure {
+		t.Errorf("session cookie = %+v, want HttpOnly, SameSite=Lax, not Secure over http", cookie)
+	}
+}
+
+func TestWritesNeedAnEditor(t *testing.T) {
+	t.Parallel()
+	srv, db := memoryServer(t, Auth{}, map[string]string{"lea": tracker.RoleEditor, "vic": tracker.RoleViewer})
+	set := url.Values{"action": {"set"}, "position": {"oppose"}, "priority": {"high"}, "owner": {"Léa"}, "next": {"brief to SECU"}, "due": {"2026-11-18"}}
+
+	// Nobody signed in: reads go to the sign-in page, a write answers 401.
+	anon := client(t)
+	if resp, _ := get(t, anon, srv, "/bills/45-1/C-8"); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/signin") {
+		t.Errorf("anonymous read with accounts = %d %s, want a redirect to /signin", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if resp, _ := post(t, anon, srv, "/bills/45-1/C-8/memory", set, nil); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("anonymous write = %d, want 401", resp.StatusCode)
+	}
+
+	// A viewer reads, sees no edit controls, and is refused a write.
+	viewer := client(t)
+	signIn(t, viewer, srv, "vic")
+	if _, body := get(t, viewer, srv, "/bills/45-1/C-8"); strings.Contains(body, `action="/bills/45-1/C-8/memory"`) || !strings.Contains(body, "read only") {
+		t.Errorf("a viewer's bill page has edit controls or lacks the read-only notice")
+	}
+	if resp, _ := post(t, viewer, srv, "/bills/45-1/C-8/memory", set, nil); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("viewer write = %d, want 403", resp.StatusCode)
+	}
+
+	// An editor sets the position, adds a note with markup and a document, and sees the history.
+	editor := client(t)
+	signIn(t, editor, srv, "lea")
+	if resp, body := post(t, editor, srv, "/bills/45-1/C-8/memory", set, nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("editor set = %d\n%s", resp.StatusCode, body)
+	}
+	post(t, editor, srv, "/bills/45-1/C-8/memory", url.Values{"action": {"note"}, "text": {`<script>alert("x")</script><b>bold</b>`}}, nil)
+	post(t, editor, srv, "/bills/45-1/C-8/memory", url.Values{"action": {"doc"}, "title": {"Brief to SECU"}, "date": {"2026-11-20"}, "url": {"https://example.org/brief.pdf"}}, nil)
+	if resp, body := post(t, editor, srv, "/bills/45-1/C-8/memory", url.Values{"action": {"doc"}, "title": {"x"}, "date": {"2026-11-20"}, "url": {"javascript:alert(1)"}}, nil); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "document URL") {
+		t.Errorf("javascript: document URL = %d, want 400 naming the URL", resp.StatusCode)
+	}
+	_, page := get(t, editor, srv, "/bills/45-1/C-8")
+	for _, want := range []string{"oppose", "Léa", "brief to SECU", "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;", `href="https://example.org/brief.pdf"`, `action="/bills/45-1/C-8/memory"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("editor's bill page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "<script>") {
+		t.Error("the note's markup reached the page as markup")
+	}
+	_, hist := get(t, editor, srv, "/bills/45-1/C-8/history")
+	for _, want := range []string{"position", "oppose", "lea", "document", "Brief to SECU"} {
+		if !strings.Contains(hist, want) {
+			t.Errorf("history page lacks %q", want)
+		}
+	}
+	_, steps := get(t, editor, srv, "/steps")
+	if !strings.Contains(steps, "brief to SECU") || !strings.Contains(steps, "overdue") {
+		t.Errorf("steps board lacks the overdue next step")
+	}
+	store, _ := tracker.OpenReadOnly(db)
+	if r, _ := store.Record(tracker.BillSubject("45-1", "C-8")); r.Position != "oppose" || len(r.Notes) != 1 || len(r.Documents) != 1 {
+		t.Errorf("stored record = %+v", r)
+	}
+
+	// A forged cross-site POST with the editor's cookie is refused.
+	for _, hdr := range []map[string]string{{"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "", "Origin": "https://evil.example"}} {
+		if resp, _ := post(t, editor, srv, "/bills/45-1/C-8/memory", url.Values{"action": {"note"}, "text": {"forged"}}, hdr); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("cross-site POST %v = %d, want 403", hdr, resp.StatusCode)
+		}
+	}
+	if r, _ := store.Record(tracker.BillSubject("45-1", "C-8")); len(r.Notes) != 1 {
+		t.Errorf("a forged note was stored")
+	}
+
+	// The watch list, edited in the browser.
+	if resp, _ := post(t, editor, srv, "/watch", url.Values{"action": {"add"}, "kind": {"keyword"}, "value": {"spyware"}}, nil); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("watch add = %d", resp.StatusCode)
+	}
+	if _, body := get(t, editor, srv, "/watch"); !strings.Contains(body, "spyware") {
+		t.Errorf("watch page lacks the added keyword")
+	}
+	if resp, _ := post(t, viewer, srv, "/watch", url.Values{"action": {"add"}, "kind": {"keyword"}, "value": {"x"}}, nil); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("viewer watch add = %d, want 403", resp.StatusCode)
+	}
+}
+
+func TestSigninRateLimited(t *testing.T) {
+	t.Parallel()
+	srv, _ := memoryServer(t, Auth{}, map[string]string{"lea": tracker.RoleEditor})
+	c := client(t)
+	codes := []int{}
+	for range 6 {
+		resp, _ := post(t, c, srv, "/signin", url.Values{"name": {"lea"}, "password": {"wrong guess number"}}, nil)
+		codes = append(codes, resp.StatusCode)
+	}
+	if fmt.Sprint(codes) != "[401 401 401 401 401 429]" {
+		t.Errorf("six wrong passwords answered %v, want five 401 then 429", codes)
+	}
+	if resp, _ := post(t, c, srv, "/signin", url.Values{"name": {"lea"}, "password": {"correct horse battery staple"}}, nil); resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("the right password while limited = %d, want 429", resp.StatusCode)
+	}
+}
+
+func TestSigninLink(t *testing.T) {
+	t.Parallel()
+	srv, db := memoryServer(t, Auth{}, map[string]string{"lea": tracker.RoleEditor})
+	store, _ := tracker.Open(db)
+	_, token, err := store.AddUser("sam", tracker.RoleViewer, authNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := client(t)
+	if _, body := get(t, c, srv, "/signin?token="+token); !strings.Contains(body, "Set your password") {
+		t.Errorf("sign-in link page lacks the password form")
+	}
+	if resp, body := post(t, c, srv, "/signin", url.Values{"token": {token}, "password": {"short"}}, nil); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "too short") {
+		t.Errorf("weak password = %d", resp.StatusCode)
+	}
+	if resp, _ := post(t, c, srv, "/signin", url.Values{"token": {token}, "password": {"a long enough passphrase"}}, nil); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("set password = %d", resp.StatusCode)
+	}
+	if resp, body := post(t, client(t), srv, "/signin", url.Values{"token": {token}, "password": {"a long enough passphrase"}}, nil); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "already used") {
+		t.Errorf("reused link = %d", resp.StatusCode)
+	}
+}
+
+func TestOpenReadsWithoutAccounts(t *testing.T) {
+	t.Parallel()
+	srv, _ := memoryServer(t, Auth{}, nil)
+	c := client(t)
+	if resp, _ := get(t, c, srv, "/bills/45-1/C-8"); resp.StatusCode != http.StatusOK {
+		t.Errorf("read without accounts = %d, want 200", resp.StatusCode)
+	}
+	if resp, _ := post(t, c, srv, "/bills/45-1/C-8/memory", url.Values{"action": {"note"}, "text": {"x"}}, nil); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("write without accounts = %d, want 401", resp.StatusCode)
+	}
+}
+
+func TestHeaderAuth(t *testing.T) {
+	t.Parallel()
+	loop := netip.MustParsePrefix("127.0.0.1/32")
+	srv, _ := memoryServer(t, Auth{Mode: AuthHeader, Header: "X-Forwarded-User", TrustedProxies: []netip.Prefix{loop}}, map[string]string{"vic": tracker.RoleViewer})
+	c := client(t)
+	if resp, _ := post(t, c, srv, "/bills/45-1/C-8/memory", url.Values{"action": {"note"}, "text": {"from sso"}}, map[string]string{"X-Forwarded-User": "Lea"}); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("header user write = %d, want 303", resp.StatusCode)
+	}
+	if resp, _ := post(t, c, srv, "/bills/45-1/C-8/memory", url.Values{"action": {"note"}, "text": {"x"}}, map[string]string{"X-Forwarded-User": "vic"}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("header viewer write = %d, want 403", resp.StatusCode)
+	}
+	if resp, _ := get(t, c, srv, "/bills/45-1/C-8"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("read without the header under header auth = %d, want a redirect to sign in", resp.StatusCode)
+	}
+	// From an untrusted address the header means nothing.
+	srv2, _ := memoryServer(t, Auth{Mode: AuthHeader, Header: "X-Forwarded-User", TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.1/32")}}, nil)
+	if resp, _ := post(t, c, srv2, "/bills/45-1/C-8/memory", url.Values{"action": {"note"}, "text": {"x"}}, map[string]string{"X-Forwarded-User": "lea"}); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("header from an untrusted address = %d, want 401", resp.StatusCode)
+	}
+}

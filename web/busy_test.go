@@ -1,0 +1,64 @@
+package web
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/billwatch/billwatch/tracker"
+)
+
+// TestBusyDatabase: while another process holds the database (longer than the lock timeout),
+// a server that has read it serves what it read; one that has not says so with a 503 page.
+func TestBusyDatabase(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the lock timeout")
+	}
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "billwatch.db")
+	if _, err := tracker.Open(db); err != nil {
+		t.Fatal(err)
+	}
+	get := func(s *Server) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/status", nil))
+		return rec
+	}
+	read, err := New(Options{DB: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := get(read); rec.Code != 200 {
+		t.Fatalf("GET /status = %d", rec.Code)
+	}
+	// Hold the file as a writer does, and make it look changed.
+	f, err := os.OpenFile(db, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(db, later, later); err != nil {
+		t.Fatal(err)
+	}
+	if rec := get(read); rec.Code != 200 {
+		t.Errorf("GET /status while the database is held, after a first read = %d, want the state read before", rec.Code)
+	}
+	fresh, err := New(Options{DB: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := get(fresh)
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), "Database busy") {
+		t.Errorf("GET /status while the database is held, first read = %d %q\n%s", rec.Code, rec.Header().Get("Retry-After"), rec.Body.String())
+	}
+}
