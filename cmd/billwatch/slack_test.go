@@ -825,15 +825,6 @@ func TestSlackLostAnswerWithoutHistoryScope(t *testing.T) {
 	e.noToken()
 }
 
-func mustTime(t *testing.T, s string) time.Time {
-	t.Helper()
-	at, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return at
-}
-
 // 4. A token Slack refuses: deliveries fail for good naming Slack's code, one ops alert goes
 // to the console, and the token is in no output, not even the debug log.
 func TestSlackInvalidToken(t *testing.T) {
