@@ -24,10 +24,11 @@ func backfillCommand() command {
 			if err := checkSession(session); err != nil {
 				return err
 			}
-			a, err := g.wire(wireOptions{})
+			a, err := g.wire(wireOptions{writer: "backfill"})
 			if err != nil {
 				return err
 			}
+			defer a.close()
 			var done func()
 			progress := func(n, total int) {
 				if done != nil {
