@@ -12,7 +12,7 @@ import (
 // ErrLocked means that another billwatch process is writing to the database.
 var ErrLocked = errors.New("another billwatch is writing to it")
 
-// WriterLock is the lock every writing command (`run`, `scrape`, `compact`, `demo`) holds for
+// WriterLock is the lock every writing command (`run`, `scrape`, `backfill`, `compact`, `demo`) holds for
 // as long as it may write. A pass reads its state in one transaction and writes it in another;
 // two writers interleaving would let stored state go backwards, so a second writer is refused,
 // while read commands go on reading. The lock is a file beside the database (PATH.lock) held
