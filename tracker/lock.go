@@ -12,10 +12,10 @@ import (
 // ErrLocked means that another billwatch process is writing to the database.
 var ErrLocked = errors.New("another billwatch is writing to it")
 
-// WriterLock is the lock every writing command (`run`, `scrape`, `backfill`, `compact`, `demo`) holds for
-// as long as it may write. A pass reads its state in one transaction and writes it in another;
-// two writers interleaving would let stored state go backwards, so a second writer is refused,
-// while read commands go on reading. The lock is a file beside the database (PATH.lock) held
+// WriterLock is the lock every writing command (`run`, `scrape`, `backfill`, `compact`,
+// `demo`) holds for as long as it may write. A pass reads its state in one transaction and
+// writes it in another; two writers interleaving would let stored state go backwards, so a
+// second writer is refused, while read commands go on reading. The lock is a file beside the database (PATH.lock) held
 // with flock: the kernel releases it when its process ends, even after kill -9, and the file
 // says who holds it.
 type WriterLock struct {
