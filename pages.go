@@ -15,6 +15,23 @@ func BillPath(session, number string) string {
 	return "/bills/" + url.PathEscape(session) + "/" + url.PathEscape(number)
 }
 
+// LawPath is the page of what a bill text does to the consolidated Acts, for a version and
+// one Act when not empty: "/bills/45-1/C-8/law?act=T-3.4".
+func LawPath(session, number, version, act string) string {
+	q := url.Values{}
+	if version != "" {
+		q.Set("version", version)
+	}
+	if act != "" {
+		q.Set("act", act)
+	}
+	p := BillPath(session, number) + "/law"
+	if len(q) > 0 {
+		p += "?" + q.Encode()
+	}
+	return p
+}
+
 // DiffPath is the diff page of two text versions of a bill, opened at a provision's anchor
 // when anchor is not empty: "/bills/45-1/C-12/diff?from=first-reading&to=amended-by-committee#p-2-1".
 func DiffPath(session, number, from, to, anchor string) string {

@@ -21,6 +21,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/billwatch/billwatch/law"
 	"github.com/billwatch/billwatch/tracker"
 )
 
@@ -49,6 +50,9 @@ type Options struct {
 	StatusJSON func(now time.Time) (any, error)
 	// Calendar writes the iCalendar feed of `billwatch calendar`; nil serves none.
 	Calendar func(w io.Writer, now time.Time) error
+	// Law applies a bill XML text to the stored consolidated Acts, as `billwatch law` does,
+	// for the law page; nil serves the page as unavailable.
+	Law func(billXML []byte) (*law.Result, error)
 	// CacheDiffs is how many diff results are kept in memory (default 16).
 	CacheDiffs int
 	// Auth says who may read and write ([web] auth).
@@ -117,6 +121,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /bills", s.handle(s.billList))
 	m.HandleFunc("GET /bills/{session}/{number}", s.handle(s.billPage))
 	m.HandleFunc("GET /bills/{session}/{number}/diff", s.handle(s.diffPage))
+	m.HandleFunc("GET /bills/{session}/{number}/law", s.handle(s.lawPage))
 	m.HandleFunc("GET /hearings", s.handle(s.hearingList))
 	m.HandleFunc("GET /hearings/{session}/{committee}/{number}", s.handle(s.hearingPage))
 	m.HandleFunc("GET /regulations", s.handle(s.regulationList))

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/billwatch/billwatch/calendar"
+	"github.com/billwatch/billwatch/law"
 	"github.com/billwatch/billwatch/tracker"
 	"github.com/billwatch/billwatch/web"
 )
@@ -106,6 +107,13 @@ func webHandler(g *globals, cfg *Config, now func() time.Time, log *slog.Logger)
 				return nil, err
 			}
 			return showJSON(store, b)
+		},
+		Law: func(billXML []byte) (*law.Result, error) {
+			store, err := tracker.OpenReadOnly(db)
+			if err != nil {
+				return nil, err
+			}
+			return storedLaw(store, cfg, billXML)
 		},
 		StatusJSON: func(at time.Time) (any, error) {
 			store, err := tracker.OpenReadOnly(db)
