@@ -105,6 +105,7 @@ var demoPages = []struct {
 	{"/bills/45-1/C-12", []string{"Text versions", `action="/bills/45-1/C-12/diff"`, "Show the changes"}},
 	{"/bills/45-1/C-12/diff?from=first-reading&to=amended-by-committee", []string{"What to look at first", "may → shall: a discretion becomes a duty", `href="#p-in-the-amendment-made-by-s-4-s-150.2-3"`, `id="p-in-the-amendment-made-by-s-4-s-150.2-3"`, "<del>suspect</del><ins>believe</ins>", "renumbered only", "<details", "First Reading", "As amended by committee", "https://www.parl.ca/DocumentViewer/en/"}},
 	{"/bills/45-1/C-12/diff?view=side", []string{"Before", "After", `aria-current="page">Side by side`}},
+	{"/bills/45-1/C-8/law", []string{"Effect on the law", "Telecommunications Act (T-3.4)", "In force", "As the bill would make it", "<ins>"}},
 	{"/hearings", []string{"Upcoming", "Past", "SECU", "Cancelled", "Notice amended"}},
 	{"/hearings?all=1", []string{"Every stored committee meeting"}},
 	{"/hearings/45-1/SECU/25", []string{"SECU meeting 25", "Witnesses", "Léa Martin", "notice of this meeting was amended", "C-22"}},
