@@ -275,7 +275,7 @@ func (r *lawReader) Effects(billXML []byte) (tracker.LawEffects, error) {
 		return code, nil, errors.New("not loaded for alerts")
 	})
 	fx := tracker.LawEffects{Lines: res.Brief()}
-	for _, w := range r.watches {
+	for _, w := range r.watched() {
 		es := w.Touching(res, ix)
 		if len(es) == 0 {
 			continue
@@ -287,4 +287,32 @@ func (r *lawReader) Effects(billXML []byte) (tracker.LawEffects, error) {
 		fx.Watched = append(fx.Watched, wp)
 	}
 	return fx, nil
+}
+
+// watched is the configured provision watches and those of the database's watch list
+// (`billwatch watch add provision`), read now, each once. A listed provision that does not
+// read as an Act and a section still matches bill titles (the profile), not Act provisions.
+func (r *lawReader) watched() []law.Watch {
+	items, err := r.store.WatchList()
+	if err != nil {
+		return r.watches
+	}
+	out := r.watches
+	seen := map[string]bool{}
+	for _, w := range r.watches {
+		seen[strings.ToLower(strings.Join(strings.Fields(w.Raw), " "))] = true
+	}
+	for _, it := range items {
+		key := strings.ToLower(strings.Join(strings.Fields(it.Value), " "))
+		if it.Kind != tracker.WatchProvision || seen[key] {
+			continue
+		}
+		w, err := law.ParseWatch(it.Value)
+		if err != nil {
+			continue
+		}
+		seen[key] = true
+		out = append(out[:len(out):len(out)], w)
+	}
+	return out
 }
