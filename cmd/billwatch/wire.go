@@ -106,7 +106,9 @@ func (g *globals) wire(opts wireOptions) (*app, error) {
 	t.Differ = differ{}
 	t.PublicURL = cfg.Web.PublicURL
 	if cfg.Web.PublicURL != "" {
-		t.LawURL = func(b billwatch.Bill) string { return cfg.Web.PublicURL + billwatch.LawPath(b.Session, b.Number, "", "") }
+		t.LawURL = func(b billwatch.Bill) string {
+			return cfg.Web.PublicURL + billwatch.LawPath(b.Session, b.Number, "", "")
+		}
 	}
 	if t.Law, err = newLawReader(store, cfg, t.Now); err != nil {
 		return nil, err
