@@ -82,7 +82,7 @@ func TestLawPageHostileTextIsInert(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Telecommunications Act&lt;script&gt;alert(1)&lt;/script&gt; (T-3.4), consolidated to 2024-06-20",
-		"s. 47 replaced", "applied", "not applied: target not found: s. 99 &lt;a href=&#34;x&#34;&gt;",
+		"s. 47 replaced", "applied", "Not applied: target not found: s. 99 &lt;a href=&#34;x&#34;&gt;",
 		"<del>", "<ins>", "In force", "As the bill would make it",
 		`href="/bills/45-1/C-99"`,
 	} {
@@ -113,7 +113,7 @@ func TestLawPageBadInput(t *testing.T) {
 		{"/bills/45-1/C-99/law?version=royal-assent", 400, `Query parameter &#34;version&#34;`},
 		{"/bills/45-1/C-404/law", 404, "Not found"},
 		{"/bills/45-1/C-99/law?act=T-3.4&version=first-reading", 200, "Telecommunications Act (T-3.4)"},
-		{"/bills/45-1/C-99/law?version=1", 200, "not applied: target not found"},
+		{"/bills/45-1/C-99/law?version=1", 200, "Not applied: target not found"},
 	} {
 		rec := serve(h, c.path, "")
 		if rec.Code != c.status || !strings.Contains(rec.Body.String(), c.want) {
