@@ -9,7 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/encoding/charmap"
+	"github.com/billwatch/billwatch/internal/text"
 )
 
 // readTree parses XML into a node tree. It reads what encoding/xml's strict Decoder (with
@@ -577,18 +577,7 @@ func (t *treeReader) procInst() error {
 	if enc == "" || strings.EqualFold(enc, "utf-8") {
 		return nil
 	}
-	var cm *charmap.Charmap
-	switch strings.ToLower(enc) {
-	case "utf8", "us-ascii", "ascii":
-		return nil
-	case "iso-8859-1", "latin1", "latin-1":
-		cm = charmap.ISO8859_1
-	case "windows-1252", "cp1252":
-		cm = charmap.Windows1252
-	default:
-		return fmt.Errorf("xml: opening charset %q: unsupported encoding %q", enc, enc)
-	}
-	rest, err := cm.NewDecoder().String(t.s[t.pos:])
+	rest, err := text.FromCharset(enc, t.s[t.pos:])
 	if err != nil {
 		return fmt.Errorf("xml: opening charset %q: %w", enc, err)
 	}

@@ -17,7 +17,7 @@ import (
 	"strings"
 
 	"github.com/billwatch/billwatch/diff"
-	"golang.org/x/text/encoding/charmap"
+	"github.com/billwatch/billwatch/internal/text"
 )
 
 // ErrNotAct means the input is XML but not a consolidated Act (no <Statute> with a <Body>).
@@ -137,17 +137,7 @@ func readTree(b []byte) (*elem, error) {
 	}
 	dec := xml.NewDecoder(bytes.NewReader(b))
 	dec.Entity = xml.HTMLEntity
-	dec.CharsetReader = func(label string, in io.Reader) (io.Reader, error) {
-		switch strings.ToLower(label) {
-		case "utf-8", "utf8", "us-ascii", "ascii":
-			return in, nil
-		case "iso-8859-1", "latin1", "latin-1":
-			return charmap.ISO8859_1.NewDecoder().Reader(in), nil
-		case "windows-1252", "cp1252":
-			return charmap.Windows1252.NewDecoder().Reader(in), nil
-		}
-		return nil, fmt.Errorf("unsupported encoding %q", label)
-	}
+	dec.CharsetReader = text.CharsetReader
 	var stack []*elem
 	var root *elem
 	skip := 0 // depth inside an element that carries no law text

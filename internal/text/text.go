@@ -59,13 +59,32 @@ func trimBOM(b []byte) []byte {
 // CharsetReader reads an XML document declared in one of the legacy charsets bill XML has
 // been seen in (Latin-1, Windows-1252) as UTF-8; it fits encoding/xml's Decoder.CharsetReader.
 func CharsetReader(label string, in io.Reader) (io.Reader, error) {
+	cm, err := legacyCharset(label)
+	if err != nil || cm == nil {
+		return in, err
+	}
+	return cm.NewDecoder().Reader(in), nil
+}
+
+// FromCharset converts s, declared in the charset label, to UTF-8: the labels CharsetReader
+// knows, for a document already in memory.
+func FromCharset(label, s string) (string, error) {
+	cm, err := legacyCharset(label)
+	if err != nil || cm == nil {
+		return s, err
+	}
+	return cm.NewDecoder().String(s)
+}
+
+// legacyCharset is the charmap of a label; nil for UTF-8 and ASCII, which need no decoding.
+func legacyCharset(label string) (*charmap.Charmap, error) {
 	switch strings.ToLower(label) {
 	case "utf-8", "utf8", "us-ascii", "ascii":
-		return in, nil
+		return nil, nil
 	case "iso-8859-1", "latin1", "latin-1":
-		return charmap.ISO8859_1.NewDecoder().Reader(in), nil
+		return charmap.ISO8859_1, nil
 	case "windows-1252", "cp1252":
-		return charmap.Windows1252.NewDecoder().Reader(in), nil
+		return charmap.Windows1252, nil
 	}
 	return nil, fmt.Errorf("unsupported encoding %q", label)
 }
