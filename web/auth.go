@@ -69,11 +69,9 @@ func remoteIP(r *http.Request) netip.Addr {
 }
 
 // identify finds the request's user: the trusted proxy's header, or the session cookie.
+// The store is opened only for a request that names someone: an anonymous reader costs the
+// daemon no lock on the database.
 func (s *Server) identify(r *http.Request) *tracker.User {
-	store, err := tracker.OpenReadOnly(s.opt.DB)
-	if err != nil {
-		return nil
-	}
 	a := s.opt.Auth
 	if a.Mode == AuthHeader {
 		name := strings.TrimSpace(r.Header.Get(a.Header))
@@ -86,12 +84,20 @@ func (s *Server) identify(r *http.Request) *tracker.User {
 			return nil
 		}
 		name = strings.ToLower(name)
+		store, err := tracker.OpenReadOnly(s.opt.DB)
+		if err != nil {
+			return nil
+		}
 		if u, ok, err := store.User(name); err == nil && ok {
 			return &u
 		}
 		return &tracker.User{Name: name, Role: firstNonEmpty(a.HeaderRole, tracker.RoleEditor)}
 	}
 	c, err := r.Cookie(SessionCookie)
+	if err != nil {
+		return nil
+	}
+	store, err := tracker.OpenReadOnly(s.opt.DB)
 	if err != nil {
 		return nil
 	}
@@ -104,6 +110,9 @@ func (s *Server) identify(r *http.Request) *tracker.User {
 
 // accountsExist reports whether any account exists: then every page needs a signed-in user.
 func (s *Server) accountsExist() bool {
+	if sn, ok := s.current(); ok {
+		return sn.hasUsers
+	}
 	store, err := tracker.OpenReadOnly(s.opt.DB)
 	if err != nil {
 		return false

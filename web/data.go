@@ -23,6 +23,8 @@ type snapshot struct {
 	alerts   []billwatch.Alert // newest first
 	health   map[string]tracker.Health
 	runs     map[string]tracker.RunStatus
+	records  []tracker.Record // the coalition's memory: positions, next steps
+	hasUsers bool             // accounts exist: reading needs a signed-in user
 	size     int64
 
 	billByKey map[string]*tracker.StoredBill
@@ -45,7 +47,9 @@ func (s *Server) stateKey() (string, error) {
 }
 
 // data returns the current snapshot, reading the database again only when it changed. One
-// request reads at a time; the others wait for its result.
+// request reads at a time. While it reads, the others are served the state read before,
+// a moment old, rather than wait: a pass that writes every few seconds then never queues
+// fifty readers behind one load. With no earlier state, they wait for the load.
 func (s *Server) data() (*snapshot, error) {
 	key, err := s.stateKey()
 	if err != nil {
@@ -57,7 +61,12 @@ func (s *Server) data() (*snapshot, error) {
 	if snap != nil && snap.key == key {
 		return snap, nil
 	}
-	s.loadMu.Lock()
+	if snap != nil && !s.loadMu.TryLock() {
+		return snap, nil
+	}
+	if snap == nil {
+		s.loadMu.Lock()
+	}
 	defer s.loadMu.Unlock()
 	s.mu.Lock()
 	snap = s.snap
@@ -81,6 +90,18 @@ func (s *Server) data() (*snapshot, error) {
 	s.mu.Unlock()
 	s.warm(snap)
 	return snap, nil
+}
+
+// current returns the snapshot when it is of the database as it is now, for the answers that
+// must not lag (who may read); ok is false when the database changed since it was read.
+func (s *Server) current() (*snapshot, bool) {
+	key, err := s.stateKey()
+	if err != nil {
+		return nil, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.snap, s.snap != nil && s.snap.key == key
 }
 
 // warmDays is how recent a bill.amended alert must be for its diff to be prepared before
@@ -153,6 +174,12 @@ func load(path, key string) (*snapshot, error) {
 		return nil, err
 	}
 	if sn.runs, err = store.RunStatuses(); err != nil {
+		return nil, err
+	}
+	if sn.records, err = store.Records(); err != nil {
+		return nil, err
+	}
+	if sn.hasUsers, err = store.HasUsers(); err != nil {
 		return nil, err
 	}
 	for i := range sn.bills {

@@ -203,12 +203,8 @@ type stepRow struct {
 }
 
 // openSteps lists every open next step, overdue ones first, then by due date.
-func (s *Server) openSteps(now time.Time) []stepRow {
-	store, err := tracker.OpenReadOnly(s.opt.DB)
-	if err != nil {
-		return nil
-	}
-	recs, _ := store.Records()
+func openSteps(sn *snapshot, now time.Time) []stepRow {
+	recs := sn.records
 	today := now.In(billwatch.Eastern).Format(billwatch.DateLayout)
 	var out []stepRow
 	for _, r := range recs {
@@ -244,7 +240,11 @@ func (s *Server) openSteps(now time.Time) []stepRow {
 }
 
 func (s *Server) stepsPage(w http.ResponseWriter, r *http.Request) error {
-	steps := s.openSteps(s.opt.Now())
+	sn, err := s.data()
+	if err != nil {
+		return err
+	}
+	steps := openSteps(sn, s.opt.Now())
 	if wantsJSON(r) {
 		return writeJSON(w, r, orEmpty(steps))
 	}

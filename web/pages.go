@@ -209,7 +209,7 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := s.opt.Now()
 	d := s.boardData(sn, now)
-	d.Steps = s.openSteps(now)
+	d.Steps = openSteps(sn, now)
 	if wantsJSON(r) {
 		out := boardJSON{Hearings: []hearingJSON{}, Deadlines: []regulationJSON{}, Alerts: []billwatch.Alert{}, Steps: orEmpty(d.Steps), Stale: stale(sn, now)}
 		out.Windows = out.Windows[:0:0]
