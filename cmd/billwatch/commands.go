@@ -80,7 +80,7 @@ func scrapeCommand() command {
 	var committees multiFlag
 	var noNotify bool
 	return command{
-		name: "scrape", args: "[bills|hearings|regulations]...",
+		name: "scrape", args: "[" + strings.Join(sourceNames(), "|") + "]...",
 		summary: "one pass of the named sources (default all): fetch, store, alert, deliver",
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&session, "session", "", "parliamentary session `P-S` (default: the configured current session)")
@@ -161,16 +161,12 @@ func outcomeError(sums []tracker.Summary) error {
 
 func parseSources(args []string) ([]string, error) {
 	if len(args) == 0 {
-		return tracker.Sources, nil
+		return sourceNames(), nil
 	}
 	var out []string
 	for _, a := range args {
-		ok := false
-		for _, s := range tracker.Sources {
-			ok = ok || a == s
-		}
-		if !ok {
-			return nil, usageError("unknown source %q (want bills, hearings, regulations or acts)", a)
+		if _, ok := sourceNamed(a); !ok {
+			return nil, usageError("unknown source %q (want %s)", a, oneOf(sourceNames()))
 		}
 		out = append(out, a)
 	}
@@ -195,15 +191,8 @@ func (a *app) scrape(ctx context.Context, sources []string, committees []string,
 	for _, src := range sources {
 		done := showProgress(progress, src+": reading…")
 		var s tracker.Summary
-		switch src {
-		case tracker.SourceBills:
-			s = a.tracker.ScrapeBills(ctx, a.session)
-		case tracker.SourceHearings:
-			s = a.scrapeHearings(ctx, committees)
-		case tracker.SourceRegulations:
-			s = a.scrapeRegulations(ctx)
-		case tracker.SourceActs:
-			s = a.scrapeActs(ctx)
+		if row, ok := sourceNamed(src); ok {
+			s = row.pass(ctx, a, committees)
 		}
 		done()
 		sums = append(sums, s)
@@ -593,7 +582,7 @@ func statusRows(store *tracker.Store, now time.Time) ([]sourceStatus, error) {
 		return nil, err
 	}
 	var rows []sourceStatus
-	for _, src := range tracker.Sources {
+	for _, src := range sourceNames() {
 		h, r := health[src], runs[src]
 		x := sourceStatus{Source: src, Healthy: !h.Unhealthy, LastSuccess: r.LastSuccess, Failures: h.Failures, LastError: firstNonEmpty(h.LastError, r.LastError), LastRun: r.LastRun, LastOutcome: r.LastOutcome, NextRun: r.NextRun}
 		if !r.LastSuccess.IsZero() {
