@@ -31,9 +31,14 @@ demo:
 # "Performance"): `billwatch diff --format json` against `git diff --no-index --word-diff=plain`
 # on the real bill pairs in ../shared/samples and on synthetic 1, 5 and 20 MB bills, CPU from
 # rusage, medians of 15 alternating runs; `billwatch version` CPU; the daemon's RSS between passes.
+# Then the web (each page, the 5 MB omnibus diff page first and repeat view, 50 clients for 10 s
+# while passes write), lineage of one bill against 10,000 (and one full comparison, its
+# reference) and the law of a 5 MB omnibus bill.
 bench:
 	$(GO) run ./internal/benchcmp
+	$(GO) test -run '^$$' -bench '^BenchmarkWeb' -benchmem -benchtime 3x ./cmd/billwatch
 	$(GO) test -run '^$$' -bench Lineage -benchmem -benchtime 3x ./tracker
+	$(GO) test -run '^$$' -bench Omnibus -benchmem -benchtime 3x ./law
 
 # The in-process Go benchmarks: parsing, passes, the daemon's heap.
 bench-go:

@@ -170,6 +170,9 @@ func TestWritesNeedAnEditor(t *testing.T) {
 	if !strings.Contains(steps, "brief to SECU") || !strings.Contains(steps, "overdue") {
 		t.Errorf("steps board lacks the overdue next step")
 	}
+	if _, board := get(t, editor, srv, "/"); !strings.Contains(board, "Our next steps") || !strings.Contains(board, "brief to SECU") || !strings.Contains(board, ">overdue<") {
+		t.Errorf("the action board lacks the owner's overdue next step")
+	}
 	store, _ := tracker.OpenReadOnly(db)
 	if r, _ := store.Record(tracker.BillSubject("45-1", "C-8")); r.Position != "oppose" || len(r.Notes) != 1 || len(r.Documents) != 1 {
 		t.Errorf("stored record = %+v", r)

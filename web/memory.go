@@ -193,8 +193,13 @@ func (s *Server) watchPost(w http.ResponseWriter, r *http.Request) error {
 
 // stepRow is one open next step on the steps board.
 type stepRow struct {
-	What, Path, Owner, Text, Due, Position string
-	Overdue                                bool
+	What     string `json:"on"`
+	Path     string `json:"path"`
+	Owner    string `json:"owner"`
+	Text     string `json:"text"`
+	Due      string `json:"due,omitempty"`
+	Position string `json:"position,omitempty"`
+	Overdue  bool   `json:"overdue"`
 }
 
 // openSteps lists every open next step, overdue ones first, then by due date.

@@ -96,6 +96,7 @@ type boardData struct {
 	Hearings  []tracker.StoredHearing
 	Deadlines []billwatch.Regulation
 	Alerts    []billwatch.Alert
+	Steps     []stepRow // the coalition's open next steps, overdue first
 }
 
 // boardJSON is the action board as JSON.
@@ -112,6 +113,7 @@ type boardJSON struct {
 	Hearings  []hearingJSON     `json:"hearings"`
 	Deadlines []regulationJSON  `json:"deadlines"`
 	Alerts    []billwatch.Alert `json:"alerts"`
+	Steps     []stepRow         `json:"steps"`
 	Stale     []string          `json:"stale"`
 }
 
@@ -207,8 +209,9 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := s.opt.Now()
 	d := s.boardData(sn, now)
+	d.Steps = s.openSteps(now)
 	if wantsJSON(r) {
-		out := boardJSON{Hearings: []hearingJSON{}, Deadlines: []regulationJSON{}, Alerts: []billwatch.Alert{}, Stale: stale(s.opt.Sources, sn, now)}
+		out := boardJSON{Hearings: []hearingJSON{}, Deadlines: []regulationJSON{}, Alerts: []billwatch.Alert{}, Steps: orEmpty(d.Steps), Stale: stale(s.opt.Sources, sn, now)}
 		out.Windows = out.Windows[:0:0]
 		for _, w := range d.Windows {
 			out.Windows = append(out.Windows, struct {
