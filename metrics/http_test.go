@@ -33,7 +33,7 @@ func get(t *testing.T, url string) (int, string) {
 }
 
 func TestHandlerMetrics(t *testing.T) {
-	m := New()
+	m := New(testSources)
 	m.ObservePass("bills", ResultOK, time.Second, 3, 1)
 	m.AlertQueued("bill.introduced")
 	m.AlertSent("slack")
@@ -72,7 +72,7 @@ func TestHandlerMetrics(t *testing.T) {
 
 func TestHandlerHealthAndPaths(t *testing.T) {
 	var healthErr error
-	m := New()
+	m := New(testSources)
 	srv := httptest.NewServer(m.Handler(func(ctx context.Context) error {
 		if _, ok := ctx.Deadline(); !ok {
 			return errors.New("health check has no deadline")
@@ -147,7 +147,7 @@ func TestServeStopsOnCancel(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 
-	m := New()
+	m := New(testSources)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	done := make(chan error, 1)

@@ -7,6 +7,7 @@
 package metrics
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -15,9 +16,6 @@ import (
 
 	"github.com/billwatch/billwatch"
 )
-
-// Sources are the values of the source label, as the contract names the sources.
-var Sources = []string{"bills", "hearings", "regulations"}
 
 // Pass results, the values of the result label of billwatch_passes_total; they match the
 // exit statuses of `billwatch scrape` (0, 3, 1).
@@ -52,7 +50,8 @@ var passBuckets = []float64{0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1200, 180
 // Metrics holds billwatch's instruments and the registry that serves them. Its methods are
 // safe for concurrent use.
 type Metrics struct {
-	reg *prometheus.Registry
+	reg     *prometheus.Registry
+	sources []string // the values of the source label
 
 	passes       *prometheus.CounterVec
 	passDuration *prometheus.HistogramVec
@@ -77,9 +76,12 @@ type Metrics struct {
 // New returns billwatch's metrics on a registry of their own (never the global default
 // one), with the Go runtime and process collectors. Every known source, result and kind
 // starts at zero, so that a rate or an absence can be alerted on from the first scrape.
-func New() *Metrics {
+// sources are the values of the source label (the command's source table); any other
+// source is counted as Other.
+func New(sources []string) *Metrics {
 	m := &Metrics{
-		reg: prometheus.NewRegistry(),
+		reg:     prometheus.NewRegistry(),
+		sources: slices.Clone(sources),
 		passes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "billwatch_passes_total",
 			Help: "Passes over a source, by result: ok, partial (some pages failed), failed (nothing usable).",
@@ -142,7 +144,7 @@ func New() *Metrics {
 		m.alertsQueued, m.alertsSent, m.deliveriesFailed, m.outboxDepth,
 		m.healthy, m.failures, m.lastSuccess, m.fieldFound, m.dbSize,
 	)
-	for _, s := range Sources {
+	for _, s := range sources {
 		for _, r := range results {
 			m.passes.WithLabelValues(s, r)
 		}
@@ -165,7 +167,7 @@ func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 // ObservePass records one pass over source: its result (ResultOK, ResultPartial or
 // ResultFailed), how long it took, how many pages it fetched and how many changes it found.
 func (m *Metrics) ObservePass(source, result string, d time.Duration, pages, changes int) {
-	source, result = known(source, Sources), known(result, results)
+	source, result = known(source, m.sources), known(result, results)
 	m.passes.WithLabelValues(source, result).Inc()
 	m.passDuration.WithLabelValues(source).Observe(d.Seconds())
 	m.pages.WithLabelValues(source).Add(float64(max(pages, 0)))
@@ -196,7 +198,7 @@ func (m *Metrics) SetOutboxDepth(n int) { m.outboxDepth.Set(float64(n)) }
 // SetSourceHealth records a source's health after a pass: whether it is healthy, how many
 // passes in a row have failed, and when it last succeeded (the zero time for never).
 func (m *Metrics) SetSourceHealth(source string, healthy bool, failures int, lastSuccess time.Time) {
-	source = known(source, Sources)
+	source = known(source, m.sources)
 	h := 0.0
 	if healthy {
 		h = 1
@@ -214,7 +216,7 @@ func (m *Metrics) SetSourceHealth(source string, healthy bool, failures int, las
 // an expected field ("witnesses") was found in the source's last pass. Page and field names
 // come from the parsers, a small fixed set.
 func (m *Metrics) SetFieldFound(source, page, field string, share float64) {
-	m.fieldFound.WithLabelValues(known(source, Sources), page, field).Set(share)
+	m.fieldFound.WithLabelValues(known(source, m.sources), page, field).Set(share)
 }
 
 // SetDBSize records the size of the database file in bytes; bbolt files never shrink

@@ -9,8 +9,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
+// testSources are the source label values, as the command passes them in.
+var testSources = []string{"bills", "hearings", "regulations", "acts"}
+
 func TestObservePass(t *testing.T) {
-	m := New()
+	m := New(testSources)
 	m.ObservePass("bills", ResultOK, 12*time.Second, 40, 3)
 	m.ObservePass("bills", ResultPartial, 30*time.Second, 10, 0)
 	m.ObservePass("hearings", ResultFailed, time.Second, 0, 0)
@@ -63,7 +66,7 @@ billwatch_pass_duration_seconds_count{source="bills"} 2
 }
 
 func TestAlertsAndOutbox(t *testing.T) {
-	m := New()
+	m := New(testSources)
 	m.AlertQueued("bill.amended")
 	m.AlertQueued("bill.amended")
 	m.AlertQueued("made.up") // outside the contract's kinds
@@ -100,7 +103,7 @@ func TestAlertsAndOutbox(t *testing.T) {
 }
 
 func TestSourceHealthAndDB(t *testing.T) {
-	m := New()
+	m := New(testSources)
 	last := time.Date(2026, 6, 1, 12, 0, 0, 500_000_000, time.UTC)
 	m.SetSourceHealth("bills", true, 0, last)
 	m.SetSourceHealth("gazette", false, 1, time.Time{}) // unknown source
@@ -115,12 +118,14 @@ billwatch_source_healthy{source="other"} 0
 billwatch_source_healthy{source="regulations"} 0
 # HELP billwatch_source_consecutive_failures Failed passes over the source since its last good one.
 # TYPE billwatch_source_consecutive_failures gauge
+billwatch_source_consecutive_failures{source="acts"} 0
 billwatch_source_consecutive_failures{source="bills"} 0
 billwatch_source_consecutive_failures{source="hearings"} 0
 billwatch_source_consecutive_failures{source="other"} 1
 billwatch_source_consecutive_failures{source="regulations"} 4
 # HELP billwatch_last_success_timestamp_seconds Unix time of the source's last good pass; 0 if it never had one.
 # TYPE billwatch_last_success_timestamp_seconds gauge
+billwatch_last_success_timestamp_seconds{source="acts"} 0
 billwatch_last_success_timestamp_seconds{source="bills"} 1.7803152005e+09
 billwatch_last_success_timestamp_seconds{source="hearings"} 0
 billwatch_last_success_timestamp_seconds{source="other"} 0
@@ -140,7 +145,7 @@ billwatch_db_size_bytes 1.048576e+06
 // The registry is billwatch's own: two Metrics do not collide, as two on the global
 // default registry would.
 func TestNewTwice(t *testing.T) {
-	a, b := New(), New()
+	a, b := New(testSources), New(testSources)
 	a.AlertSent("slack")
 	if got := testutil.ToFloat64(b.alertsSent.WithLabelValues("slack")); got != 0 {
 		t.Errorf("second Metrics sees the first's counts: %v", got)
@@ -148,7 +153,7 @@ func TestNewTwice(t *testing.T) {
 }
 
 func TestFieldFound(t *testing.T) {
-	m := New()
+	m := New(testSources)
 	m.SetFieldFound("hearings", "ourcommons notices", "witnesses", 0)
 	m.SetFieldFound("hearings", "ourcommons notices", "time", 1)
 	m.SetFieldFound("regulations", "gazette proposals", "comment period", 0.5)
@@ -161,5 +166,20 @@ billwatch_field_found_ratio{field="witnesses",page="ourcommons notices",source="
 `
 	if err := testutil.GatherAndCompare(m.Registry(), strings.NewReader(want), "billwatch_field_found_ratio"); err != nil {
 		t.Error(err)
+	}
+}
+
+// The source label takes the values New is given, and only those: a source the caller did
+// not name is counted as other.
+func TestSourcesArePassedIn(t *testing.T) {
+	t.Parallel()
+	m := New([]string{"acts"})
+	m.ObservePass("acts", ResultOK, time.Second, 1, 0)
+	m.ObservePass("bills", ResultOK, time.Second, 1, 0)
+	if got := testutil.ToFloat64(m.passes.WithLabelValues("acts", ResultOK)); got != 1 {
+		t.Errorf("passes{acts,ok} = %v, want 1", got)
+	}
+	if got := testutil.ToFloat64(m.passes.WithLabelValues(Other, ResultOK)); got != 1 {
+		t.Errorf("passes{other,ok} = %v, want 1 (bills is not a source here)", got)
 	}
 }

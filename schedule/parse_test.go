@@ -115,18 +115,6 @@ func TestEvery(t *testing.T) {
 	Every(0)
 }
 
-func TestDefault(t *testing.T) {
-	for _, source := range []string{"bills", "hearings", "regulations"} {
-		spec := Default(source)
-		if _, err := Parse(spec); err != nil {
-			t.Errorf("Default(%q) = %q: %v", source, spec, err)
-		}
-	}
-	if got := Default("tweets"); got != "" {
-		t.Errorf(`Default("tweets") = %q, want ""`, got)
-	}
-}
-
 // The Part II anchor of DefaultRegulations must be in phase with real Part II issues: the
 // research notes (sources.md §5.1) record Wednesday 2014-12-03 and Wednesday 2024-12-18.
 func TestPartIIAnchorInPhase(t *testing.T) {

@@ -20,8 +20,8 @@ type Schedule interface {
 	Next(after time.Time) time.Time
 }
 
-// Default schedule specs for the three sources, in the grammar Parse reads. The lead wires
-// them in as the config defaults; `run --every` replaces all of them with Every(d).
+// Default schedule specs of the sources, in the grammar Parse reads. The command's source
+// table wires them in as the config defaults; `run --every` replaces all of them with Every(d).
 const (
 	// DefaultBills polls LEGISinfo often while the House may be sitting, rarely otherwise.
 	DefaultBills = "30m sitting, 3h otherwise"
@@ -33,20 +33,6 @@ const (
 	// pass catches extra editions and issues moved by a holiday (2025-12-30 was a Tuesday).
 	DefaultRegulations = "fri 14:05; wed 09:05 every 2 weeks from 2026-01-14; daily 07:30"
 )
-
-// Default returns the default schedule spec of a source ("bills", "hearings",
-// "regulations"), or "" for a source it does not know.
-func Default(source string) string {
-	switch source {
-	case "bills":
-		return DefaultBills
-	case "hearings":
-		return DefaultHearings
-	case "regulations":
-		return DefaultRegulations
-	}
-	return ""
-}
 
 // MinInterval is the shortest interval Parse accepts, so that a typo such as "30ns" cannot
 // turn the daemon into a busy loop against a government site.

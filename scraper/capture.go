@@ -29,13 +29,14 @@ var SiteHosts = map[string][]string{
 		"gazetteducanada.gc.ca", "www.gazetteducanada.gc.ca",
 		"canadagazetteducanada.gc.ca", "www.canadagazetteducanada.gc.ca",
 	},
+	Justice: {"laws-lois.justice.gc.ca", "lois-laws.justice.gc.ca"},
 }
 
-// SiteOfHost returns the site name (parl, ourcommons, sencanada, gazette) of a real host name,
+// SiteOfHost returns the site name (parl, ourcommons, sencanada, gazette, justice) of a real host name,
 // or "" when billwatch does not read that host.
 func SiteOfHost(host string) string {
 	host = strings.ToLower(strings.TrimSuffix(host, "."))
-	for _, site := range Sites {
+	for _, site := range siteNames {
 		for _, h := range SiteHosts[site] {
 			if host == h {
 				return site
@@ -107,7 +108,7 @@ func captureSite(c *Client, u *url.URL) (site, fetch string, err error) {
 		}
 		return site, u.String(), nil
 	}
-	for _, s := range Sites {
+	for _, s := range siteNames {
 		b := c.bases[s]
 		if b != nil && strings.EqualFold(b.Scheme, u.Scheme) && strings.EqualFold(b.Host, u.Host) && strings.HasPrefix(u.Path, strings.TrimRight(b.Path, "/")+"/") {
 			return s, u.String(), nil
@@ -161,7 +162,7 @@ func capture(ctx context.Context, c *Client, raw, dir string, fileName func(*url
 
 func knownHosts() string {
 	var hs []string
-	for _, site := range Sites {
+	for _, site := range siteNames {
 		hs = append(hs, SiteHosts[site]...)
 	}
 	return strings.Join(hs, ", ")

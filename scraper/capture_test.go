@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -230,5 +231,20 @@ func TestCaptureRefusesPathsOutsideTheFolder(t *testing.T) {
 	}
 	if _, err := Capture(context.Background(), nil, []string{"not a url"}, t.TempDir(), fixtures.FileName); err == nil || !strings.Contains(err.Error(), "not a url") {
 		t.Errorf("Capture(not a url) error = %v, want it named", err)
+	}
+}
+
+// Every site the client knows can be captured: its real host is recognised, and the host of
+// its default base is among its hosts.
+func TestEverySiteHasHosts(t *testing.T) {
+	t.Parallel()
+	for site, base := range DefaultBases {
+		u, err := url.Parse(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := SiteOfHost(u.Host); got != site {
+			t.Errorf("SiteOfHost(%q) = %q, want %q", u.Host, got, site)
+		}
 	}
 }

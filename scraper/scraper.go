@@ -9,8 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -49,8 +51,9 @@ var DefaultBases = map[string]string{
 	Justice:    "https://laws-lois.justice.gc.ca",
 }
 
-// Sites lists the site names in a stable order.
-var Sites = []string{Parl, OurCommons, SenCanada, Gazette, Justice}
+// siteNames lists the sites of DefaultBases in a stable (sorted) order; the command's
+// source table says which source reads which.
+var siteNames = slices.Sorted(maps.Keys(DefaultBases))
 
 // ErrLayoutChanged means a page parsed to nothing recognisable: the site was redesigned, or
 // served an error page with status 200. It must make a source unhealthy, never "no items".
@@ -140,7 +143,7 @@ func NewClient(opts Options) (*Client, error) {
 		return nil, fmt.Errorf("fetch delay %v is negative", opts.Delay)
 	}
 	c := &Client{opts: opts, bases: map[string]*url.URL{}, limiters: map[string]*rate.Limiter{}, cache: map[string]cached{}, robots: map[string]robotsEntry{}}
-	for _, site := range Sites {
+	for _, site := range siteNames {
 		base := DefaultBases[site]
 		if b, ok := opts.Bases[site]; ok && b != "" {
 			base = b
@@ -153,7 +156,7 @@ func NewClient(opts Options) (*Client, error) {
 	}
 	for site := range opts.Bases {
 		if _, ok := DefaultBases[site]; !ok {
-			return nil, fmt.Errorf("unknown site %q (want one of %s)", site, strings.Join(Sites, ", "))
+			return nil, fmt.Errorf("unknown site %q (want one of %s)", site, strings.Join(siteNames, ", "))
 		}
 	}
 	return c, nil

@@ -350,7 +350,7 @@ func (t *Tracker) recordOutcome(seq uint64, i int, ref string, sendErr error, si
 		default:
 			d.Error = sendErr.Error()
 			wait := retryDelay(d.Attempts)
-			if de.asked {
+			if asked(de) {
 				d.Attempts++ // asking counts as an attempt, so that the backoff grows
 				wait = retryDelay(d.Attempts)
 				// The hold ends on time, whatever the backoff says.
@@ -460,7 +460,7 @@ func failureKey(channel string, err *DeliveryError) string {
 // the next attempt asks again, and asking counts as an attempt so that the backoff grows. It
 // is never permanent.
 func uncertain(err error) *DeliveryError {
-	return &DeliveryError{Err: err, MayHavePosted: true, asked: true}
+	return &DeliveryError{Err: &askFailure{err}, MayHavePosted: true}
 }
 
 func beUint(b []byte) uint64 {

@@ -26,33 +26,22 @@ type Sink interface {
 }
 
 // DeliveryError is how a sink says that an attempt failed and what the drain should do about
-// it, as alertmanager's notifiers do: retry (after RetryAfter, or after the drain's own
-// backoff), or give up for good. Reconcilers return it too.
-type DeliveryError struct {
-	// Err is what went wrong, free of secrets.
-	Err error
-	// Permanent means that retrying cannot help until someone fixes the configuration (a bad
-	// token, an unknown channel, a missing scope): the delivery is marked failed and an ops
-	// alert raised.
-	Permanent bool
-	// RetryAfter is how long the service asked billwatch to wait (a rate limit); zero leaves
-	// the wait to the drain's backoff.
-	RetryAfter time.Duration
-	// MayHavePosted means the request may have reached the service and been acted on (a 5xx,
-	// a dropped connection): before sending again the drain asks a Reconciler whether it was.
-	MayHavePosted bool
-	// Key says which failures are one failure for the ops alert (a bad token is one failure
-	// for every channel); "" means the channel and the message.
-	Key string
+// it. It is billwatch.DeliveryError, declared in the root package so that the sinks in notify
+// need not import the tracker.
+type DeliveryError = billwatch.DeliveryError
 
-	asked bool // a failure to ask a Reconciler, set by the drain itself
+// askFailure is the Err of the DeliveryError the drain itself makes when it fails to ask a
+// Reconciler whether a message was posted (see uncertain).
+type askFailure struct{ err error }
+
+func (e *askFailure) Error() string { return e.err.Error() }
+func (e *askFailure) Unwrap() error { return e.err }
+
+// asked reports whether de is a failure to ask a Reconciler, made by uncertain.
+func asked(de *DeliveryError) bool {
+	_, ok := de.Err.(*askFailure)
+	return ok
 }
-
-// Error is the underlying error's message.
-func (e *DeliveryError) Error() string { return e.Err.Error() }
-
-// Unwrap returns the underlying error, so that errors.Is finds context.Canceled.
-func (e *DeliveryError) Unwrap() error { return e.Err }
 
 // asDelivery reads err as the drain does: a *DeliveryError as it is, anything else as a
 // retryable failure.

@@ -22,9 +22,6 @@ const (
 	SourceRegulations = "regulations"
 )
 
-// Sources lists the source names in pass order.
-var Sources = []string{SourceBills, SourceHearings, SourceRegulations, SourceActs}
-
 // BillSource reads LEGISinfo.
 type BillSource interface {
 	// Bills lists a session's bills (summary fields only).

@@ -146,10 +146,11 @@ type StatusRow struct {
 	NextRun     time.Time `json:"next_run,omitzero"`
 }
 
-// StatusRows builds `status --json` from the stored health and run statuses.
-func StatusRows(health map[string]tracker.Health, runs map[string]tracker.RunStatus, now time.Time) []StatusRow {
+// StatusRows builds `status --json` from the stored health and run statuses, one row per
+// source named in sources, in that order.
+func StatusRows(sources []string, health map[string]tracker.Health, runs map[string]tracker.RunStatus, now time.Time) []StatusRow {
 	var rows []StatusRow
-	for _, src := range tracker.Sources {
+	for _, src := range sources {
 		h, r := health[src], runs[src]
 		lastErr := h.LastError
 		if lastErr == "" {

@@ -41,9 +41,9 @@ func sessionParam(q url.Values) (string, error) {
 const staleAfter = 24 * time.Hour
 
 // stale lists the sources that failed or have not been read for a while, for the banner.
-func stale(sn *snapshot, now time.Time) []string {
+func stale(sources []string, sn *snapshot, now time.Time) []string {
 	var out []string
-	for _, src := range tracker.Sources {
+	for _, src := range sources {
 		h, r := sn.health[src], sn.runs[src]
 		switch {
 		case h.Unhealthy:
@@ -78,7 +78,7 @@ func drifted(h tracker.Health) string {
 
 func (s *Server) page(sn *snapshot, title, nav string, data any) page {
 	now := s.opt.Now()
-	return page{Title: title, Nav: nav, Now: now, Stale: stale(sn, now), Data: data}
+	return page{Title: title, Nav: nav, Now: now, Stale: stale(s.opt.Sources, sn, now), Data: data}
 }
 
 // ---- the action board
@@ -211,7 +211,7 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) error {
 	d := s.boardData(sn, now)
 	d.Steps = openSteps(sn, now)
 	if wantsJSON(r) {
-		out := boardJSON{Hearings: []hearingJSON{}, Deadlines: []regulationJSON{}, Alerts: []billwatch.Alert{}, Steps: orEmpty(d.Steps), Stale: stale(sn, now)}
+		out := boardJSON{Hearings: []hearingJSON{}, Deadlines: []regulationJSON{}, Alerts: []billwatch.Alert{}, Steps: orEmpty(d.Steps), Stale: stale(s.opt.Sources, sn, now)}
 		out.Windows = out.Windows[:0:0]
 		for _, w := range d.Windows {
 			out.Windows = append(out.Windows, struct {
@@ -835,7 +835,7 @@ func (s *Server) statusPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rows := StatusRows(sn.health, sn.runs, s.opt.Now())
+	rows := StatusRows(s.opt.Sources, sn.health, sn.runs, s.opt.Now())
 	if wantsJSON(r) {
 		if s.opt.StatusJSON == nil {
 			return writeJSON(w, r, rows)

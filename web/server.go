@@ -35,6 +35,9 @@ var staticFS embed.FS
 type Options struct {
 	// DB is the database file. It need not exist yet: pages then say how to create it.
 	DB string
+	// Sources are the names of the sources, in pass order, for the status page and the
+	// banner of failing or stale sources (the command's source table).
+	Sources []string
 	// Now is the clock (countdowns, "upcoming", stale sources); nil means time.Now.
 	Now func() time.Time
 	// Log receives server errors; nil discards them.

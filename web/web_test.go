@@ -14,6 +14,9 @@ import (
 	"github.com/billwatch/billwatch"
 )
 
+// testSources are the source names, as the command passes them in.
+var testSources = []string{"bills", "hearings", "regulations", "acts"}
+
 func TestCountdownAndDaysLeft(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 25, 11, 0, 0, 0, billwatch.Eastern)
@@ -132,7 +135,7 @@ func TestDiffCacheComputesOnceAndEvicts(t *testing.T) {
 func TestNoDatabasePage(t *testing.T) {
 	t.Parallel()
 	db := filepath.Join(t.TempDir(), "missing.db")
-	s, err := New(Options{DB: db})
+	s, err := New(Options{DB: db, Sources: testSources})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,10 +13,6 @@ import (
 	"github.com/billwatch/billwatch/tracker"
 )
 
-// defaultActsSchedule runs the Justice Laws pass daily, so that an Act a new bill amends
-// is fetched within a day; each Act and the index are re-read at most weekly.
-const defaultActsSchedule = "daily 06:30"
-
 // actSource adapts the Justice Laws scraper to the tracker: an Act fetched is parsed once
 // to check it is one and to learn its title and chapter.
 type actSource struct{ s *justice.Scraper }

@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"github.com/billwatch/billwatch/fixtures"
-	"github.com/billwatch/billwatch/tracker"
 )
 
 // The benchmarks run billwatch in-process against the bundled fixtures on loopback, with no
@@ -293,7 +292,7 @@ func BenchmarkDaemonIdle(b *testing.B) {
 		default:
 		}
 		l := logs.String()
-		for _, src := range tracker.Sources {
+		for _, src := range sourceNames() {
 			if !strings.Contains(l, `"msg":"pass","source":"`+src+`"`) {
 				return false
 			}

@@ -55,7 +55,7 @@ func (b baseFlags) Set(s string) error {
 		return fmt.Errorf("want SITE=URL, got %q", s)
 	}
 	if _, known := scraper.DefaultBases[site]; !known {
-		return fmt.Errorf("unknown site %q (want one of %s)", site, strings.Join(scraper.Sites, ", "))
+		return fmt.Errorf("unknown site %q (want one of %s)", site, strings.Join(siteNames(), ", "))
 	}
 	if _, err := scraper.ParseBase(u); err != nil {
 		return err

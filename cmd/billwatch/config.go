@@ -3,7 +3,9 @@ package main
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,14 +62,9 @@ type Config struct {
 			At       string   `toml:"at"`       // "17:00", Eastern
 		} `toml:"digest"`
 	} `toml:"slack"`
-	Schedule struct {
-		Bills       string `toml:"bills"`
-		Hearings    string `toml:"hearings"`
-		Regulations string `toml:"regulations"`
-		Acts        string `toml:"acts"` // the Justice Laws pass; each Act is re-read weekly at most
-		Jitter      string `toml:"jitter"`
-	} `toml:"schedule"`
-	Daemon struct {
+	// Schedule is keyed by source name (sources), plus "jitter".
+	Schedule map[string]string `toml:"schedule"`
+	Daemon   struct {
 		Listen         string `toml:"listen"`
 		Calendar       string `toml:"calendar"`
 		UnhealthyAfter int    `toml:"unhealthy_after"`
@@ -195,7 +192,7 @@ func (c *Config) check() error {
 	}
 	for site, u := range c.Sites {
 		if _, ok := scraper.DefaultBases[site]; !ok {
-			return fmt.Errorf("sites.%s: unknown site (want one of %s)", site, strings.Join(scraper.Sites, ", "))
+			return fmt.Errorf("sites.%s: unknown site (want one of %s)", site, strings.Join(siteNames(), ", "))
 		}
 		if _, err := scraper.ParseBase(u); err != nil {
 			return fmt.Errorf("sites.%s: %v", site, err)
@@ -254,15 +251,22 @@ func (c *Config) check() error {
 	if _, _, err := c.digestTime(); err != nil {
 		return err
 	}
-	if _, err := duration("schedule.jitter", c.Schedule.Jitter, 0); err != nil {
+	if _, err := duration("schedule.jitter", c.Schedule["jitter"], 0); err != nil {
 		return err
 	}
-	for key, spec := range map[string]string{"schedule.bills": c.Schedule.Bills, "schedule.hearings": c.Schedule.Hearings, "schedule.regulations": c.Schedule.Regulations, "schedule.acts": c.Schedule.Acts} {
-		if spec == "" {
+	keys := slices.Sorted(maps.Keys(c.Schedule))
+	for _, key := range keys {
+		if _, ok := sourceNamed(key); !ok && key != "jitter" {
+			return fmt.Errorf("unknown key schedule.%s (want %s)", key, oneOf(append(sourceNames(), "jitter")))
+		}
+	}
+	for _, key := range keys {
+		spec := c.Schedule[key]
+		if key == "jitter" || spec == "" {
 			continue
 		}
 		if _, err := schedule.Parse(spec); err != nil {
-			return fmt.Errorf("%s: %v", key, err)
+			return fmt.Errorf("schedule.%s: %v", key, err)
 		}
 	}
 	if c.Daemon.UnhealthyAfter < 0 {
@@ -381,17 +385,9 @@ func (c *Config) reminderPlan() tracker.ReminderPlan {
 	return p
 }
 
-// scheduleFor is a source's schedule spec: the config's, else the default.
-func (c *Config) scheduleFor(source string) string {
-	switch source {
-	case tracker.SourceBills:
-		return firstNonEmpty(c.Schedule.Bills, schedule.Default(source))
-	case tracker.SourceHearings:
-		return firstNonEmpty(c.Schedule.Hearings, schedule.Default(source))
-	case tracker.SourceActs:
-		return firstNonEmpty(c.Schedule.Acts, defaultActsSchedule)
-	}
-	return firstNonEmpty(c.Schedule.Regulations, schedule.Default(source))
+// scheduleFor is a source's schedule spec: the config's, else the source's default.
+func (c *Config) scheduleFor(src source) string {
+	return firstNonEmpty(c.Schedule[src.name], src.schedule)
 }
 
 // readStore checks the configuration (so that a bad value is reported by every command) and

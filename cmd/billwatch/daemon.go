@@ -58,15 +58,16 @@ func runDaemon(ctx context.Context, g *globals, runEvery time.Duration, args []s
 		return listenError(a.cfg, "daemon.listen", a.cfg.Daemon.Listen, err)
 	}
 	defer ln.Close()
-	m := metrics.New()
+	m := metrics.New(sourceNames())
 	// A damaged database stops the daemon: every later pass would fail the same way.
 	ctx, stopAll := context.WithCancelCause(ctx)
 	defer stopAll(nil)
 	d := &daemon{app: a, metrics: m, fatal: stopAll}
 
 	var jobs []schedule.Job
-	for _, src := range tracker.Sources {
-		spec := a.cfg.scheduleFor(src)
+	for _, row := range sources {
+		src := row.name
+		spec := a.cfg.scheduleFor(row)
 		var s schedule.Schedule
 		if runEvery > 0 {
 			s = schedule.Every(runEvery)
@@ -81,7 +82,7 @@ func runDaemon(ctx context.Context, g *globals, runEvery time.Duration, args []s
 	}
 	jobs = append(jobs, schedule.Job{Name: "deliver", Schedule: schedule.Every(every), Run: d.deliver})
 
-	jitter, _ := duration("schedule.jitter", a.cfg.Schedule.Jitter, 0)
+	jitter, _ := duration("schedule.jitter", a.cfg.Schedule["jitter"], 0)
 	if runEvery > 0 {
 		jitter = -1
 	}
@@ -216,7 +217,7 @@ func (d *daemon) refresh() {
 	d.metrics.SetDBSize(store.Size())
 	health, _ := store.Health()
 	runs, _ := store.RunStatuses()
-	for _, src := range tracker.Sources {
+	for _, src := range sourceNames() {
 		h := health[src]
 		d.metrics.SetSourceHealth(src, !h.Unhealthy, h.Failures, runs[src].LastSuccess)
 		for _, f := range runs[src].Fields {
@@ -239,7 +240,7 @@ func (d *daemon) health(ctx context.Context) error {
 		return err
 	}
 	var bad []string
-	for _, src := range tracker.Sources {
+	for _, src := range sourceNames() {
 		if h := health[src]; h.Unhealthy {
 			bad = append(bad, fmt.Sprintf("%s unhealthy after %d failures", src, h.Failures))
 		}

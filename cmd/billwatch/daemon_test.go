@@ -111,7 +111,7 @@ func newEnv(tb testing.TB) *env {
 // argv builds a command line against db and the given site bases.
 func (e *env) argv(db string, bases map[string]string, now string, args ...string) []string {
 	all := []string{"--config", e.cfg, "--db", db}
-	for _, site := range fixtures.Sites {
+	for _, site := range siteNames() {
 		if u, ok := bases[site]; ok {
 			all = append(all, "--base-url", site+"="+u)
 		}
@@ -305,7 +305,7 @@ func TestDaemonServesReadsWhileRunning(t *testing.T) {
 			return false
 		}
 		var rows []statusRow
-		if json.Unmarshal([]byte(e.bounded(bases, week1, "status", "--json")), &rows) != nil || len(rows) != len(tracker.Sources) {
+		if json.Unmarshal([]byte(e.bounded(bases, week1, "status", "--json")), &rows) != nil || len(rows) != len(sources) {
 			return false
 		}
 		for _, r := range rows {
@@ -537,7 +537,7 @@ func TestDaemonSurvivesKill9(t *testing.T) {
 		default:
 		}
 		logs := last.String()
-		for _, src := range tracker.Sources {
+		for _, src := range sourceNames() {
 			if !strings.Contains(logs, `"msg":"pass","source":"`+src+`","outcome":"ok"`) && !strings.Contains(logs, `"msg":"pass","source":"`+src+`","outcome":"partial"`) {
 				return false
 			}
@@ -672,7 +672,7 @@ func TestSourceFaults(t *testing.T) {
 	}
 	// A content fault: snapshot 1 with one file replaced, served by the fixture server.
 	content := func(name, data string) map[string]string {
-		s, err := fixtures.Serve(overlay(fixtures.FS(), fstest.MapFS{"1/parl/" + name: {Data: []byte(data)}}), 1)
+		s, err := fixtures.Serve(overlay(fixtures.FS(), fstest.MapFS{"1/parl/" + name: {Data: []byte(data)}}), 1, siteNames()...)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/billwatch/billwatch/fixtures"
-	"github.com/billwatch/billwatch/tracker"
 )
 
 // The bbolt layout, as much of it as the damage below needs: a page header is id u64,
@@ -265,7 +264,7 @@ func TestDaemonStopsOnDamage(t *testing.T) {
 			LastOutcome string    `json:"last_outcome"`
 		}
 		b, err := os.ReadFile(c.db + ".status.json")
-		return err == nil && json.Unmarshal(b, &st) == nil && len(st) == len(tracker.Sources)
+		return err == nil && json.Unmarshal(b, &st) == nil && len(st) == len(sources)
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for !passed() {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/billwatch/billwatch"
 	"github.com/billwatch/billwatch/fixtures"
-	"github.com/billwatch/billwatch/tracker"
 )
 
 // demoStep is one pass of the demo: a snapshot of the sites at a moment.
@@ -97,7 +96,7 @@ func runDemo(ctx context.Context, g *globals) error {
 		servers.SetSnapshot(step.snapshot)
 		clk.set(step.at)
 		fmt.Fprintf(out, "\n══ Pass %d · %s · %s\n", i+1, step.at.Format("Mon 2006-01-02 15:04 MST"), step.title)
-		sums := a.scrape(ctx, tracker.Sources, nil, nil)
+		sums := a.scrape(ctx, sourceNames(), nil, nil)
 		for _, s := range sums {
 			fmt.Fprintln(out, "  "+s.Line())
 		}

@@ -27,7 +27,7 @@ type cli struct {
 
 func newCLI(t *testing.T, fsys fs.FS) *cli {
 	t.Helper()
-	servers, err := fixtures.Serve(fsys, 1)
+	servers, err := fixtures.Serve(fsys, 1, siteNames()...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +227,7 @@ func TestBadInputIsOneLineAndKeepsData(t *testing.T) {
 		} else {
 			top["2/parl/legisinfo/en/bills/json@parlsession=45-1.status"] = &fstest.MapFile{Data: []byte(tc.status)}
 		}
-		servers, err := fixtures.Serve(overlay(fixtures.FS(), top), 2)
+		servers, err := fixtures.Serve(overlay(fixtures.FS(), top), 2, siteNames()...)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -90,7 +90,7 @@ func webHandler(g *globals, cfg *Config, now func() time.Time, log *slog.Logger)
 		return nil, err
 	}
 	s, err := web.New(web.Options{
-		DB: db, Now: now, Log: log, PublicURL: cfg.Web.PublicURL,
+		DB: db, Sources: sourceNames(), Now: now, Log: log, PublicURL: cfg.Web.PublicURL,
 		Auth: auth, ConfigWatch: configWatch(cfg),
 		Writer: func() (*tracker.Tracker, error) {
 			store, err := tracker.Open(db)

@@ -157,7 +157,7 @@ func BenchmarkWebOmnibusDiff(b *testing.B) {
 	db := omnibusDB(b)
 	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 	newServer := func() *web.Server {
-		s, err := web.New(web.Options{DB: db, Now: func() time.Time { return now }})
+		s, err := web.New(web.Options{DB: db, Sources: sourceNames(), Now: func() time.Time { return now }})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -28,7 +28,6 @@ import (
 
 	"github.com/billwatch/billwatch/fixtures"
 	"github.com/billwatch/billwatch/internal/sampletest"
-	"github.com/billwatch/billwatch/tracker"
 )
 
 func main() {
@@ -371,8 +370,12 @@ func daemonRSS(tmp, bin string) error {
 		}
 		return 0, fmt.Errorf("no %s in /proc/PID/status", key)
 	}
+	nsources, err := sourceCount(bin)
+	if err != nil {
+		return err
+	}
 	round := func(name string) error {
-		for range tracker.Sources {
+		for range nsources {
 			select {
 			case _, ok := <-passes:
 				if !ok {
@@ -394,7 +397,7 @@ func daemonRSS(tmp, bin string) error {
 		fmt.Printf("daemon after a %-17s %5.1f MB RSS (highest while idle: %.1f MB)\n", name+" pass:", last, peak)
 		return nil
 	}
-	fmt.Printf("\ndaemon: `billwatch run --every %s` on the fixtures (%d sources) on loopback\n", every, len(tracker.Sources))
+	fmt.Printf("\ndaemon: `billwatch run --every %s` on the fixtures (%d sources) on loopback\n", every, nsources)
 	err = round("baseline")
 	if err == nil {
 		err = round("unchanged")
@@ -407,4 +410,21 @@ func daemonRSS(tmp, bin string) error {
 	cancel()
 	_ = cmd.Wait()
 	return err
+}
+
+// sourceCount asks the binary how many sources a round of the daemon passes over: the
+// sources `billwatch scrape -h` names, "usage: billwatch scrape [bills|hearings|...]...".
+func sourceCount(bin string) (int, error) {
+	out, _ := exec.Command(bin, "scrape", "-h").CombinedOutput()
+	_, rest, ok := strings.Cut(string(out), "scrape [")
+	names, _, ok2 := strings.Cut(rest, "]")
+	if !ok || !ok2 || names == "" {
+		return 0, fmt.Errorf("%s scrape -h names no sources: %q", bin, firstLineOf(string(out)))
+	}
+	return len(strings.Split(names, "|")), nil
+}
+
+func firstLineOf(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
 }

@@ -16,7 +16,7 @@ const maxDigestItems = 45
 
 // SendDigest posts several info alerts as one message, the daily digest of a channel, and
 // returns its ts. id identifies the digest for reconciliation, as an alert id does. Like Send,
-// it makes one attempt and returns a *tracker.DeliveryError.
+// it makes one attempt and returns a *billwatch.DeliveryError.
 func (s *Sink) SendDigest(ctx context.Context, id, channel string, alerts []billwatch.Alert) (string, error) {
 	text, blocks := renderDigest(id, alerts)
 	opts := []slack.MsgOption{

@@ -12,12 +12,12 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/billwatch/billwatch"
 	"github.com/billwatch/billwatch/internal/lazyre"
-	"github.com/billwatch/billwatch/tracker"
 )
 
 // Error is a failure to talk to Slack. Its message names the channel and Slack's error code,
-// never the token. The sink hands it to the tracker inside a *tracker.DeliveryError, which
+// never the token. The sink hands it to the tracker inside a *billwatch.DeliveryError, which
 // says whether retrying can help.
 type Error struct {
 	// Op is what was being done: "post", "read history", "list channels".
@@ -71,9 +71,9 @@ func delivery(err error) error {
 	}
 	var e *Error
 	if !errors.As(err, &e) {
-		return &tracker.DeliveryError{Err: err, MayHavePosted: true}
+		return &billwatch.DeliveryError{Err: err, MayHavePosted: true}
 	}
-	return &tracker.DeliveryError{Err: err, Permanent: e.permanent, RetryAfter: e.wait,
+	return &billwatch.DeliveryError{Err: err, Permanent: e.permanent, RetryAfter: e.wait,
 		MayHavePosted: e.ambiguous, Key: e.failureKey()}
 }
 

@@ -27,7 +27,7 @@ const (
 // channels:history scope (groups:history for private channels) and, for a channel given by
 // name, channels:read to find its ID.
 //
-// Its errors are *tracker.DeliveryError: permanent when retrying cannot help (missing_scope,
+// Its errors are *billwatch.DeliveryError: permanent when retrying cannot help (missing_scope,
 // channel_not_found).
 func (s *Sink) Posted(ctx context.Context, id, channel string, since time.Time) (string, bool, error) {
 	ref, found, err := s.find(ctx, id, channel, "", since)

@@ -5,7 +5,7 @@
 // the alert ID in its metadata (and in its text), so Posted can tell whether an alert already
 // reached a channel. Send makes one attempt and says how it failed; the tracker's drain alone
 // retries, and asks Posted first when an attempt may have been acted on (a 5xx or a timeout).
-// It imports the tracker only for the error type the drain reads, tracker.DeliveryError.
+// It does not import the tracker: its errors are billwatch.DeliveryError, which the drain reads.
 package slack
 
 import (
@@ -95,7 +95,7 @@ func metadata(a billwatch.Alert) slack.SlackMetadata {
 }
 
 // Send posts alert a to channel, as a reply in thread when thread is not "", and returns the
-// message's ts. It makes one attempt and never retries: it returns a *tracker.DeliveryError
+// message's ts. It makes one attempt and never retries: it returns a *billwatch.DeliveryError
 // saying whether the tracker's drain should retry (after Slack's Retry-After on a rate limit),
 // whether the post may have gone through (a 5xx, a dropped connection: the drain then asks
 // Posted before posting again), or whether retrying cannot help. Should Slack refuse the

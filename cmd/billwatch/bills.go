@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/tracker"
+)
+
+type billJSON struct {
+	billwatch.Bill
+	Stages   []billwatch.Stage `json:"stages,omitempty"`
+	Meetings []meetingJSON     `json:"meetings,omitempty"`
+	Versions []versionJSON     `json:"versions,omitempty"`
+	// Lineage and Memory are set by show only.
+	Lineage []tracker.LineageLink `json:"lineage"`
+	Memory  *memoryJSON           `json:"memory,omitempty"`
+}
+
+type versionJSON struct {
+	Index   int    `json:"index"`
+	ID      string `json:"id"`
+	Type    string `json:"type"`
+	Name    string `json:"name"`
+	Fetched bool   `json:"fetched"`
+	URL     string `json:"url,omitempty"`
+	Gap     string `json:"gap,omitempty"`
+}
+
+func listJSON(b billwatch.Bill) billwatch.Bill {
+	b.Stages, b.Meetings, b.Votes, b.References = nil, nil, nil, nil
+	if b.Reasons == nil {
+		b.Reasons = []string{}
+	}
+	return b
+}
+
+func billsCommand() command {
+	var all, asJSON bool
+	var session string
+	return command{
+		name: "bills", args: "[--all] [--session P-S] [--json]",
+		summary: "tracked bills (relevant ones; --all: every stored bill)",
+		flags: func(fs *flag.FlagSet) {
+			fs.BoolVar(&all, "all", false, "every stored bill, relevant or not")
+			fs.StringVar(&session, "session", "", "only this session `P-S` (default: every session)")
+			fs.BoolVar(&asJSON, "json", false, "JSON output")
+		},
+		run: func(ctx context.Context, g *globals, args []string) error {
+			if len(args) > 0 {
+				return usageError("bills takes no arguments, got %q", args[0])
+			}
+			if err := checkSession(session); err != nil {
+				return err
+			}
+			store, _, err := g.readStore()
+			if err != nil {
+				return err
+			}
+			bills, err := store.Bills(session)
+			if err != nil {
+				return err
+			}
+			out := []billwatch.Bill{}
+			for _, b := range bills {
+				if all || b.Relevant {
+					out = append(out, listJSON(b.Bill))
+				}
+			}
+			if asJSON {
+				return writeJSON(g.stdout, out)
+			}
+			if len(out) == 0 {
+				fmt.Fprintln(g.stdout, noBills(store, session, all, len(bills)))
+				return nil
+			}
+			w := table(g.stdout)
+			fmt.Fprintln(w, "SESSION\tBILL\tTITLE\tSTATUS\tWHY")
+			for _, b := range out {
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", b.Session, b.Number, truncate(firstNonEmpty(b.ShortTitle, b.Title), 50), truncate(b.Status, 45), strings.Join(b.Reasons, "; "))
+			}
+			return w.Flush()
+		},
+	}
+}
+
+// noBills says why `bills` lists nothing: no bills at all, none of that session (naming the
+// sessions stored), or none relevant.
+func noBills(store *tracker.Store, session string, all bool, n int) string {
+	if session == "" {
+		if n > 0 && !all {
+			return fmt.Sprintf("none of the %d stored bills matches the watch profile (see --all)", n)
+		}
+		return "no bills stored yet: run `billwatch scrape bills`"
+	}
+	if n > 0 && !all {
+		return fmt.Sprintf("none of the %d stored bills of session %s matches the watch profile (see --all)", n, session)
+	}
+	every, err := store.Bills("")
+	if err != nil || len(every) == 0 {
+		return "no bills stored yet: run `billwatch scrape bills`"
+	}
+	seen := map[string]bool{}
+	var sessions []string
+	for _, b := range every {
+		if !seen[b.Session] {
+			seen[b.Session] = true
+			sessions = append(sessions, b.Session)
+		}
+	}
+	slices.Sort(sessions)
+	return fmt.Sprintf("no bills of session %s stored; the database holds session %s (try --session %s, or `billwatch scrape bills --session %s`)",
+		session, strings.Join(sessions, ", "), sessions[len(sessions)-1], session)
+}

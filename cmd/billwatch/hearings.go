@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/tracker"
+)
+
+type hearingJSON struct {
+	billwatch.Hearing
+	End      *time.Time `json:"end"` // null when the end is not published
+	Relevant bool       `json:"relevant"`
+	Reasons  []string   `json:"reasons"`
+}
+
+func hearingsCommand() command {
+	var all, asJSON bool
+	return command{
+		name: "hearings", args: "[--all] [--json]",
+		summary: "committee meetings (upcoming relevant ones; --all: every stored one)",
+		flags: func(fs *flag.FlagSet) {
+			fs.BoolVar(&all, "all", false, "every stored meeting, past and irrelevant ones too")
+			fs.BoolVar(&asJSON, "json", false, "JSON output")
+		},
+		run: func(ctx context.Context, g *globals, args []string) error {
+			if len(args) > 0 {
+				return usageError("hearings takes no arguments, got %q", args[0])
+			}
+			store, _, err := g.readStore()
+			if err != nil {
+				return err
+			}
+			hs, err := store.Hearings()
+			if err != nil {
+				return err
+			}
+			now := g.clock()
+			out := []hearingJSON{}
+			for _, h := range hs {
+				if all || (h.Relevant && upcoming(h.Hearing, now)) {
+					x := hearingJSON{Hearing: h.Hearing, Relevant: h.Relevant, Reasons: h.Reasons}
+					if !h.End.IsZero() {
+						x.End = &h.End
+					}
+					if x.Studies == nil {
+						x.Studies = []string{}
+					}
+					if x.Bills == nil {
+						x.Bills = []string{}
+					}
+					if x.Reasons == nil {
+						x.Reasons = []string{}
+					}
+					out = append(out, x)
+				}
+			}
+			if asJSON {
+				return writeJSON(g.stdout, out)
+			}
+			if len(out) == 0 {
+				if all {
+					fmt.Fprintln(g.stdout, "no meetings stored yet: run `billwatch scrape hearings`")
+				} else {
+					fmt.Fprintln(g.stdout, "no upcoming meetings of watched committees or on watched bills (see --all)")
+				}
+				return nil
+			}
+			w := table(g.stdout)
+			fmt.Fprintln(w, "WHEN (EASTERN)\tCOMMITTEE\tNO.\tSTATUS\tSUBJECT\tNOTES")
+			for _, h := range out {
+				var notes []string
+				if h.InCamera {
+					notes = append(notes, "in camera")
+				}
+				if h.Broadcast != "" {
+					notes = append(notes, h.Broadcast)
+				}
+				if h.NoticeAmended {
+					notes = append(notes, "notice amended")
+				}
+				if n := len(h.Witnesses); n > 0 {
+					notes = append(notes, fmt.Sprintf("%d witnesses", n))
+				}
+				if h.Gap != "" {
+					notes = append(notes, h.Gap)
+				}
+				subject := strings.Join(h.Studies, "; ")
+				if len(h.Bills) > 0 && !strings.Contains(subject, h.Bills[0]) {
+					subject = strings.TrimSuffix("Bill "+strings.Join(h.Bills, ", ")+": "+subject, ": ")
+				}
+				fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\n", tracker.HearingWhen(h.Hearing), h.Committee, h.Number, h.Status, truncate(subject, 60), strings.Join(notes, ", "))
+			}
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			for _, h := range out {
+				if len(h.Witnesses) == 0 {
+					continue
+				}
+				var ws []string
+				for _, x := range h.Witnesses {
+					ws = append(ws, strings.TrimSpace(x.Name+" "+orgSuffix(x)))
+				}
+				fmt.Fprintf(g.stdout, "\n%s meeting %d witnesses: %s", h.Committee, h.Number, strings.Join(ws, "; "))
+			}
+			fmt.Fprintln(g.stdout)
+			return nil
+		},
+	}
+}
+
+func upcoming(h billwatch.Hearing, now time.Time) bool {
+	if h.Status == billwatch.HearingCancelled {
+		return h.Start.After(now)
+	}
+	end := h.End
+	if end.IsZero() {
+		end = h.Start.Add(24 * time.Hour)
+	}
+	return end.After(now)
+}

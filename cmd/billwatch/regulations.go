@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/billwatch/billwatch"
+)
+
+func regulationsCommand() command {
+	var all, asJSON bool
+	return command{
+		name: "regulations", args: "[--all] [--json]",
+		summary: "Gazette items (relevant ones; --all: all stored)",
+		flags: func(fs *flag.FlagSet) {
+			fs.BoolVar(&all, "all", false, "every stored item, relevant or not")
+			fs.BoolVar(&asJSON, "json", false, "JSON output")
+		},
+		run: func(ctx context.Context, g *globals, args []string) error {
+			if len(args) > 0 {
+				return usageError("regulations takes no arguments, got %q", args[0])
+			}
+			store, _, err := g.readStore()
+			if err != nil {
+				return err
+			}
+			regs, err := store.Regulations()
+			if err != nil {
+				return err
+			}
+			out := []billwatch.Regulation{}
+			for _, r := range regs {
+				if all || r.Relevant {
+					if r.Reasons == nil {
+						r.Reasons = []string{}
+					}
+					out = append(out, r)
+				}
+			}
+			if asJSON {
+				// comment_deadline is null, not absent, when there is none.
+				type regulationJSON struct {
+					billwatch.Regulation
+					CommentDeadline *string `json:"comment_deadline"`
+				}
+				js := []regulationJSON{}
+				for _, r := range out {
+					x := regulationJSON{Regulation: r}
+					if r.CommentDeadline != "" {
+						x.CommentDeadline = &r.CommentDeadline
+					}
+					js = append(js, x)
+				}
+				return writeJSON(g.stdout, js)
+			}
+			if len(out) == 0 {
+				fmt.Fprintln(g.stdout, "no relevant Gazette items stored (see --all)")
+				return nil
+			}
+			today := g.clock().In(billwatch.Eastern).Format(billwatch.DateLayout)
+			w := table(g.stdout)
+			fmt.Fprintln(w, "PART\tPUBLISHED\tTITLE\tDEPARTMENT\tACT\tCOMMENTS / REGISTRATION")
+			for _, r := range out {
+				note := ""
+				switch {
+				case r.Registration != nil:
+					note = *r.Registration
+					if r.Finalises != "" {
+						note += " (finalises " + strings.TrimPrefix(r.Finalises, "I ") + ")"
+					}
+				case r.CommentDeadline != "":
+					note = fmt.Sprintf("%d days, by %s (%s)", *r.CommentDays, r.CommentDeadline, daysLeft(today, r.CommentDeadline))
+				case r.Gap != "":
+					note = "unknown: " + r.Gap
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Part, r.Published, truncate(r.Title, 55), truncate(r.Department, 35), truncate(strings.Join(r.Acts, "; "), 35), note)
+			}
+			return w.Flush()
+		},
+	}
+}
+
+func daysLeft(today, deadline string) string {
+	t, err1 := time.Parse(billwatch.DateLayout, today)
+	d, err2 := time.Parse(billwatch.DateLayout, deadline)
+	if err1 != nil || err2 != nil {
+		return "?"
+	}
+	n := int(d.Sub(t).Hours() / 24)
+	switch {
+	case n < 0:
+		return "closed"
+	case n == 0:
+		return "closes today"
+	case n == 1:
+		return "1 day left"
+	}
+	return fmt.Sprintf("%d days left", n)
+}

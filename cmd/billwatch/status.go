@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/tracker"
+)
+
+// sourceStatus is one source as `status --json` gives it.
+type sourceStatus struct {
+	Source      string    `json:"source"`
+	Healthy     bool      `json:"healthy"`
+	LastSuccess time.Time `json:"last_success,omitzero"`
+	AgeSeconds  *int64    `json:"age_seconds"`
+	Failures    int       `json:"consecutive_failures"`
+	LastError   string    `json:"last_error,omitempty"`
+	LastRun     time.Time `json:"last_run,omitzero"`
+	LastOutcome string    `json:"last_outcome,omitempty"`
+	NextRun     time.Time `json:"next_run,omitzero"`
+	// Fields is, per kind of page and expected field, the share found in the
+	// last pass and the recent level it is compared with.
+	Fields []fieldRow `json:"fields,omitempty"`
+}
+
+// statusRows is `status --json`, and the web's /status as JSON.
+func statusRows(store *tracker.Store, now time.Time) ([]sourceStatus, error) {
+	health, err := store.Health()
+	if err != nil {
+		return nil, err
+	}
+	runs, err := store.RunStatuses()
+	if err != nil {
+		return nil, err
+	}
+	var rows []sourceStatus
+	for _, src := range sourceNames() {
+		h, r := health[src], runs[src]
+		x := sourceStatus{Source: src, Healthy: !h.Unhealthy, LastSuccess: r.LastSuccess, Failures: h.Failures, LastError: firstNonEmpty(h.LastError, r.LastError), LastRun: r.LastRun, LastOutcome: r.LastOutcome, NextRun: r.NextRun}
+		if !r.LastSuccess.IsZero() {
+			age := int64(now.Sub(r.LastSuccess).Seconds())
+			x.AgeSeconds = &age
+		}
+		x.Fields = fieldRows(h, r)
+		for _, c := range h.Coverage {
+			x.Healthy = x.Healthy && !c.Drifted
+		}
+		rows = append(rows, x)
+	}
+	return rows, nil
+}
+
+func statusCommand() command {
+	var asJSON bool
+	return command{
+		name: "status", args: "[--json]",
+		summary: "per source: last good fetch, its age, consecutive failures, next run",
+		flags:   func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "JSON output") },
+		run: func(ctx context.Context, g *globals, args []string) error {
+			store, _, err := g.readStore()
+			if err != nil {
+				return err
+			}
+			now := g.clock()
+			rows, err := statusRows(store, now)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(g.stdout, rows)
+			}
+			w := table(g.stdout)
+			fmt.Fprintln(w, "SOURCE\tHEALTH\tLAST GOOD FETCH\tAGE\tFAILURES\tNEXT RUN")
+			for _, r := range rows {
+				health := "ok"
+				if !r.Healthy {
+					health = "UNHEALTHY"
+				}
+				last, age, next := "never", "-", "-"
+				if !r.LastSuccess.IsZero() {
+					last = r.LastSuccess.In(billwatch.Eastern).Format("2006-01-02 15:04 MST")
+					age = humanAge(now, r.LastSuccess)
+				}
+				if !r.NextRun.IsZero() {
+					next = r.NextRun.In(billwatch.Eastern).Format("2006-01-02 15:04 MST") + " (" + humanAge(now, r.NextRun) + ")"
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\n", r.Source, health, last, age, r.Failures, next)
+			}
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			// Errors in full, cause included, one line each: a table column would cut them.
+			for _, r := range rows {
+				if r.LastError != "" {
+					fmt.Fprintf(g.stdout, "%s: last error: %s\n", r.Source, oneLine(r.LastError))
+				}
+			}
+			var drift []string
+			for _, r := range rows {
+				for _, f := range r.Fields {
+					mark := ""
+					if f.Drifted {
+						mark = "  DROPPED"
+					}
+					drift = append(drift, fmt.Sprintf("  %s: %s found on %d of %d (recent level %d of %d)%s", f.Page, f.Field, f.Found, f.Of, f.LevelFound, f.LevelOf, mark))
+				}
+			}
+			if len(drift) > 0 {
+				fmt.Fprintln(g.stdout, "\nFields found in the last pass:")
+				fmt.Fprintln(g.stdout, strings.Join(drift, "\n"))
+			}
+			return nil
+		},
+	}
+}
+
+// humanAge says how far t is from now, in the words of a person: "just now", "45m ago",
+// "3h ago", "2 days ago", "in 25m". A time a little in the future (another machine's clock) is
+// not an age of minus 517 hours.
+func humanAge(now, t time.Time) string {
+	d := now.Sub(t)
+	future := d < 0
+	if future {
+		d = -d
+	}
+	d = d.Round(time.Minute)
+	var s string
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		s = fmt.Sprintf("%dm", int(d/time.Minute))
+	case d < 48*time.Hour:
+		s = fmt.Sprintf("%dh", int(d/time.Hour))
+		if m := int(d % time.Hour / time.Minute); m > 0 && d < 10*time.Hour {
+			s += fmt.Sprintf(" %dm", m)
+		}
+	default:
+		s = fmt.Sprintf("%d days", int(d/(24*time.Hour)))
+	}
+	if future {
+		return "in " + s
+	}
+	return s + " ago"
+}
