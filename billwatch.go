@@ -5,6 +5,7 @@ package billwatch
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -163,6 +164,39 @@ const (
 
 // Key identifies a hearing: "House of Commons SECU 45-1 9". A meeting the site lists without
 // a number is keyed by its committee, date and time: "Senate TRCM 43-2 2021-06-16T18:31".
+// Upcoming reports whether a meeting is still ahead at now: not yet ended (a meeting with no
+// published end counts as running for the day), or for a cancelled one, not yet due to start.
+func (h Hearing) Upcoming(now time.Time) bool {
+	if h.Status == HearingCancelled {
+		return h.Start.After(now)
+	}
+	end := h.End
+	if end.IsZero() {
+		end = h.Start.Add(24 * time.Hour)
+	}
+	return end.After(now)
+}
+
+// DaysLeft says how long remains at now until a deadline date (YYYY-MM-DD, to the end of
+// that day, Eastern): "12 days left", "1 day left", "closes today", "closed".
+func DaysLeft(now time.Time, deadline string) string {
+	d, err := time.ParseInLocation(DateLayout, deadline, Eastern)
+	if err != nil {
+		return "deadline unknown"
+	}
+	y, m, day := now.In(Eastern).Date()
+	n := int(math.Round(d.Sub(time.Date(y, m, day, 0, 0, 0, 0, Eastern)).Hours() / 24))
+	switch {
+	case n < 0:
+		return "closed"
+	case n == 0:
+		return "closes today"
+	case n == 1:
+		return "1 day left"
+	}
+	return fmt.Sprintf("%d days left", n)
+}
+
 func (h Hearing) Key() string {
 	if h.Number == 0 && !h.Start.IsZero() {
 		return fmt.Sprintf("%s %s %s %s", h.Chamber, h.Committee, h.Session, h.Start.In(Eastern).Format("2006-01-02T15:04"))

@@ -132,39 +132,3 @@ func AlertJSON(a billwatch.Alert, publicURL string) billwatch.Alert {
 	}
 	return a
 }
-
-// StatusRow is one source as `status --json` lists it.
-type StatusRow struct {
-	Source      string    `json:"source"`
-	Healthy     bool      `json:"healthy"`
-	LastSuccess time.Time `json:"last_success,omitzero"`
-	AgeSeconds  *int64    `json:"age_seconds"`
-	Failures    int       `json:"consecutive_failures"`
-	LastError   string    `json:"last_error,omitempty"`
-	LastRun     time.Time `json:"last_run,omitzero"`
-	LastOutcome string    `json:"last_outcome,omitempty"`
-	NextRun     time.Time `json:"next_run,omitzero"`
-}
-
-// StatusRows builds `status --json` from the stored health and run statuses, one row per
-// source named in sources, in that order.
-func StatusRows(sources []string, health map[string]tracker.Health, runs map[string]tracker.RunStatus, now time.Time) []StatusRow {
-	var rows []StatusRow
-	for _, src := range sources {
-		h, r := health[src], runs[src]
-		lastErr := h.LastError
-		if lastErr == "" {
-			lastErr = r.LastError
-		}
-		x := StatusRow{Source: src, Healthy: !h.Unhealthy, LastSuccess: r.LastSuccess, Failures: h.Failures, LastError: lastErr, LastRun: r.LastRun, LastOutcome: r.LastOutcome, NextRun: r.NextRun}
-		if !r.LastSuccess.IsZero() {
-			age := int64(now.Sub(r.LastSuccess).Seconds())
-			x.AgeSeconds = &age
-		}
-		for _, c := range h.Coverage {
-			x.Healthy = x.Healthy && !c.Drifted
-		}
-		rows = append(rows, x)
-	}
-	return rows
-}

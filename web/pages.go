@@ -172,7 +172,7 @@ func (s *Server) boardData(sn *snapshot, now time.Time) boardData {
 	}
 	horizon := now.Add(14 * 24 * time.Hour)
 	for _, h := range sn.hearings {
-		if h.Relevant && upcoming(h.Hearing, now) && h.Start.Before(horizon) {
+		if h.Relevant && h.Upcoming(now) && h.Start.Before(horizon) {
 			d.Hearings = append(d.Hearings, h)
 		}
 	}
@@ -189,17 +189,6 @@ func (s *Server) boardData(sn *snapshot, now time.Time) boardData {
 		}
 	}
 	return d
-}
-
-func upcoming(h billwatch.Hearing, now time.Time) bool {
-	if h.Status == billwatch.HearingCancelled {
-		return h.Start.After(now)
-	}
-	end := h.End
-	if end.IsZero() {
-		end = h.Start.Add(24 * time.Hour)
-	}
-	return end.After(now)
 }
 
 func (s *Server) board(w http.ResponseWriter, r *http.Request) error {
@@ -571,7 +560,7 @@ func (s *Server) hearingList(w http.ResponseWriter, r *http.Request) error {
 	if wantsJSON(r) {
 		out := []hearingJSON{}
 		for _, h := range sn.hearings {
-			if all || (h.Relevant && upcoming(h.Hearing, now)) {
+			if all || (h.Relevant && h.Upcoming(now)) {
 				out = append(out, toHearingJSON(h))
 			}
 		}
@@ -582,7 +571,7 @@ func (s *Server) hearingList(w http.ResponseWriter, r *http.Request) error {
 		if !all && !h.Relevant {
 			continue
 		}
-		if upcoming(h.Hearing, now) {
+		if h.Upcoming(now) {
 			up = append(up, h)
 		} else {
 			past = append([]tracker.StoredHearing{h}, past...) // latest first
@@ -824,7 +813,7 @@ func (s *Server) alertList(w http.ResponseWriter, r *http.Request) error {
 // ---- status
 
 type statusData struct {
-	Rows   []StatusRow
+	Rows   []tracker.SourceStatus
 	DB     string
 	Size   int64
 	Alerts int
@@ -835,16 +824,9 @@ func (s *Server) statusPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rows := StatusRows(s.opt.Sources, sn.health, sn.runs, s.opt.Now())
+	rows := tracker.Statuses(s.opt.Sources, sn.health, sn.runs, s.opt.Now())
 	if wantsJSON(r) {
-		if s.opt.StatusJSON == nil {
-			return writeJSON(w, r, rows)
-		}
-		v, err := s.opt.StatusJSON(s.opt.Now())
-		if err != nil {
-			return err
-		}
-		return writeJSON(w, r, v)
+		return writeJSON(w, r, rows)
 	}
 	d := statusData{Rows: rows, DB: s.opt.DB, Size: sn.size, Alerts: len(sn.alerts)}
 	s.render(w, r, http.StatusOK, "status", s.page(sn, "Status", "status", d))

@@ -95,7 +95,7 @@ var funcs = template.FuncMap{
 	"isoDate":     func(t time.Time) string { return t.In(billwatch.Eastern).Format(billwatch.DateLayout) },
 	"rfc3339":     func(t time.Time) string { return t.Format(time.RFC3339) },
 	"countdown":   countdownAny,
-	"daysLeft":    daysLeft,
+	"daysLeft":    billwatch.DaysLeft,
 	"ago":         ago,
 	"join":        strings.Join,
 	"kindLabel":   kindLabel,
@@ -175,24 +175,6 @@ func countdown(now, t time.Time) string {
 		return fmt.Sprintf("in %d days", days)
 	}
 	return fmt.Sprintf("%d days ago", -days)
-}
-
-// daysLeft says how long remains until a deadline date (the end of that day, Eastern).
-func daysLeft(now time.Time, deadline string) string {
-	d, err := time.ParseInLocation(billwatch.DateLayout, deadline, billwatch.Eastern)
-	if err != nil {
-		return "deadline unknown"
-	}
-	n := int(math.Round(d.Sub(startOfDay(now)).Hours() / 24))
-	switch {
-	case n < 0:
-		return "closed"
-	case n == 0:
-		return "closes today"
-	case n == 1:
-		return "1 day left"
-	}
-	return fmt.Sprintf("%d days left", n)
 }
 
 // ago says how long ago a moment was: "12 min ago", "3 h ago", "2 days ago".

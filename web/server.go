@@ -48,9 +48,6 @@ type Options struct {
 	// BillJSON builds a bill as `show --json` gives it, for the bill page's JSON; nil uses
 	// the fields the web knows.
 	BillJSON func(b tracker.StoredBill) (any, error)
-	// StatusJSON builds `status --json`, for /status as JSON; nil uses the fields the web
-	// knows.
-	StatusJSON func(now time.Time) (any, error)
 	// Calendar writes the iCalendar feed of `billwatch calendar`; nil serves none.
 	Calendar func(w io.Writer, now time.Time) error
 	// Law applies a bill XML text to the stored consolidated Acts, as `billwatch law` does,

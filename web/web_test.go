@@ -36,7 +36,7 @@ func TestCountdownAndDaysLeft(t *testing.T) {
 		}
 	}
 	for deadline, want := range map[string]string{"2026-12-21": "26 days left", "2026-11-26": "1 day left", "2026-11-25": "closes today", "2026-11-24": "closed", "soon": "deadline unknown"} {
-		if got := daysLeft(now, deadline); got != want {
+		if got := billwatch.DaysLeft(now, deadline); got != want {
 			t.Errorf("daysLeft(%s) = %q, want %q", deadline, got, want)
 		}
 	}

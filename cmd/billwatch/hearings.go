@@ -42,7 +42,7 @@ func hearingsCommand() command {
 			now := g.clock()
 			out := []hearingJSON{}
 			for _, h := range hs {
-				if all || (h.Relevant && upcoming(h.Hearing, now)) {
+				if all || (h.Relevant && h.Upcoming(now)) {
 					x := hearingJSON{Hearing: h.Hearing, Relevant: h.Relevant, Reasons: h.Reasons}
 					if !h.End.IsZero() {
 						x.End = &h.End
@@ -112,15 +112,4 @@ func hearingsCommand() command {
 			return nil
 		},
 	}
-}
-
-func upcoming(h billwatch.Hearing, now time.Time) bool {
-	if h.Status == billwatch.HearingCancelled {
-		return h.Start.After(now)
-	}
-	end := h.End
-	if end.IsZero() {
-		end = h.Start.Add(24 * time.Hour)
-	}
-	return end.After(now)
 }

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/billwatch/billwatch"
 )
@@ -60,7 +59,7 @@ func regulationsCommand() command {
 				fmt.Fprintln(g.stdout, "no relevant Gazette items stored (see --all)")
 				return nil
 			}
-			today := g.clock().In(billwatch.Eastern).Format(billwatch.DateLayout)
+			now := g.clock()
 			w := table(g.stdout)
 			fmt.Fprintln(w, "PART\tPUBLISHED\tTITLE\tDEPARTMENT\tACT\tCOMMENTS / REGISTRATION")
 			for _, r := range out {
@@ -72,7 +71,7 @@ func regulationsCommand() command {
 						note += " (finalises " + strings.TrimPrefix(r.Finalises, "I ") + ")"
 					}
 				case r.CommentDeadline != "":
-					note = fmt.Sprintf("%d days, by %s (%s)", *r.CommentDays, r.CommentDeadline, daysLeft(today, r.CommentDeadline))
+					note = fmt.Sprintf("%d days, by %s (%s)", *r.CommentDays, r.CommentDeadline, billwatch.DaysLeft(now, r.CommentDeadline))
 				case r.Gap != "":
 					note = "unknown: " + r.Gap
 				}
@@ -81,22 +80,4 @@ func regulationsCommand() command {
 			return w.Flush()
 		},
 	}
-}
-
-func daysLeft(today, deadline string) string {
-	t, err1 := time.Parse(billwatch.DateLayout, today)
-	d, err2 := time.Parse(billwatch.DateLayout, deadline)
-	if err1 != nil || err2 != nil {
-		return "?"
-	}
-	n := int(d.Sub(t).Hours() / 24)
-	switch {
-	case n < 0:
-		return "closed"
-	case n == 0:
-		return "closes today"
-	case n == 1:
-		return "1 day left"
-	}
-	return fmt.Sprintf("%d days left", n)
 }

@@ -115,13 +115,6 @@ func webHandler(g *globals, cfg *Config, now func() time.Time, log *slog.Logger)
 			}
 			return storedLaw(store, cfg, billXML)
 		},
-		StatusJSON: func(at time.Time) (any, error) {
-			store, err := tracker.OpenReadOnly(db)
-			if err != nil {
-				return nil, err
-			}
-			return statusRows(store, at)
-		},
 		Calendar: func(w io.Writer, at time.Time) error {
 			store, err := tracker.OpenReadOnly(db)
 			if err != nil {

@@ -11,24 +11,8 @@ import (
 	"github.com/billwatch/billwatch/tracker"
 )
 
-// sourceStatus is one source as `status --json` gives it.
-type sourceStatus struct {
-	Source      string    `json:"source"`
-	Healthy     bool      `json:"healthy"`
-	LastSuccess time.Time `json:"last_success,omitzero"`
-	AgeSeconds  *int64    `json:"age_seconds"`
-	Failures    int       `json:"consecutive_failures"`
-	LastError   string    `json:"last_error,omitempty"`
-	LastRun     time.Time `json:"last_run,omitzero"`
-	LastOutcome string    `json:"last_outcome,omitempty"`
-	NextRun     time.Time `json:"next_run,omitzero"`
-	// Fields is, per kind of page and expected field, the share found in the
-	// last pass and the recent level it is compared with.
-	Fields []fieldRow `json:"fields,omitempty"`
-}
-
-// statusRows is `status --json`, and the web's /status as JSON.
-func statusRows(store *tracker.Store, now time.Time) ([]sourceStatus, error) {
+// statusRows is `status --json`.
+func statusRows(store *tracker.Store, now time.Time) ([]tracker.SourceStatus, error) {
 	health, err := store.Health()
 	if err != nil {
 		return nil, err
@@ -37,21 +21,7 @@ func statusRows(store *tracker.Store, now time.Time) ([]sourceStatus, error) {
 	if err != nil {
 		return nil, err
 	}
-	var rows []sourceStatus
-	for _, src := range sourceNames() {
-		h, r := health[src], runs[src]
-		x := sourceStatus{Source: src, Healthy: !h.Unhealthy, LastSuccess: r.LastSuccess, Failures: h.Failures, LastError: firstNonEmpty(h.LastError, r.LastError), LastRun: r.LastRun, LastOutcome: r.LastOutcome, NextRun: r.NextRun}
-		if !r.LastSuccess.IsZero() {
-			age := int64(now.Sub(r.LastSuccess).Seconds())
-			x.AgeSeconds = &age
-		}
-		x.Fields = fieldRows(h, r)
-		for _, c := range h.Coverage {
-			x.Healthy = x.Healthy && !c.Drifted
-		}
-		rows = append(rows, x)
-	}
-	return rows, nil
+	return tracker.Statuses(sourceNames(), health, runs, now), nil
 }
 
 func statusCommand() command {
