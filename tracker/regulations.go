@@ -103,6 +103,26 @@ func (t *Tracker) ScrapeRegulations(ctx context.Context, src RegulationSource) S
 		checks = append(checks, r.Checks...)
 	}
 	sum.Coverage = countChecks(checks)
+	proposals := annotateRegulations(items, stored, t.ActiveProfile())
+	for _, r := range items {
+		if r.Relevant {
+			sum.Relevant++
+		}
+		if r.Gap != "" {
+			t.Log.Warn("gazette item kept with a gap", "url", r.URL, "gap", r.Gap)
+		}
+	}
+	now := t.now()
+	t.commit(&sum, start, func(tx *bolt.Tx) ([]billwatch.Alert, error) {
+		return t.storeRegulations(tx, &sum, stored, items, proposals, now)
+	})
+	return sum
+}
+
+// annotateRegulations completes the items read with what the store and the profile know:
+// comment deadlines, relevance and the Part I proposal a Part II regulation finalises. It
+// returns the proposals known, stored and read. It touches no database.
+func annotateRegulations(items, stored []billwatch.Regulation, profile Profile) []billwatch.Regulation {
 	proposals := slices.DeleteFunc(slices.Clone(stored), func(r billwatch.Regulation) bool { return r.Part != "I" })
 	for i := range items {
 		r := &items[i]
@@ -115,7 +135,6 @@ func (t *Tracker) ScrapeRegulations(ctx context.Context, src RegulationSource) S
 			proposals = append(proposals, *r)
 		}
 	}
-	profile := t.ActiveProfile()
 	for i := range items {
 		r := &items[i]
 		r.Reasons = profile.RegulationReasons(*r)
@@ -129,62 +148,83 @@ func (t *Tracker) ScrapeRegulations(ctx context.Context, src RegulationSource) S
 				}
 			}
 		}
-		if r.Relevant {
-			sum.Relevant++
+	}
+	return proposals
+}
+
+// regulationVerdict is what judging one Gazette item against its stored state decides.
+type regulationVerdict struct {
+	Store bool // the item changed: store a version and its state
+	Alert bool // the change is news: raise its alerts
+	// Prev is the item as last read, when it was read; nil for an item new to the store
+	// or only seen on an index before.
+	Prev *billwatch.Regulation
+}
+
+// judgeRegulation decides what one item read means, given its stored state (nil when none)
+// and whether its Gazette part has a baseline. It is pure: old state and observation in,
+// verdict out.
+func judgeRegulation(old *billwatch.Regulation, r billwatch.Regulation, partKnown bool) regulationVerdict {
+	if old != nil && sameJSON(*old, r) {
+		return regulationVerdict{}
+	}
+	if old != nil && r.Unread && !old.Unread {
+		return regulationVerdict{} // a page read before and not this time: what it said stands
+	}
+	v := regulationVerdict{Store: true}
+	// No alert from a page that was not read: the index's title and department say nothing
+	// of the comment period. The alert comes once the page is read.
+	if !partKnown || !r.Relevant || r.Unread {
+		return v
+	}
+	v.Alert = true
+	if old != nil && !old.Unread {
+		v.Prev = old
+	}
+	return v
+}
+
+// storeRegulations writes, within tx, the items that changed and returns their alerts.
+func (t *Tracker) storeRegulations(tx *bolt.Tx, sum *Summary, stored, items, proposals []billwatch.Regulation, now time.Time) ([]billwatch.Alert, error) {
+	b := tx.Bucket(bktRegulations)
+	// Part I and Part II each have their own baseline: the first time a part's items are
+	// read, they are stored without alerts, even when the other part's feed failed.
+	known := map[string]bool{}
+	for _, r := range stored {
+		known[r.Part] = true
+	}
+	sum.Baseline = len(known) == 0
+	var alerts []billwatch.Alert
+	for _, r := range items {
+		key := []byte(r.Key())
+		var old regulationState
+		had, err := getJSON(b, key, &old)
+		if err != nil {
+			return nil, err
 		}
-		if r.Gap != "" {
-			t.Log.Warn("gazette item kept with a gap", "url", r.URL, "gap", r.Gap)
+		var prev *billwatch.Regulation
+		if had {
+			prev = &old.Regulation
+		}
+		v := judgeRegulation(prev, r, known[r.Part])
+		if !v.Store {
+			continue
+		}
+		payload, _ := jsonBytes(r)
+		if _, added, err := addVersion(tx, "regulation/"+r.Key(), payload, r.URL, "item", now); err != nil {
+			return nil, err
+		} else if added {
+			sum.Versions++
+		}
+		if err := putJSON(b, key, regulationState{Regulation: r}); err != nil {
+			return nil, err
+		}
+		sum.Changed++
+		if v.Alert {
+			alerts = append(alerts, t.regulationAlerts(v.Prev, r, proposals)...)
 		}
 	}
-	now := t.now()
-	err = t.Store.update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bktRegulations)
-		// Part I and Part II each have their own baseline: the first time a part's items are
-		// read, they are stored without alerts, even when the other part's feed failed.
-		known := map[string]bool{}
-		for _, r := range stored {
-			known[r.Part] = true
-		}
-		sum.Baseline = len(known) == 0
-		var alerts []billwatch.Alert
-		for _, r := range items {
-			key := []byte(r.Key())
-			var old regulationState
-			had, err := getJSON(b, key, &old)
-			if err != nil {
-				return err
-			}
-			if had && sameJSON(old.Regulation, r) {
-				continue
-			}
-			if had && r.Unread && !old.Regulation.Unread {
-				continue // a page read before and not this time: what it said stands
-			}
-			payload, _ := jsonBytes(r)
-			if _, added, err := addVersion(tx, "regulation/"+r.Key(), payload, r.URL, "item", now); err != nil {
-				return err
-			} else if added {
-				sum.Versions++
-			}
-			if err := putJSON(b, key, regulationState{Regulation: r}); err != nil {
-				return err
-			}
-			sum.Changed++
-			// No alert from a page that was not read: the index's title and department say
-			// nothing of the comment period. The alert comes once the page is read.
-			if !known[r.Part] || !r.Relevant || r.Unread {
-				continue
-			}
-			var prev *billwatch.Regulation
-			if had && !old.Regulation.Unread {
-				prev = &old.Regulation
-			}
-			alerts = append(alerts, t.regulationAlerts(prev, r, proposals)...)
-		}
-		return t.settle(tx, &sum, alerts)
-	})
-	t.finish(&sum, start, err)
-	return sum
+	return alerts, nil
 }
 
 // findProposal finds the Part I proposal a Part II regulation finalises: the one prepublished

@@ -1,0 +1,68 @@
+package tracker
+
+import (
+	"testing"
+
+	"github.com/billwatch/billwatch"
+)
+
+// The judges decide from old state and a new observation alone: no database here.
+
+func TestJudgeRegulation(t *testing.T) {
+	t.Parallel()
+	days := 30
+	read := billwatch.Regulation{Part: "I", ID: "2026-06-20-reg1", Title: "Border Regulations", Published: "2026-06-20", CommentDays: &days, CommentDeadline: "2026-07-20", Relevant: true, Reasons: []string{"department Public Safety"}}
+	unread := read
+	unread.Unread, unread.CommentDays, unread.CommentDeadline = true, nil, ""
+	corrected := read
+	corrected.CommentDeadline = "2026-07-25"
+	irrelevant := read
+	irrelevant.Relevant, irrelevant.Reasons = false, nil
+
+	for _, c := range []struct {
+		name      string
+		old       *billwatch.Regulation
+		r         billwatch.Regulation
+		partKnown bool
+		want      regulationVerdict
+	}{
+		{"unchanged", &read, read, true, regulationVerdict{}},
+		{"new item", nil, read, true, regulationVerdict{Store: true, Alert: true}},
+		{"new item on a part's baseline", nil, read, false, regulationVerdict{Store: true}},
+		{"new item not relevant", nil, irrelevant, true, regulationVerdict{Store: true}},
+		{"new item known from its index only", nil, unread, true, regulationVerdict{Store: true}},
+		{"page read before, unread now", &read, unread, true, regulationVerdict{}},
+		{"page read at last", &unread, read, true, regulationVerdict{Store: true, Alert: true}},
+		{"deadline corrected", &read, corrected, true, regulationVerdict{Store: true, Alert: true, Prev: &read}},
+		{"corrected on a part's baseline", &read, corrected, false, regulationVerdict{Store: true}},
+	} {
+		got := judgeRegulation(c.old, c.r, c.partKnown)
+		if got.Store != c.want.Store || got.Alert != c.want.Alert || got.Prev != c.want.Prev {
+			t.Errorf("%s: got %+v, want %+v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestAnnotateRegulations(t *testing.T) {
+	t.Parallel()
+	days := 30
+	profile := Profile{Departments: []string{"Public Safety"}}
+	stored := []billwatch.Regulation{
+		{Part: "I", ID: "2026-03-01-reg1", Title: "Regulations Amending the Firearms Licensing Regulations", Published: "2026-03-01", Department: "Public Safety", Relevant: true},
+		{Part: "II", ID: "2026-01-01-reg9", Title: "Something Else", Published: "2026-01-01"},
+	}
+	items := []billwatch.Regulation{
+		{Part: "I", ID: "2026-06-20-reg2", Title: "Fisheries Regulations", Department: "Fisheries and Oceans", Published: "2026-06-20", CommentDays: &days},
+		{Part: "II", ID: "2026-06-24-reg3", Title: "Regulations Amending the Firearms Licensing Regulations", Department: "Finance", Published: "2026-06-24", Prepublished: "2026-03-01"},
+	}
+	proposals := annotateRegulations(items, stored, profile)
+	if len(proposals) != 2 || proposals[0].ID != "2026-03-01-reg1" || proposals[1].ID != "2026-06-20-reg2" {
+		t.Fatalf("proposals: %+v", proposals)
+	}
+	if items[0].CommentDeadline != "2026-07-20" || items[0].Relevant {
+		t.Errorf("Part I item: deadline %q, relevant %v; want 2026-07-20, not relevant", items[0].CommentDeadline, items[0].Relevant)
+	}
+	if items[1].Finalises != "I 2026-03-01-reg1" || !items[1].Relevant || len(items[1].Reasons) != 1 || items[1].Reasons[0] != "finalises a watched proposal" {
+		t.Errorf("Part II item: finalises %q, relevant %v, reasons %q", items[1].Finalises, items[1].Relevant, items[1].Reasons)
+	}
+}
