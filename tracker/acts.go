@@ -182,9 +182,39 @@ func (t *Tracker) ScrapeActs(ctx context.Context, src ActSource, plan ActPlan) S
 		every = 7 * 24 * time.Hour
 	}
 	now := t.now()
-	due := func(checked time.Time) bool { return checked.IsZero() || now.Sub(checked) >= every }
+	t.scrapeActIndex(ctx, src, &sum, now, every)
+	fetched := t.scrapeActList(ctx, src, plan, &sum, now, every)
+	sum.Outcome = actsOutcome(len(sum.Problems), fetched, sum.Versions)
+	t.settleOnly(&sum, start)
+	return sum
+}
 
-	// The index.
+// actDue reports whether an Act or index last checked at checked is to be read again.
+func actDue(checked, now time.Time, every time.Duration) bool {
+	return checked.IsZero() || now.Sub(checked) >= every
+}
+
+// actToFetch reports whether the Act whose stored record is rec (had false when none) is to
+// be fetched: one never stored, or stored and due again.
+func actToFetch(rec StoredAct, had bool, now time.Time, every time.Duration) bool {
+	return !had || rec.Versions == 0 || actDue(rec.Checked, now, every)
+}
+
+// actsOutcome judges a pass over the Acts from its problems, the Acts fetched and the
+// versions added: with problems, it is partial when anything was read, failed otherwise.
+func actsOutcome(problems, fetched, versions int) Outcome {
+	switch {
+	case problems == 0:
+		return OK
+	case fetched > 0 || versions > 0:
+		return Partial
+	default:
+		return Failed
+	}
+}
+
+// scrapeActIndex reads the index of Acts when it is due, conditionally, and stores it.
+func (t *Tracker) scrapeActIndex(ctx context.Context, src ActSource, sum *Summary, now time.Time, every time.Duration) {
 	var idx StoredAct
 	if err := t.Store.view(func(tx *bolt.Tx) error {
 		_, err := getJSON(tx.Bucket(bktMeta), []byte(actIndexMeta), &idx)
@@ -192,32 +222,35 @@ func (t *Tracker) ScrapeActs(ctx context.Context, src ActSource, plan ActPlan) S
 	}); err != nil {
 		sum.Problems = append(sum.Problems, err)
 	}
-	if due(idx.Checked) {
-		f, err := src.Index(ctx, idx.ETag, idx.LastModified)
-		switch {
-		case err != nil:
-			sum.Problems = append(sum.Problems, err)
-		default:
-			idx = StoredAct{Code: actIndexMeta, URL: f.URL, ETag: f.ETag, LastModified: f.LastModified, Checked: now.UTC()}
-			if err := t.Store.update(func(tx *bolt.Tx) error {
-				if f.Body != nil {
-					_, added, err := addVersion(tx, actIndexDoc, f.Body, f.URL, "index", now)
-					if err != nil {
-						return err
-					}
-					if added {
-						sum.Versions++
-						sum.Changed++
-					}
-				}
-				return putJSON(tx.Bucket(bktMeta), []byte(actIndexMeta), idx)
-			}); err != nil {
-				sum.Problems = append(sum.Problems, err)
+	if !actDue(idx.Checked, now, every) {
+		return
+	}
+	f, err := src.Index(ctx, idx.ETag, idx.LastModified)
+	if err != nil {
+		sum.Problems = append(sum.Problems, err)
+		return
+	}
+	idx = StoredAct{Code: actIndexMeta, URL: f.URL, ETag: f.ETag, LastModified: f.LastModified, Checked: now.UTC()}
+	if err := t.Store.update(func(tx *bolt.Tx) error {
+		if f.Body != nil {
+			_, added, err := addVersion(tx, actIndexDoc, f.Body, f.URL, "index", now)
+			if err != nil {
+				return err
+			}
+			if added {
+				sum.Versions++
+				sum.Changed++
 			}
 		}
+		return putJSON(tx.Bucket(bktMeta), []byte(actIndexMeta), idx)
+	}); err != nil {
+		sum.Problems = append(sum.Problems, err)
 	}
+}
 
-	// The Acts.
+// scrapeActList reads the Acts of the plan that are due, each conditionally, stores every
+// new consolidation and returns how many Acts were fetched.
+func (t *Tracker) scrapeActList(ctx context.Context, src ActSource, plan ActPlan, sum *Summary, now time.Time, every time.Duration) int {
 	var codes []string
 	if plan.Codes != nil {
 		var errs []error
@@ -241,7 +274,7 @@ func (t *Tracker) ScrapeActs(ctx context.Context, src ActSource, plan ActPlan) S
 		sum.Items++
 		sum.Relevant++
 		rec, had := stored[code]
-		if had && rec.Versions > 0 && !due(rec.Checked) {
+		if !actToFetch(rec, had, now, every) {
 			continue
 		}
 		f, err := src.Act(ctx, code, rec.ETag, rec.LastModified)
@@ -265,13 +298,5 @@ func (t *Tracker) ScrapeActs(ctx context.Context, src ActSource, plan ActPlan) S
 			sum.Changed++
 		}
 	}
-	switch {
-	case len(sum.Problems) == 0:
-	case fetched > 0 || sum.Versions > 0:
-		sum.Outcome = Partial
-	default:
-		sum.Outcome = Failed
-	}
-	t.settleOnly(&sum, start)
-	return sum
+	return fetched
 }

@@ -2,6 +2,7 @@ package tracker
 
 import (
 	"testing"
+	"time"
 
 	"github.com/billwatch/billwatch"
 )
@@ -64,5 +65,46 @@ func TestAnnotateRegulations(t *testing.T) {
 	}
 	if items[1].Finalises != "I 2026-03-01-reg1" || !items[1].Relevant || len(items[1].Reasons) != 1 || items[1].Reasons[0] != "finalises a watched proposal" {
 		t.Errorf("Part II item: finalises %q, relevant %v, reasons %q", items[1].Finalises, items[1].Relevant, items[1].Reasons)
+	}
+}
+
+func TestActToFetch(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 6, 20, 12, 0, 0, 0, time.UTC)
+	week := 7 * 24 * time.Hour
+	for _, c := range []struct {
+		name string
+		rec  StoredAct
+		had  bool
+		want bool
+	}{
+		{"never stored", StoredAct{}, false, true},
+		{"record without a version", StoredAct{Checked: now.Add(-time.Hour)}, true, true},
+		{"checked an hour ago", StoredAct{Versions: 1, Checked: now.Add(-time.Hour)}, true, false},
+		{"checked just under a week ago", StoredAct{Versions: 1, Checked: now.Add(-week + time.Second)}, true, false},
+		{"checked a week ago", StoredAct{Versions: 1, Checked: now.Add(-week)}, true, true},
+		{"never checked", StoredAct{Versions: 1}, true, true},
+	} {
+		if got := actToFetch(c.rec, c.had, now, week); got != c.want {
+			t.Errorf("%s: fetch %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestActsOutcome(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		problems, fetched, versions int
+		want                        Outcome
+	}{
+		{0, 0, 0, OK},
+		{0, 3, 1, OK},
+		{1, 1, 0, Partial},
+		{1, 0, 1, Partial}, // the index was stored, every Act failed
+		{2, 0, 0, Failed},
+	} {
+		if got := actsOutcome(c.problems, c.fetched, c.versions); got != c.want {
+			t.Errorf("actsOutcome(%d, %d, %d) = %v, want %v", c.problems, c.fetched, c.versions, got, c.want)
+		}
 	}
 }
