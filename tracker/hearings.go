@@ -83,95 +83,12 @@ func (t *Tracker) ScrapeHearings(ctx context.Context, house, senate HearingSourc
 		sum.Problems = append(sum.Problems, err)
 		return sum
 	}
-	relevantBills := map[string]bool{}
-	billMeetings := map[string][]string{} // "Chamber ACR number" → bills
-	senateFromBills := map[string]billwatch.Meeting{}
-	extraHouse, extraSenate := []string{}, []string{}
-	for _, b := range bills {
-		if !b.Relevant {
-			continue
-		}
-		relevantBills[b.Number] = true
-		for _, m := range b.Meetings {
-			chamber := m.Chamber
-			if chamber == "" {
-				chamber = billwatch.House
-			}
-			k := fmt.Sprintf("%s %s %d", chamber, m.Committee, m.Number)
-			billMeetings[k] = append(billMeetings[k], b.Number)
-			if kd := fmt.Sprintf("%s %s on %s", chamber, m.Committee, m.Date); m.Date != "" {
-				billMeetings[kd] = append(billMeetings[kd], b.Number)
-			}
-			if chamber == billwatch.Senate {
-				senateFromBills[k] = m
-				extraSenate = append(extraSenate, m.Committee)
-			}
-		}
-		for _, st := range b.Stages {
-			if st.Committee != "" && !strings.EqualFold(st.State, "Completed") {
-				if st.Chamber == billwatch.Senate {
-					extraSenate = append(extraSenate, st.Committee)
-				} else {
-					extraHouse = append(extraHouse, st.Committee)
-				}
-			}
-		}
-	}
-	var got []hearingState
-	pages, ok := 0, 0
-	read := func(src HearingSource, committees []string) {
-		if src == nil {
-			return
-		}
-		for _, c := range uniqueUpper(committees) {
-			if ctx.Err() != nil {
-				sum.Problems = append(sum.Problems, ctx.Err())
-				return
-			}
-			hs, err := src.Meetings(ctx, c, plan.Session)
-			pages++
-			if err != nil {
-				sum.Problems = append(sum.Problems, err)
-			}
-			if err == nil || len(hs) > 0 {
-				ok++
-			}
-			for _, h := range hs {
-				got = append(got, hearingState{Hearing: h})
-			}
-		}
-	}
-	read(house, append(slices.Clone(plan.House), extraHouse...))
-	read(senate, append(slices.Clone(plan.Senate), extraSenate...))
-
-	// Senate meetings known only from LEGISinfo records, when the schedule did not list them.
-	// A schedule that gives no meeting numbers (the Senate's studies page) is matched with the
-	// records by committee and date.
-	have := map[string]bool{}
-	for _, h := range got {
-		have[fmt.Sprintf("%s %s %d", h.Hearing.Chamber, h.Hearing.Committee, h.Hearing.Number)] = true
-		if h.Hearing.Number == 0 {
-			have[byDate(h.Hearing)] = true
-		}
-	}
-	for k, m := range senateFromBills {
-		if have[k] || have[fmt.Sprintf("%s %s on %s", billwatch.Senate, m.Committee, m.Date)] {
-			continue
-		}
-		d, err := time.ParseInLocation(billwatch.DateLayout, m.Date, billwatch.Eastern)
-		if err != nil {
-			continue
-		}
-		status := billwatch.HearingHeld
-		if !d.Before(startOfDay(t.now())) {
-			status = billwatch.HearingScheduled
-		}
-		got = append(got, hearingState{FromLEGISinfo: true, Hearing: billwatch.Hearing{
-			Chamber: billwatch.Senate, Committee: m.Committee, Session: plan.Session, Number: m.Number,
-			Start: d, Status: status, Studies: []string{}, Bills: []string{},
-			URL: "https://sencanada.ca/en/committees/" + strings.ToLower(m.Committee) + "/",
-		}})
-	}
+	links := hearingLinksOf(bills)
+	got, pages, ok := readHearings(ctx, &sum, plan.Session, []hearingRead{
+		{house, append(slices.Clone(plan.House), links.extraHouse...)},
+		{senate, append(slices.Clone(plan.Senate), links.extraSenate...)},
+	})
+	got = append(got, senateOnlyHearings(got, links.senateFromBills, plan.Session, startOfDay(t.now()))...)
 
 	sum.Items = len(got)
 	var checks []billwatch.FieldCheck
@@ -184,23 +101,150 @@ func (t *Tracker) ScrapeHearings(ctx context.Context, house, senate HearingSourc
 	} else if len(sum.Problems) > 0 {
 		sum.Outcome = Partial
 	}
+	sum.Relevant = linkHearings(got, links, t.ActiveProfile())
 
-	// Link to bills and judge relevance.
-	profile := t.ActiveProfile()
+	if sum.Outcome == Failed {
+		t.settleOnly(&sum, start)
+		return sum
+	}
+	now := t.now()
+	t.commit(&sum, start, func(tx *bolt.Tx) ([]billwatch.Alert, error) {
+		return t.storeHearings(tx, &sum, got, now)
+	})
+	return sum
+}
+
+// hearingLinks is what the stored bills tell a hearings pass: which bills are relevant,
+// which meetings they name, and which committees study them.
+type hearingLinks struct {
+	relevantBills   map[string]bool
+	billMeetings    map[string][]string // "Chamber ACR number" and "Chamber ACR on date" → bills
+	senateFromBills map[string]billwatch.Meeting
+	extraHouse      []string
+	extraSenate     []string
+}
+
+// hearingLinksOf reads the relevant bills' meetings and committee stages.
+func hearingLinksOf(bills []StoredBill) hearingLinks {
+	l := hearingLinks{relevantBills: map[string]bool{}, billMeetings: map[string][]string{}, senateFromBills: map[string]billwatch.Meeting{}, extraHouse: []string{}, extraSenate: []string{}}
+	for _, b := range bills {
+		if !b.Relevant {
+			continue
+		}
+		l.relevantBills[b.Number] = true
+		for _, m := range b.Meetings {
+			chamber := m.Chamber
+			if chamber == "" {
+				chamber = billwatch.House
+			}
+			k := fmt.Sprintf("%s %s %d", chamber, m.Committee, m.Number)
+			l.billMeetings[k] = append(l.billMeetings[k], b.Number)
+			if kd := fmt.Sprintf("%s %s on %s", chamber, m.Committee, m.Date); m.Date != "" {
+				l.billMeetings[kd] = append(l.billMeetings[kd], b.Number)
+			}
+			if chamber == billwatch.Senate {
+				l.senateFromBills[k] = m
+				l.extraSenate = append(l.extraSenate, m.Committee)
+			}
+		}
+		for _, st := range b.Stages {
+			if st.Committee != "" && !strings.EqualFold(st.State, "Completed") {
+				if st.Chamber == billwatch.Senate {
+					l.extraSenate = append(l.extraSenate, st.Committee)
+				} else {
+					l.extraHouse = append(l.extraHouse, st.Committee)
+				}
+			}
+		}
+	}
+	return l
+}
+
+// hearingRead is one chamber's source and the committees to read from it.
+type hearingRead struct {
+	src        HearingSource
+	committees []string
+}
+
+// readHearings reads the meeting lists of each chamber's committees, in order. It returns
+// the meetings read, the pages asked for and the pages that gave something.
+func readHearings(ctx context.Context, sum *Summary, session string, reads []hearingRead) (got []hearingState, pages, ok int) {
+	for _, r := range reads {
+		if r.src == nil {
+			continue
+		}
+		for _, c := range uniqueUpper(r.committees) {
+			if ctx.Err() != nil {
+				sum.Problems = append(sum.Problems, ctx.Err())
+				break
+			}
+			hs, err := r.src.Meetings(ctx, c, session)
+			pages++
+			if err != nil {
+				sum.Problems = append(sum.Problems, err)
+			}
+			if err == nil || len(hs) > 0 {
+				ok++
+			}
+			for _, h := range hs {
+				got = append(got, hearingState{Hearing: h})
+			}
+		}
+	}
+	return got, pages, ok
+}
+
+// senateOnlyHearings returns the Senate meetings known only from LEGISinfo records, when the
+// schedule did not list them. A schedule that gives no meeting numbers (the Senate's studies
+// page) is matched with the records by committee and date. A meeting before today was held.
+func senateOnlyHearings(got []hearingState, senateFromBills map[string]billwatch.Meeting, session string, today time.Time) []hearingState {
+	have := map[string]bool{}
+	for _, h := range got {
+		have[fmt.Sprintf("%s %s %d", h.Hearing.Chamber, h.Hearing.Committee, h.Hearing.Number)] = true
+		if h.Hearing.Number == 0 {
+			have[byDate(h.Hearing)] = true
+		}
+	}
+	var out []hearingState
+	for k, m := range senateFromBills {
+		if have[k] || have[fmt.Sprintf("%s %s on %s", billwatch.Senate, m.Committee, m.Date)] {
+			continue
+		}
+		d, err := time.ParseInLocation(billwatch.DateLayout, m.Date, billwatch.Eastern)
+		if err != nil {
+			continue
+		}
+		status := billwatch.HearingHeld
+		if !d.Before(today) {
+			status = billwatch.HearingScheduled
+		}
+		out = append(out, hearingState{FromLEGISinfo: true, Hearing: billwatch.Hearing{
+			Chamber: billwatch.Senate, Committee: m.Committee, Session: session, Number: m.Number,
+			Start: d, Status: status, Studies: []string{}, Bills: []string{},
+			URL: "https://sencanada.ca/en/committees/" + strings.ToLower(m.Committee) + "/",
+		}})
+	}
+	return out
+}
+
+// linkHearings links meetings to the bills that name them and judges their relevance. It
+// returns how many are relevant.
+func linkHearings(got []hearingState, links hearingLinks, profile Profile) int {
+	relevant := 0
 	for i := range got {
 		h := &got[i].Hearing
 		k := fmt.Sprintf("%s %s %d", h.Chamber, h.Committee, h.Number)
 		if h.Number == 0 {
 			k = byDate(*h)
 		}
-		for _, n := range billMeetings[k] {
+		for _, n := range links.billMeetings[k] {
 			if !slices.Contains(h.Bills, n) {
 				h.Bills = append(h.Bills, n)
 			}
 		}
 		var reasons []string
 		for _, n := range h.Bills {
-			if relevantBills[n] {
+			if links.relevantBills[n] {
 				reasons = append(reasons, "bill: "+n)
 			}
 		}
@@ -214,95 +258,115 @@ func (t *Tracker) ScrapeHearings(ctx context.Context, house, senate HearingSourc
 		got[i].Reasons = reasons
 		got[i].Relevant = len(reasons) > 0
 		if got[i].Relevant {
-			sum.Relevant++
+			relevant++
 		}
 	}
+	return relevant
+}
 
-	if sum.Outcome == Failed {
-		t.settleOnly(&sum, start)
-		return sum
+// hearingVerdict is what judging one meeting read against its stored state decides.
+type hearingVerdict struct {
+	Store bool // the meeting changed: store a version and its state
+	Alert bool // the change is news: raise its alerts
+	// Prev is the meeting as stored, nil when it is new or news as if new.
+	Prev *hearingState
+}
+
+// judgeHearing decides what one meeting read means, given its stored state (nil when none)
+// and whether its committee has a baseline. It returns the state to store: the meeting
+// read, completed with what the stored notice said and this reading did not. It is pure.
+func judgeHearing(old *hearingState, st hearingState, committeeKnown bool) (hearingState, hearingVerdict) {
+	had := old != nil
+	if had && !old.FromLEGISinfo && st.FromLEGISinfo {
+		return st, hearingVerdict{} // never replace a schedule's meeting with LEGISinfo's date-only one
 	}
-	now := t.now()
-	err = t.Store.update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bktHearings)
-		// Each committee has its own baseline: the first time its meetings are read, they are
-		// stored without alerts, so that a committee whose page failed on the first pass, or a
-		// committee newly watched, does not flood.
-		known := map[string]bool{}
-		if err := b.ForEach(func(_, v []byte) error {
-			var st hearingState
-			if err := decodeJSON(v, &st); err != nil {
-				return err
+	if had {
+		// A list without witnesses does not erase the notice's witnesses.
+		if len(st.Hearing.Witnesses) == 0 && len(old.Hearing.Witnesses) > 0 && st.Hearing.Start.Equal(old.Hearing.Start) {
+			st.Hearing.Witnesses = old.Hearing.Witnesses
+		}
+		if st.Hearing.NoticePublished == "" {
+			st.Hearing.NoticePublished = old.Hearing.NoticePublished
+		}
+		// A notice that could not be read this time leaves what the last reading said
+		// standing.
+		if st.Hearing.Gap != "" {
+			keepNotice(&st.Hearing, old.Hearing)
+			// And why it mattered: the bills it named.
+			st.Watched = st.Watched || old.Watched
+			st.Relevant = st.Relevant || old.Relevant
+			for _, r := range old.Reasons {
+				if !slices.Contains(st.Reasons, r) {
+					st.Reasons = append(st.Reasons, r)
+				}
 			}
-			known[st.Hearing.Chamber+" "+st.Hearing.Committee] = true
-			return nil
-		}); err != nil {
+		}
+		if sameJSON(*old, st) {
+			return st, hearingVerdict{}
+		}
+	}
+	v := hearingVerdict{Store: true}
+	if committeeKnown && (st.Relevant || had && old.Relevant) {
+		v.Alert = true
+		v.Prev = old
+		// A meeting that only its notice, read at last, shows to be watched is news:
+		// scheduled, not changed.
+		if had && old.Hearing.Gap != "" && !old.Watched && st.Watched {
+			v.Prev = nil
+		}
+	}
+	return st, v
+}
+
+// storeHearings writes, within tx, the meetings that changed and returns their alerts.
+func (t *Tracker) storeHearings(tx *bolt.Tx, sum *Summary, got []hearingState, now time.Time) ([]billwatch.Alert, error) {
+	b := tx.Bucket(bktHearings)
+	// Each committee has its own baseline: the first time its meetings are read, they are
+	// stored without alerts, so that a committee whose page failed on the first pass, or a
+	// committee newly watched, does not flood.
+	known := map[string]bool{}
+	if err := b.ForEach(func(_, v []byte) error {
+		var st hearingState
+		if err := decodeJSON(v, &st); err != nil {
 			return err
 		}
-		sum.Baseline = len(known) == 0
-		var alerts []billwatch.Alert
-		for _, st := range got {
-			key := []byte(st.Hearing.Key())
-			var old hearingState
-			had, err := getJSON(b, key, &old)
-			if err != nil {
-				return err
-			}
-			if had && !old.FromLEGISinfo && st.FromLEGISinfo {
-				continue // never replace a schedule's meeting with LEGISinfo's date-only one
-			}
-			if had {
-				// A list without witnesses does not erase the notice's witnesses.
-				if len(st.Hearing.Witnesses) == 0 && len(old.Hearing.Witnesses) > 0 && st.Hearing.Start.Equal(old.Hearing.Start) {
-					st.Hearing.Witnesses = old.Hearing.Witnesses
-				}
-				if st.Hearing.NoticePublished == "" {
-					st.Hearing.NoticePublished = old.Hearing.NoticePublished
-				}
-				// A notice that could not be read this time leaves what the last reading
-				// said standing.
-				if st.Hearing.Gap != "" {
-					keepNotice(&st.Hearing, old.Hearing)
-					// And why it mattered: the bills it named.
-					st.Watched = st.Watched || old.Watched
-					st.Relevant = st.Relevant || old.Relevant
-					for _, r := range old.Reasons {
-						if !slices.Contains(st.Reasons, r) {
-							st.Reasons = append(st.Reasons, r)
-						}
-					}
-				}
-				if sameJSON(old, st) {
-					continue
-				}
-			}
-			payload, _ := jsonBytes(st.Hearing)
-			if _, added, err := addVersion(tx, "hearing/"+st.Hearing.Key(), payload, st.Hearing.URL, st.Hearing.Status, now); err != nil {
-				return err
-			} else if added {
-				sum.Versions++
-			}
-			if err := putJSON(b, key, st); err != nil {
-				return err
-			}
-			sum.Changed++
-			if known[st.Hearing.Chamber+" "+st.Hearing.Committee] && (st.Relevant || had && old.Relevant) {
-				var prev *hearingState
-				if had {
-					prev = &old
-				}
-				// A meeting that only its notice, read at last, shows to be watched is news:
-				// scheduled, not changed.
-				if had && old.Hearing.Gap != "" && !old.Watched && st.Watched {
-					prev = nil
-				}
-				alerts = append(alerts, t.hearingAlerts(prev, st, now)...)
-			}
+		known[st.Hearing.Chamber+" "+st.Hearing.Committee] = true
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	sum.Baseline = len(known) == 0
+	var alerts []billwatch.Alert
+	for _, read := range got {
+		key := []byte(read.Hearing.Key())
+		var old hearingState
+		had, err := getJSON(b, key, &old)
+		if err != nil {
+			return nil, err
 		}
-		return t.settle(tx, &sum, alerts)
-	})
-	t.finish(&sum, start, err)
-	return sum
+		var prev *hearingState
+		if had {
+			prev = &old
+		}
+		st, v := judgeHearing(prev, read, known[read.Hearing.Chamber+" "+read.Hearing.Committee])
+		if !v.Store {
+			continue
+		}
+		payload, _ := jsonBytes(st.Hearing)
+		if _, added, err := addVersion(tx, "hearing/"+st.Hearing.Key(), payload, st.Hearing.URL, st.Hearing.Status, now); err != nil {
+			return nil, err
+		} else if added {
+			sum.Versions++
+		}
+		if err := putJSON(b, key, st); err != nil {
+			return nil, err
+		}
+		sum.Changed++
+		if v.Alert {
+			alerts = append(alerts, t.hearingAlerts(v.Prev, st, now)...)
+		}
+	}
+	return alerts, nil
 }
 
 // byDate keys a meeting by chamber, committee and Eastern date, for schedules without numbers.

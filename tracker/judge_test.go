@@ -108,3 +108,77 @@ func TestActsOutcome(t *testing.T) {
 		}
 	}
 }
+
+func TestJudgeHearing(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 6, 20, 15, 30, 0, 0, time.UTC)
+	sched := hearingState{Relevant: true, Watched: true, Reasons: []string{"bill: C-2"}, Hearing: billwatch.Hearing{
+		Chamber: billwatch.House, Committee: "SECU", Number: 12, Start: at, Status: billwatch.HearingScheduled,
+		Bills: []string{"C-2"}, Room: "West Block 025", Witnesses: []billwatch.Witness{{Name: "A. Witness"}}, NoticePublished: "2026-06-18 3:10 p.m.",
+	}}
+	moved := sched
+	moved.Hearing.Start = at.Add(time.Hour)
+	fromRecord := hearingState{FromLEGISinfo: true, Hearing: billwatch.Hearing{Chamber: billwatch.House, Committee: "SECU", Number: 12, Start: at}}
+	// The list says nothing of witnesses nor when the notice was published: the stored notice stands.
+	bare := sched
+	bare.Hearing.Witnesses, bare.Hearing.NoticePublished = nil, ""
+	// The notice could not be read, and so the bill it names is unknown this time.
+	failed := hearingState{Hearing: sched.Hearing}
+	failed.Hearing.Witnesses, failed.Hearing.Bills, failed.Hearing.Room, failed.Hearing.Gap = nil, nil, "", "notice unreadable"
+	gapOnly := hearingState{Relevant: true, Reasons: []string{"committee: SECU"}, Hearing: failed.Hearing}
+
+	for _, c := range []struct {
+		name      string
+		old       *hearingState
+		st        hearingState
+		known     bool
+		want      hearingVerdict
+		wantState hearingState
+	}{
+		{"new meeting", nil, sched, true, hearingVerdict{Store: true, Alert: true}, sched},
+		{"new meeting on a committee's baseline", nil, sched, false, hearingVerdict{Store: true}, sched},
+		{"unchanged", &sched, sched, true, hearingVerdict{}, sched},
+		{"moved", &sched, moved, true, hearingVerdict{Store: true, Alert: true, Prev: &sched}, moved},
+		{"a record's date never replaces the schedule", &sched, fromRecord, true, hearingVerdict{}, fromRecord},
+		{"a bare list keeps the notice", &sched, bare, true, hearingVerdict{}, sched},
+		{"an unread notice keeps what was read, bill and all: nothing changed", &sched, failed, true, hearingVerdict{}, sched},
+		{"a notice read at last shows it watched: news", &gapOnly, sched, true, hearingVerdict{Store: true, Alert: true}, sched},
+	} {
+		st, got := judgeHearing(c.old, c.st, c.known)
+		if got.Store != c.want.Store || got.Alert != c.want.Alert || got.Prev != c.want.Prev {
+			t.Errorf("%s: got %+v, want %+v", c.name, got, c.want)
+		}
+		if !sameJSON(st, c.wantState) {
+			gj, _ := jsonBytes(st)
+			wj, _ := jsonBytes(c.wantState)
+			t.Errorf("%s: state\n %s\nwant\n %s", c.name, gj, wj)
+		}
+	}
+}
+
+func TestSenateOnlyHearings(t *testing.T) {
+	t.Parallel()
+	today := time.Date(2026, 6, 20, 0, 0, 0, 0, billwatch.Eastern)
+	listed := []hearingState{{Hearing: billwatch.Hearing{Chamber: billwatch.Senate, Committee: "LCJC", Start: time.Date(2026, 6, 18, 10, 0, 0, 0, billwatch.Eastern)}}}
+	fromBills := map[string]billwatch.Meeting{
+		"Senate LCJC 4": {Chamber: billwatch.Senate, Committee: "LCJC", Number: 4, Date: "2026-06-18"}, // listed by date
+		"Senate LCJC 5": {Chamber: billwatch.Senate, Committee: "LCJC", Number: 5, Date: "2026-06-19"},
+		"Senate NSDA 2": {Chamber: billwatch.Senate, Committee: "NSDA", Number: 2, Date: "2026-06-20"},
+		"Senate NSDA 3": {Chamber: billwatch.Senate, Committee: "NSDA", Number: 3, Date: "not a date"},
+	}
+	got := senateOnlyHearings(listed, fromBills, "45-1", today)
+	status := map[string]string{}
+	for _, h := range got {
+		if !h.FromLEGISinfo || h.Hearing.Session != "45-1" {
+			t.Errorf("%+v: want a LEGISinfo meeting of 45-1", h)
+		}
+		status[h.Hearing.Key()] = h.Hearing.Status
+	}
+	if len(got) != 2 || status[hearingKey("LCJC", 5)] != billwatch.HearingHeld || status[hearingKey("NSDA", 2)] != billwatch.HearingScheduled {
+		t.Errorf("got %v", status)
+	}
+}
+
+func hearingKey(committee string, n int) string {
+	return billwatch.Hearing{Chamber: billwatch.Senate, Committee: committee, Session: "45-1", Number: n}.Key()
+}
