@@ -152,20 +152,8 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 		t.settleOnly(&sum, start)
 		return sum
 	}
-
-	old := map[string]billState{}
-	if err := t.Store.view(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bktBills).Cursor()
-		prefix := []byte(session + " ")
-		for k, v := c.Seek(prefix); k != nil && strings.HasPrefix(string(k), string(prefix)); k, v = c.Next() {
-			var st billState
-			if err := decodeJSON(v, &st); err != nil {
-				return fmt.Errorf("bill %s: %w", k, err)
-			}
-			old[string(k)] = st
-		}
-		return nil
-	}); err != nil {
+	old, err := t.Store.billStates(session)
+	if err != nil {
 		sum.Outcome = Failed
 		sum.Problems = append(sum.Problems, err)
 		return sum
@@ -173,118 +161,24 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 	sum.Baseline = len(old) == 0
 	profile := t.ActiveProfile()
 
-	type change struct {
-		old   *billState
-		new   billState
-		raw   []byte // record payload to store, if read
-		texts []fetchedText
-	}
-	var changes []change
+	var changes []billChange
 	for _, lb := range list {
 		if ctx.Err() != nil {
 			sum.Problems = append(sum.Problems, ctx.Err())
 			break
 		}
 		sum.Items++
-		key := lb.Key()
-		prev, had := old[key]
-		nw := billState{Bill: lb, ListActivity: lb.LatestActivityAt}
-		if had {
-			// Keep what only the record tells until the record is read again; while the
-			// activity has not moved, the record's values stand.
-			nw = prev
-			if !prev.Detailed || !prev.ListActivity.Equal(lb.LatestActivityAt) {
-				nw.Bill = mergeList(prev.full(), lb)
-			}
+		prev, had := old[lb.Key()]
+		c, ok := t.readBill(ctx, &sum, session, lb, prev, had, profile)
+		if !ok {
+			continue // keep the stored bill as it was; the next pass retries
 		}
-		nw.Bill.Reasons = profile.BillReasons(nw.full())
-		nw.Bill.Relevant = len(nw.Bill.Reasons) > 0
-
-		var raw []byte
-		// Records are read for relevant bills whose activity moved (or that were never read),
-		// and for bills in committee: the record tells which committee, and a watched
-		// committee makes a bill relevant whatever its title says.
-		moved := !had || !prev.ListActivity.Equal(lb.LatestActivityAt)
-		inCommittee := strings.Contains(strings.ToLower(lb.Status), "in committee")
-		if nw.Bill.Relevant && (moved || !prev.Detailed) || inCommittee && moved {
-			rec, payload, err := t.Bills.Bill(ctx, session, lb.Number)
-			if err != nil {
-				if nw.Bill.Relevant {
-					sum.Problems = append(sum.Problems, err)
-				} else {
-					// Only a look for a watched committee: not worth a partial pass.
-					t.Log.Debug("record of a bill in committee unreadable", "bill", key, "error", err)
-				}
-				if had {
-					continue // keep the stored bill as it was; the next pass retries
-				}
-			} else {
-				raw = payload
-				nw.Bill = mergeRecord(rec, lb)
-				nw.Detailed = true
-				nw.Publications = rec.Publications
-				nw.ListActivity = lb.LatestActivityAt
-				nw.RecordHash = Hash(payload)
-				nw.Bill.Reasons = profile.BillReasons(nw.full())
-				nw.Bill.Relevant = len(nw.Bill.Reasons) > 0
-			}
-		}
-		nw.Texts = cloneTexts(prev.Texts)
-		var texts []fetchedText
-		if nw.Bill.Relevant && nw.Detailed && t.Texts != nil {
-			for _, p := range nw.Publications {
-				ts, ok := nw.Texts[p.ID]
-				if ok && ts.Hash != "" {
-					due, weekly := t.textDue(prev, had, p, ts)
-					if !due {
-						continue
-					}
-					if rc, can := t.Texts.(TextRechecker); can && weekly && ts.URL != "" {
-						body, nv, changed, err := rc.Recheck(ctx, p, ts.URL, Validators{ETag: ts.ETag, LastModified: ts.LastModified})
-						switch {
-						case err != nil:
-							sum.Problems = append(sum.Problems, err)
-						case changed:
-							texts = append(texts, fetchedText{pub: p, url: ts.URL, body: body, v: nv})
-						default:
-							texts = append(texts, fetchedText{pub: p, url: ts.URL, checked: true, v: nv})
-						}
-						continue
-					}
-				}
-				var url string
-				var body []byte
-				var v Validators
-				var err error
-				if vs, can := t.Texts.(TextRechecker); can {
-					url, body, v, err = vs.TextValidated(ctx, p)
-				} else {
-					url, body, err = t.Texts.Text(ctx, p)
-				}
-				switch {
-				case err == nil:
-					texts = append(texts, fetchedText{pub: p, url: url, body: body, v: v})
-				case t.IsGap != nil && t.IsGap(err):
-					if gap := firstLine(err); !ok || ts.Hash == "" && ts.Gap != gap {
-						texts = append(texts, fetchedText{pub: p, gap: gap})
-					}
-				default:
-					sum.Problems = append(sum.Problems, err)
-				}
-			}
-		}
-		if nw.Bill.Relevant {
+		if c.new.Bill.Relevant {
 			sum.Relevant++
 		}
-		var prevPtr *billState
-		if had {
-			p := prev
-			prevPtr = &p
+		if billChanged(c) {
+			changes = append(changes, c)
 		}
-		if had && raw == nil && len(texts) == 0 && sameJSON(prev, nw) {
-			continue
-		}
-		changes = append(changes, change{old: prevPtr, new: nw, raw: raw, texts: texts})
 	}
 	if ctx.Err() != nil {
 		// Shut down in the middle: abandon the pass whole. Storing half a baseline would make
@@ -295,162 +189,340 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 	if len(list) > 0 && len(sum.Problems) > 0 {
 		sum.Outcome = Partial
 	}
-
-	// Diffs are computed outside the transaction; the previous texts are read first.
-	type amended struct {
-		idx  int
-		from billwatch.Publication
-		to   billwatch.Publication
-		am   Amendment
-	}
-	var amendments []amended
-	if !sum.Baseline && t.Differ != nil {
-		for i, c := range changes {
-			if c.old == nil || !c.new.Bill.Relevant {
-				continue
-			}
-			for _, ft := range c.texts {
-				if ft.body == nil {
-					continue
-				}
-				prevPub, prevBody, ok := t.previousText(c.old, c.new, ft)
-				if !ok {
-					continue
-				}
-				am, err := t.amendment(prevBody, ft.body)
-				if err != nil {
-					sum.Problems = append(sum.Problems, fmt.Errorf("diff %s %s → %s: %w", c.new.Bill.Key(), prevPub.Type, ft.pub.Type, err))
-					continue
-				}
-				if am.Changed {
-					amendments = append(amendments, amended{idx: i, from: prevPub, to: ft.pub, am: am})
-				}
-			}
-		}
-	}
-
-	// What each new text does to the law, also outside the transaction.
-	lawFx := map[int]LawEffects{}
-	if !sum.Baseline && t.Law != nil {
-		for i, c := range changes {
-			if !c.new.Bill.Relevant {
-				continue
-			}
-			for _, ft := range c.texts {
-				if fx, ok := t.lawFor(ft.body); ok {
-					lawFx[i] = fx // the last text fetched is the latest
-				}
-			}
-		}
-	}
-
+	amendments := t.billAmendments(&sum, changes)
+	lawFx := t.billLawEffects(&sum, changes)
 	if len(changes) == 0 {
 		t.settleOnly(&sum, start)
 		return sum
 	}
+	lineage := t.billLineages(changes)
+	now := t.now()
+	t.commit(&sum, start, func(tx *bolt.Tx) ([]billwatch.Alert, error) {
+		return t.storeBills(tx, &sum, changes, amendments, lawFx, lineage, now)
+	})
+	return sum
+}
 
-	// Lineage: each bill's newest text against every stored bill text, outside the
-	// transaction. A failure here costs the link, never the pass.
-	lineage := map[int]billLineage{}
-	if ix, err := t.Reindex(); err != nil {
-		t.Log.Warn("lineage index unreadable", "error", err)
-	} else {
-		for i, c := range changes {
-			var last *fetchedText
-			for j := range c.texts {
-				if c.texts[j].body != nil {
-					last = &c.texts[j]
-				}
+// billChange is one bill a pass read: its stored state (nil when new), its new state, the
+// record payload to store if it was read, and the texts fetched.
+type billChange struct {
+	old   *billState
+	new   billState
+	raw   []byte // record payload to store, if read
+	texts []fetchedText
+}
+
+// billAmended is an amendment found between two texts of the bill changes[idx].
+type billAmended struct {
+	idx  int
+	from billwatch.Publication
+	to   billwatch.Publication
+	am   Amendment
+}
+
+// billStates reads the stored state of a session's bills, by key.
+func (s *Store) billStates(session string) (map[string]billState, error) {
+	old := map[string]billState{}
+	err := s.view(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bktBills).Cursor()
+		prefix := []byte(session + " ")
+		for k, v := c.Seek(prefix); k != nil && strings.HasPrefix(string(k), string(prefix)); k, v = c.Next() {
+			var st billState
+			if err := decodeJSON(v, &st); err != nil {
+				return fmt.Errorf("bill %s: %w", k, err)
 			}
-			if last == nil {
-				continue
-			}
-			l, err := t.lineageOf(ix, c.new.Bill.Key(), Hash(last.body), last.body)
-			if err != nil {
-				t.Log.Warn("lineage", "bill", c.new.Bill.Key(), "error", err)
-			}
-			lineage[i] = l
+			old[string(k)] = st
+		}
+		return nil
+	})
+	return old, err
+}
+
+// billFromList is a bill's state as the list shows it: what only the record tells is kept
+// until the record is read again; while the activity has not moved, the record's values
+// stand. It is pure.
+func billFromList(prev billState, had bool, lb billwatch.Bill, profile Profile) billState {
+	nw := billState{Bill: lb, ListActivity: lb.LatestActivityAt}
+	if had {
+		nw = prev
+		if !prev.Detailed || !prev.ListActivity.Equal(lb.LatestActivityAt) {
+			nw.Bill = mergeList(prev.full(), lb)
 		}
 	}
+	nw.Bill.Reasons = profile.BillReasons(nw.full())
+	nw.Bill.Relevant = len(nw.Bill.Reasons) > 0
+	return nw
+}
 
-	now := t.now()
-	err = t.Store.update(func(tx *bolt.Tx) error {
-		var alerts []billwatch.Alert
-		bills := tx.Bucket(bktBills)
-		versionsAdded := 0
-		for i, c := range changes {
-			nw := c.new
-			if c.raw != nil {
-				if _, added, err := addVersion(tx, billDoc(nw.Bill)+"/record", c.raw, nw.Bill.URL, "record", now); err != nil {
-					return err
-				} else if added {
-					versionsAdded++
-				}
+// recordDue reports whether a bill's record is to be read: for relevant bills whose activity
+// moved (or that were never read), and for bills in committee: the record tells which
+// committee, and a watched committee makes a bill relevant whatever its title says. It is
+// pure.
+func recordDue(prev billState, had bool, nw billState, lb billwatch.Bill) bool {
+	moved := !had || !prev.ListActivity.Equal(lb.LatestActivityAt)
+	inCommittee := strings.Contains(strings.ToLower(lb.Status), "in committee")
+	return nw.Bill.Relevant && (moved || !prev.Detailed) || inCommittee && moved
+}
+
+// billChanged reports whether what a pass read of a bill is to be stored. It is pure.
+func billChanged(c billChange) bool {
+	return c.old == nil || c.raw != nil || len(c.texts) > 0 || !sameJSON(*c.old, c.new)
+}
+
+// readBill reads what a pass needs of one listed bill: its record when due, and its texts.
+// ok is false when the stored bill is to be kept as it was.
+func (t *Tracker) readBill(ctx context.Context, sum *Summary, session string, lb billwatch.Bill, prev billState, had bool, profile Profile) (c billChange, ok bool) {
+	nw := billFromList(prev, had, lb, profile)
+	var raw []byte
+	if recordDue(prev, had, nw, lb) {
+		rec, payload, err := t.Bills.Bill(ctx, session, lb.Number)
+		if err != nil {
+			if nw.Bill.Relevant {
+				sum.Problems = append(sum.Problems, err)
+			} else {
+				// Only a look for a watched committee: not worth a partial pass.
+				t.Log.Debug("record of a bill in committee unreadable", "bill", lb.Key(), "error", err)
 			}
-			for _, ft := range c.texts {
-				if ft.checked {
-					ts := nw.Texts[ft.pub.ID]
-					ts.Checked = now.UTC().Truncate(time.Second)
-					ts.ETag, ts.LastModified = ft.v.ETag, ft.v.LastModified
-					nw.Texts[ft.pub.ID] = ts
-					continue
-				}
-				if ft.body == nil {
-					ts := nw.Texts[ft.pub.ID]
-					ts.Gap = ft.gap
-					nw.Texts[ft.pub.ID] = ts
-					continue
-				}
-				v, added, err := addVersion(tx, textDoc(nw.Bill, ft.pub.ID), ft.body, ft.url, ft.pub.Type, now)
-				if err != nil {
-					return err
-				}
-				if added {
-					versionsAdded++
-				}
-				ts := textState{Hash: v.Hash, URL: ft.url, Fetched: v.Fetched, ETag: ft.v.ETag, LastModified: ft.v.LastModified}
-				if !added {
-					ts.Checked = now.UTC().Truncate(time.Second)
-				}
-				nw.Texts[ft.pub.ID] = ts
+			if had {
+				return billChange{}, false
 			}
-			if err := putJSON(bills, []byte(nw.Bill.Key()), nw); err != nil {
-				return err
+		} else {
+			raw = payload
+			nw.Bill = mergeRecord(rec, lb)
+			nw.Detailed = true
+			nw.Publications = rec.Publications
+			nw.ListActivity = lb.LatestActivityAt
+			nw.RecordHash = Hash(payload)
+			nw.Bill.Reasons = profile.BillReasons(nw.full())
+			nw.Bill.Relevant = len(nw.Bill.Reasons) > 0
+		}
+	}
+	nw.Texts = cloneTexts(prev.Texts)
+	var texts []fetchedText
+	if nw.Bill.Relevant && nw.Detailed && t.Texts != nil {
+		texts = t.readTexts(ctx, sum, prev, had, nw)
+	}
+	var prevPtr *billState
+	if had {
+		p := prev
+		prevPtr = &p
+	}
+	return billChange{old: prevPtr, new: nw, raw: raw, texts: texts}, true
+}
+
+// readTexts fetches the texts of a relevant bill's publications not yet held or due again.
+func (t *Tracker) readTexts(ctx context.Context, sum *Summary, prev billState, had bool, nw billState) []fetchedText {
+	var texts []fetchedText
+	for _, p := range nw.Publications {
+		ts, ok := nw.Texts[p.ID]
+		if ok && ts.Hash != "" {
+			due, weekly := t.textDue(prev, had, p, ts)
+			if !due {
+				continue
 			}
-			sum.Changed++
-			l, hasLineage := lineage[i]
-			if hasLineage {
-				if err := storeLineage(tx, l); err != nil {
-					return err
+			if rc, can := t.Texts.(TextRechecker); can && weekly && ts.URL != "" {
+				body, nv, changed, err := rc.Recheck(ctx, p, ts.URL, Validators{ETag: ts.ETag, LastModified: ts.LastModified})
+				switch {
+				case err != nil:
+					sum.Problems = append(sum.Problems, err)
+				case changed:
+					texts = append(texts, fetchedText{pub: p, url: ts.URL, body: body, v: nv})
+				default:
+					texts = append(texts, fetchedText{pub: p, url: ts.URL, checked: true, v: nv})
 				}
-			}
-			if !sum.Baseline {
-				for _, a := range t.billAlerts(c.old, nw) {
-					if s := lineageText(l.links); s != "" && a.Kind == billwatch.KindBillIntroduced {
-						a.Why += "; " + strings.TrimSuffix(strings.ToLower(s[:1])+s[1:], ".")
-						a.Text = s + "\n" + a.Text
-					}
-					alerts = append(alerts, a)
-				}
-			}
-			for _, a := range amendments {
-				if a.idx == i {
-					alerts = append(alerts, t.amendedAlert(nw, a.from, a.to, a.am))
-				}
-			}
-			if fx, ok := lawFx[i]; ok {
-				lawURL := ""
-				if t.LawURL != nil {
-					lawURL = t.LawURL(nw.Bill)
-				}
-				alerts = t.withLaw(alerts, nw.Bill, fx, lawURL)
+				continue
 			}
 		}
-		sum.Versions = versionsAdded
-		return t.settle(tx, &sum, alerts)
-	})
-	t.finish(&sum, start, err)
-	return sum
+		var url string
+		var body []byte
+		var v Validators
+		var err error
+		if vs, can := t.Texts.(TextRechecker); can {
+			url, body, v, err = vs.TextValidated(ctx, p)
+		} else {
+			url, body, err = t.Texts.Text(ctx, p)
+		}
+		switch {
+		case err == nil:
+			texts = append(texts, fetchedText{pub: p, url: url, body: body, v: v})
+		case t.IsGap != nil && t.IsGap(err):
+			if gap := firstLine(err); !ok || ts.Hash == "" && ts.Gap != gap {
+				texts = append(texts, fetchedText{pub: p, gap: gap})
+			}
+		default:
+			sum.Problems = append(sum.Problems, err)
+		}
+	}
+	return texts
+}
+
+// billAmendments diffs each new text of a relevant bill against its previous text, outside
+// the transaction.
+func (t *Tracker) billAmendments(sum *Summary, changes []billChange) []billAmended {
+	var amendments []billAmended
+	if sum.Baseline || t.Differ == nil {
+		return nil
+	}
+	for i, c := range changes {
+		if c.old == nil || !c.new.Bill.Relevant {
+			continue
+		}
+		for _, ft := range c.texts {
+			if ft.body == nil {
+				continue
+			}
+			prevPub, prevBody, ok := t.previousText(c.old, c.new, ft)
+			if !ok {
+				continue
+			}
+			am, err := t.amendment(prevBody, ft.body)
+			if err != nil {
+				sum.Problems = append(sum.Problems, fmt.Errorf("diff %s %s → %s: %w", c.new.Bill.Key(), prevPub.Type, ft.pub.Type, err))
+				continue
+			}
+			if am.Changed {
+				amendments = append(amendments, billAmended{idx: i, from: prevPub, to: ft.pub, am: am})
+			}
+		}
+	}
+	return amendments
+}
+
+// billLawEffects tells what each new text does to the law, outside the transaction.
+func (t *Tracker) billLawEffects(sum *Summary, changes []billChange) map[int]LawEffects {
+	lawFx := map[int]LawEffects{}
+	if sum.Baseline || t.Law == nil {
+		return lawFx
+	}
+	for i, c := range changes {
+		if !c.new.Bill.Relevant {
+			continue
+		}
+		for _, ft := range c.texts {
+			if fx, ok := t.lawFor(ft.body); ok {
+				lawFx[i] = fx // the last text fetched is the latest
+			}
+		}
+	}
+	return lawFx
+}
+
+// billLineages links each bill's newest text against every stored bill text, outside the
+// transaction. A failure here costs the link, never the pass.
+func (t *Tracker) billLineages(changes []billChange) map[int]billLineage {
+	lineage := map[int]billLineage{}
+	ix, err := t.Reindex()
+	if err != nil {
+		t.Log.Warn("lineage index unreadable", "error", err)
+		return lineage
+	}
+	for i, c := range changes {
+		var last *fetchedText
+		for j := range c.texts {
+			if c.texts[j].body != nil {
+				last = &c.texts[j]
+			}
+		}
+		if last == nil {
+			continue
+		}
+		l, err := t.lineageOf(ix, c.new.Bill.Key(), Hash(last.body), last.body)
+		if err != nil {
+			t.Log.Warn("lineage", "bill", c.new.Bill.Key(), "error", err)
+		}
+		lineage[i] = l
+	}
+	return lineage
+}
+
+// storeBills writes, within tx, the bills that changed, their records and texts, and
+// returns their alerts.
+func (t *Tracker) storeBills(tx *bolt.Tx, sum *Summary, changes []billChange, amendments []billAmended, lawFx map[int]LawEffects, lineage map[int]billLineage, now time.Time) ([]billwatch.Alert, error) {
+	var alerts []billwatch.Alert
+	bills := tx.Bucket(bktBills)
+	versionsAdded := 0
+	for i, c := range changes {
+		nw := c.new
+		if c.raw != nil {
+			if _, added, err := addVersion(tx, billDoc(nw.Bill)+"/record", c.raw, nw.Bill.URL, "record", now); err != nil {
+				return nil, err
+			} else if added {
+				versionsAdded++
+			}
+		}
+		added, err := storeTexts(tx, &nw, c.texts, now)
+		if err != nil {
+			return nil, err
+		}
+		versionsAdded += added
+		if err := putJSON(bills, []byte(nw.Bill.Key()), nw); err != nil {
+			return nil, err
+		}
+		sum.Changed++
+		l, hasLineage := lineage[i]
+		if hasLineage {
+			if err := storeLineage(tx, l); err != nil {
+				return nil, err
+			}
+		}
+		if !sum.Baseline {
+			for _, a := range t.billAlerts(c.old, nw) {
+				if s := lineageText(l.links); s != "" && a.Kind == billwatch.KindBillIntroduced {
+					a.Why += "; " + strings.TrimSuffix(strings.ToLower(s[:1])+s[1:], ".")
+					a.Text = s + "\n" + a.Text
+				}
+				alerts = append(alerts, a)
+			}
+		}
+		for _, a := range amendments {
+			if a.idx == i {
+				alerts = append(alerts, t.amendedAlert(nw, a.from, a.to, a.am))
+			}
+		}
+		if fx, ok := lawFx[i]; ok {
+			lawURL := ""
+			if t.LawURL != nil {
+				lawURL = t.LawURL(nw.Bill)
+			}
+			alerts = t.withLaw(alerts, nw.Bill, fx, lawURL)
+		}
+	}
+	sum.Versions = versionsAdded
+	return alerts, nil
+}
+
+// storeTexts stores, within tx, the texts fetched of a bill as versions and records in nw
+// what was fetched, checked or found missing. It returns the versions added.
+func storeTexts(tx *bolt.Tx, nw *billState, texts []fetchedText, now time.Time) (int, error) {
+	versionsAdded := 0
+	for _, ft := range texts {
+		if ft.checked {
+			ts := nw.Texts[ft.pub.ID]
+			ts.Checked = now.UTC().Truncate(time.Second)
+			ts.ETag, ts.LastModified = ft.v.ETag, ft.v.LastModified
+			nw.Texts[ft.pub.ID] = ts
+			continue
+		}
+		if ft.body == nil {
+			ts := nw.Texts[ft.pub.ID]
+			ts.Gap = ft.gap
+			nw.Texts[ft.pub.ID] = ts
+			continue
+		}
+		v, added, err := addVersion(tx, textDoc(nw.Bill, ft.pub.ID), ft.body, ft.url, ft.pub.Type, now)
+		if err != nil {
+			return 0, err
+		}
+		if added {
+			versionsAdded++
+		}
+		ts := textState{Hash: v.Hash, URL: ft.url, Fetched: v.Fetched, ETag: ft.v.ETag, LastModified: ft.v.LastModified}
+		if !added {
+			ts.Checked = now.UTC().Truncate(time.Second)
+		}
+		nw.Texts[ft.pub.ID] = ts
+	}
+	return versionsAdded, nil
 }
 
 // TextRecheck is how often a held bill text is fetched again when nothing says it changed,

@@ -182,3 +182,68 @@ func TestSenateOnlyHearings(t *testing.T) {
 func hearingKey(committee string, n int) string {
 	return billwatch.Hearing{Chamber: billwatch.Senate, Committee: committee, Session: "45-1", Number: n}.Key()
 }
+
+func TestBillFromListAndRecordDue(t *testing.T) {
+	t.Parallel()
+	profile := Profile{Bills: []string{"C-2"}}
+	t1 := time.Date(2026, 6, 18, 12, 0, 0, 0, time.UTC)
+	t2 := t1.Add(24 * time.Hour)
+	listed := billwatch.Bill{Session: "45-1", Number: "C-2", Title: "Strong Borders Act", Status: "At second reading", LatestActivityAt: t1}
+	other := billwatch.Bill{Session: "45-1", Number: "C-9", Title: "Fisheries Act amendments", Status: "At consideration in committee", LatestActivityAt: t1}
+
+	// A bill new to the store: relevant from the watch list, its record due.
+	nw := billFromList(billState{}, false, listed, profile)
+	if !nw.Bill.Relevant || nw.Detailed || !nw.ListActivity.Equal(t1) {
+		t.Fatalf("new bill: %+v", nw)
+	}
+	if !recordDue(billState{}, false, nw, listed) {
+		t.Error("new relevant bill: record not due")
+	}
+	// Read, and the activity has not moved: the record's values stand, nothing is read.
+	read := nw
+	read.Detailed = true
+	read.Bill.Summary = "from the record"
+	same := billFromList(read, true, listed, profile)
+	if same.Bill.Summary != "from the record" || recordDue(read, true, same, listed) {
+		t.Errorf("unmoved bill: summary %q, record due %v", same.Bill.Summary, recordDue(read, true, same, listed))
+	}
+	// The activity moved: the list's values are merged, the record is due again.
+	movedList := listed
+	movedList.Status, movedList.LatestActivityAt = "At consideration in committee", t2
+	moved := billFromList(read, true, movedList, profile)
+	if moved.Bill.Status != movedList.Status || moved.Bill.Summary != "from the record" || !recordDue(read, true, moved, movedList) {
+		t.Errorf("moved bill: %+v", moved.Bill)
+	}
+	// An irrelevant bill in committee is read when it moves (its committee may be watched),
+	// not otherwise.
+	o := billFromList(billState{}, false, other, profile)
+	if o.Bill.Relevant || !recordDue(billState{}, false, o, other) {
+		t.Errorf("bill in committee: relevant %v, record due %v", o.Bill.Relevant, recordDue(billState{}, false, o, other))
+	}
+	oRead := billState{Bill: other, ListActivity: t1}
+	if recordDue(oRead, true, billFromList(oRead, true, other, profile), other) {
+		t.Error("unmoved bill in committee: record due")
+	}
+}
+
+func TestBillChanged(t *testing.T) {
+	t.Parallel()
+	st := billState{Bill: billwatch.Bill{Session: "45-1", Number: "C-2", Title: "Strong Borders Act"}}
+	retitled := st
+	retitled.Bill.Title = "An Act respecting borders"
+	for _, c := range []struct {
+		name string
+		c    billChange
+		want bool
+	}{
+		{"new bill", billChange{new: st}, true},
+		{"unchanged", billChange{old: &st, new: st}, false},
+		{"retitled", billChange{old: &st, new: retitled}, true},
+		{"record read, same state", billChange{old: &st, new: st, raw: []byte("<Bill/>")}, true},
+		{"text checked, same state", billChange{old: &st, new: st, texts: []fetchedText{{checked: true}}}, true},
+	} {
+		if got := billChanged(c.c); got != c.want {
+			t.Errorf("%s: changed %v, want %v", c.name, got, c.want)
+		}
+	}
+}
