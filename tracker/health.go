@@ -312,7 +312,4 @@ func (t *Tracker) recordRun(sum Summary, start time.Time) {
 
 // settleOnly ends a pass that has nothing of its own to store: only its health, if that
 // changed.
-func (t *Tracker) settleOnly(sum *Summary, start time.Time) {
-	err := t.Store.update(func(tx *bolt.Tx) error { return t.settle(tx, sum, nil) })
-	t.finish(sum, start, err)
-}
+func (t *Tracker) settleOnly(sum *Summary, start time.Time) { t.commit(sum, start, nil) }
