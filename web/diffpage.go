@@ -278,7 +278,7 @@ type diffData struct {
 	Model     *diffModel
 	Body      template.HTML // the provisions
 	Flags     template.HTML // the flags, weightiest first
-	Fetched   []versionJSON
+	Fetched   []tracker.VersionJSON
 	Inline    string // the page's address in each view
 	Side      string
 	JSONPath  string

@@ -18,7 +18,7 @@ type lawData struct {
 	Version  tracker.StoredText
 	Act      string // the ?act= filter, empty for all
 	Acts     []lawActView
-	Fetched  []versionJSON
+	Fetched  []tracker.VersionJSON
 	AllActs  []law.ActResult // every Act the text amends, for the filter
 	Headline string
 }

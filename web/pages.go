@@ -110,11 +110,11 @@ type boardJSON struct {
 		Since         string `json:"since,omitempty"`
 		URL           string `json:"url"`
 	} `json:"windows"`
-	Hearings  []hearingJSON     `json:"hearings"`
-	Deadlines []regulationJSON  `json:"deadlines"`
-	Alerts    []billwatch.Alert `json:"alerts"`
-	Steps     []stepRow         `json:"steps"`
-	Stale     []string          `json:"stale"`
+	Hearings  []tracker.HearingJSON    `json:"hearings"`
+	Deadlines []tracker.RegulationJSON `json:"deadlines"`
+	Alerts    []billwatch.Alert        `json:"alerts"`
+	Steps     []stepRow                `json:"steps"`
+	Stale     []string                 `json:"stale"`
 }
 
 // inCommittee says whether a bill is being studied in committee, and by which committee.
@@ -200,7 +200,7 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) error {
 	d := s.boardData(sn, now)
 	d.Steps = openSteps(sn, now)
 	if wantsJSON(r) {
-		out := boardJSON{Hearings: []hearingJSON{}, Deadlines: []regulationJSON{}, Alerts: []billwatch.Alert{}, Steps: orEmpty(d.Steps), Stale: stale(s.opt.Sources, sn, now)}
+		out := boardJSON{Hearings: []tracker.HearingJSON{}, Deadlines: []tracker.RegulationJSON{}, Alerts: []billwatch.Alert{}, Steps: orEmpty(d.Steps), Stale: stale(s.opt.Sources, sn, now)}
 		out.Windows = out.Windows[:0:0]
 		for _, w := range d.Windows {
 			out.Windows = append(out.Windows, struct {
@@ -214,10 +214,10 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) error {
 			}{w.Bill.Session, w.Bill.Number, w.Bill.Title, w.Committee, w.CommitteeName, w.Since, s.base(r) + billwatch.BillPath(w.Bill.Session, w.Bill.Number)})
 		}
 		for _, h := range d.Hearings {
-			out.Hearings = append(out.Hearings, toHearingJSON(h))
+			out.Hearings = append(out.Hearings, h.JSON())
 		}
 		for _, x := range d.Deadlines {
-			out.Deadlines = append(out.Deadlines, toRegulationJSON(x))
+			out.Deadlines = append(out.Deadlines, tracker.RegulationView(x))
 		}
 		for _, a := range d.Alerts {
 			out.Alerts = append(out.Alerts, AlertJSON(a, s.opt.PublicURL))
@@ -345,7 +345,7 @@ func (s *Server) billList(w http.ResponseWriter, r *http.Request) error {
 	if wantsJSON(r) {
 		out := []billwatch.Bill{}
 		for _, b := range d.Bills {
-			out = append(out, listJSON(b.Bill))
+			out = append(out, tracker.ListedBill(b.Bill))
 		}
 		return writeJSON(w, r, out)
 	}
@@ -413,8 +413,8 @@ type billData struct {
 	Chambers  []chamberStages
 	Committee string
 	Meetings  []meetingRow
-	Versions  []versionJSON
-	Fetched   []versionJSON
+	Versions  []tracker.VersionJSON
+	Fetched   []tracker.VersionJSON
 	From, To  string
 	Charter   []billwatch.Reference
 	Others    []billwatch.Reference
@@ -494,7 +494,7 @@ func (s *Server) billPage(w http.ResponseWriter, r *http.Request) error {
 
 // versionName is how a link names a version: its type when no other version has that type,
 // else its publication id.
-func versionName(b *tracker.StoredBill, v versionJSON) string {
+func versionName(b *tracker.StoredBill, v tracker.VersionJSON) string {
 	n := 0
 	for _, x := range b.Versions {
 		if x.Type == v.Type {
@@ -558,10 +558,10 @@ func (s *Server) hearingList(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := s.opt.Now()
 	if wantsJSON(r) {
-		out := []hearingJSON{}
+		out := []tracker.HearingJSON{}
 		for _, h := range sn.hearings {
 			if all || (h.Relevant && h.Upcoming(now)) {
-				out = append(out, toHearingJSON(h))
+				out = append(out, h.JSON())
 			}
 		}
 		return writeJSON(w, r, out)
@@ -603,7 +603,7 @@ func (s *Server) hearingPage(w http.ResponseWriter, r *http.Request) error {
 		return notFound("billwatch holds no meeting %d of %s in session %s.", n, strings.ToUpper(committee), session)
 	}
 	if wantsJSON(r) {
-		return writeJSON(w, r, toHearingJSON(*h))
+		return writeJSON(w, r, h.JSON())
 	}
 	d := hearingData{Hearing: h, Alerts: sn.alertsAbout(fmtHearingSubject(h.Hearing))}
 	for _, num := range h.Bills {
@@ -645,10 +645,10 @@ func (s *Server) regulationList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if wantsJSON(r) {
-		out := []regulationJSON{}
+		out := []tracker.RegulationJSON{}
 		for _, x := range sn.regs {
 			if all || x.Relevant {
-				out = append(out, toRegulationJSON(x))
+				out = append(out, tracker.RegulationView(x))
 			}
 		}
 		return writeJSON(w, r, out)
@@ -704,7 +704,7 @@ func (s *Server) regulationPage(w http.ResponseWriter, r *http.Request) error {
 		return notFound("billwatch holds no Gazette Part %s item %q.", part, id)
 	}
 	if wantsJSON(r) {
-		return writeJSON(w, r, toRegulationJSON(*x))
+		return writeJSON(w, r, tracker.RegulationView(*x))
 	}
 	d := regulationData{Reg: x, Alerts: sn.alertsAbout("Gazette " + x.ID), Memory: s.memoryFor(r, tracker.RegulationSubject(x.Key()), billwatch.RegulationPath(x.Part, x.ID))}
 	if x.Finalises != "" {

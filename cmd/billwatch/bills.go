@@ -13,30 +13,12 @@ import (
 
 type billJSON struct {
 	billwatch.Bill
-	Stages   []billwatch.Stage `json:"stages,omitempty"`
-	Meetings []meetingJSON     `json:"meetings,omitempty"`
-	Versions []versionJSON     `json:"versions,omitempty"`
+	Stages   []billwatch.Stage     `json:"stages,omitempty"`
+	Meetings []meetingJSON         `json:"meetings,omitempty"`
+	Versions []tracker.VersionJSON `json:"versions,omitempty"`
 	// Lineage and Memory are set by show only.
 	Lineage []tracker.LineageLink `json:"lineage"`
 	Memory  *memoryJSON           `json:"memory,omitempty"`
-}
-
-type versionJSON struct {
-	Index   int    `json:"index"`
-	ID      string `json:"id"`
-	Type    string `json:"type"`
-	Name    string `json:"name"`
-	Fetched bool   `json:"fetched"`
-	URL     string `json:"url,omitempty"`
-	Gap     string `json:"gap,omitempty"`
-}
-
-func listJSON(b billwatch.Bill) billwatch.Bill {
-	b.Stages, b.Meetings, b.Votes, b.References = nil, nil, nil, nil
-	if b.Reasons == nil {
-		b.Reasons = []string{}
-	}
-	return b
 }
 
 func billsCommand() command {
@@ -68,7 +50,7 @@ func billsCommand() command {
 			out := []billwatch.Bill{}
 			for _, b := range bills {
 				if all || b.Relevant {
-					out = append(out, listJSON(b.Bill))
+					out = append(out, tracker.ListedBill(b.Bill))
 				}
 			}
 			if asJSON {

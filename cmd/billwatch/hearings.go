@@ -5,18 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"strings"
-	"time"
 
-	"github.com/billwatch/billwatch"
 	"github.com/billwatch/billwatch/tracker"
 )
-
-type hearingJSON struct {
-	billwatch.Hearing
-	End      *time.Time `json:"end"` // null when the end is not published
-	Relevant bool       `json:"relevant"`
-	Reasons  []string   `json:"reasons"`
-}
 
 func hearingsCommand() command {
 	var all, asJSON bool
@@ -40,23 +31,10 @@ func hearingsCommand() command {
 				return err
 			}
 			now := g.clock()
-			out := []hearingJSON{}
+			out := []tracker.HearingJSON{}
 			for _, h := range hs {
 				if all || (h.Relevant && h.Upcoming(now)) {
-					x := hearingJSON{Hearing: h.Hearing, Relevant: h.Relevant, Reasons: h.Reasons}
-					if !h.End.IsZero() {
-						x.End = &h.End
-					}
-					if x.Studies == nil {
-						x.Studies = []string{}
-					}
-					if x.Bills == nil {
-						x.Bills = []string{}
-					}
-					if x.Reasons == nil {
-						x.Reasons = []string{}
-					}
-					out = append(out, x)
+					out = append(out, h.JSON())
 				}
 			}
 			if asJSON {

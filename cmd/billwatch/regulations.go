@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/tracker"
 )
 
 func regulationsCommand() command {
@@ -40,18 +41,9 @@ func regulationsCommand() command {
 				}
 			}
 			if asJSON {
-				// comment_deadline is null, not absent, when there is none.
-				type regulationJSON struct {
-					billwatch.Regulation
-					CommentDeadline *string `json:"comment_deadline"`
-				}
-				js := []regulationJSON{}
+				js := []tracker.RegulationJSON{}
 				for _, r := range out {
-					x := regulationJSON{Regulation: r}
-					if r.CommentDeadline != "" {
-						x.CommentDeadline = &r.CommentDeadline
-					}
-					js = append(js, x)
+					js = append(js, tracker.RegulationView(r))
 				}
 				return writeJSON(g.stdout, js)
 			}

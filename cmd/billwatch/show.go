@@ -90,19 +90,13 @@ func showJSON(store *tracker.Store, b tracker.StoredBill) (billJSON, error) {
 	if err != nil {
 		return billJSON{}, err
 	}
-	out := billJSON{Bill: listJSON(b.Bill), Stages: b.Stages, Meetings: meetings}
+	out := billJSON{Bill: tracker.ListedBill(b.Bill), Stages: b.Stages, Meetings: meetings, Versions: b.VersionsJSON()}
 	out.Votes, out.References = b.Votes, b.References
-	for i, v := range b.Versions {
-		out.Versions = append(out.Versions, versionJSON{Index: i + 1, ID: v.ID, Type: v.Type, Name: v.Name, Fetched: v.Fetched, URL: v.URL, Gap: v.Gap})
-	}
 	if out.Stages == nil {
 		out.Stages = []billwatch.Stage{}
 	}
 	if out.Meetings == nil {
 		out.Meetings = []meetingJSON{}
-	}
-	if out.Versions == nil {
-		out.Versions = []versionJSON{}
 	}
 	return out, addMemory(store, &out)
 }
