@@ -130,8 +130,22 @@ func writeStore(g *globals) (*tracker.Store, *Config, error) {
 	return store, cfg, err
 }
 
+// record checks --session, opens the database to write, and finds the record arg names: the
+// first steps of every memory command that changes a record.
+func (o *memOpts) record(g *globals, arg string) (store *tracker.Store, subject, label string, err error) {
+	if err := checkSession(o.session); err != nil {
+		return nil, "", "", err
+	}
+	store, cfg, err := writeStore(g)
+	if err != nil {
+		return nil, "", "", err
+	}
+	subject, label, err = subjectFor(store, arg, o.session, cfg.Session)
+	return store, subject, label, err
+}
+
 func memorySet(ctx context.Context, g *globals, o *memOpts, pos []string) error {
-	session, position, priority, owner, next, due, by := o.session, o.position, o.priority, o.owner, o.next, o.due, o.by
+	position, priority, owner, next, due, by := o.position, o.priority, o.owner, o.next, o.due, o.by
 	set := map[string]bool{}
 	for _, f := range []string{"position", "priority", "owner", "next", "due"} {
 		set[f] = o.set[f]
@@ -142,20 +156,13 @@ func memorySet(ctx context.Context, g *globals, o *memOpts, pos []string) error 
 	if len(pos) != 1 {
 		return usageError("memory set takes one bill, e.g. billwatch memory set C-8 --position oppose")
 	}
-	if err := checkSession(session); err != nil {
-		return err
-	}
 	if len(set) == 0 {
 		return usageError("memory set: nothing to set (give --position, --priority, --owner or --next)")
 	}
 	if set["due"] && !set["next"] {
 		return usageError("--due needs --next \"TEXT\": the due date belongs to a next step")
 	}
-	store, cfg, err := writeStore(g)
-	if err != nil {
-		return err
-	}
-	subject, label, err := subjectFor(store, pos[0], session, cfg.Session)
+	store, subject, label, err := o.record(g, pos[0])
 	if err != nil {
 		return err
 	}
@@ -181,18 +188,11 @@ func memorySet(ctx context.Context, g *globals, o *memOpts, pos []string) error 
 }
 
 func memoryNote(ctx context.Context, g *globals, o *memOpts, pos []string) error {
-	session, by := o.session, o.by
+	by := o.by
 	if len(pos) < 2 {
 		return usageError("memory note takes a bill and the text, e.g. billwatch memory note C-8 \"met the minister's staff\"")
 	}
-	if err := checkSession(session); err != nil {
-		return err
-	}
-	store, cfg, err := writeStore(g)
-	if err != nil {
-		return err
-	}
-	subject, label, err := subjectFor(store, pos[0], session, cfg.Session)
+	store, subject, label, err := o.record(g, pos[0])
 	if err != nil {
 		return err
 	}
@@ -205,19 +205,12 @@ func memoryNote(ctx context.Context, g *globals, o *memOpts, pos []string) error
 }
 
 func memoryDoc(ctx context.Context, g *globals, o *memOpts, pos []string) error {
-	session, by := o.session, o.by
+	by := o.by
 	d := tracker.Document{Title: o.title, Date: o.date, URL: o.url}
 	if len(pos) != 1 {
 		return usageError("memory doc takes one bill, e.g. billwatch memory doc C-8 --title brief --date 2026-11-20 --url https://…")
 	}
-	if err := checkSession(session); err != nil {
-		return err
-	}
-	store, cfg, err := writeStore(g)
-	if err != nil {
-		return err
-	}
-	subject, label, err := subjectFor(store, pos[0], session, cfg.Session)
+	store, subject, label, err := o.record(g, pos[0])
 	if err != nil {
 		return err
 	}
@@ -230,7 +223,7 @@ func memoryDoc(ctx context.Context, g *globals, o *memOpts, pos []string) error 
 }
 
 func memoryCarry(ctx context.Context, g *globals, o *memOpts, pos []string) error {
-	session, from, by := o.session, o.from, o.by
+	from, by := o.from, o.by
 	if len(pos) != 1 || from == "" {
 		return usageError("memory carry takes a bill and --from, e.g. billwatch memory carry C-8 --from \"44-1 C-26\"")
 	}
@@ -238,14 +231,7 @@ func memoryCarry(ctx context.Context, g *globals, o *memOpts, pos []string) erro
 	if !ok || !sessionRe.MatchString(fs) || billwatch.NormalizeBillNumber(fn) == "" {
 		return usageError("--from %q: want a session and bill number, e.g. \"44-1 C-26\"", from)
 	}
-	if err := checkSession(session); err != nil {
-		return err
-	}
-	store, cfg, err := writeStore(g)
-	if err != nil {
-		return err
-	}
-	subject, label, err := subjectFor(store, pos[0], session, cfg.Session)
+	store, subject, label, err := o.record(g, pos[0])
 	if err != nil {
 		return err
 	}
