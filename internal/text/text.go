@@ -96,41 +96,24 @@ func legacyCharset(label string) (*charmap.Charmap, error) {
 // overrides and isolates (which can disguise text) dropped; every run of white space (CR, LF,
 // tabs, odd spaces) folded to one space; ends trimmed. Curly quotes are kept.
 func Normalize(s string) string {
-	// Most law text is ASCII, which NFKC leaves alone: only the spaces and controls need
-	// a look, a byte at a time, and text already normal is returned as is.
+	// Most law text is ASCII, which NFKC leaves alone; text already normal is returned as is.
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
-			return normalizeUnicode(s)
+			if s = norm.NFKC.String(s); normalUnicode(s) {
+				return s
+			}
+			return collapse(s)
 		}
 	}
 	if isPlain(s) {
 		return s
 	}
-	var sb strings.Builder
-	sb.Grow(len(s))
-	space := false
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; asciiClass[c] {
-		case asciiSpace:
-			space = true
-		case asciiControl:
-		default:
-			if space && sb.Len() > 0 {
-				sb.WriteByte(' ')
-			}
-			space = false
-			sb.WriteByte(c)
-		}
-	}
-	return sb.String()
+	return collapse(s)
 }
 
-// normalizeUnicode is Normalize for text with a byte beyond ASCII.
-func normalizeUnicode(s string) string {
-	s = norm.NFKC.String(s)
-	if normalUnicode(s) {
-		return s
-	}
+// collapse drops the invisible and control characters of NFKC text and folds its white
+// space, a byte at a time where it is ASCII.
+func collapse(s string) string {
 	var sb strings.Builder
 	sb.Grow(len(s))
 	space := false
