@@ -3,6 +3,7 @@ package tracker
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -23,6 +24,27 @@ type billState struct {
 	ListActivity time.Time            `json:"list_activity,omitzero"`
 	RecordHash   string               `json:"record_hash,omitempty"`
 	Texts        map[string]textState `json:"texts,omitempty"` // by publication id
+	// Phase and Site are the bill's, kept here because the bill's own JSON is public and
+	// carries neither; the jurisdiction is the key's first segment.
+	Phase billwatch.Phase `json:"phase,omitempty"`
+	Site  string          `json:"site,omitempty"`
+}
+
+// MarshalJSON stores the bill's phase and site beside it.
+func (st billState) MarshalJSON() ([]byte, error) {
+	type plain billState
+	st.Phase, st.Site = st.Bill.Phase, st.Bill.Site
+	return json.Marshal(plain(st))
+}
+
+// UnmarshalJSON restores the bill's phase and site.
+func (st *billState) UnmarshalJSON(data []byte) error {
+	type plain billState
+	if err := json.Unmarshal(data, (*plain)(st)); err != nil {
+		return err
+	}
+	st.Bill.Phase, st.Bill.Site = st.Phase, st.Site
+	return nil
 }
 
 type textState struct {
@@ -249,6 +271,13 @@ func billFromList(prev billState, had bool, lb billwatch.Bill, profile Profile) 
 			nw.Bill = mergeList(prev.full(), lb)
 		}
 	}
+	// What the scraper says of the bill and the stored state lacks (a state stored before
+	// phases were): the phase only while the status it was read from stands.
+	if nw.Bill.Phase == billwatch.PhaseUnknown && nw.Bill.Status == lb.Status {
+		nw.Bill.Phase = lb.Phase
+	}
+	nw.Bill.Site = cmp.Or(nw.Bill.Site, lb.Site)
+	nw.Bill.Jurisdiction = lb.Jurisdiction.Or()
 	nw.Bill.Reasons = profile.BillReasons(nw.full())
 	nw.Bill.Relevant = len(nw.Bill.Reasons) > 0
 	return nw
@@ -260,7 +289,7 @@ func billFromList(prev billState, had bool, lb billwatch.Bill, profile Profile) 
 // pure.
 func recordDue(prev billState, had bool, nw billState, lb billwatch.Bill) bool {
 	moved := !had || !prev.ListActivity.Equal(lb.LatestActivityAt)
-	inCommittee := strings.Contains(strings.ToLower(lb.Status), "in committee")
+	inCommittee := lb.Phase == billwatch.PhaseCommittee
 	return nw.Bill.Relevant && (moved || !prev.Detailed) || inCommittee && moved
 }
 
@@ -540,7 +569,7 @@ func (t *Tracker) textDue(prev billState, had bool, p billwatch.Publication, ts 
 		for _, q := range prev.Publications {
 			if q.ID == p.ID {
 				known = true
-				if q != p {
+				if !q.Same(p) {
 					return true, false
 				}
 			}
@@ -603,7 +632,8 @@ func cloneTexts(m map[string]textState) map[string]textState {
 // mergeList updates a stored bill with the list's summary fields.
 func mergeList(stored, list billwatch.Bill) billwatch.Bill {
 	b := stored
-	b.Title, b.ShortTitle, b.Status = list.Title, list.ShortTitle, list.Status
+	b.Title, b.ShortTitle, b.Status, b.Phase = list.Title, list.ShortTitle, list.Status, list.Phase
+	b.Jurisdiction, b.Site = list.Jurisdiction, cmp.Or(list.Site, b.Site)
 	b.Type, b.Sponsor, b.Chamber = list.Type, list.Sponsor, list.Chamber
 	b.LatestActivity, b.LatestActivityAt = list.LatestActivity, list.LatestActivityAt
 	if list.URL != "" {
@@ -618,8 +648,9 @@ func mergeList(stored, list billwatch.Bill) billwatch.Bill {
 // mergeRecord takes the record, filling what it lacks from the list.
 func mergeRecord(rec, list billwatch.Bill) billwatch.Bill {
 	if rec.Status == "" {
-		rec.Status = list.Status
+		rec.Status, rec.Phase = list.Status, list.Phase
 	}
+	rec.Jurisdiction, rec.Site = cmp.Or(rec.Jurisdiction, list.Jurisdiction), cmp.Or(rec.Site, list.Site)
 	if rec.Title == "" {
 		rec.Title = list.Title
 	}
@@ -646,7 +677,7 @@ func (t *Tracker) billAlerts(old *billState, nw billState) []billwatch.Alert {
 	if title == "" {
 		title = b.Title
 	}
-	links := []billwatch.Link{{Label: "LEGISinfo", URL: b.URL}}
+	links := []billwatch.Link{billLink(b)}
 	if old == nil || !old.Bill.Relevant && old.Bill.Status == "" {
 		text := fmt.Sprintf("%s, %s. Status: %s.", b.Number, b.Title, b.Status)
 		if b.Sponsor != "" {
@@ -687,10 +718,16 @@ func (t *Tracker) billAlerts(old *billState, nw billState) []billwatch.Alert {
 	}, b.Status)}
 }
 
+// billLink is the link to a bill's page on its legislature's site, labelled with the site's
+// name.
+func billLink(b billwatch.Bill) billwatch.Link {
+	return billwatch.Link{Label: cmp.Or(b.Site, "Bill page"), URL: b.URL}
+}
+
 // referral reports whether a status change is a referral to committee, and which committee.
+// A bill stored before phases were known (PhaseUnknown) counts as not in committee.
 func referral(old, nw billwatch.Bill) (acronym, name string, ok bool) {
-	if !strings.Contains(strings.ToLower(nw.Status), "consideration in committee") ||
-		strings.Contains(strings.ToLower(old.Status), "consideration in committee") {
+	if nw.Phase != billwatch.PhaseCommittee || old.Phase == billwatch.PhaseCommittee {
 		return "", "", false
 	}
 	for i := len(nw.Stages) - 1; i >= 0; i-- {
@@ -733,11 +770,18 @@ func (t *Tracker) amendedAlert(nw billState, from, to billwatch.Publication, am 
 		Page: billwatch.DiffPath(b.Session, b.Number, versionParam(nw, from), versionParam(nw, to), am.Anchor),
 		Why:  "new text: " + what,
 		Text: text,
-		Links: []billwatch.Link{
-			{Label: "LEGISinfo", URL: b.URL},
-			{Label: to.Name + " text", URL: "https://www.parl.ca/DocumentViewer/en/" + to.ID},
-		},
+		Links: textLinks(b, to),
 	}, from.ID+"→"+to.ID+" "+Hash([]byte(brief))[:8])
+}
+
+// textLinks are an amended bill's links: its page, and the new text's page when the scraper
+// gave one.
+func textLinks(b billwatch.Bill, to billwatch.Publication) []billwatch.Link {
+	links := []billwatch.Link{billLink(b)}
+	if to.Page != "" {
+		links = append(links, billwatch.Link{Label: to.Name + " text", URL: to.Page})
+	}
+	return links
 }
 
 // firstNonEmpty returns the first of its arguments that is not "".
