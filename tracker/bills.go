@@ -767,9 +767,9 @@ func (t *Tracker) amendedAlert(nw billState, from, to billwatch.Publication, am 
 	return t.newAlert(billwatch.Alert{
 		Kind: billwatch.KindBillAmended, Severity: billwatch.Action, Audience: billwatch.Members,
 		Subject: b.Key(), Title: title,
-		Page: billwatch.DiffPath(b.Session, b.Number, versionParam(nw, from), versionParam(nw, to), am.Anchor),
-		Why:  "new text: " + what,
-		Text: text,
+		Page:  billwatch.DiffPath(b.Session, b.Number, versionParam(nw, from), versionParam(nw, to), am.Anchor),
+		Why:   "new text: " + what,
+		Text:  text,
 		Links: textLinks(b, to),
 	}, from.ID+"→"+to.ID+" "+Hash([]byte(brief))[:8])
 }
