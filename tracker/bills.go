@@ -67,7 +67,25 @@ func (st *billState) full() billwatch.Bill {
 	return b
 }
 
-func billDoc(b billwatch.Bill) string { return "bill/" + b.Session + "/" + b.Number }
+func billDoc(b billwatch.Bill) string {
+	return storeKey(b.Jurisdiction, "bill/"+b.Session+"/"+b.Number)
+}
+
+// BillTextVersions lists the stored versions of one publication's text of a bill.
+func (s *Store) BillTextVersions(b billwatch.Bill, pubID string) ([]Version, error) {
+	return s.Versions(textDoc(b, pubID))
+}
+
+// decodeBill reads a stored bill, its jurisdiction from its key.
+func decodeBill(k, v []byte) (billState, error) {
+	var st billState
+	if err := decodeJSON(v, &st); err != nil {
+		_, key := splitStoreKey(k)
+		return st, fmt.Errorf("bill %s: %w", key, err)
+	}
+	st.Bill.Jurisdiction, _ = splitStoreKey(k)
+	return st, nil
+}
 
 func textDoc(b billwatch.Bill, pubID string) string { return billDoc(b) + "/text/" + pubID }
 
@@ -100,9 +118,9 @@ func (s *Store) Bills(session string) ([]StoredBill, error) {
 	var out []StoredBill
 	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bktBills).ForEach(func(k, v []byte) error {
-			var st billState
-			if err := decodeJSON(v, &st); err != nil {
-				return fmt.Errorf("bill %s: %w", k, err)
+			st, err := decodeBill(k, v)
+			if err != nil {
+				return err
 			}
 			if session == "" || st.Bill.Session == session {
 				out = append(out, st.stored())
@@ -119,14 +137,20 @@ func (s *Store) Bills(session string) ([]StoredBill, error) {
 	return out, err
 }
 
-// Bill returns one stored bill; found is false when the store does not hold it.
+// Bill returns one stored bill of Parliament, as the command line names it; found is false
+// when the store does not hold it.
 func (s *Store) Bill(session, number string) (StoredBill, bool, error) {
 	var st billState
 	var found bool
 	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		found, err = getJSON(tx.Bucket(bktBills), []byte(session+" "+number), &st)
-		return err
+		k := billKey(billwatch.Bill{Jurisdiction: billwatch.Canada, Session: session, Number: number})
+		if v := tx.Bucket(bktBills).Get(k); v != nil {
+			var err error
+			found = true
+			st, err = decodeBill(k, v)
+			return err
+		}
+		return nil
 	})
 	if err != nil || !found {
 		return StoredBill{}, found, err
@@ -174,7 +198,7 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 		t.settleOnly(&sum, start)
 		return sum
 	}
-	old, err := t.Store.billStates(session)
+	old, err := t.Store.billStates(session, list)
 	if err != nil {
 		sum.Outcome = Failed
 		sum.Problems = append(sum.Problems, err)
@@ -190,7 +214,7 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 			break
 		}
 		sum.Items++
-		prev, had := old[lb.Key()]
+		prev, had := old[string(billKey(lb))]
 		c, ok := t.readBill(ctx, &sum, session, lb, prev, had, profile)
 		if !ok {
 			continue // keep the stored bill as it was; the next pass retries
@@ -242,18 +266,27 @@ type billAmended struct {
 	am   Amendment
 }
 
-// billStates reads the stored state of a session's bills, by key.
-func (s *Store) billStates(session string) (map[string]billState, error) {
+// billStates reads the stored state of a session's bills in the jurisdictions of the
+// listed bills, by stored key.
+func (s *Store) billStates(session string, list []billwatch.Bill) (map[string]billState, error) {
 	old := map[string]billState{}
+	jurs := []billwatch.Jurisdiction{billwatch.Canada}
+	for _, b := range list {
+		if j := b.Jurisdiction.Or(); !slices.Contains(jurs, j) {
+			jurs = append(jurs, j)
+		}
+	}
 	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bktBills).Cursor()
-		prefix := []byte(session + " ")
-		for k, v := c.Seek(prefix); k != nil && strings.HasPrefix(string(k), string(prefix)); k, v = c.Next() {
-			var st billState
-			if err := decodeJSON(v, &st); err != nil {
-				return fmt.Errorf("bill %s: %w", k, err)
+		for _, j := range jurs {
+			prefix := []byte(storeKey(j, session+" "))
+			for k, v := c.Seek(prefix); k != nil && strings.HasPrefix(string(k), string(prefix)); k, v = c.Next() {
+				st, err := decodeBill(k, v)
+				if err != nil {
+					return err
+				}
+				old[string(k)] = st
 			}
-			old[string(k)] = st
 		}
 		return nil
 	})
@@ -484,7 +517,7 @@ func (t *Tracker) storeBills(tx *bolt.Tx, sum *Summary, changes []billChange, am
 			return nil, err
 		}
 		versionsAdded += added
-		if err := putJSON(bills, []byte(nw.Bill.Key()), nw); err != nil {
+		if err := putJSON(bills, billKey(nw.Bill), nw); err != nil {
 			return nil, err
 		}
 		sum.Changed++

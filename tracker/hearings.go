@@ -47,9 +47,11 @@ func (s *Store) Hearings() ([]StoredHearing, error) {
 	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bktHearings).ForEach(func(k, v []byte) error {
 			var st hearingState
+			j, key := splitStoreKey(k)
 			if err := decodeJSON(v, &st); err != nil {
-				return fmt.Errorf("hearing %s: %w", k, err)
+				return fmt.Errorf("hearing %s: %w", key, err)
 			}
+			st.Hearing.Jurisdiction = j
 			out = append(out, StoredHearing{Hearing: st.Hearing, Relevant: st.Relevant, Watched: st.Watched, Reasons: st.Reasons, FromBillRecord: st.FromBillRecord})
 			return nil
 		})
@@ -344,7 +346,7 @@ func (t *Tracker) storeHearings(tx *bolt.Tx, sum *Summary, got []hearingState, n
 	sum.Baseline = len(known) == 0
 	var alerts []billwatch.Alert
 	for _, read := range got {
-		key := []byte(read.Hearing.Key())
+		key := hearingKey(read.Hearing)
 		var old hearingState
 		had, err := getJSON(b, key, &old)
 		if err != nil {
@@ -359,7 +361,7 @@ func (t *Tracker) storeHearings(tx *bolt.Tx, sum *Summary, got []hearingState, n
 			continue
 		}
 		payload, _ := jsonBytes(st.Hearing)
-		if _, added, err := addVersion(tx, "hearing/"+st.Hearing.Key(), payload, st.Hearing.URL, st.Hearing.Status, now); err != nil {
+		if _, added, err := addVersion(tx, hearingDoc(read.Hearing), payload, st.Hearing.URL, st.Hearing.Status, now); err != nil {
 			return nil, err
 		} else if added {
 			sum.Versions++
@@ -616,4 +618,9 @@ func hearingChanges(old, nw billwatch.Hearing) []string {
 		out = append(out, "see the amended notice")
 	}
 	return out
+}
+
+// HearingVersions lists the stored readings of a meeting, oldest first.
+func (s *Store) HearingVersions(h billwatch.Hearing) ([]Version, error) {
+	return s.Versions(hearingDoc(h))
 }

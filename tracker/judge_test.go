@@ -174,12 +174,12 @@ func TestSenateOnlyHearings(t *testing.T) {
 		}
 		status[h.Hearing.Key()] = h.Hearing.Status
 	}
-	if len(got) != 2 || status[hearingKey("LCJC", 5)] != billwatch.HearingHeld || status[hearingKey("NSDA", 2)] != billwatch.HearingScheduled {
+	if len(got) != 2 || status[senateKey("LCJC", 5)] != billwatch.HearingHeld || status[senateKey("NSDA", 2)] != billwatch.HearingScheduled {
 		t.Errorf("got %v", status)
 	}
 }
 
-func hearingKey(committee string, n int) string {
+func senateKey(committee string, n int) string {
 	return billwatch.Hearing{Chamber: billwatch.Senate, Committee: committee, Session: "45-1", Number: n}.Key()
 }
 

@@ -195,7 +195,7 @@ func (s *Server) diffModel(b *tracker.StoredBill, from, to tracker.StoredText) (
 		r := diff.Compare(fd, td)
 		m := &diffModel{Result: r, Highlights: r.Highlights(), Fetched: map[string]time.Time{}}
 		for _, t := range []tracker.StoredText{from, to} {
-			if vs, err := store.Versions("bill/" + b.Session + "/" + b.Number + "/text/" + t.ID); err == nil {
+			if vs, err := store.BillTextVersions(b.Bill, t.ID); err == nil {
 				for _, v := range vs {
 					if v.Hash == t.Hash {
 						m.Fetched[t.ID] = v.Fetched
