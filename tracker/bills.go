@@ -188,10 +188,25 @@ type fetchedText struct {
 // what changed and queues the alerts it implies. A fresh session is a baseline: stored, no
 // per-bill alerts.
 func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
-	start := t.now()
-	sum := Summary{Source: SourceBills}
+	return t.ScrapeBillsFrom(ctx, BillFeed{Source: SourceBills, Bills: t.Bills, Texts: t.Texts}, session)
+}
 
-	list, err := t.Bills.Bills(ctx, session)
+// BillFeed is one legislature's bills: the source's name (its health, its schedule), the
+// site's bills and their texts (nil: none read). Parliament's is the tracker's Bills and
+// Texts; another legislature is another feed, its bills keyed by the jurisdiction its
+// scraper sets.
+type BillFeed struct {
+	Source string
+	Bills  BillSource
+	Texts  TextSource
+}
+
+// ScrapeBillsFrom is ScrapeBills over the bills of feed.
+func (t *Tracker) ScrapeBillsFrom(ctx context.Context, feed BillFeed, session string) Summary {
+	start := t.now()
+	sum := Summary{Source: feed.Source}
+
+	list, err := feed.Bills.Bills(ctx, session)
 	if err != nil {
 		sum.Outcome = Failed
 		sum.Problems = append(sum.Problems, err)
@@ -215,7 +230,7 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 		}
 		sum.Items++
 		prev, had := old[string(billKey(lb))]
-		c, ok := t.readBill(ctx, &sum, session, lb, prev, had, profile)
+		c, ok := t.readBill(ctx, feed, &sum, session, lb, prev, had, profile)
 		if !ok {
 			continue // keep the stored bill as it was; the next pass retries
 		}
@@ -270,11 +285,14 @@ type billAmended struct {
 // listed bills, by stored key.
 func (s *Store) billStates(session string, list []billwatch.Bill) (map[string]billState, error) {
 	old := map[string]billState{}
-	jurs := []billwatch.Jurisdiction{billwatch.Canada}
+	var jurs []billwatch.Jurisdiction
 	for _, b := range list {
 		if j := b.Jurisdiction.Or(); !slices.Contains(jurs, j) {
 			jurs = append(jurs, j)
 		}
+	}
+	if len(jurs) == 0 {
+		jurs = []billwatch.Jurisdiction{billwatch.Canada}
 	}
 	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bktBills).Cursor()
@@ -333,11 +351,11 @@ func billChanged(c billChange) bool {
 
 // readBill reads what a pass needs of one listed bill: its record when due, and its texts.
 // ok is false when the stored bill is to be kept as it was.
-func (t *Tracker) readBill(ctx context.Context, sum *Summary, session string, lb billwatch.Bill, prev billState, had bool, profile Profile) (c billChange, ok bool) {
+func (t *Tracker) readBill(ctx context.Context, feed BillFeed, sum *Summary, session string, lb billwatch.Bill, prev billState, had bool, profile Profile) (c billChange, ok bool) {
 	nw := billFromList(prev, had, lb, profile)
 	var raw []byte
 	if recordDue(prev, had, nw, lb) {
-		rec, payload, err := t.Bills.Bill(ctx, session, lb.Number)
+		rec, payload, err := feed.Bills.Bill(ctx, session, lb.Number)
 		if err != nil {
 			if nw.Bill.Relevant {
 				sum.Problems = append(sum.Problems, err)
@@ -361,8 +379,8 @@ func (t *Tracker) readBill(ctx context.Context, sum *Summary, session string, lb
 	}
 	nw.Texts = cloneTexts(prev.Texts)
 	var texts []fetchedText
-	if nw.Bill.Relevant && nw.Detailed && t.Texts != nil {
-		texts = t.readTexts(ctx, sum, prev, had, nw)
+	if nw.Bill.Relevant && nw.Detailed && feed.Texts != nil {
+		texts = t.readTexts(ctx, feed.Texts, sum, prev, had, nw)
 	}
 	var prevPtr *billState
 	if had {
@@ -373,7 +391,7 @@ func (t *Tracker) readBill(ctx context.Context, sum *Summary, session string, lb
 }
 
 // readTexts fetches the texts of a relevant bill's publications not yet held or due again.
-func (t *Tracker) readTexts(ctx context.Context, sum *Summary, prev billState, had bool, nw billState) []fetchedText {
+func (t *Tracker) readTexts(ctx context.Context, src TextSource, sum *Summary, prev billState, had bool, nw billState) []fetchedText {
 	var texts []fetchedText
 	for _, p := range nw.Publications {
 		ts, ok := nw.Texts[p.ID]
@@ -382,7 +400,7 @@ func (t *Tracker) readTexts(ctx context.Context, sum *Summary, prev billState, h
 			if !due {
 				continue
 			}
-			if rc, can := t.Texts.(TextRechecker); can && weekly && ts.URL != "" {
+			if rc, can := src.(TextRechecker); can && weekly && ts.URL != "" {
 				body, nv, changed, err := rc.Recheck(ctx, p, ts.URL, Validators{ETag: ts.ETag, LastModified: ts.LastModified})
 				switch {
 				case err != nil:
@@ -399,10 +417,10 @@ func (t *Tracker) readTexts(ctx context.Context, sum *Summary, prev billState, h
 		var body []byte
 		var v Validators
 		var err error
-		if vs, can := t.Texts.(TextRechecker); can {
+		if vs, can := src.(TextRechecker); can {
 			url, body, v, err = vs.TextValidated(ctx, p)
 		} else {
-			url, body, err = t.Texts.Text(ctx, p)
+			url, body, err = src.Text(ctx, p)
 		}
 		switch {
 		case err == nil:

@@ -16,6 +16,9 @@ func TestLinksComeFromTheScraper(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	ctx := t.Context()
+	// Another legislature is another feed, not Parliament's Bills and Texts.
+	h.tr.Bills, h.tr.Texts = nil, nil
+	feed := BillFeed{Source: "xx-bills", Bills: h.bills, Texts: h.texts}
 	const site, base = "Example Legislature", "https://legislature.example/bills/45-1/c-22"
 	b := billwatch.Bill{Jurisdiction: "xx", Site: site, Session: "45-1", Number: "C-22", Title: "An Act respecting lawful access",
 		Status: "Second reading debate", Phase: billwatch.PhaseIntroduced, LatestActivityAt: day(10), URL: base}
@@ -24,7 +27,7 @@ func TestLinksComeFromTheScraper(t *testing.T) {
 	rec.Publications = []billwatch.Publication{{ID: "100", Type: billwatch.FirstReading, Name: "First Reading", Page: base + "/first-reading"}}
 	h.bills.list, h.bills.records["C-22"] = []billwatch.Bill{b}, rec
 	h.texts.texts["100"] = "first reading text"
-	if s := h.tr.ScrapeBills(ctx, "45-1"); s.Outcome != OK || !s.Baseline || s.Relevant != 1 {
+	if s := h.tr.ScrapeBillsFrom(ctx, feed, "45-1"); s.Outcome != OK || !s.Baseline || s.Relevant != 1 || s.Source != "xx-bills" {
 		t.Fatalf("baseline = %s", s.Line())
 	}
 
@@ -36,7 +39,7 @@ func TestLinksComeFromTheScraper(t *testing.T) {
 	rec.Publications = append(rec.Publications, billwatch.Publication{ID: "101", Type: billwatch.AmendedByCommittee, Name: "As amended by committee", Page: base + "/as-amended"})
 	h.bills.list, h.bills.records["C-22"] = []billwatch.Bill{b}, rec
 	h.texts.texts["101"] = "amended text"
-	s := h.tr.ScrapeBills(ctx, "45-1")
+	s := h.tr.ScrapeBillsFrom(ctx, feed, "45-1")
 	if got, want := h.kinds(s.Alerts), []string{"bill.amended 45-1 C-22", "bill.stage 45-1 C-22"}; !slices.Equal(got, want) {
 		t.Fatalf("alerts = %v, want %v (%s)", got, want, s.Line())
 	}
