@@ -158,3 +158,16 @@ func TestNoDatabasePage(t *testing.T) {
 		t.Errorf("GET / without a database = %d\n%s", rec.Code, rec.Body.String())
 	}
 }
+
+func TestSiteOf(t *testing.T) {
+	t.Parallel()
+	for page, want := range map[string]string{
+		"https://www.parl.ca/DocumentViewer/en/13569583": "parl.ca",
+		"https://legislature.example/bills/5":            "legislature.example",
+		"not a URL":                                      "its site",
+	} {
+		if got := siteOf(page); got != want {
+			t.Errorf("siteOf(%q) = %q, want %q", page, got, want)
+		}
+	}
+}
