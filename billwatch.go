@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// Chamber names as LEGISinfo and the contract spell them.
+// Chamber names as the contract spells them (and Canada's Parliament does).
 const (
 	House  = "House of Commons"
 	Senate = "Senate"
@@ -34,10 +34,49 @@ func mustLoadEastern() *time.Location {
 // DateLayout is how a calendar date is written everywhere in billwatch (ISO 8601).
 const DateLayout = "2006-01-02"
 
-// Bill is one bill of one parliamentary session, as LEGISinfo describes it. The list gives the
-// summary fields; the single-bill record adds stages, meetings, publications, votes and
-// references (Detailed is then true).
+// Jurisdiction names a legislature billwatch reads: the first segment of every key it stores
+// ("ca/45-1 C-22"). A scraper sets it on what it reads; empty means Canada.
+type Jurisdiction string
+
+// Canada is the Parliament of Canada, and the Canada Gazette: the only jurisdiction today.
+const Canada Jurisdiction = "ca"
+
+// Or returns j, or Canada when j is empty (a value made before jurisdictions were named).
+func (j Jurisdiction) Or() Jurisdiction {
+	if j == "" {
+		return Canada
+	}
+	return j
+}
+
+// Phase is where a bill is in its legislature, normalised by the scraper from the site's
+// own wording (which stays in Bill.Status, for people): the tracker decides on the phase.
+type Phase string
+
+// Bill phases. A scraper maps its site's statuses onto these; what fits none is PhaseOther.
+const (
+	PhaseUnknown     Phase = ""           // not said (a bill stored before phases existed)
+	PhaseIntroduced  Phase = "introduced" // awaiting or at first or second reading
+	PhaseCommittee   Phase = "committee"  // referred to, and under consideration in, committee
+	PhaseReport      Phase = "report"     // report stage
+	PhaseThird       Phase = "third"      // third reading
+	PhaseAmendments  Phase = "amendments" // one house considering the other's amendments
+	PhaseRoyalAssent Phase = "assent"     // royal assent received: law
+	PhaseEnded       Phase = "ended"      // defeated, withdrawn, not proceeded with
+	PhaseOther       Phase = "other"      // a status the scraper does not map
+)
+
+// Bill is one bill of one parliamentary session, as its legislature's site describes it. The
+// list gives the summary fields; the single-bill record adds stages, meetings, publications,
+// votes and references (Detailed is then true).
 type Bill struct {
+	// Jurisdiction, Phase and Site are set by the scraper; the store keeps them beside the
+	// bill (the jurisdiction in its key), not in the bill's public JSON.
+	Jurisdiction Jurisdiction `json:"-"`
+	Phase        Phase        `json:"-"`
+	// Site names the page URL is on, as a link to it is labelled ("LEGISinfo").
+	Site string `json:"-"`
+
 	Session          string    `json:"session"` // "45-1"
 	Number           string    `json:"number"`  // "C-22"
 	ID               int64     `json:"id,omitempty"`
@@ -78,12 +117,14 @@ type Stage struct {
 	Events        []string `json:"events,omitempty"`
 }
 
-// Meeting is a committee meeting on a bill, as the bill's LEGISinfo record lists it.
+// Meeting is a committee meeting on a bill, as the bill's record lists it.
 type Meeting struct {
 	Chamber   string `json:"chamber,omitempty"`
 	Committee string `json:"committee"`
 	Number    int    `json:"number"`
 	Date      string `json:"date"`
+	// URL is the committee's page, where the record gives no page of the meeting itself.
+	URL string `json:"url,omitempty"`
 }
 
 // Publication is one text version of a bill (first reading, committee reprint, ...).
@@ -92,6 +133,14 @@ type Publication struct {
 	Type   string `json:"type"` // slug: "first-reading"
 	Name   string `json:"name"` // "First Reading"
 	TypeID int    `json:"type_id,omitempty"`
+	// Page is the publication's page for people to read, as the scraper found or built it.
+	Page string `json:"page,omitempty"`
+}
+
+// Same reports whether two publications are the same version: the same id, type and name,
+// whatever page each was found on.
+func (p Publication) Same(q Publication) bool {
+	return p.ID == q.ID && p.Type == q.Type && p.Name == q.Name && p.TypeID == q.TypeID
 }
 
 // Publication type slugs, the names users give versions on the command line.
@@ -123,6 +172,9 @@ type Reference struct {
 
 // Hearing is one committee meeting of the House, the Senate or a joint committee.
 type Hearing struct {
+	// Jurisdiction is set by the scraper; the store keeps it in the hearing's key.
+	Jurisdiction Jurisdiction `json:"-"`
+
 	Chamber       string    `json:"chamber"`
 	Committee     string    `json:"committee"`
 	Session       string    `json:"session"`
@@ -224,6 +276,9 @@ type Witness struct {
 // Regulation is one item of the Canada Gazette: a Part I proposal open for comment or a Part II
 // registered regulation.
 type Regulation struct {
+	// Jurisdiction is set by the scraper; the store keeps it in the item's key.
+	Jurisdiction Jurisdiction `json:"-"`
+
 	Part            string   `json:"part"` // "I" or "II"
 	ID              string   `json:"id"`   // "2026-06-20-reg2"
 	Title           string   `json:"title"`

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/billwatch/billwatch"
 )
 
 // StoredAct is what the store knows of one consolidated Act: its identity, the validators
@@ -23,9 +25,9 @@ type StoredAct struct {
 }
 
 // Acts live in the existing buckets: their payloads as versions of the document
-// "act/CODE", their records in the meta bucket under the same key, so that no schema
-// change is needed.
-func actDoc(code string) string { return "act/" + code }
+// "ca/act/CODE", their records in the meta bucket under the same key. The consolidated Acts
+// are Canada's (the Justice Laws site).
+func actDoc(code string) string { return storeKey(billwatch.Canada, "act/"+code) }
 
 // PutAct stores a consolidated Act's XML as its next version unless it equals the latest,
 // and records the fetch. It reports whether a version was added.
@@ -87,7 +89,7 @@ func (s *Store) StoredActs() ([]StoredAct, error) {
 	var out []StoredAct
 	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bktMeta).Cursor()
-		prefix := []byte("act/")
+		prefix := []byte(actDoc(""))
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			var rec StoredAct
 			if err := decodeJSON(v, &rec); err != nil {
@@ -111,7 +113,7 @@ func compareStrings(a, b string) int {
 	return 0
 }
 
-const actIndexDoc = "act-index"
+var actIndexDoc = storeKey(billwatch.Canada, "act-index")
 
 // PutActIndex stores the index of Acts (Legis.xml) as its next version unless unchanged.
 func (s *Store) PutActIndex(payload []byte, url string, now time.Time) (bool, error) {
@@ -169,7 +171,7 @@ type ActPlan struct {
 	Every time.Duration
 }
 
-const actIndexMeta = "act-index-meta"
+var actIndexMeta = storeKey(billwatch.Canada, "act-index-meta")
 
 // ScrapeActs reads the index of Acts and the Acts of the plan that are due, each
 // conditionally, and stores every new consolidation as a version. Acts raise no alerts:

@@ -65,7 +65,7 @@ func (t *Tracker) Backfill(ctx context.Context, session string, progress func(do
 		var prev billState
 		had := false
 		if err := t.Store.view(func(tx *bolt.Tx) error {
-			had, err = getJSON(tx.Bucket(bktBills), []byte(lb.Key()), &prev)
+			had, err = getJSON(tx.Bucket(bktBills), billKey(lb), &prev)
 			return err
 		}); err != nil {
 			return sum, err
@@ -147,7 +147,8 @@ func (t *Tracker) Backfill(ctx context.Context, session string, progress func(do
 					return err
 				}
 			}
-			return putJSON(tx.Bucket(bktBills), []byte(st.Bill.Key()), st)
+			st.Bill.Jurisdiction = lb.Jurisdiction.Or()
+			return putJSON(tx.Bucket(bktBills), billKey(lb), st)
 		})
 		if err != nil {
 			return sum, err

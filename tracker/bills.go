@@ -3,6 +3,7 @@ package tracker
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -23,6 +24,27 @@ type billState struct {
 	ListActivity time.Time            `json:"list_activity,omitzero"`
 	RecordHash   string               `json:"record_hash,omitempty"`
 	Texts        map[string]textState `json:"texts,omitempty"` // by publication id
+	// Phase and Site are the bill's, kept here because the bill's own JSON is public and
+	// carries neither; the jurisdiction is the key's first segment.
+	Phase billwatch.Phase `json:"phase,omitempty"`
+	Site  string          `json:"site,omitempty"`
+}
+
+// MarshalJSON stores the bill's phase and site beside it.
+func (st billState) MarshalJSON() ([]byte, error) {
+	type plain billState
+	st.Phase, st.Site = st.Bill.Phase, st.Bill.Site
+	return json.Marshal(plain(st))
+}
+
+// UnmarshalJSON restores the bill's phase and site.
+func (st *billState) UnmarshalJSON(data []byte) error {
+	type plain billState
+	if err := json.Unmarshal(data, (*plain)(st)); err != nil {
+		return err
+	}
+	st.Bill.Phase, st.Bill.Site = st.Phase, st.Site
+	return nil
 }
 
 type textState struct {
@@ -45,7 +67,25 @@ func (st *billState) full() billwatch.Bill {
 	return b
 }
 
-func billDoc(b billwatch.Bill) string { return "bill/" + b.Session + "/" + b.Number }
+func billDoc(b billwatch.Bill) string {
+	return storeKey(b.Jurisdiction, "bill/"+b.Session+"/"+b.Number)
+}
+
+// BillTextVersions lists the stored versions of one publication's text of a bill.
+func (s *Store) BillTextVersions(b billwatch.Bill, pubID string) ([]Version, error) {
+	return s.Versions(textDoc(b, pubID))
+}
+
+// decodeBill reads a stored bill, its jurisdiction from its key.
+func decodeBill(k, v []byte) (billState, error) {
+	var st billState
+	if err := decodeJSON(v, &st); err != nil {
+		_, key := splitStoreKey(k)
+		return st, fmt.Errorf("bill %s: %w", key, err)
+	}
+	st.Bill.Jurisdiction, _ = splitStoreKey(k)
+	return st, nil
+}
 
 func textDoc(b billwatch.Bill, pubID string) string { return billDoc(b) + "/text/" + pubID }
 
@@ -78,9 +118,9 @@ func (s *Store) Bills(session string) ([]StoredBill, error) {
 	var out []StoredBill
 	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bktBills).ForEach(func(k, v []byte) error {
-			var st billState
-			if err := decodeJSON(v, &st); err != nil {
-				return fmt.Errorf("bill %s: %w", k, err)
+			st, err := decodeBill(k, v)
+			if err != nil {
+				return err
 			}
 			if session == "" || st.Bill.Session == session {
 				out = append(out, st.stored())
@@ -97,14 +137,20 @@ func (s *Store) Bills(session string) ([]StoredBill, error) {
 	return out, err
 }
 
-// Bill returns one stored bill; found is false when the store does not hold it.
+// Bill returns one stored bill of Parliament, as the command line names it; found is false
+// when the store does not hold it.
 func (s *Store) Bill(session, number string) (StoredBill, bool, error) {
 	var st billState
 	var found bool
 	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		found, err = getJSON(tx.Bucket(bktBills), []byte(session+" "+number), &st)
-		return err
+		k := billKey(billwatch.Bill{Jurisdiction: billwatch.Canada, Session: session, Number: number})
+		if v := tx.Bucket(bktBills).Get(k); v != nil {
+			var err error
+			found = true
+			st, err = decodeBill(k, v)
+			return err
+		}
+		return nil
 	})
 	if err != nil || !found {
 		return StoredBill{}, found, err
@@ -142,17 +188,32 @@ type fetchedText struct {
 // what changed and queues the alerts it implies. A fresh session is a baseline: stored, no
 // per-bill alerts.
 func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
-	start := t.now()
-	sum := Summary{Source: SourceBills}
+	return t.ScrapeBillsFrom(ctx, BillFeed{Source: SourceBills, Bills: t.Bills, Texts: t.Texts}, session)
+}
 
-	list, err := t.Bills.Bills(ctx, session)
+// BillFeed is one legislature's bills: the source's name (its health, its schedule), the
+// site's bills and their texts (nil: none read). Parliament's is the tracker's Bills and
+// Texts; another legislature is another feed, its bills keyed by the jurisdiction its
+// scraper sets.
+type BillFeed struct {
+	Source string
+	Bills  BillSource
+	Texts  TextSource
+}
+
+// ScrapeBillsFrom is ScrapeBills over the bills of feed.
+func (t *Tracker) ScrapeBillsFrom(ctx context.Context, feed BillFeed, session string) Summary {
+	start := t.now()
+	sum := Summary{Source: feed.Source}
+
+	list, err := feed.Bills.Bills(ctx, session)
 	if err != nil {
 		sum.Outcome = Failed
 		sum.Problems = append(sum.Problems, err)
 		t.settleOnly(&sum, start)
 		return sum
 	}
-	old, err := t.Store.billStates(session)
+	old, err := t.Store.billStates(session, list)
 	if err != nil {
 		sum.Outcome = Failed
 		sum.Problems = append(sum.Problems, err)
@@ -168,8 +229,8 @@ func (t *Tracker) ScrapeBills(ctx context.Context, session string) Summary {
 			break
 		}
 		sum.Items++
-		prev, had := old[lb.Key()]
-		c, ok := t.readBill(ctx, &sum, session, lb, prev, had, profile)
+		prev, had := old[string(billKey(lb))]
+		c, ok := t.readBill(ctx, feed, &sum, session, lb, prev, had, profile)
 		if !ok {
 			continue // keep the stored bill as it was; the next pass retries
 		}
@@ -220,18 +281,30 @@ type billAmended struct {
 	am   Amendment
 }
 
-// billStates reads the stored state of a session's bills, by key.
-func (s *Store) billStates(session string) (map[string]billState, error) {
+// billStates reads the stored state of a session's bills in the jurisdictions of the
+// listed bills, by stored key.
+func (s *Store) billStates(session string, list []billwatch.Bill) (map[string]billState, error) {
 	old := map[string]billState{}
+	var jurs []billwatch.Jurisdiction
+	for _, b := range list {
+		if j := b.Jurisdiction.Or(); !slices.Contains(jurs, j) {
+			jurs = append(jurs, j)
+		}
+	}
+	if len(jurs) == 0 {
+		jurs = []billwatch.Jurisdiction{billwatch.Canada}
+	}
 	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bktBills).Cursor()
-		prefix := []byte(session + " ")
-		for k, v := c.Seek(prefix); k != nil && strings.HasPrefix(string(k), string(prefix)); k, v = c.Next() {
-			var st billState
-			if err := decodeJSON(v, &st); err != nil {
-				return fmt.Errorf("bill %s: %w", k, err)
+		for _, j := range jurs {
+			prefix := []byte(storeKey(j, session+" "))
+			for k, v := c.Seek(prefix); k != nil && strings.HasPrefix(string(k), string(prefix)); k, v = c.Next() {
+				st, err := decodeBill(k, v)
+				if err != nil {
+					return err
+				}
+				old[string(k)] = st
 			}
-			old[string(k)] = st
 		}
 		return nil
 	})
@@ -249,6 +322,13 @@ func billFromList(prev billState, had bool, lb billwatch.Bill, profile Profile) 
 			nw.Bill = mergeList(prev.full(), lb)
 		}
 	}
+	// What the scraper says of the bill and the stored state lacks (a state stored before
+	// phases were): the phase only while the status it was read from stands.
+	if nw.Bill.Phase == billwatch.PhaseUnknown && nw.Bill.Status == lb.Status {
+		nw.Bill.Phase = lb.Phase
+	}
+	nw.Bill.Site = cmp.Or(nw.Bill.Site, lb.Site)
+	nw.Bill.Jurisdiction = lb.Jurisdiction.Or()
 	nw.Bill.Reasons = profile.BillReasons(nw.full())
 	nw.Bill.Relevant = len(nw.Bill.Reasons) > 0
 	return nw
@@ -260,7 +340,7 @@ func billFromList(prev billState, had bool, lb billwatch.Bill, profile Profile) 
 // pure.
 func recordDue(prev billState, had bool, nw billState, lb billwatch.Bill) bool {
 	moved := !had || !prev.ListActivity.Equal(lb.LatestActivityAt)
-	inCommittee := strings.Contains(strings.ToLower(lb.Status), "in committee")
+	inCommittee := lb.Phase == billwatch.PhaseCommittee
 	return nw.Bill.Relevant && (moved || !prev.Detailed) || inCommittee && moved
 }
 
@@ -271,11 +351,11 @@ func billChanged(c billChange) bool {
 
 // readBill reads what a pass needs of one listed bill: its record when due, and its texts.
 // ok is false when the stored bill is to be kept as it was.
-func (t *Tracker) readBill(ctx context.Context, sum *Summary, session string, lb billwatch.Bill, prev billState, had bool, profile Profile) (c billChange, ok bool) {
+func (t *Tracker) readBill(ctx context.Context, feed BillFeed, sum *Summary, session string, lb billwatch.Bill, prev billState, had bool, profile Profile) (c billChange, ok bool) {
 	nw := billFromList(prev, had, lb, profile)
 	var raw []byte
 	if recordDue(prev, had, nw, lb) {
-		rec, payload, err := t.Bills.Bill(ctx, session, lb.Number)
+		rec, payload, err := feed.Bills.Bill(ctx, session, lb.Number)
 		if err != nil {
 			if nw.Bill.Relevant {
 				sum.Problems = append(sum.Problems, err)
@@ -299,8 +379,8 @@ func (t *Tracker) readBill(ctx context.Context, sum *Summary, session string, lb
 	}
 	nw.Texts = cloneTexts(prev.Texts)
 	var texts []fetchedText
-	if nw.Bill.Relevant && nw.Detailed && t.Texts != nil {
-		texts = t.readTexts(ctx, sum, prev, had, nw)
+	if nw.Bill.Relevant && nw.Detailed && feed.Texts != nil {
+		texts = t.readTexts(ctx, feed.Texts, sum, prev, had, nw)
 	}
 	var prevPtr *billState
 	if had {
@@ -311,7 +391,7 @@ func (t *Tracker) readBill(ctx context.Context, sum *Summary, session string, lb
 }
 
 // readTexts fetches the texts of a relevant bill's publications not yet held or due again.
-func (t *Tracker) readTexts(ctx context.Context, sum *Summary, prev billState, had bool, nw billState) []fetchedText {
+func (t *Tracker) readTexts(ctx context.Context, src TextSource, sum *Summary, prev billState, had bool, nw billState) []fetchedText {
 	var texts []fetchedText
 	for _, p := range nw.Publications {
 		ts, ok := nw.Texts[p.ID]
@@ -320,7 +400,7 @@ func (t *Tracker) readTexts(ctx context.Context, sum *Summary, prev billState, h
 			if !due {
 				continue
 			}
-			if rc, can := t.Texts.(TextRechecker); can && weekly && ts.URL != "" {
+			if rc, can := src.(TextRechecker); can && weekly && ts.URL != "" {
 				body, nv, changed, err := rc.Recheck(ctx, p, ts.URL, Validators{ETag: ts.ETag, LastModified: ts.LastModified})
 				switch {
 				case err != nil:
@@ -337,10 +417,10 @@ func (t *Tracker) readTexts(ctx context.Context, sum *Summary, prev billState, h
 		var body []byte
 		var v Validators
 		var err error
-		if vs, can := t.Texts.(TextRechecker); can {
+		if vs, can := src.(TextRechecker); can {
 			url, body, v, err = vs.TextValidated(ctx, p)
 		} else {
-			url, body, err = t.Texts.Text(ctx, p)
+			url, body, err = src.Text(ctx, p)
 		}
 		switch {
 		case err == nil:
@@ -455,7 +535,7 @@ func (t *Tracker) storeBills(tx *bolt.Tx, sum *Summary, changes []billChange, am
 			return nil, err
 		}
 		versionsAdded += added
-		if err := putJSON(bills, []byte(nw.Bill.Key()), nw); err != nil {
+		if err := putJSON(bills, billKey(nw.Bill), nw); err != nil {
 			return nil, err
 		}
 		sum.Changed++
@@ -540,7 +620,7 @@ func (t *Tracker) textDue(prev billState, had bool, p billwatch.Publication, ts 
 		for _, q := range prev.Publications {
 			if q.ID == p.ID {
 				known = true
-				if q != p {
+				if !q.Same(p) {
 					return true, false
 				}
 			}
@@ -603,7 +683,8 @@ func cloneTexts(m map[string]textState) map[string]textState {
 // mergeList updates a stored bill with the list's summary fields.
 func mergeList(stored, list billwatch.Bill) billwatch.Bill {
 	b := stored
-	b.Title, b.ShortTitle, b.Status = list.Title, list.ShortTitle, list.Status
+	b.Title, b.ShortTitle, b.Status, b.Phase = list.Title, list.ShortTitle, list.Status, list.Phase
+	b.Jurisdiction, b.Site = list.Jurisdiction, cmp.Or(list.Site, b.Site)
 	b.Type, b.Sponsor, b.Chamber = list.Type, list.Sponsor, list.Chamber
 	b.LatestActivity, b.LatestActivityAt = list.LatestActivity, list.LatestActivityAt
 	if list.URL != "" {
@@ -618,8 +699,9 @@ func mergeList(stored, list billwatch.Bill) billwatch.Bill {
 // mergeRecord takes the record, filling what it lacks from the list.
 func mergeRecord(rec, list billwatch.Bill) billwatch.Bill {
 	if rec.Status == "" {
-		rec.Status = list.Status
+		rec.Status, rec.Phase = list.Status, list.Phase
 	}
+	rec.Jurisdiction, rec.Site = cmp.Or(rec.Jurisdiction, list.Jurisdiction), cmp.Or(rec.Site, list.Site)
 	if rec.Title == "" {
 		rec.Title = list.Title
 	}
@@ -646,7 +728,7 @@ func (t *Tracker) billAlerts(old *billState, nw billState) []billwatch.Alert {
 	if title == "" {
 		title = b.Title
 	}
-	links := []billwatch.Link{{Label: "LEGISinfo", URL: b.URL}}
+	links := []billwatch.Link{billLink(b)}
 	if old == nil || !old.Bill.Relevant && old.Bill.Status == "" {
 		text := fmt.Sprintf("%s, %s. Status: %s.", b.Number, b.Title, b.Status)
 		if b.Sponsor != "" {
@@ -687,10 +769,16 @@ func (t *Tracker) billAlerts(old *billState, nw billState) []billwatch.Alert {
 	}, b.Status)}
 }
 
+// billLink is the link to a bill's page on its legislature's site, labelled with the site's
+// name.
+func billLink(b billwatch.Bill) billwatch.Link {
+	return billwatch.Link{Label: cmp.Or(b.Site, "Bill page"), URL: b.URL}
+}
+
 // referral reports whether a status change is a referral to committee, and which committee.
+// A bill stored before phases were known (PhaseUnknown) counts as not in committee.
 func referral(old, nw billwatch.Bill) (acronym, name string, ok bool) {
-	if !strings.Contains(strings.ToLower(nw.Status), "consideration in committee") ||
-		strings.Contains(strings.ToLower(old.Status), "consideration in committee") {
+	if nw.Phase != billwatch.PhaseCommittee || old.Phase == billwatch.PhaseCommittee {
 		return "", "", false
 	}
 	for i := len(nw.Stages) - 1; i >= 0; i-- {
@@ -730,14 +818,21 @@ func (t *Tracker) amendedAlert(nw billState, from, to billwatch.Publication, am 
 	return t.newAlert(billwatch.Alert{
 		Kind: billwatch.KindBillAmended, Severity: billwatch.Action, Audience: billwatch.Members,
 		Subject: b.Key(), Title: title,
-		Page: billwatch.DiffPath(b.Session, b.Number, versionParam(nw, from), versionParam(nw, to), am.Anchor),
-		Why:  "new text: " + what,
-		Text: text,
-		Links: []billwatch.Link{
-			{Label: "LEGISinfo", URL: b.URL},
-			{Label: to.Name + " text", URL: "https://www.parl.ca/DocumentViewer/en/" + to.ID},
-		},
+		Page:  billwatch.DiffPath(b.Session, b.Number, versionParam(nw, from), versionParam(nw, to), am.Anchor),
+		Why:   "new text: " + what,
+		Text:  text,
+		Links: textLinks(b, to),
 	}, from.ID+"→"+to.ID+" "+Hash([]byte(brief))[:8])
+}
+
+// textLinks are an amended bill's links: its page, and the new text's page when the scraper
+// gave one.
+func textLinks(b billwatch.Bill, to billwatch.Publication) []billwatch.Link {
+	links := []billwatch.Link{billLink(b)}
+	if to.Page != "" {
+		links = append(links, billwatch.Link{Label: to.Name + " text", URL: to.Page})
+	}
+	return links
 }
 
 // firstNonEmpty returns the first of its arguments that is not "".

@@ -173,7 +173,7 @@ func TestUnnumberedSenateMeetingLinkedByDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(hs) != 1 || hs[0].Number != 0 || len(hs[0].Bills) != 1 || hs[0].Bills[0] != "C-22" || hs[0].FromLEGISinfo {
+	if len(hs) != 1 || hs[0].Number != 0 || len(hs[0].Bills) != 1 || hs[0].Bills[0] != "C-22" || hs[0].FromBillRecord {
 		t.Fatalf("stored hearings = %+v, want the schedule's unnumbered LCJC meeting, linked to C-22, and no copy from the record", hs)
 	}
 	if hs[0].Key() != "Senate LCJC 45-1 2026-12-02T16:15" {

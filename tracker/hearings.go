@@ -26,17 +26,19 @@ type hearingState struct {
 	// alerts. A meeting that is relevant only because its committee is watched raises info
 	// alerts, which go to the digest.
 	Watched bool `json:"watched,omitempty"`
-	// FromLEGISinfo is true while the meeting is known only from a bill's record (date only).
-	FromLEGISinfo bool `json:"from_legisinfo,omitempty"`
+	// FromBillRecord is true while the meeting is known only from a bill's record (date
+	// only). The key is the one databases have always held.
+	FromBillRecord bool `json:"from_legisinfo,omitempty"`
 }
 
 // StoredHearing is a hearing with why it matters.
 type StoredHearing struct {
 	billwatch.Hearing
-	Relevant      bool
-	Watched       bool
-	Reasons       []string
-	FromLEGISinfo bool
+	Relevant bool
+	Watched  bool
+	Reasons  []string
+	// FromBillRecord is true while the meeting is known only from a bill's record.
+	FromBillRecord bool
 }
 
 // Hearings lists stored hearings by start time.
@@ -45,10 +47,12 @@ func (s *Store) Hearings() ([]StoredHearing, error) {
 	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bktHearings).ForEach(func(k, v []byte) error {
 			var st hearingState
+			j, key := splitStoreKey(k)
 			if err := decodeJSON(v, &st); err != nil {
-				return fmt.Errorf("hearing %s: %w", k, err)
+				return fmt.Errorf("hearing %s: %w", key, err)
 			}
-			out = append(out, StoredHearing{Hearing: st.Hearing, Relevant: st.Relevant, Watched: st.Watched, Reasons: st.Reasons, FromLEGISinfo: st.FromLEGISinfo})
+			st.Hearing.Jurisdiction = j
+			out = append(out, StoredHearing{Hearing: st.Hearing, Relevant: st.Relevant, Watched: st.Watched, Reasons: st.Reasons, FromBillRecord: st.FromBillRecord})
 			return nil
 		})
 	})
@@ -194,7 +198,7 @@ func readHearings(ctx context.Context, sum *Summary, session string, reads []hea
 	return got, pages, ok
 }
 
-// senateOnlyHearings returns the Senate meetings known only from LEGISinfo records, when the
+// senateOnlyHearings returns the Senate meetings known only from bill records, when the
 // schedule did not list them. A schedule that gives no meeting numbers (the Senate's studies
 // page) is matched with the records by committee and date. A meeting before today was held.
 func senateOnlyHearings(got []hearingState, senateFromBills map[string]billwatch.Meeting, session string, today time.Time) []hearingState {
@@ -218,10 +222,9 @@ func senateOnlyHearings(got []hearingState, senateFromBills map[string]billwatch
 		if !d.Before(today) {
 			status = billwatch.HearingScheduled
 		}
-		out = append(out, hearingState{FromLEGISinfo: true, Hearing: billwatch.Hearing{
+		out = append(out, hearingState{FromBillRecord: true, Hearing: billwatch.Hearing{
 			Chamber: billwatch.Senate, Committee: m.Committee, Session: session, Number: m.Number,
-			Start: d, Status: status, Studies: []string{}, Bills: []string{},
-			URL: "https://sencanada.ca/en/committees/" + strings.ToLower(m.Committee) + "/",
+			Start: d, Status: status, Studies: []string{}, Bills: []string{}, URL: m.URL,
 		}})
 	}
 	return out
@@ -277,8 +280,8 @@ type hearingVerdict struct {
 // read, completed with what the stored notice said and this reading did not. It is pure.
 func judgeHearing(old *hearingState, st hearingState, committeeKnown bool) (hearingState, hearingVerdict) {
 	had := old != nil
-	if had && !old.FromLEGISinfo && st.FromLEGISinfo {
-		return st, hearingVerdict{} // never replace a schedule's meeting with LEGISinfo's date-only one
+	if had && !old.FromBillRecord && st.FromBillRecord {
+		return st, hearingVerdict{} // never replace a schedule's meeting with a record's date-only one
 	}
 	if had {
 		// A list without witnesses does not erase the notice's witnesses.
@@ -287,6 +290,11 @@ func judgeHearing(old *hearingState, st hearingState, committeeKnown bool) (hear
 		}
 		if st.Hearing.NoticePublished == "" {
 			st.Hearing.NoticePublished = old.Hearing.NoticePublished
+		}
+		// Nor does a reading without a page (a bill record stored before it gave one)
+		// erase the meeting's page.
+		if st.Hearing.URL == "" {
+			st.Hearing.URL = old.Hearing.URL
 		}
 		// A notice that could not be read this time leaves what the last reading said
 		// standing.
@@ -338,7 +346,7 @@ func (t *Tracker) storeHearings(tx *bolt.Tx, sum *Summary, got []hearingState, n
 	sum.Baseline = len(known) == 0
 	var alerts []billwatch.Alert
 	for _, read := range got {
-		key := []byte(read.Hearing.Key())
+		key := hearingKey(read.Hearing)
 		var old hearingState
 		had, err := getJSON(b, key, &old)
 		if err != nil {
@@ -353,7 +361,7 @@ func (t *Tracker) storeHearings(tx *bolt.Tx, sum *Summary, got []hearingState, n
 			continue
 		}
 		payload, _ := jsonBytes(st.Hearing)
-		if _, added, err := addVersion(tx, "hearing/"+st.Hearing.Key(), payload, st.Hearing.URL, st.Hearing.Status, now); err != nil {
+		if _, added, err := addVersion(tx, hearingDoc(read.Hearing), payload, st.Hearing.URL, st.Hearing.Status, now); err != nil {
 			return nil, err
 		} else if added {
 			sum.Versions++
@@ -610,4 +618,9 @@ func hearingChanges(old, nw billwatch.Hearing) []string {
 		out = append(out, "see the amended notice")
 	}
 	return out
+}
+
+// HearingVersions lists the stored readings of a meeting, oldest first.
+func (s *Store) HearingVersions(h billwatch.Hearing) ([]Version, error) {
+	return s.Versions(hearingDoc(h))
 }

@@ -118,7 +118,7 @@ func TestJudgeHearing(t *testing.T) {
 	}}
 	moved := sched
 	moved.Hearing.Start = at.Add(time.Hour)
-	fromRecord := hearingState{FromLEGISinfo: true, Hearing: billwatch.Hearing{Chamber: billwatch.House, Committee: "SECU", Number: 12, Start: at}}
+	fromRecord := hearingState{FromBillRecord: true, Hearing: billwatch.Hearing{Chamber: billwatch.House, Committee: "SECU", Number: 12, Start: at}}
 	// The list says nothing of witnesses nor when the notice was published: the stored notice stands.
 	bare := sched
 	bare.Hearing.Witnesses, bare.Hearing.NoticePublished = nil, ""
@@ -169,17 +169,17 @@ func TestSenateOnlyHearings(t *testing.T) {
 	got := senateOnlyHearings(listed, fromBills, "45-1", today)
 	status := map[string]string{}
 	for _, h := range got {
-		if !h.FromLEGISinfo || h.Hearing.Session != "45-1" {
+		if !h.FromBillRecord || h.Hearing.Session != "45-1" {
 			t.Errorf("%+v: want a LEGISinfo meeting of 45-1", h)
 		}
 		status[h.Hearing.Key()] = h.Hearing.Status
 	}
-	if len(got) != 2 || status[hearingKey("LCJC", 5)] != billwatch.HearingHeld || status[hearingKey("NSDA", 2)] != billwatch.HearingScheduled {
+	if len(got) != 2 || status[senateKey("LCJC", 5)] != billwatch.HearingHeld || status[senateKey("NSDA", 2)] != billwatch.HearingScheduled {
 		t.Errorf("got %v", status)
 	}
 }
 
-func hearingKey(committee string, n int) string {
+func senateKey(committee string, n int) string {
 	return billwatch.Hearing{Chamber: billwatch.Senate, Committee: committee, Session: "45-1", Number: n}.Key()
 }
 
@@ -189,7 +189,7 @@ func TestBillFromListAndRecordDue(t *testing.T) {
 	t1 := time.Date(2026, 6, 18, 12, 0, 0, 0, time.UTC)
 	t2 := t1.Add(24 * time.Hour)
 	listed := billwatch.Bill{Session: "45-1", Number: "C-2", Title: "Strong Borders Act", Status: "At second reading", LatestActivityAt: t1}
-	other := billwatch.Bill{Session: "45-1", Number: "C-9", Title: "Fisheries Act amendments", Status: "At consideration in committee", LatestActivityAt: t1}
+	other := billwatch.Bill{Session: "45-1", Number: "C-9", Title: "Fisheries Act amendments", Status: "At consideration in committee", Phase: billwatch.PhaseCommittee, LatestActivityAt: t1}
 
 	// A bill new to the store: relevant from the watch list, its record due.
 	nw := billFromList(billState{}, false, listed, profile)

@@ -64,7 +64,7 @@ func (t *Tracker) withLaw(alerts []billwatch.Alert, b billwatch.Bill, fx LawEffe
 			Subject: b.Key(), Title: title,
 			Why:   "touches a watched provision: " + w.Watch,
 			Text:  fmt.Sprintf("%s, %s, touches %s: %s.", b.Number, title, w.Watch, strings.Join(w.Effects, "; ")),
-			Links: []billwatch.Link{{Label: "LEGISinfo", URL: b.URL}},
+			Links: []billwatch.Link{billLink(b)},
 		}, "provision "+w.Watch)
 		if lawURL != "" {
 			a.Links = append(a.Links, billwatch.Link{Label: "Effect on the law", URL: lawURL})

@@ -243,7 +243,8 @@ func (s *Store) LoadIndex() (*Index, error) {
 			return nil
 		}
 		return b.ForEach(func(k, v []byte) error {
-			sig, err := decodeSignature(string(k), v)
+			_, bill := splitStoreKey(k)
+			sig, err := decodeSignature(bill, v)
 			if err != nil {
 				return err
 			}
@@ -363,7 +364,7 @@ func getLinks(tx *bolt.Tx, bill string) []LineageLink {
 		return nil
 	}
 	var out []LineageLink
-	_, _ = getJSON(b, []byte(bill), &out)
+	_, _ = getJSON(b, lineageKey(bill), &out)
 	return out
 }
 
@@ -375,21 +376,21 @@ func putLinks(tx *bolt.Tx, bill string, links []LineageLink) error {
 	// Drop the old mirrors of this bill.
 	for _, old := range getLinks(tx, bill) {
 		others := slices.DeleteFunc(getLinks(tx, old.Key()), func(x LineageLink) bool { return x.Key() == bill })
-		if err := putJSON(b, []byte(old.Key()), others); err != nil {
+		if err := putJSON(b, lineageKey(old.Key()), others); err != nil {
 			return err
 		}
 	}
 	for _, l := range links {
 		others := slices.DeleteFunc(getLinks(tx, l.Key()), func(x LineageLink) bool { return x.Key() == bill })
 		others = append(others, l.mirror(session, number))
-		if err := putJSON(b, []byte(l.Key()), others); err != nil {
+		if err := putJSON(b, lineageKey(l.Key()), others); err != nil {
 			return err
 		}
 	}
 	if len(links) == 0 {
-		return b.Delete([]byte(bill))
+		return b.Delete(lineageKey(bill))
 	}
-	return putJSON(b, []byte(bill), links)
+	return putJSON(b, lineageKey(bill), links)
 }
 
 // Lineage lists a bill's links, earlier bills first.

@@ -46,8 +46,8 @@ func (t *Tracker) Reindex() (*Index, error) {
 			if decodeJSON(v, &st) != nil {
 				return nil
 			}
-			if h := latestTextHash(st); h != "" && have[string(k)] != h {
-				missing = append(missing, todo{string(k), h})
+			if _, bill := splitStoreKey(k); latestTextHash(st) != "" && have[bill] != latestTextHash(st) {
+				missing = append(missing, todo{bill, latestTextHash(st)})
 			}
 			return nil
 		})
@@ -74,7 +74,7 @@ func (t *Tracker) Reindex() (*Index, error) {
 	err = t.Store.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bktLineage)
 		for _, s := range sigs {
-			if err := b.Put([]byte(s.Bill), s.encode()); err != nil {
+			if err := b.Put(lineageKey(s.Bill), s.encode()); err != nil {
 				return err
 			}
 		}
@@ -100,7 +100,7 @@ func (t *Tracker) lineageOf(ix *Index, bill, hash string, body []byte) (billLine
 
 // storeLineage writes a bill's signature and links within tx.
 func storeLineage(tx *bolt.Tx, l billLineage) error {
-	if err := tx.Bucket(bktLineage).Put([]byte(l.sig.Bill), l.sig.encode()); err != nil {
+	if err := tx.Bucket(bktLineage).Put(lineageKey(l.sig.Bill), l.sig.encode()); err != nil {
 		return err
 	}
 	return putLinks(tx, l.sig.Bill, l.links)

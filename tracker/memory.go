@@ -213,12 +213,12 @@ func getRecord(tx *bolt.Tx, subject string) (Record, error) {
 	if b == nil {
 		return r, nil
 	}
-	_, err := getJSON(b, []byte(subject), &r)
+	_, err := getJSON(b, []byte(subjectKey(subject)), &r)
 	return r, err
 }
 
 func historyKey(subject string, seq uint64) []byte {
-	k := append([]byte(subject), 0)
+	k := append([]byte(subjectKey(subject)), 0)
 	return append(k, be(seq)...)
 }
 
@@ -262,7 +262,7 @@ func (s *Store) editRecord(subject, by string, now time.Time, fn func(r *Record)
 			}
 		}
 		out = r
-		return putJSON(tx.Bucket(bktMemory), []byte(subject), r)
+		return putJSON(tx.Bucket(bktMemory), []byte(subjectKey(subject)), r)
 	})
 	return out, err
 }
@@ -442,7 +442,7 @@ func history(tx *bolt.Tx, subject string) []Change {
 	c := b.Cursor()
 	var prefix []byte
 	if subject != "" {
-		prefix = append([]byte(subject), 0)
+		prefix = append([]byte(subjectKey(subject)), 0)
 	}
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		var ch Change

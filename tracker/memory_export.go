@@ -53,7 +53,8 @@ func (s *Store) ExportMemory() (MemoryExport, error) {
 				if err := decodeJSON(v, &ls); err != nil {
 					return fmt.Errorf("lineage %s: %w", k, err)
 				}
-				ex.Lineage[string(k)] = ls
+				_, bill := splitStoreKey(k)
+				ex.Lineage[bill] = ls
 				return nil
 			})
 		}
@@ -151,7 +152,10 @@ func (t *Tracker) ImportMemory(ex MemoryExport, replace bool) error {
 		}
 		mem := tx.Bucket(bktMemory)
 		for _, r := range ex.Records {
-			if err := putJSON(mem, []byte(r.Subject), r); err != nil {
+			if err := checkSubject(r.Subject); err != nil {
+				return err
+			}
+			if err := putJSON(mem, []byte(subjectKey(r.Subject)), r); err != nil {
 				return err
 			}
 		}
@@ -179,7 +183,7 @@ func (t *Tracker) ImportMemory(ex MemoryExport, replace bool) error {
 		}
 		slices.Sort(keys)
 		for _, k := range keys {
-			if err := putJSON(links, []byte(k), ex.Lineage[k]); err != nil {
+			if err := putJSON(links, lineageKey(k), ex.Lineage[k]); err != nil {
 				return err
 			}
 		}

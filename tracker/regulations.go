@@ -44,9 +44,11 @@ func (s *Store) Regulations() ([]billwatch.Regulation, error) {
 	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bktRegulations).ForEach(func(k, v []byte) error {
 			var st regulationState
+			j, key := splitStoreKey(k)
 			if err := decodeJSON(v, &st); err != nil {
-				return fmt.Errorf("regulation %s: %w", k, err)
+				return fmt.Errorf("regulation %s: %w", key, err)
 			}
+			st.Regulation.Jurisdiction = j
 			out = append(out, st.Regulation)
 			return nil
 		})
@@ -196,7 +198,7 @@ func (t *Tracker) storeRegulations(tx *bolt.Tx, sum *Summary, stored, items, pro
 	sum.Baseline = len(known) == 0
 	var alerts []billwatch.Alert
 	for _, r := range items {
-		key := []byte(r.Key())
+		key := regulationKey(r)
 		var old regulationState
 		had, err := getJSON(b, key, &old)
 		if err != nil {
@@ -211,7 +213,7 @@ func (t *Tracker) storeRegulations(tx *bolt.Tx, sum *Summary, stored, items, pro
 			continue
 		}
 		payload, _ := jsonBytes(r)
-		if _, added, err := addVersion(tx, "regulation/"+r.Key(), payload, r.URL, "item", now); err != nil {
+		if _, added, err := addVersion(tx, regulationDoc(r), payload, r.URL, "item", now); err != nil {
 			return nil, err
 		} else if added {
 			sum.Versions++

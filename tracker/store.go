@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -23,9 +24,12 @@ import (
 )
 
 // SchemaVersion is the layout of the database this build reads and writes. Version 2 added
-// the coalition's memory (records, history, watch list, lineage, accounts); a version 1
-// database is migrated on its first write-open (the new buckets are created, nothing moves).
-const SchemaVersion = 2
+// the coalition's memory (records, history, watch list, lineage, accounts); version 3 names
+// the jurisdiction first in every key of what a legislature publishes (keys.go). An older
+// database is migrated on its first write-open, in one transaction (schema.go); until then a
+// read is refused with a message saying so, never answered from keys this build does not
+// use.
+const SchemaVersion = 3
 
 // Bucket names.
 var (
@@ -84,7 +88,7 @@ func Open(path string) (*Store, error) {
 	// An existing, current database is only read: opening it must not cost a write.
 	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
 		ready := false
-		err := s.view(func(tx *bolt.Tx) error {
+		err := s.viewAny(func(tx *bolt.Tx) error {
 			ready = string(tx.Bucket(bktMeta).Get([]byte("schema"))) == fmt.Sprint(SchemaVersion)
 			for _, b := range allBuckets {
 				ready = ready && tx.Bucket(b) != nil
@@ -115,7 +119,7 @@ func Open(path string) (*Store, error) {
 			return meta.Put([]byte("schema"), []byte(fmt.Sprint(SchemaVersion)))
 		}
 		if string(v) != fmt.Sprint(SchemaVersion) {
-			return migrate(meta, string(v))
+			return migrate(tx, string(v))
 		}
 		return nil
 	})
@@ -255,7 +259,25 @@ func (s *Store) remember(st stamp) {
 	s.sound = &st
 }
 
+// ErrOldSchema means a read found a database of an earlier schema, which only a write
+// migrates.
+var ErrOldSchema = errors.New("older schema")
+
+// view runs fn in a read transaction of a database of the current schema.
 func (s *Store) view(fn func(tx *bolt.Tx) error) error {
+	return s.viewAny(func(tx *bolt.Tx) error {
+		if v := string(tx.Bucket(bktMeta).Get([]byte("schema"))); v != fmt.Sprint(SchemaVersion) {
+			if n, err := strconv.Atoi(v); err == nil && n >= 1 && n < SchemaVersion {
+				return fmt.Errorf("database %s has schema version %s (%w): run `billwatch scrape` or `billwatch run` once to migrate it to %d", s.path, v, ErrOldSchema, SchemaVersion)
+			}
+			return fmt.Errorf("database %s has schema version %q; this billwatch reads version %d", s.path, v, SchemaVersion)
+		}
+		return fn(tx)
+	})
+}
+
+// viewAny runs fn in a read transaction of a billwatch database of any schema.
+func (s *Store) viewAny(fn func(tx *bolt.Tx) error) error {
 	return s.withDB(true, func(db *bolt.DB) error {
 		return db.View(func(tx *bolt.Tx) error {
 			if tx.Bucket(bktMeta) == nil {
@@ -331,7 +353,9 @@ func (s *Store) Verify() (Report, error) {
 			}
 			r.Schema = string(meta.Get([]byte("schema")))
 			if r.Schema == "1" {
-				r.Notes = append(r.Notes, fmt.Sprintf("schema version 1: the next write migrates it to %d (adds the coalition's memory)", SchemaVersion))
+				r.Notes = append(r.Notes, fmt.Sprintf("schema version 1: the next write migrates it to %d (adds the coalition's memory, names the jurisdiction in every key); reads are refused until then", SchemaVersion))
+			} else if r.Schema == "2" {
+				r.Notes = append(r.Notes, fmt.Sprintf("schema version 2: the next write migrates it to %d (names the jurisdiction in every key); reads are refused until then", SchemaVersion))
 			} else if r.Schema != fmt.Sprint(SchemaVersion) {
 				return fmt.Errorf("database %s has schema version %q; this billwatch reads version %d", s.path, r.Schema, SchemaVersion)
 			}

@@ -22,7 +22,8 @@ const (
 	SourceRegulations = "regulations"
 )
 
-// BillSource reads LEGISinfo.
+// BillSource reads one legislature's bills (Parliament's: scraper/legisinfo). The bills it
+// returns carry their jurisdiction, phase, site and pages: the tracker builds none of them.
 type BillSource interface {
 	// Bills lists a session's bills (summary fields only).
 	Bills(ctx context.Context, session string) ([]billwatch.Bill, error)

@@ -189,10 +189,10 @@ func TestBaselineThenChanges(t *testing.T) {
 	// A week later: C-22 referred to SECU with a new text; a new relevant bill.
 	h.now = day(23)
 	c22 := h.bills.list[0]
-	c22.Status = "At consideration in committee in the House of Commons"
+	c22.Status, c22.Phase = "At consideration in committee in the House of Commons", billwatch.PhaseCommittee
 	c22.LatestActivityAt = day(20)
 	rec := h.bills.records["C-22"]
-	rec.Status = c22.Status
+	rec.Status, rec.Phase = c22.Status, c22.Phase
 	rec.Stages = append(rec.Stages, billwatch.Stage{Chamber: billwatch.House, Name: "Consideration in committee", State: "In progress", Committee: "SECU", CommitteeName: "Standing Committee on Public Safety and National Security"})
 	rec.Publications = append(rec.Publications, billwatch.Publication{ID: "101", Type: billwatch.AmendedByCommittee, Name: "As amended by committee"})
 	h.bills.records["C-22"] = rec

@@ -30,13 +30,15 @@ type VersionJSON struct {
 	Fetched bool   `json:"fetched"`
 	URL     string `json:"url,omitempty"`
 	Gap     string `json:"gap,omitempty"`
+	// Page is the publication's page for people, from the scraper (not in the JSON).
+	Page string `json:"-"`
 }
 
 // VersionsJSON lists the bill's text versions as `show --json` does; never nil.
 func (b *StoredBill) VersionsJSON() []VersionJSON {
 	out := make([]VersionJSON, 0, len(b.Versions))
 	for i, v := range b.Versions {
-		out = append(out, VersionJSON{Index: i + 1, ID: v.ID, Type: v.Type, Name: v.Name, Fetched: v.Fetched, URL: v.URL, Gap: v.Gap})
+		out = append(out, VersionJSON{Index: i + 1, ID: v.ID, Type: v.Type, Name: v.Name, Fetched: v.Fetched, URL: v.URL, Gap: v.Gap, Page: v.Page})
 	}
 	return out
 }

@@ -55,7 +55,7 @@ func memoryServer(t *testing.T, auth Auth, users map[string]string) (*httptest.S
 			t.Fatal(err)
 		}
 	}
-	s, err := New(Options{DB: db, Sources: testSources, Now: func() time.Time { return authNow }, Auth: auth,
+	s, err := New(Options{DB: db, BillJSON: testBillJSON, Sources: testSources, Now: func() time.Time { return authNow }, Auth: auth,
 		Writer: func() (*tracker.Tracker, error) { return tr, nil }})
 	if err != nil {
 		t.Fatal(err)

@@ -29,7 +29,7 @@ func TestBusyDatabase(t *testing.T) {
 		s.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/status", nil))
 		return rec
 	}
-	read, err := New(Options{DB: db, Sources: testSources})
+	read, err := New(Options{DB: db, BillJSON: testBillJSON, Sources: testSources})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestBusyDatabase(t *testing.T) {
 	if rec := get(read); rec.Code != 200 {
 		t.Errorf("GET /status while the database is held, after a first read = %d, want the state read before", rec.Code)
 	}
-	fresh, err := New(Options{DB: db, Sources: testSources})
+	fresh, err := New(Options{DB: db, BillJSON: testBillJSON, Sources: testSources})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -195,7 +195,7 @@ func (s *Server) diffModel(b *tracker.StoredBill, from, to tracker.StoredText) (
 		r := diff.Compare(fd, td)
 		m := &diffModel{Result: r, Highlights: r.Highlights(), Fetched: map[string]time.Time{}}
 		for _, t := range []tracker.StoredText{from, to} {
-			if vs, err := store.Versions("bill/" + b.Session + "/" + b.Number + "/text/" + t.ID); err == nil {
+			if vs, err := store.BillTextVersions(b.Bill, t.ID); err == nil {
 				for _, v := range vs {
 					if v.Hash == t.Hash {
 						m.Fetched[t.ID] = v.Fetched
@@ -239,7 +239,6 @@ type versionMeta struct {
 	Param   string // how the page's links name it
 	Fetched time.Time
 	Stage   string // the stage that produced it, with its date, when the record says
-	Page    string // the publication on parl.ca
 }
 
 // stageFor finds the stage that produced a version: first reading, the committee's report,
@@ -360,10 +359,10 @@ func (s *Server) diffPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		return nil
 	}
-	js := showJSON(b)
+	js := b.VersionsJSON()
 	meta := func(t tracker.StoredText) versionMeta {
-		vm := versionMeta{StoredText: t, Stage: stageFor(b, t.Type), Page: "https://www.parl.ca/DocumentViewer/en/" + t.ID}
-		for _, v := range js.Versions {
+		vm := versionMeta{StoredText: t, Stage: stageFor(b, t.Type)}
+		for _, v := range js {
 			if v.ID == t.ID {
 				vm.Param = versionName(b, v)
 			}
@@ -379,7 +378,7 @@ func (s *Server) diffPage(w http.ResponseWriter, r *http.Request) error {
 	if d.Flags, err = m.rendered(s.pages["diff"], "flags"); err != nil {
 		return err
 	}
-	for _, v := range js.Versions {
+	for _, v := range js {
 		if v.Fetched {
 			d.Fetched = append(d.Fetched, v)
 		}

@@ -135,7 +135,7 @@ func (s *Server) lawPage(w http.ResponseWriter, r *http.Request) error {
 	for _, a := range res.Acts {
 		d.Acts = append(d.Acts, lawActView{ActResult: a, Effects: lawEffects(a)})
 	}
-	for _, v := range showJSON(b).Versions {
+	for _, v := range b.VersionsJSON() {
 		if v.Fetched {
 			d.Fetched = append(d.Fetched, v)
 		}

@@ -34,7 +34,7 @@ func lawServer(t *testing.T, res func() *law.Result) http.Handler {
 	if s := tr.ScrapeBills(t.Context(), "45-1"); s.Outcome != tracker.OK {
 		t.Fatal(s.Line())
 	}
-	srv, err := New(Options{DB: db, Now: func() time.Time { return now }, Law: func(billXML []byte) (*law.Result, error) {
+	srv, err := New(Options{DB: db, BillJSON: testBillJSON, Now: func() time.Time { return now }, Law: func(billXML []byte) (*law.Result, error) {
 		if !strings.Contains(string(billXML), "<") {
 			t.Errorf("the law reader got %q, not the bill's XML", billXML)
 		}

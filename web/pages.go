@@ -432,13 +432,6 @@ func (s *Server) billPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if wantsJSON(r) {
-		if s.opt.BillJSON == nil {
-			out, err := s.withMemory(showJSON(b))
-			if err != nil {
-				return err
-			}
-			return writeJSON(w, r, out)
-		}
 		v, err := s.opt.BillJSON(*b)
 		if err != nil {
 			return err
@@ -471,9 +464,8 @@ func (s *Server) billPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	slices.SortStableFunc(d.Meetings, func(a, b meetingRow) int { return strings.Compare(a.Meeting.Date, b.Meeting.Date) })
-	js := showJSON(b)
-	d.Versions = js.Versions
-	for _, v := range js.Versions {
+	d.Versions = b.VersionsJSON()
+	for _, v := range d.Versions {
 		if v.Fetched {
 			d.Fetched = append(d.Fetched, v)
 		}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -87,6 +88,7 @@ func writeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 
 var funcs = template.FuncMap{
 	"billPath":    billwatch.BillPath,
+	"siteOf":      siteOf,
 	"hearingPath": func(h billwatch.Hearing) string { return billwatch.HearingPath(h.Session, h.Committee, h.Number) },
 	"regPath":     func(r billwatch.Regulation) string { return billwatch.RegulationPath(r.Part, r.ID) },
 	"alertPath":   func(a billwatch.Alert) string { return a.PagePath() },
@@ -265,4 +267,13 @@ func countdownAny(now time.Time, v any) string {
 		return countdown(now, d)
 	}
 	return ""
+}
+
+// siteOf names the site of a page for a link's text: its host without "www." ("parl.ca").
+func siteOf(page string) string {
+	u, err := url.Parse(page)
+	if err != nil || u.Host == "" {
+		return "its site"
+	}
+	return strings.TrimPrefix(u.Hostname(), "www.")
 }

@@ -45,8 +45,8 @@ type Options struct {
 	// PublicURL is the address people reach billwatch at ([web] public_url), for absolute
 	// links in feeds and in alerts' JSON; empty means the address of each request.
 	PublicURL string
-	// BillJSON builds a bill as `show --json` gives it, for the bill page's JSON; nil uses
-	// the fields the web knows.
+	// BillJSON builds a bill as `show --json` gives it, for the bill page's JSON: one builder
+	// for both. Required.
 	BillJSON func(b tracker.StoredBill) (any, error)
 	// Calendar writes the iCalendar feed of `billwatch calendar`; nil serves none.
 	Calendar func(w io.Writer, now time.Time) error
@@ -92,6 +92,9 @@ func New(opt Options) (*Server, error) {
 	}
 	if opt.CacheDiffs <= 0 {
 		opt.CacheDiffs = 16
+	}
+	if opt.BillJSON == nil {
+		return nil, errors.New("web: no BillJSON: the bill page's JSON is built by `show --json`'s builder")
 	}
 	opt.PublicURL = strings.TrimRight(opt.PublicURL, "/")
 	s := &Server{opt: opt, diffs: newDiffCache(opt.CacheDiffs), limit: newLimiter()}

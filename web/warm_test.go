@@ -100,7 +100,7 @@ func TestRecentAmendmentDiffIsPrepared(t *testing.T) {
 		t.Fatalf("second pass: %s %+v", s.Line(), s.Alerts)
 	}
 
-	srv, err := New(Options{DB: db, Sources: testSources, Now: func() time.Time { return now.Add(time.Hour) }})
+	srv, err := New(Options{DB: db, BillJSON: testBillJSON, Sources: testSources, Now: func() time.Time { return now.Add(time.Hour) }})
 	if err != nil {
 		t.Fatal(err)
 	}

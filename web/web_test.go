@@ -12,10 +12,14 @@ import (
 	"time"
 
 	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/tracker"
 )
 
 // testSources are the source names, as the command passes them in.
 var testSources = []string{"bills", "hearings", "regulations", "acts"}
+
+// testBillJSON stands in for `show --json`'s builder, which lives in cmd/billwatch.
+func testBillJSON(b tracker.StoredBill) (any, error) { return tracker.ListedBill(b.Bill), nil }
 
 func TestCountdownAndDaysLeft(t *testing.T) {
 	t.Parallel()
@@ -132,10 +136,19 @@ func TestDiffCacheComputesOnceAndEvicts(t *testing.T) {
 	}
 }
 
+// TestBillJSONRequired: the bill page's JSON has one builder, `show --json`'s; a server
+// without it is refused at start, not served with a second shape.
+func TestBillJSONRequired(t *testing.T) {
+	t.Parallel()
+	if _, err := New(Options{DB: filepath.Join(t.TempDir(), "x.db"), Sources: testSources}); err == nil || !strings.Contains(err.Error(), "BillJSON") {
+		t.Errorf("New without BillJSON = %v, want an error naming it", err)
+	}
+}
+
 func TestNoDatabasePage(t *testing.T) {
 	t.Parallel()
 	db := filepath.Join(t.TempDir(), "missing.db")
-	s, err := New(Options{DB: db, Sources: testSources})
+	s, err := New(Options{DB: db, BillJSON: testBillJSON, Sources: testSources})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,5 +156,18 @@ func TestNoDatabasePage(t *testing.T) {
 	s.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
 	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), db) || rec.Header().Get("Content-Security-Policy") != CSP {
 		t.Errorf("GET / without a database = %d\n%s", rec.Code, rec.Body.String())
+	}
+}
+
+func TestSiteOf(t *testing.T) {
+	t.Parallel()
+	for page, want := range map[string]string{
+		"https://www.parl.ca/DocumentViewer/en/13569583": "parl.ca",
+		"https://legislature.example/bills/5":            "legislature.example",
+		"not a URL":                                      "its site",
+	} {
+		if got := siteOf(page); got != want {
+			t.Errorf("siteOf(%q) = %q, want %q", page, got, want)
+		}
 	}
 }

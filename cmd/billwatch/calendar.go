@@ -34,8 +34,7 @@ func calendarEvents(store *tracker.Store, now time.Time) ([]calendar.Event, erro
 		if !h.Relevant || h.Start.Before(since) {
 			continue
 		}
-		key := h.Key()
-		vs, _ := store.Versions("hearing/" + key)
+		vs, _ := store.HearingVersions(h.Hearing)
 		ev := calendar.Event{
 			UID:      strings.ReplaceAll(fmt.Sprintf("%s-%s-%d", h.Committee, h.Session, h.Number), " ", "-") + "@billwatch",
 			Summary:  fmt.Sprintf("%s meeting %d: %s", h.Committee, h.Number, summaryTopic(h.Hearing)),

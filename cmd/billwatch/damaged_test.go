@@ -178,8 +178,8 @@ func TestCheckCommand(t *testing.T) {
 		t.Fatalf("baseline scrape: exit %d\n%s%s", code, out, errOut)
 	}
 	out, errOut, code := c.run(week1, "check")
-	if code != 0 || !strings.Contains(out, "database "+c.db+" is sound") || !strings.Contains(out, "schema 2") || errOut != "" {
-		t.Errorf("check: exit %d\n%s%s; want exit 0 saying %s is sound, schema 2", code, out, errOut, c.db)
+	if code != 0 || !strings.Contains(out, "database "+c.db+" is sound") || !strings.Contains(out, "schema 3") || errOut != "" {
+		t.Errorf("check: exit %d\n%s%s; want exit 0 saying %s is sound, schema 3", code, out, errOut, c.db)
 	}
 	out, _, code = c.run(week1, "check", "--json")
 	var r struct {
@@ -187,7 +187,7 @@ func TestCheckCommand(t *testing.T) {
 		Schema string         `json:"schema"`
 		Keys   map[string]int `json:"keys"`
 	}
-	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 || !r.Sound || r.Schema != "2" || r.Keys["bills"] == 0 {
+	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 || !r.Sound || r.Schema != "3" || r.Keys["bills"] == 0 {
 		t.Errorf("check --json: exit %d, %v: %s; want sound, the current schema, bills counted", code, err, out)
 	}
 	damaged := damages[2].damage(t, must(os.ReadFile(c.db)))

@@ -78,7 +78,7 @@ func billMeetings(store *tracker.Store, b tracker.StoredBill) ([]meetingJSON, er
 		if m.Chamber == "" {
 			m.Chamber = h.Chamber
 		}
-		if !h.FromLEGISinfo {
+		if !h.FromBillRecord {
 			m.Date = date
 			if start.Hour() != 0 || start.Minute() != 0 {
 				m.Start = start.Format("2006-01-02T15:04:05-07:00")

@@ -157,7 +157,8 @@ func BenchmarkWebOmnibusDiff(b *testing.B) {
 	db := omnibusDB(b)
 	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 	newServer := func() *web.Server {
-		s, err := web.New(web.Options{DB: db, Sources: sourceNames(), Now: func() time.Time { return now }})
+		s, err := web.New(web.Options{DB: db, Sources: sourceNames(), Now: func() time.Time { return now },
+			BillJSON: func(b tracker.StoredBill) (any, error) { return tracker.ListedBill(b.Bill), nil }})
 		if err != nil {
 			b.Fatal(err)
 		}

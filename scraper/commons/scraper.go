@@ -119,6 +119,7 @@ func (s *Scraper) Meetings(ctx context.Context, committee, session string) ([]bi
 	hs := make([]billwatch.Hearing, len(ms))
 	for i, m := range ms {
 		hs[i] = m.Hearing
+		hs[i].Jurisdiction = billwatch.Canada
 	}
 	return hs, errors.Join(errs...)
 }

@@ -110,6 +110,7 @@ func (s *Scraper) Regulations(ctx context.Context, since time.Time, skip func(ur
 					}
 					r = fromIndex(e, err)
 				}
+				r.Jurisdiction = billwatch.Canada
 				regs = append(regs, r)
 			}
 		}

@@ -110,6 +110,11 @@ func TestRegulationsSnapshots(t *testing.T) {
 			srv, c := serve(t, fixtures.FS(), tt.snapshot)
 			got, err := New(c).Regulations(context.Background(), time.Time{}, nil)
 			checkErr(t, name, err, keeps)
+			for _, r := range got {
+				if r.Jurisdiction != billwatch.Canada {
+					t.Errorf("Regulations: %s has jurisdiction %q, want %q", r.Key(), r.Jurisdiction, billwatch.Canada)
+				}
+			}
 			if d := cmp.Diff(want(t, keeps, tt.want...), got, ignoreChecks); d != "" {
 				t.Errorf("Regulations(%s) mismatch (-want +got):\n%s", name, d)
 			}

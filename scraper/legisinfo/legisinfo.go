@@ -54,6 +54,7 @@ func (s *Scraper) Bills(ctx context.Context, session string) ([]billwatch.Bill, 
 			return nil, fmt.Errorf("legisinfo: bill list %s: bill %s belongs to session %s, not %s: %w",
 				u, bills[i].Number, bills[i].Session, session, scraper.ErrLayoutChanged)
 		}
+		neutral(&bills[i])
 	}
 	return bills, nil
 }
@@ -86,7 +87,61 @@ func (s *Scraper) Bill(ctx context.Context, session, number string) (billwatch.B
 		b.Session = session
 		b.URL = BillURL(session, num)
 	}
+	neutral(&b)
 	return b, page.Body, nil
+}
+
+// Site is how links to a bill's LEGISinfo page are labelled.
+const Site = "LEGISinfo"
+
+// SenateCommitteeURL is a Senate committee's page: a meeting the record lists for the Senate
+// has no page of its own there.
+func SenateCommitteeURL(acronym string) string {
+	return "https://sencanada.ca/en/committees/" + strings.ToLower(acronym) + "/"
+}
+
+// PublicationURL is the DocumentViewer page of a publication, for people to read.
+func PublicationURL(id string) string { return PublicBase + "/DocumentViewer/en/" + id }
+
+// PhaseOf maps LEGISinfo's status wording ("At consideration in committee in the Senate") onto
+// the phase the tracker decides on.
+func PhaseOf(status string) billwatch.Phase {
+	s := strings.ToLower(status)
+	switch {
+	case s == "":
+		return billwatch.PhaseUnknown
+	case strings.Contains(s, "consideration in committee"):
+		return billwatch.PhaseCommittee
+	case strings.Contains(s, "royal assent"):
+		return billwatch.PhaseRoyalAssent
+	case strings.Contains(s, "report stage"):
+		return billwatch.PhaseReport
+	case strings.Contains(s, "third reading"):
+		return billwatch.PhaseThird
+	case strings.Contains(s, "amendments made by"), strings.Contains(s, "consideration of amendments"):
+		return billwatch.PhaseAmendments
+	case strings.Contains(s, "first reading"), strings.Contains(s, "second reading"), strings.Contains(s, "pro forma"),
+		strings.Contains(s, "outside the order of precedence"):
+		return billwatch.PhaseIntroduced
+	case strings.Contains(s, "defeated"), strings.Contains(s, "not proceeded"), strings.Contains(s, "withdrawn"),
+		strings.Contains(s, "died on the order paper"):
+		return billwatch.PhaseEnded
+	}
+	return billwatch.PhaseOther
+}
+
+// neutral fills in what the tracker reads instead of LEGISinfo's wording and addresses: the
+// jurisdiction, the phase, the site's name, and the pages of meetings and publications.
+func neutral(b *billwatch.Bill) {
+	b.Jurisdiction, b.Phase, b.Site = billwatch.Canada, PhaseOf(b.Status), Site
+	for i := range b.Meetings {
+		if m := &b.Meetings[i]; m.Chamber == billwatch.Senate && m.Committee != "" {
+			m.URL = SenateCommitteeURL(m.Committee)
+		}
+	}
+	for i := range b.Publications {
+		b.Publications[i].Page = PublicationURL(b.Publications[i].ID)
+	}
 }
 
 // BillURL is the public LEGISinfo page of a bill, as LEGISinfo writes it (lower-case number):

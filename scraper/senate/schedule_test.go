@@ -93,6 +93,12 @@ func TestMeetingsFixtures(t *testing.T) {
 				t.Fatalf("Meetings(%s 45-1, snapshot %d) error: %v", tt.committee, tt.snapshot, err)
 			}
 			if tt.want != nil {
+				for i := range hs {
+					if hs[i].Jurisdiction != billwatch.Canada {
+						t.Errorf("Meetings(%s 45-1)[%d].Jurisdiction = %q, want %q", tt.committee, i, hs[i].Jurisdiction, billwatch.Canada)
+					}
+					hs[i].Jurisdiction = ""
+				}
 				if diff := cmp.Diff(tt.want, hs, cmpopts.IgnoreFields(billwatch.Hearing{}, "Checks")); diff != "" {
 					t.Errorf("Meetings(%s 45-1, snapshot %d) mismatch (-want +got):\n%s", tt.committee, tt.snapshot, diff)
 				}

@@ -129,5 +129,8 @@ func (s *Scraper) Meetings(ctx context.Context, committee, session string) ([]bi
 		}
 		return a.Number - b.Number
 	})
+	for i := range out {
+		out[i].Jurisdiction = billwatch.Canada
+	}
 	return out, errors.Join(errs...)
 }
