@@ -56,7 +56,8 @@ type Phase string
 // Bill phases. A scraper maps its site's statuses onto these; what fits none is PhaseOther.
 const (
 	PhaseUnknown     Phase = ""           // not said (a bill stored before phases existed)
-	PhaseIntroduced  Phase = "introduced" // awaiting or at first or second reading
+	PhaseIntroduced  Phase = "introduced" // introduced, awaiting or at first reading
+	PhaseSecond      Phase = "second"     // at second reading
 	PhaseCommittee   Phase = "committee"  // referred to, and under consideration in, committee
 	PhaseReport      Phase = "report"     // report stage
 	PhaseThird       Phase = "third"      // third reading

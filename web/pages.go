@@ -119,7 +119,7 @@ type boardJSON struct {
 
 // inCommittee says whether a bill is being studied in committee, and by which committee.
 func inCommittee(b *tracker.StoredBill) (acr, name, since string, ok bool) {
-	if !strings.Contains(strings.ToLower(b.Status), "committee") {
+	if b.Phase != billwatch.PhaseCommittee {
 		return "", "", "", false
 	}
 	for i := len(b.Stages) - 1; i >= 0; i-- {
@@ -244,21 +244,20 @@ var stageNames = []struct{ Slug, Name string }{
 	{"other", "Other"},
 }
 
-// stageOf classifies a bill's status for the stage filter.
-func stageOf(status string) string {
-	s := strings.ToLower(status)
-	switch {
-	case strings.Contains(s, "royal assent"):
+// stageOf classifies a bill by its phase for the stage filter.
+func stageOf(p billwatch.Phase) string {
+	switch p {
+	case billwatch.PhaseRoyalAssent:
 		return "royal-assent"
-	case strings.Contains(s, "third reading"):
+	case billwatch.PhaseThird:
 		return "third-reading"
-	case strings.Contains(s, "report stage"):
+	case billwatch.PhaseReport:
 		return "report"
-	case strings.Contains(s, "committee"):
+	case billwatch.PhaseCommittee:
 		return "committee"
-	case strings.Contains(s, "second reading"):
+	case billwatch.PhaseSecond:
 		return "second-reading"
-	case strings.Contains(s, "first reading") || strings.Contains(s, "introduc"):
+	case billwatch.PhaseIntroduced:
 		return "first-reading"
 	}
 	return "other"
@@ -326,7 +325,7 @@ func (s *Server) billList(w http.ResponseWriter, r *http.Request) error {
 		if committee != "" && !slices.ContainsFunc(b.Stages, func(st billwatch.Stage) bool { return strings.EqualFold(st.Committee, committee) }) {
 			continue
 		}
-		if stage != "" && stageOf(b.Status) != stage {
+		if stage != "" && stageOf(b.Phase) != stage {
 			continue
 		}
 		if query != "" && !matches(b, num, words) {

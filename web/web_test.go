@@ -48,16 +48,20 @@ func TestCountdownAndDaysLeft(t *testing.T) {
 
 func TestStageOf(t *testing.T) {
 	t.Parallel()
-	for status, want := range map[string]string{
-		"At consideration in committee in the House of Commons": "committee",
-		"At report stage in the House of Commons":               "report",
-		"At second reading in the Senate":                       "second-reading",
-		"At third reading in the Senate":                        "third-reading",
-		"Royal assent received":                                 "royal-assent",
-		"Outside the Order of Precedence":                       "other",
+	for phase, want := range map[billwatch.Phase]string{
+		billwatch.PhaseIntroduced:  "first-reading",
+		billwatch.PhaseSecond:      "second-reading",
+		billwatch.PhaseCommittee:   "committee",
+		billwatch.PhaseReport:      "report",
+		billwatch.PhaseThird:       "third-reading",
+		billwatch.PhaseRoyalAssent: "royal-assent",
+		billwatch.PhaseAmendments:  "other",
+		billwatch.PhaseEnded:       "other",
+		billwatch.PhaseOther:       "other",
+		billwatch.PhaseUnknown:     "other",
 	} {
-		if got := stageOf(status); got != want {
-			t.Errorf("stageOf(%q) = %q, want %q", status, got, want)
+		if got := stageOf(phase); got != want {
+			t.Errorf("stageOf(%q) = %q, want %q", phase, got, want)
 		}
 	}
 }

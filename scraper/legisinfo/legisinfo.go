@@ -120,8 +120,10 @@ func PhaseOf(status string) billwatch.Phase {
 		return billwatch.PhaseThird
 	case strings.Contains(s, "amendments made by"), strings.Contains(s, "consideration of amendments"):
 		return billwatch.PhaseAmendments
-	case strings.Contains(s, "first reading"), strings.Contains(s, "second reading"), strings.Contains(s, "pro forma"),
-		strings.Contains(s, "outside the order of precedence"):
+	case strings.Contains(s, "second reading"):
+		return billwatch.PhaseSecond
+	case strings.Contains(s, "first reading"), strings.Contains(s, "pro forma"),
+		strings.Contains(s, "outside the order of precedence"): // read a first time, waiting for the draw
 		return billwatch.PhaseIntroduced
 	case strings.Contains(s, "defeated"), strings.Contains(s, "not proceeded"), strings.Contains(s, "withdrawn"),
 		strings.Contains(s, "died on the order paper"):

@@ -15,7 +15,7 @@ func TestPhaseOf(t *testing.T) {
 		"At consideration in committee in the Senate":                               billwatch.PhaseCommittee,
 		"At report stage in the House of Commons":                                   billwatch.PhaseReport,
 		"At third reading in the Senate":                                            billwatch.PhaseThird,
-		"At second reading in the House of Commons":                                 billwatch.PhaseIntroduced,
+		"At second reading in the House of Commons":                                 billwatch.PhaseSecond,
 		"Senate bill awaiting first reading in the House of Commons":                billwatch.PhaseIntroduced,
 		"Outside the Order of Precedence":                                           billwatch.PhaseIntroduced,
 		"Introduced as pro forma bill":                                              billwatch.PhaseIntroduced,
