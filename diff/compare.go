@@ -2,6 +2,7 @@ package diff
 
 import (
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 )
@@ -111,11 +112,11 @@ func Compare(from, to *Document) *Result {
 
 // CompareBytes parses two bill XML texts and diffs them; an error says which one is bad.
 func CompareBytes(a, b []byte) (*Result, error) {
-	da, err := parseBytes(a)
+	da, idx, err := parseVersion(a, nil, true)
 	if err != nil {
 		return nil, fmt.Errorf("diff: from version: %w", err)
 	}
-	db, err := parseBytes(b)
+	db, _, err := parseVersion(b, idx, false)
 	if err != nil {
 		return nil, fmt.Errorf("diff: to version: %w", err)
 	}
@@ -124,15 +125,18 @@ func CompareBytes(a, b []byte) (*Result, error) {
 
 // CompareFiles parses two bill XML files and diffs them; an error names the bad file.
 func CompareFiles(a, b string) (*Result, error) {
-	da, err := ParseFile(a)
-	if err != nil {
-		return nil, err
+	var docs [2]*Document
+	var idx *reuseIndex
+	for i, path := range [2]string{a, b} {
+		text, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("diff: read bill: %w", err)
+		}
+		if docs[i], idx, err = parseVersion(text, idx, i == 0); err != nil {
+			return nil, fmt.Errorf("diff: %s: %w", path, err)
+		}
 	}
-	db, err := ParseFile(b)
-	if err != nil {
-		return nil, err
-	}
-	return Compare(da, db), nil
+	return Compare(docs[0], docs[1]), nil
 }
 
 func collectFlags(cs []Change, out []Flag) []Flag {
@@ -305,7 +309,7 @@ func align(as, bs []*Provision) []pair {
 			return
 		}
 		same := as[i].key == bs[j].key
-		s := similarity(as[i], bs[j])
+		s := similarAtLeast(as[i], bs[j], minSimilarity)
 		if s < minSimilarity {
 			return
 		}

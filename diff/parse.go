@@ -2,9 +2,11 @@ package diff
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"os"
 	"strconv"
@@ -57,6 +59,7 @@ type Provision struct {
 	content  uint64      // hash of everything but the own label
 	full     uint64      // hash of everything
 	sh       *shingleSet // its word pairs, made on first use (shingle.go)
+	copied   bool        // a copy of the other version's provision: all but key is done (reuse.go)
 }
 
 // node is a minimal XML element tree; char data are nodes with an empty name.
@@ -65,6 +68,10 @@ type node struct {
 	attrs []xml.Attr
 	kids  []*node
 	data  string
+	// start and end are an element's bytes in the text its reader read, from '<' to the end
+	// of its end tag; indexed marks an element that another version may take whole.
+	start, end int
+	indexed    bool
 }
 
 func (n *node) attr(name string) string {
@@ -117,19 +124,35 @@ func ParseBytes(b []byte) (*Document, error) {
 }
 
 func parseBytes(b []byte) (*Document, error) {
+	d, _, err := parseVersion(b, nil, false)
+	return d, err
+}
+
+// parseVersion parses a bill text, taking what it can from the version before if prev
+// indexes it; with index, it also returns its own index, for reading the next version.
+func parseVersion(b []byte, prev *reuseIndex, index bool) (*Document, *reuseIndex, error) {
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 	if len(bytes.TrimSpace(b)) == 0 {
-		return nil, fmt.Errorf("parse bill xml: %w", ErrEmpty)
+		return nil, nil, fmt.Errorf("parse bill xml: %w", ErrEmpty)
 	}
-	root, err := readTree(b)
+	root, s, err := readTreeReusing(b, prev)
 	if err != nil {
-		return nil, fmt.Errorf("parse bill xml: %w", err)
+		return nil, nil, fmt.Errorf("parse bill xml: %w", err)
 	}
+	p := &parser{prev: prev}
+	if index {
+		p.index = newReuseIndex(s, root)
+	}
+	d, err := p.document(root)
+	return d, p.index, err
+}
+
+// document makes the provision tree of a bill's XML tree.
+func (p *parser) document(root *node) (*Document, error) {
 	if root.name != "Bill" {
 		return nil, fmt.Errorf("parse bill xml: root element is <%s>, want <Bill>: %w", root.name, ErrNotBill)
 	}
 	d := &Document{}
-	p := &parser{}
 	if id := root.child("Identification"); id != nil {
 		d.Bill = normalize(textOf(id.child("BillNumber")))
 		d.Title = normalize(textOf(id.child("ShortTitle")))
@@ -248,7 +271,10 @@ type nesting struct {
 	top      bool   // directly in the bill's body: sections are "12", not "s. 12"
 }
 
-type parser struct{}
+type parser struct {
+	prev  *reuseIndex // the version before, to copy provisions from; or nil
+	index *reuseIndex // this version's index, to remember provisions in; or nil
+}
 
 // provisionKinds maps element names to provision kinds.
 var provisionKinds = map[string]string{
@@ -405,8 +431,19 @@ func rootCite(pr *Provision) string {
 	return prefix + pr.Label
 }
 
-// provision reads one provision element and everything under it.
+// provision reads one provision element and everything under it, or copies what the version
+// before made of the same bytes in the same place. Its callers leave it as it is made.
 func (p *parser) provision(n *node, kind string, c nesting, label string) *Provision {
+	if pr := p.made(n, kind, c, label); pr != nil {
+		return pr
+	}
+	pr := p.newProvision(n, kind, c, label)
+	p.remember(n, kind, c, label, pr)
+	return pr
+}
+
+// newProvision makes a provision.
+func (p *parser) newProvision(n *node, kind string, c nesting, label string) *Provision {
 	pr := &Provision{Kind: kind, Label: label}
 	if n.attr("change") == "ins" {
 		pr.Marked = true
@@ -543,7 +580,7 @@ func (p *parser) amended(n *node, owner *Provision, c nesting, ord int) {
 			kind, ok := provisionKinds[k.name]
 			switch {
 			case ok:
-				child := p.provision(k, kind, sc, "")
+				child := p.newProvision(k, kind, sc, "") // changed below: not shared
 				if kind == "heading" {
 					headings++
 					if headings > 1 {
@@ -610,12 +647,17 @@ func scopeCite(owner *Provision) string {
 	return local + " of " + owner.scope
 }
 
+// hashSeed seeds the provision hashes: they are compared within one run only.
+var hashSeed = maphash.MakeSeed()
+
 // finish computes the matching keys and hashes of a tree, bottom up.
 func finish(ps []*Provision) {
 	seen := map[string]int{}
 	unlabeled := map[string]int{}
 	for _, pr := range ps {
-		finish(pr.Children)
+		if !pr.copied {
+			finish(pr.Children)
+		}
 		lab := strings.ToLower(strings.ReplaceAll(pr.Label, " ", ""))
 		if lab == "" {
 			unlabeled[pr.Kind]++
@@ -627,27 +669,27 @@ func finish(ps []*Provision) {
 			key += "#" + strconv.Itoa(seen[key])
 		}
 		pr.key = key
+		if pr.copied {
+			continue // its text key and hashes are the original's
+		}
 		pr.textKey = fold(pr.Text)
-		// FNV-1a over kind, note, text and the children's keys and hashes, each string
+		// One hash over kind, note, text and the children's keys and hashes, each string
 		// ended by a zero byte; then the label for full.
-		h := uint64(fnvOffset)
-		write := func(s string) {
-			for i := 0; i < len(s); i++ {
-				h = (h ^ uint64(s[i])) * fnvPrime
-			}
-			h *= fnvPrime // ^ 0
+		var h maphash.Hash
+		h.SetSeed(hashSeed)
+		for _, s := range [...]string{pr.Kind, fold(pr.MarginalNote), pr.textKey} {
+			h.WriteString(s)
+			h.WriteByte(0)
 		}
-		write(pr.Kind)
-		write(fold(pr.MarginalNote))
-		write(pr.textKey)
 		for _, k := range pr.Children {
-			write(k.key)
-			for i := range 8 {
-				h = (h ^ uint64(byte(k.full>>(8*i)))) * fnvPrime
-			}
+			h.WriteString(k.key)
+			h.WriteByte(0)
+			var full [8]byte
+			binary.LittleEndian.PutUint64(full[:], k.full)
+			h.Write(full[:])
 		}
-		pr.content = h
-		write(pr.Label)
-		pr.full = h
+		pr.content = h.Sum64()
+		h.WriteString(pr.Label)
+		pr.full = h.Sum64()
 	}
 }

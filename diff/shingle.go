@@ -1,6 +1,8 @@
 package diff
 
 import (
+	"math"
+	"math/bits"
 	"slices"
 	"strings"
 	"unicode"
@@ -9,14 +11,14 @@ import (
 
 // Similarity of provisions is the Sørensen–Dice coefficient of their word pairs: the
 // lower-cased words of the marginal note and text of a provision and of everything under it,
-// in reading order, each word paired with the one before it (the first with nothing). The
-// pairs are hashed (FNV-1a of "previous word", a space, "word") and kept as a sorted
-// multiset.
+// in reading order, each word paired with the one before it (the first with nothing). Each
+// word is hashed once (FNV-1a), the two hashes of a pair are mixed into its hash, and the
+// pair hashes are kept as a sorted multiset.
 //
 // A provision's own pairs are hashed once: the pairs of its own words, and the pairs where
 // each child's words join on to the words before them (the pairs inside a child do not depend
 // on what comes before it). The set of a provision and everything under it is then the merge
-// of its own pairs and its children's sets, made when the aligner first compares it.
+// of its own pairs and those of everything under it, made when the aligner first compares it.
 // Each set holds the pairs after the first (inner), and the first word; the first pair is
 // added back when two sets are compared.
 
@@ -34,18 +36,18 @@ const (
 	fnvPrime  = 1099511628211
 )
 
-// hashWord continues an FNV-1a hash over the lower-cased word.
-func hashWord(h uint64, w string) uint64 {
+// wordHash is the FNV-1a hash of the lower-cased word; "" hashes to the offset.
+func wordHash(w string) uint64 {
+	h := uint64(fnvOffset)
 	for i := 0; i < len(w); i++ {
 		if w[i] >= utf8.RuneSelf {
 			w = strings.ToLower(w)
+			h = fnvOffset
 			for i := 0; i < len(w); i++ {
 				h = (h ^ uint64(w[i])) * fnvPrime
 			}
 			return h
 		}
-	}
-	for i := 0; i < len(w); i++ {
 		c := w[i]
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
@@ -55,12 +57,16 @@ func hashWord(h uint64, w string) uint64 {
 	return h
 }
 
-// pairHash is the hash of the pair (prev, w); prev is "" for the first word.
-func pairHash(prev, w string) uint64 {
-	h := hashWord(fnvOffset, prev)
-	h = (h ^ ' ') * fnvPrime
-	return hashWord(h, w)
+// pairOf combines the hashes of two words, in order, into the hash of the pair.
+func pairOf(prev, w uint64) uint64 {
+	h := bits.RotateLeft64(prev, 23)*0x9e3779b97f4a7c15 ^ w
+	h ^= h >> 32
+	h *= 0xd6e8feb86659fd93
+	return h ^ h>>32
 }
+
+// pairHash is the hash of the pair (prev, w); prev is "" for the first word.
+func pairHash(prev, w string) uint64 { return pairOf(wordHash(prev), wordHash(w)) }
 
 // ownShingles hashes p's own pairs (and its descendants'), once.
 func (p *Provision) ownShingles() *shingleSet {
@@ -74,33 +80,15 @@ func (p *Provision) ownShingles() *shingleSet {
 	s.ownDone = true
 	var own []uint64
 	prev := ""
-	// after is the hash of prev and a space: each word's pair hash starts from it.
-	offset := uint64(fnvOffset)
-	after := (offset ^ ' ') * fnvPrime
+	prevHash := uint64(fnvOffset)
 	addWord := func(w string) {
-		pair, alone, ok := after, offset, true
-		for i := 0; i < len(w); i++ {
-			c := w[i]
-			if c >= utf8.RuneSelf {
-				ok = false
-				break
-			}
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			pair = (pair ^ uint64(c)) * fnvPrime
-			alone = (alone ^ uint64(c)) * fnvPrime
-		}
-		if !ok {
-			pair, alone = hashWord(after, w), hashWord(fnvOffset, w)
-		}
+		h := wordHash(w)
 		if prev == "" && s.first == "" {
 			s.first = w
 		} else {
-			own = append(own, pair)
+			own = append(own, pairOf(prevHash, h))
 		}
-		prev = w
-		after = (alone ^ ' ') * fnvPrime
+		prev, prevHash = w, h
 	}
 	addWords := func(text string) {
 		start := -1
@@ -143,10 +131,10 @@ func (p *Provision) ownShingles() *shingleSet {
 		if prev == "" {
 			s.first = ks.first
 		} else {
-			own = append(own, pairHash(prev, ks.first))
+			own = append(own, pairOf(prevHash, wordHash(ks.first)))
 		}
 		prev = ks.last
-		after = (hashWord(fnvOffset, prev) ^ ' ') * fnvPrime
+		prevHash = wordHash(prev)
 	}
 	s.last = prev
 	slices.Sort(own)
@@ -154,9 +142,9 @@ func (p *Provision) ownShingles() *shingleSet {
 	return s
 }
 
-// shingles returns the set of p and everything under it, making it (and its descendants')
-// on first use, bottom up: p's own pairs merged with each child's set. A leaf's set is its own
-// pairs, without a copy.
+// shingles returns the set of p and everything under it, made on first use from the own
+// pairs of p and of each provision under it, merged once. Only the sets the aligner asks for
+// are made; a leaf's is its own pairs, without a copy.
 func (p *Provision) shingles() *shingleSet {
 	s := p.ownShingles()
 	if s.innerDone {
@@ -164,11 +152,16 @@ func (p *Provision) shingles() *shingleSet {
 	}
 	runs := [][]uint64{s.own}
 	n := len(s.own)
-	for _, k := range p.Children {
-		ks := k.shingles()
-		runs = append(runs, ks.inner)
-		n += len(ks.inner)
+	var walk func(ps []*Provision)
+	walk = func(ps []*Provision) {
+		for _, k := range ps {
+			own := k.ownShingles().own
+			runs = append(runs, own)
+			n += len(own)
+			walk(k.Children)
+		}
 	}
+	walk(p.Children)
 	s.inner = mergeRuns(runs, n)
 	s.innerDone = true
 	return s
@@ -238,7 +231,12 @@ func merge2(dst, a, b []uint64) {
 }
 
 // similarity is the Dice coefficient of the word pairs of a and b and everything under them.
-func similarity(a, b *Provision) float64 {
+func similarity(a, b *Provision) float64 { return similarAtLeast(a, b, 0) }
+
+// similarAtLeast is similarity when that is at least floor; otherwise it is some value below
+// floor, found without counting every common pair: it stops once the pairs left cannot
+// bring the coefficient up to floor.
+func similarAtLeast(a, b *Provision, floor float64) float64 {
 	sa, sb := a.shingles(), b.shingles()
 	na, nb := len(sa.inner), len(sb.inner)
 	common := 0
@@ -247,14 +245,19 @@ func similarity(a, b *Provision) float64 {
 	}
 	if sb.first != "" {
 		nb++
-		if sa.first != "" && pairHash("", sa.first) == pairHash("", sb.first) {
+		if sa.first != "" && wordHash(sa.first) == wordHash(sb.first) {
 			common++ // the first pairs
 		}
 	}
 	if na+nb == 0 {
 		return 1
 	}
+	// need is the fewest common pairs that reach floor: 2c/(na+nb) >= floor.
+	need := int(math.Ceil(floor * float64(na+nb) / 2))
 	x, y := sa.inner, sb.inner
+	if common+min(len(x), len(y)) < need {
+		return 0
+	}
 	i, j := 0, 0
 	for i < len(x) && j < len(y) {
 		switch {
@@ -264,8 +267,14 @@ func similarity(a, b *Provision) float64 {
 			j++
 		case x[i] < y[j]:
 			i++
+			if common+min(len(x)-i, len(y)-j) < need {
+				return 0
+			}
 		default:
 			j++
+			if common+min(len(x)-i, len(y)-j) < need {
+				return 0
+			}
 		}
 	}
 	return 2 * float64(common) / float64(na+nb)

@@ -11,18 +11,15 @@ import (
 )
 
 // shinglesRef is the plain definition of a provision's word pairs, as the aligner computed
-// them before sets were made bottom up: every pair hashed anew, then sorted.
+// them before sets were made bottom up: every pair of lower-cased words hashed anew, then
+// sorted.
 func shinglesRef(p *Provision) []uint64 {
 	out := []uint64{}
 	var prev string
 	var add func(p *Provision)
 	add = func(p *Provision) {
 		for _, w := range strings.Fields(strings.ToLower(fold(p.MarginalNote) + " " + p.textKey)) {
-			h := fnv.New64a()
-			h.Write([]byte(prev))
-			h.Write([]byte{' '})
-			h.Write([]byte(w))
-			out = append(out, h.Sum64())
+			out = append(out, pairOf(fnvHash(prev), fnvHash(w)))
 			prev = w
 		}
 		for _, k := range p.Children {
@@ -32,6 +29,13 @@ func shinglesRef(p *Provision) []uint64 {
 	add(p)
 	slices.Sort(out)
 	return out
+}
+
+// fnvHash is the FNV-1a hash of the bytes of w, as hash/fnv computes it.
+func fnvHash(w string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(w))
+	return h.Sum64()
 }
 
 func diceRef(a, b []uint64) float64 {
@@ -107,8 +111,13 @@ func TestShinglesSameAsDefinition(t *testing.T) {
 				t.Fatalf("doc %d: shingles(%s) has %d pairs, want %d (or different ones)", i, p.Cite, len(got), len(want))
 			}
 			for _, q := range []*Provision{ps[(k+1)%len(ps)], ps[(k*7)%len(ps)], docs[(i+1)%len(docs)][k%len(docs[(i+1)%len(docs)])]} {
-				if got, want := similarity(p, q), diceRef(ref(p), ref(q)); got != want {
+				want := diceRef(ref(p), ref(q))
+				if got := similarity(p, q); got != want {
 					t.Fatalf("similarity(%s, %s) = %v, want %v", p.Cite, q.Cite, got, want)
+				}
+				got := similarAtLeast(p, q, minSimilarity)
+				if want >= minSimilarity && got != want || want < minSimilarity && got >= minSimilarity {
+					t.Fatalf("similarAtLeast(%s, %s, %v) = %v; the coefficient is %v", p.Cite, q.Cite, minSimilarity, got, want)
 				}
 			}
 		}

@@ -22,8 +22,17 @@ import (
 // attribute names are interned, text without entities or CRs is a substring of the copy,
 // and nodes, child lists and attributes come from slabs.
 func readTree(b []byte) (*node, error) {
-	t := &treeReader{s: string(b), names: make(map[string]string, 128)}
-	return t.read()
+	root, _, err := readTreeReusing(b, nil)
+	return root, err
+}
+
+// readTreeReusing is readTree that takes from prev, the index of another version's tree, every
+// element whose bytes are exactly those of one of its elements (reuse.go). It also returns
+// the text the offsets of the nodes refer to: the input from its charset on.
+func readTreeReusing(b []byte, prev *reuseIndex) (*node, string, error) {
+	t := &treeReader{s: string(b), names: make(map[string]string, 128), prev: prev}
+	root, err := t.read()
+	return root, t.s, err
 }
 
 // treeReader holds the state of one readTree.
@@ -43,6 +52,8 @@ type treeReader struct {
 	kids  []*node    // slab of child lists
 	attrs []xml.Attr // slab of attributes
 	buf   []byte     // scratch for decoded text
+
+	prev *reuseIndex // the elements of the version read before, to take whole; or nil
 }
 
 const (
@@ -284,6 +295,9 @@ func (t *treeReader) markup() error {
 	case '!':
 		return t.bang()
 	}
+	if t.prev != nil && len(t.stack) > 0 && t.reuse() {
+		return nil
+	}
 	return t.startTag()
 }
 
@@ -393,6 +407,7 @@ func (t *treeReader) space() {
 }
 
 func (t *treeReader) startTag() error {
+	start := t.pos
 	t.pos++ // '<'
 	raw, _, local, ok, err := t.nsname()
 	if err != nil {
@@ -409,6 +424,7 @@ func (t *treeReader) startTag() error {
 	}
 	n := t.newNode()
 	n.name = local
+	n.start = start
 	empty := false
 	first := len(t.attrs)
 	for {
@@ -488,6 +504,7 @@ func (t *treeReader) startTag() error {
 		t.root = n
 	}
 	if empty {
+		n.end = t.pos
 		return nil
 	}
 	t.stack = append(t.stack, n)
@@ -534,6 +551,7 @@ func (t *treeReader) endTag() error {
 		return t.syntaxError("element <" + local + "> in space " + openSpace + " closed by </" + local + "> in space " + space)
 	}
 	n := t.stack[top]
+	n.end = t.pos
 	mark := t.marks[top]
 	if k := len(t.pending) - mark; k > 0 {
 		if len(t.kids)+k > cap(t.kids) {

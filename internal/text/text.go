@@ -96,15 +96,40 @@ func legacyCharset(label string) (*charmap.Charmap, error) {
 // overrides and isolates (which can disguise text) dropped; every run of white space (CR, LF,
 // tabs, odd spaces) folded to one space; ends trimmed. Curly quotes are kept.
 func Normalize(s string) string {
+	// Most law text is ASCII, which NFKC leaves alone; text already normal is returned as is.
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			if s = norm.NFKC.String(s); normalUnicode(s) {
+				return s
+			}
+			return collapse(s)
+		}
+	}
 	if isPlain(s) {
 		return s
 	}
-	s = norm.NFKC.String(s)
+	return collapse(s)
+}
+
+// collapse drops the invisible and control characters of NFKC text and folds its white
+// space, a byte at a time where it is ASCII.
+func collapse(s string) string {
 	var sb strings.Builder
 	sb.Grow(len(s))
 	space := false
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		i += size
 		switch {
+		case r < utf8.RuneSelf && asciiClass[r] == asciiSpace:
+			space = true
+			continue
+		case r < utf8.RuneSelf && asciiClass[r] == asciiControl:
+			continue
+		case r < utf8.RuneSelf:
 		case invisible(r):
 			continue
 		case unicode.IsSpace(r) || unicode.Is(unicode.Zs, r):
@@ -121,6 +146,56 @@ func Normalize(s string) string {
 	}
 	return sb.String()
 }
+
+// normalUnicode reports whether NFKC text s is already what Normalize makes of it: valid
+// UTF-8 with nothing to drop, no space but single inner ASCII spaces.
+func normalUnicode(s string) bool {
+	prevSpace := true // no space at the start
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch asciiClass[c] {
+			case asciiControl:
+				return false
+			case asciiSpace:
+				if c != ' ' || prevSpace {
+					return false
+				}
+				prevSpace = true
+			default:
+				prevSpace = false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || invisible(r) || unicode.IsSpace(r) || unicode.Is(unicode.Zs, r) ||
+			unicode.IsControl(r) || bidiControl(r) {
+			return false
+		}
+		prevSpace = false
+		i += size
+	}
+	return !prevSpace || s == ""
+}
+
+// The classes of ASCII bytes for Normalize: white space is folded, controls are dropped.
+const (
+	asciiText = iota
+	asciiSpace
+	asciiControl
+)
+
+var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+	for c := range 0x20 {
+		t[c] = asciiControl
+	}
+	t[0x7f] = asciiControl
+	for _, c := range "\t\n\v\f\r " {
+		t[c] = asciiSpace
+	}
+	return t
+}()
 
 // invisible reports the characters that only affect line breaking or joining: dropped.
 func invisible(r rune) bool {

@@ -1,0 +1,112 @@
+package diff
+
+import "hash/maphash"
+
+// Most of a bill is the same from one version to the next. When a comparison reads the second
+// version, an element whose bytes are exactly those of an element of the first (a section, a
+// subsection, the whole body) is not read again: its node tree is the first's, shared, and
+// each provision made from such an element in the same place (the same kind, label and
+// nesting) is a copy of the first's, with its children, text, hashes and word pairs, so that
+// only what changed is read, normalised and hashed. Equal bytes make equal trees: an element's
+// tree depends on nothing outside it, and well-formed bytes stay well-formed.
+
+const (
+	reuseMin = 256 // the smallest element worth indexing, in bytes
+	reuseKey = 64  // the bytes from its '<' that an element is found by
+)
+
+// reuseIndex holds the elements and provisions of one version for reading the next.
+type reuseIndex struct {
+	elems map[uint64][]reusable  // by the hash of their first reuseKey bytes
+	made  map[memoKey]*Provision // the provisions made from indexed elements
+}
+
+// reusable is one indexed element.
+type reusable struct {
+	raw    string // its bytes
+	n      *node
+	height int // levels of elements from it down, itself included
+}
+
+// memoKey is what a provision is made of: an element and where it sits.
+type memoKey struct {
+	n           *node
+	kind, label string
+	c           nesting
+}
+
+// newReuseIndex indexes the elements of a tree read from s.
+func newReuseIndex(s string, root *node) *reuseIndex {
+	x := &reuseIndex{elems: map[uint64][]reusable{}, made: map[memoKey]*Provision{}}
+	x.add(s, root)
+	return x
+}
+
+func (x *reuseIndex) add(s string, n *node) int {
+	h := 0
+	for _, k := range n.kids {
+		if k.name != "" && k.end-k.start >= reuseMin {
+			h = max(h, x.add(s, k))
+		} else if k.name != "" && len(k.kids) > 0 {
+			h = max(h, height(k))
+		}
+	}
+	h++
+	if n.end-n.start >= reuseMin {
+		raw := s[n.start:n.end]
+		key := maphash.String(hashSeed, raw[:reuseKey])
+		x.elems[key] = append(x.elems[key], reusable{raw: raw, n: n, height: h})
+		n.indexed = true
+	}
+	return h
+}
+
+// height is the number of levels of elements from n down, n included.
+func height(n *node) int {
+	h := 0
+	for _, k := range n.kids {
+		if k.name != "" {
+			h = max(h, height(k))
+		}
+	}
+	return h + 1
+}
+
+// reuse takes, at a start tag, an indexed element of the other version with the same bytes,
+// if there is one; it says whether it did.
+func (t *treeReader) reuse() bool {
+	p := t.pos
+	if len(t.s)-p < reuseMin {
+		return false
+	}
+	for _, e := range t.prev.elems[maphash.String(hashSeed, t.s[p:p+reuseKey])] {
+		if len(e.raw) <= len(t.s)-p && t.s[p:p+len(e.raw)] == e.raw && len(t.stack)+e.height <= maxDepth {
+			t.pending = append(t.pending, e.n)
+			t.pos += len(e.raw)
+			return true
+		}
+	}
+	return false
+}
+
+// made returns a copy of the provision the other version made from n in the same place, or
+// nil. The copy's own matching key is made again by finish: it depends on its siblings.
+func (p *parser) made(n *node, kind string, c nesting, label string) *Provision {
+	if p.prev == nil || !n.indexed {
+		return nil
+	}
+	pr := p.prev.made[memoKey{n, kind, label, c}]
+	if pr == nil {
+		return nil
+	}
+	cp := *pr
+	cp.copied = true
+	return &cp
+}
+
+// remember records a provision made from an indexed element, for the next version.
+func (p *parser) remember(n *node, kind string, c nesting, label string, pr *Provision) {
+	if p.index != nil && n.indexed {
+		p.index.made[memoKey{n, kind, label, c}] = pr
+	}
+}

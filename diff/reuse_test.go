@@ -1,0 +1,158 @@
+package diff
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/billwatch/billwatch/internal/sampletest"
+)
+
+// renderBoth renders a result in JSON and markdown, for comparing two results byte for byte.
+func renderBoth(t testing.TB, r *Result) string {
+	var buf bytes.Buffer
+	for _, format := range []string{"json", "markdown"} {
+		if err := Render(&buf, r, format, false); err != nil {
+			t.Fatalf("Render(%s): %v", format, err)
+		}
+	}
+	return buf.String()
+}
+
+// compareFresh is CompareBytes without reuse: both versions read from scratch.
+func compareFresh(a, b []byte) (*Result, error) {
+	da, err := parseBytes(a)
+	if err != nil {
+		return nil, err
+	}
+	db, err := parseBytes(b)
+	if err != nil {
+		return nil, err
+	}
+	return Compare(da, db), nil
+}
+
+// checkReuse holds CompareBytes, which reads the second version reusing the first, to
+// exactly what reading both from scratch gives.
+func checkReuse(t testing.TB, name string, a, b []byte) {
+	want, errWant := compareFresh(a, b)
+	got, errGot := CompareBytes(a, b)
+	if (errWant == nil) != (errGot == nil) {
+		t.Fatalf("%s: CompareBytes error %v, from scratch %v", name, errGot, errWant)
+	}
+	if errWant != nil {
+		if !strings.HasSuffix(errGot.Error(), strings.TrimPrefix(errWant.Error(), "parse bill xml: ")) {
+			t.Errorf("%s: CompareBytes error %q, from scratch %q", name, errGot, errWant)
+		}
+		return
+	}
+	if g, w := renderBoth(t, got), renderBoth(t, want); g != w {
+		t.Errorf("%s: reading with reuse differs from reading from scratch:\n%s", name, firstDifference(g, w))
+	}
+}
+
+func firstDifference(got, want string) string {
+	i := 0
+	for i < len(got) && i < len(want) && got[i] == want[i] {
+		i++
+	}
+	return "got  …" + got[max(0, i-80):min(len(got), i+80)] + "…\nwant …" + want[max(0, i-80):min(len(want), i+80)] + "…"
+}
+
+// TestReuseMatchesFreshReading compares every ordered pair of the real C-8 texts, and the
+// synthetic omnibus bill, with and without reuse.
+func TestReuseMatchesFreshReading(t *testing.T) {
+	t.Parallel()
+	dir := sampletest.Dir
+	names := []string{"first-reading", "as-amended-by-committee", "third-reading", "royal-assent"}
+	var texts [][]byte
+	for _, n := range names {
+		b, err := os.ReadFile(filepath.Join(dir, "bill-45-1-C-8-"+n+".xml"))
+		if err != nil {
+			t.Logf("real samples absent (%v): only the synthetic bill is checked", err)
+			texts = nil
+			break
+		}
+		texts = append(texts, b)
+	}
+	for i := range texts {
+		for j := range texts {
+			checkReuse(t, names[i]+" → "+names[j], texts[i], texts[j])
+		}
+	}
+	from, to := omnibus(1<<20, 200)
+	checkReuse(t, "omnibus", from, to)
+	checkReuse(t, "omnibus reversed", to, from)
+}
+
+// TestReuseKeepsPlace: the same bytes in another place make another provision. A section
+// repeated under another heading, a section moved, the same amending text set out twice
+// (its second heading is "heading 2"), and a section nested deeper than it was.
+func TestReuseKeepsPlace(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("the Minister may, by order, require a designated operator to act; ", 6)
+	sec := func(label string) string {
+		return `<Section><MarginalNote>Orders</MarginalNote><Label>` + label + `</Label><Text>` + long +
+			`</Text><Paragraph><Label>(a)</Label><Text>` + long + `</Text></Paragraph></Section>`
+	}
+	amend := `<AmendedText><Heading level="2"><TitleText>Orders and directions of the Minister</TitleText></Heading><Section><Label>9</Label><Text>` + long + `</Text></Section></AmendedText>`
+	bill := func(body string) []byte { return []byte(`<Bill><Body>` + body + `</Body></Bill>`) }
+	h := func(title string) string { return `<Heading level="1"><TitleText>` + title + `</TitleText></Heading>` }
+	cases := []struct{ name, a, b string }{
+		{"heading changed", h("Part 1") + sec("1"), h("Part 2") + sec("1")},
+		{"moved", sec("1") + sec("2") + sec("3"), sec("3") + sec("1") + sec("2")},
+		{"copied", sec("1"), sec("1") + sec("1")},
+		{"amending text set out twice", `<Section><Label>1</Label><Text>x</Text>` + amend + `</Section>`,
+			`<Section><Label>1</Label><Text>x</Text>` + amend + amend + `</Section>`},
+		{"nested deeper", sec("1"), `<Section><Label>5</Label><Text>y</Text><AmendedText>` + sec("1") + `</AmendedText></Section>`},
+		{"enacted", sec("1"), `<Section><Label>5</Label><Text>y</Text><AmendedText><BillInternal><Body>` + sec("1") + `</Body></BillInternal></AmendedText></Section>`},
+		{"truncated after", sec("1"), sec("1") + `<Section><Label>2`},
+	}
+	for _, c := range cases {
+		checkReuse(t, c.name, bill(c.a), bill(c.b))
+		checkReuse(t, c.name+" reversed", bill(c.b), bill(c.a))
+	}
+	// The moved sections are taken whole, not read again.
+	_, idx, err := parseVersion(bill(cases[1].a), nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _, err := parseVersion(bill(cases[1].b), idx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := 0
+	for _, p := range d.Provisions {
+		if p.copied {
+			copied++
+		}
+	}
+	if copied != 3 {
+		t.Errorf("moved: %d of 3 sections copied from the first version, want 3", copied)
+	}
+}
+
+// FuzzReuse: whatever the second version is, reading it with the first's reuse gives what
+// reading it from scratch gives, error or result.
+func FuzzReuse(f *testing.F) {
+	for _, name := range []string{"testdata/small-from.xml", "testdata/small-to.xml"} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b, b[:len(b)/2])
+		f.Add(b, bytes.Replace(b, []byte("may"), []byte("shall"), 1))
+	}
+	base, err := os.ReadFile("testdata/small-from.xml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		if len(a) == 0 {
+			a = base
+		}
+		checkReuse(t, "fuzz", a, b)
+	})
+}
