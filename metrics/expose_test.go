@@ -89,7 +89,7 @@ func fakeProc(t *testing.T) string {
 	files := map[string]string{
 		// pid (comm) state ppid ... utime=250 stime=50 ... starttime=12345 vsize rss=2560
 		"self/stat": "4242 (bill watch (x)) S 1 4242 4242 0 -1 4194560 1200 0 0 0 250 50 0 0 20 0 9 0 12345 1676283904 2560 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n",
-		"stat": "cpu  1 2 3 4\nbtime 1795800000\nprocesses 42\n",
+		"stat":      "cpu  1 2 3 4\nbtime 1795800000\nprocesses 42\n",
 		"self/limits": "Limit                     Soft Limit           Hard Limit           Units     \n" +
 			"Max cpu time              unlimited            unlimited            seconds   \n" +
 			"Max open files            1024                 1048576              files     \n" +
