@@ -6,8 +6,11 @@ PKGS := ./...
 
 all: build
 
+# Without cgo: billwatch needs none, and a static binary starts about 1 ms of CPU faster than
+# one that loads the C library. cgo would bring in only the C DNS resolver; Go's own reads
+# /etc/nsswitch.conf, /etc/hosts and /etc/resolv.conf. Not stripped: -s -w measured no faster.
 build:
-	$(GO) build -o bin/billwatch ./cmd/billwatch
+	CGO_ENABLED=0 $(GO) build -o bin/billwatch ./cmd/billwatch
 
 # vet, then every test with the race detector but the fault matrix (see faults). CI runs this,
 # then `make faults` (.ci/run).

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -65,7 +66,9 @@ const vtimezone = "BEGIN:VTIMEZONE\r\n" +
 	"END:STANDARD\r\n" +
 	"END:VTIMEZONE\r\n"
 
-var toronto = loadToronto()
+// toronto is loaded on first use: reading the zone at start-up would cost every billwatch
+// command, most of which write no calendar.
+var toronto = sync.OnceValue(loadToronto)
 
 func loadToronto() *time.Location {
 	loc, err := time.LoadLocation(TimeZone)
@@ -85,7 +88,8 @@ func Write(w io.Writer, name string, events []Event) error {
 // caller's clock). It refuses an event without UID or Start, or whose End is before its Start,
 // naming the event.
 func WriteAt(w io.Writer, name string, stamp time.Time, events []Event) error {
-	if toronto == nil {
+	loc := toronto()
+	if loc == nil {
 		return errors.New("calendar: time zone America/Toronto not available (import time/tzdata)")
 	}
 	for i, e := range events {
@@ -135,6 +139,7 @@ func check(e Event) error {
 }
 
 func writeEvent(cw *contentWriter, e Event, stamp time.Time) {
+	loc := toronto()
 	cw.raw("BEGIN:VEVENT\r\n")
 	cw.line("UID:" + escape(e.UID))
 	if !e.Updated.IsZero() {
@@ -145,10 +150,10 @@ func writeEvent(cw *contentWriter, e Event, stamp time.Time) {
 		cw.line("LAST-MODIFIED:" + stamp.Format("20060102T150405Z"))
 	}
 	if e.AllDay {
-		start := e.Start.In(toronto)
+		start := e.Start.In(loc)
 		end := start
 		if !e.End.IsZero() {
-			end = e.End.In(toronto)
+			end = e.End.In(loc)
 		}
 		// DTEND of a date is exclusive: the day after the last day.
 		last := time.Date(end.Year(), end.Month(), end.Day()+1, 0, 0, 0, 0, time.UTC)
@@ -156,9 +161,9 @@ func writeEvent(cw *contentWriter, e Event, stamp time.Time) {
 		cw.line("DTEND;VALUE=DATE:" + last.Format("20060102"))
 		cw.line("TRANSP:TRANSPARENT")
 	} else {
-		cw.line("DTSTART;TZID=" + TimeZone + ":" + e.Start.In(toronto).Format("20060102T150405"))
+		cw.line("DTSTART;TZID=" + TimeZone + ":" + e.Start.In(loc).Format("20060102T150405"))
 		if !e.End.IsZero() {
-			cw.line("DTEND;TZID=" + TimeZone + ":" + e.End.In(toronto).Format("20060102T150405"))
+			cw.line("DTEND;TZID=" + TimeZone + ":" + e.End.In(loc).Format("20060102T150405"))
 		}
 	}
 	cw.line("SUMMARY:" + escape(e.Summary))

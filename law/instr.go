@@ -69,11 +69,15 @@ type action struct {
 	subject string // what an unrecognised instruction is about, when it is not a provision ("the schedule")
 }
 
-var (
+// The patterns' common parts are constants, so that the patterns are joined at compile time,
+// not at every command's start-up.
+const (
 	kindWords = `(section|subsection|paragraph|subparagraph|clause|subclause|sub-subclause)s?`
 	refPat    = `(?:\d+(?:\.\d+)*[A-Z]?(?:\([^()\s]+\))*|(?:\([^()\s]+\))+)`
 	quotePat  = `[“"]([^”"]*)[”"]`
+)
 
+var (
 	actPhraseRE = lazyre.New(`(?i)\s(?:of|to|in) the (?:(English|French) version of the )?Act\b`)
 	versionRE   = lazyre.New(`(?i)^the (English|French) version of the Act$`)
 

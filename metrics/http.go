@@ -1,16 +1,19 @@
 package metrics
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // DefaultAddr is where the daemon serves metrics unless configured otherwise: loopback
@@ -26,10 +29,7 @@ const healthTimeout = 5 * time.Second
 // shown to whoever can reach the port, so it must carry no secret.
 func (m *Metrics) Handler(health func(ctx context.Context) error) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{
-		Registry:          m.reg, // counts its own errors as promhttp_metric_handler_errors_total
-		EnableOpenMetrics: false,
-	}))
+	mux.HandleFunc("GET /metrics", m.serveMetrics)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
@@ -45,6 +45,73 @@ func (m *Metrics) Handler(health func(ctx context.Context) error) http.Handler {
 		fmt.Fprintln(w, "ok")
 	})
 	return mux
+}
+
+// contentType is the text exposition format's, as client_golang served it.
+const contentType = "text/plain; version=0.0.4; charset=utf-8; escaping=underscores"
+
+// serveMetrics writes every family in the text format, gzipped when the client accepts it (as
+// Prometheus does). A family that cannot be read (the process's, where /proc is missing) is
+// left out and counted in promhttp_metric_handler_errors_total{cause="gathering"}; the
+// others are served.
+func (m *Metrics) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	var b bytes.Buffer
+	m.write(&b)
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Add("Vary", "Accept-Encoding")
+	var out io.Writer = w
+	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		h.Set("Content-Encoding", "gzip")
+		zw := gzip.NewWriter(w)
+		defer func() {
+			if err := zw.Close(); err != nil {
+				m.add(m.handlerErrors, 1, causeEncoding)
+			}
+		}()
+		out = zw
+	} else {
+		h.Set("Content-Length", strconv.Itoa(b.Len()))
+	}
+	if _, err := out.Write(b.Bytes()); err != nil {
+		m.add(m.handlerErrors, 1, causeEncoding)
+	}
+}
+
+// write appends every family in the text format to b, sorted by name.
+func (m *Metrics) write(b *bytes.Buffer) {
+	fams := goFamilies()
+	procs, err := procFamilies(m.proc)
+	fams = append(fams, procs...)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err != nil {
+		m.handlerErrors.with(causeGathering).value++
+	}
+	fams = append(fams, m.passes, m.passDuration, m.pages, m.changes,
+		m.alertsQueued, m.alertsSent, m.deliveriesFailed, m.outboxDepth,
+		m.healthy, m.failures, m.lastSuccess, m.fieldFound, m.dbSize, m.handlerErrors)
+	slices.SortFunc(fams, func(a, b *family) int { return strings.Compare(a.name, b.name) })
+	for _, f := range fams {
+		f.write(b)
+	}
+}
+
+// acceptsGzip reports whether an Accept-Encoding header admits gzip (without q=0).
+func acceptsGzip(header string) bool {
+	for part := range strings.SplitSeq(header, ",") {
+		coding, params, _ := strings.Cut(part, ";")
+		if !strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			continue
+		}
+		q, ok := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q=")
+		if !ok {
+			return true
+		}
+		v, err := strconv.ParseFloat(q, 64)
+		return err == nil && v > 0
+	}
+	return false
 }
 
 func firstLine(s string) string {

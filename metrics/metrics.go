@@ -1,6 +1,6 @@
 // Package metrics exposes what the billwatch daemon is doing as Prometheus metrics and a
 // health check, so that a tracker which has silently stopped shows up on a dashboard or
-// pages someone. It is the only package that imports the Prometheus client.
+// pages someone. It writes the Prometheus text format itself (expose.go says why).
 //
 // Every label has a small fixed set of values (a source, a pass result, an alert kind, a
 // sink name): never a bill, a URL or a channel, which would grow without bound.
@@ -10,9 +10,6 @@ import (
 	"slices"
 	"sync"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/billwatch/billwatch"
 )
@@ -47,153 +44,152 @@ const maxSinks = 8
 // hundreds of pages spaced by the politeness delay (half an hour).
 var passBuckets = []float64{0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1200, 1800}
 
-// Metrics holds billwatch's instruments and the registry that serves them. Its methods are
-// safe for concurrent use.
+// Metrics holds billwatch's instruments and serves them. Its methods are safe for concurrent
+// use.
 type Metrics struct {
-	reg     *prometheus.Registry
 	sources []string // the values of the source label
+	proc    string   // where procfs is mounted: /proc, or a test's stand-in
 
-	passes       *prometheus.CounterVec
-	passDuration *prometheus.HistogramVec
-	pages        *prometheus.CounterVec
-	changes      *prometheus.CounterVec
+	mu sync.Mutex // guards everything below and the families' series
 
-	alertsQueued     *prometheus.CounterVec
-	alertsSent       *prometheus.CounterVec
-	deliveriesFailed *prometheus.CounterVec
-	outboxDepth      prometheus.Gauge
+	passes       *family
+	passDuration *family
+	pages        *family
+	changes      *family
 
-	healthy     *prometheus.GaugeVec
-	failures    *prometheus.GaugeVec
-	lastSuccess *prometheus.GaugeVec
-	fieldFound  *prometheus.GaugeVec
-	dbSize      prometheus.Gauge
+	alertsQueued     *family
+	alertsSent       *family
+	deliveriesFailed *family
+	outboxDepth      *family
 
-	mu    sync.Mutex
+	healthy     *family
+	failures    *family
+	lastSuccess *family
+	fieldFound  *family
+	dbSize      *family
+
+	handlerErrors *family // promhttp_metric_handler_errors_total, by cause
+
 	sinks map[string]bool
 }
 
-// New returns billwatch's metrics on a registry of their own (never the global default
-// one), with the Go runtime and process collectors. Every known source, result and kind
-// starts at zero, so that a rate or an absence can be alerted on from the first scrape.
-// sources are the values of the source label (the command's source table); any other
-// source is counted as Other.
+// New returns billwatch's metrics, with the Go runtime's and the process's (those of
+// client_golang's Go and process collectors). Every known source, result and kind starts at
+// zero, so that a rate or an absence can be alerted on from the first scrape. sources are the
+// values of the source label (the command's source table); any other source is counted as
+// Other. Two Metrics share nothing.
 func New(sources []string) *Metrics {
 	m := &Metrics{
-		reg:     prometheus.NewRegistry(),
 		sources: slices.Clone(sources),
-		passes: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "billwatch_passes_total",
-			Help: "Passes over a source, by result: ok, partial (some pages failed), failed (nothing usable).",
-		}, []string{"source", "result"}),
-		passDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "billwatch_pass_duration_seconds",
-			Help:    "How long a pass over a source took.",
-			Buckets: passBuckets,
-		}, []string{"source"}),
-		pages: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "billwatch_pages_fetched_total",
-			Help: "Pages fetched from a source's site.",
-		}, []string{"source"}),
-		changes: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "billwatch_changes_total",
-			Help: "Changes found in a source (new or changed bills, hearings, regulations).",
-		}, []string{"source"}),
-		alertsQueued: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "billwatch_alerts_queued_total",
-			Help: "Alerts written to the outbox, by kind.",
-		}, []string{"kind"}),
-		alertsSent: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "billwatch_alerts_sent_total",
-			Help: "Alerts delivered, by sink.",
-		}, []string{"sink"}),
-		deliveriesFailed: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "billwatch_deliveries_failed_total",
-			Help: "Failed delivery attempts, by sink; the alert stays in the outbox.",
-		}, []string{"sink"}),
-		outboxDepth: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "billwatch_outbox_depth",
-			Help: "Alerts waiting in the outbox for delivery.",
-		}),
-		healthy: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "billwatch_source_healthy",
-			Help: "1 if the source's last pass was usable, 0 if it is failing.",
-		}, []string{"source"}),
-		failures: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "billwatch_source_consecutive_failures",
-			Help: "Failed passes over the source since its last good one.",
-		}, []string{"source"}),
-		lastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "billwatch_last_success_timestamp_seconds",
-			Help: "Unix time of the source's last good pass; 0 if it never had one.",
-		}, []string{"source"}),
-		fieldFound: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "billwatch_field_found_ratio",
-			Help: "Share of the pages of one kind read in the source's last pass on which the parser found an expected field (0 to 1); a sudden drop is a redesigned page.",
-		}, []string{"source", "page", "field"}),
-		dbSize: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "billwatch_db_size_bytes",
-			Help: "Size of the bbolt database file.",
-		}),
+		proc:    "/proc",
+		passes: newFamily("billwatch_passes_total",
+			"Passes over a source, by result: ok, partial (some pages failed), failed (nothing usable).",
+			typeCounter, "source", "result"),
+		passDuration: newFamily("billwatch_pass_duration_seconds",
+			"How long a pass over a source took.",
+			typeHistogram, "source"),
+		pages: newFamily("billwatch_pages_fetched_total",
+			"Pages fetched from a source's site.",
+			typeCounter, "source"),
+		changes: newFamily("billwatch_changes_total",
+			"Changes found in a source (new or changed bills, hearings, regulations).",
+			typeCounter, "source"),
+		alertsQueued: newFamily("billwatch_alerts_queued_total",
+			"Alerts written to the outbox, by kind.",
+			typeCounter, "kind"),
+		alertsSent: newFamily("billwatch_alerts_sent_total",
+			"Alerts delivered, by sink.",
+			typeCounter, "sink"),
+		deliveriesFailed: newFamily("billwatch_deliveries_failed_total",
+			"Failed delivery attempts, by sink; the alert stays in the outbox.",
+			typeCounter, "sink"),
+		outboxDepth: newFamily("billwatch_outbox_depth",
+			"Alerts waiting in the outbox for delivery.",
+			typeGauge),
+		healthy: newFamily("billwatch_source_healthy",
+			"1 if the source's last pass was usable, 0 if it is failing.",
+			typeGauge, "source"),
+		failures: newFamily("billwatch_source_consecutive_failures",
+			"Failed passes over the source since its last good one.",
+			typeGauge, "source"),
+		lastSuccess: newFamily("billwatch_last_success_timestamp_seconds",
+			"Unix time of the source's last good pass; 0 if it never had one.",
+			typeGauge, "source"),
+		fieldFound: newFamily("billwatch_field_found_ratio",
+			"Share of the pages of one kind read in the source's last pass on which the parser found an expected field (0 to 1); a sudden drop is a redesigned page.",
+			typeGauge, "source", "page", "field"),
+		dbSize: newFamily("billwatch_db_size_bytes",
+			"Size of the bbolt database file.",
+			typeGauge),
+		handlerErrors: newFamily("promhttp_metric_handler_errors_total",
+			"Total number of internal errors encountered by the promhttp metric handler.",
+			typeCounter, "cause"),
 		sinks: make(map[string]bool),
 	}
-	m.reg.MustRegister(
-		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.passes, m.passDuration, m.pages, m.changes,
-		m.alertsQueued, m.alertsSent, m.deliveriesFailed, m.outboxDepth,
-		m.healthy, m.failures, m.lastSuccess, m.fieldFound, m.dbSize,
-	)
+	m.passDuration.buckets = passBuckets
+	m.outboxDepth.with()
+	m.dbSize.with()
+	m.handlerErrors.with(causeEncoding)
+	m.handlerErrors.with(causeGathering)
 	for _, s := range sources {
 		for _, r := range results {
-			m.passes.WithLabelValues(s, r)
+			m.passes.with(s, r)
 		}
-		m.passDuration.WithLabelValues(s)
-		m.pages.WithLabelValues(s)
-		m.changes.WithLabelValues(s)
-		m.failures.WithLabelValues(s)
-		m.lastSuccess.WithLabelValues(s)
+		m.passDuration.with(s)
+		m.pages.with(s)
+		m.changes.with(s)
+		m.failures.with(s)
+		m.lastSuccess.with(s)
 	}
 	for _, k := range kinds {
-		m.alertsQueued.WithLabelValues(k)
+		m.alertsQueued.with(k)
 	}
 	return m
 }
 
-// Registry returns the registry the metrics are on, for a caller that adds collectors of
-// its own (bbolt statistics, say) or gathers in a test.
-func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+// The causes of promhttp_metric_handler_errors_total: a family that could not be read (the
+// process's, from /proc), or a response that could not be written.
+const (
+	causeEncoding  = "encoding"
+	causeGathering = "gathering"
+)
 
 // ObservePass records one pass over source: its result (ResultOK, ResultPartial or
 // ResultFailed), how long it took, how many pages it fetched and how many changes it found.
 func (m *Metrics) ObservePass(source, result string, d time.Duration, pages, changes int) {
 	source, result = known(source, m.sources), known(result, results)
-	m.passes.WithLabelValues(source, result).Inc()
-	m.passDuration.WithLabelValues(source).Observe(d.Seconds())
-	m.pages.WithLabelValues(source).Add(float64(max(pages, 0)))
-	m.changes.WithLabelValues(source).Add(float64(max(changes, 0)))
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.passes.with(source, result).value++
+	m.passDuration.observe(m.passDuration.with(source), d.Seconds())
+	m.pages.with(source).value += float64(max(pages, 0))
+	m.changes.with(source).value += float64(max(changes, 0))
 }
 
 // AlertQueued counts one alert of kind (a billwatch.Kind, such as "bill.amended") written to
 // the outbox.
 func (m *Metrics) AlertQueued(kind string) {
-	m.alertsQueued.WithLabelValues(known(kind, kinds)).Inc()
+	m.add(m.alertsQueued, 1, known(kind, kinds))
 }
 
 // AlertSent counts one alert delivered by sink (its name: "slack", "console"; never a
 // channel or a webhook URL).
 func (m *Metrics) AlertSent(sink string) {
-	m.alertsSent.WithLabelValues(m.sink(sink)).Inc()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.alertsSent.with(m.sink(sink)).value++
 }
 
 // DeliveryFailed counts one failed attempt to deliver an alert through sink.
 func (m *Metrics) DeliveryFailed(sink string) {
-	m.deliveriesFailed.WithLabelValues(m.sink(sink)).Inc()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.deliveriesFailed.with(m.sink(sink)).value++
 }
 
 // SetOutboxDepth records how many alerts wait for delivery; a depth that only grows means
 // a sink is down.
-func (m *Metrics) SetOutboxDepth(n int) { m.outboxDepth.Set(float64(n)) }
+func (m *Metrics) SetOutboxDepth(n int) { m.set(m.outboxDepth, float64(n)) }
 
 // SetSourceHealth records a source's health after a pass: whether it is healthy, how many
 // passes in a row have failed, and when it last succeeded (the zero time for never).
@@ -203,25 +199,41 @@ func (m *Metrics) SetSourceHealth(source string, healthy bool, failures int, las
 	if healthy {
 		h = 1
 	}
-	m.healthy.WithLabelValues(source).Set(h)
-	m.failures.WithLabelValues(source).Set(float64(failures))
 	ts := 0.0
 	if !lastSuccess.IsZero() {
 		ts = float64(lastSuccess.UnixNano()) / 1e9
 	}
-	m.lastSuccess.WithLabelValues(source).Set(ts)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.healthy.with(source).value = h
+	m.failures.with(source).value = float64(failures)
+	m.lastSuccess.with(source).value = ts
 }
 
 // SetFieldFound records the share of pages of one kind (page: "ourcommons notices") on which
 // an expected field ("witnesses") was found in the source's last pass. Page and field names
 // come from the parsers, a small fixed set.
 func (m *Metrics) SetFieldFound(source, page, field string, share float64) {
-	m.fieldFound.WithLabelValues(known(source, m.sources), page, field).Set(share)
+	m.set(m.fieldFound, share, known(source, m.sources), page, field)
 }
 
 // SetDBSize records the size of the database file in bytes; bbolt files never shrink
 // without a compaction, so this is the number to watch.
-func (m *Metrics) SetDBSize(bytes int64) { m.dbSize.Set(float64(bytes)) }
+func (m *Metrics) SetDBSize(bytes int64) { m.set(m.dbSize, float64(bytes)) }
+
+// add adds delta to the series of f with the label values.
+func (m *Metrics) add(f *family, delta float64, values ...string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	f.with(values...).value += delta
+}
+
+// set sets the series of f with the label values to v.
+func (m *Metrics) set(f *family, v float64, values ...string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	f.with(values...).value = v
+}
 
 // known returns v if it is in set, else Other.
 func known(v string, set []string) string {
@@ -233,10 +245,9 @@ func known(v string, set []string) string {
 	return Other
 }
 
-// sink returns the label for a sink name, admitting at most maxSinks distinct names.
+// sink returns the label for a sink name, admitting at most maxSinks distinct names. m.mu must
+// be held.
 func (m *Metrics) sink(name string) string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	if m.sinks[name] {
 		return name
 	}

@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -17,6 +16,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	"golang.org/x/crypto/argon2"
+
+	"github.com/billwatch/billwatch/internal/lazyre"
 )
 
 // Roles of web accounts: a viewer reads, an editor also writes the memory and the watch list,
@@ -57,7 +58,7 @@ const SigninTTL = 72 * time.Hour
 // SessionTTL is how long a web session lasts without signing in again.
 const SessionTTL = 14 * 24 * time.Hour
 
-var userNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,39}$`)
+var userNameRe = lazyre.New(`^[a-z0-9][a-z0-9._-]{0,39}$`)
 
 // CheckUserName refuses names that could not be typed, shown or used in a header safely.
 func CheckUserName(name string) error {

@@ -3,19 +3,19 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/internal/lazyre"
 	"github.com/billwatch/billwatch/tracker"
 )
 
 var (
-	sessionRe   = regexp.MustCompile(`^\d{2}-\d$`)
-	committeeRe = regexp.MustCompile(`^[A-Za-z]{2,8}$`)
+	sessionRe   = lazyre.New(`^\d{2}-\d$`)
+	committeeRe = lazyre.New(`^[A-Za-z]{2,8}$`)
 )
 
 // boolParam reads an on/off query parameter: absent, "", 0, 1, true, false, on, off.

@@ -255,6 +255,9 @@ func runEnv(ctx context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 	g.command = name
+	if !readOnly(name) {
+		armSignals(ctx)
+	}
 	if rawOutput[name] {
 		return cmd.run(ctx, g, pos)
 	}
@@ -266,6 +269,17 @@ func runEnv(ctx context.Context, args []string, getenv func(string) string, stdo
 	err = cmd.run(ctx, g, pos)
 	tw.Flush()
 	return err
+}
+
+// readOnly reports whether a command only reads and prints: it runs without signal handlers
+// (see signalContext), so that an interrupt ends it at once. Every other command, and any new
+// one, stops cleanly on SIGINT or SIGTERM.
+func readOnly(command string) bool {
+	switch command {
+	case "bills", "show", "diff", "law", "diff-act", "hearings", "regulations", "alerts", "calendar", "status", "check":
+		return true
+	}
+	return false
 }
 
 // rawOutput names the commands whose output is not filtered for the terminal: diff colours

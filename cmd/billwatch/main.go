@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 
 	"github.com/billwatch/billwatch/internal/text"
@@ -17,14 +18,43 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	go func() {
-		<-ctx.Done()
-		stop() // a second signal kills at once
-	}()
+	ctx, stop := signalContext(context.Background())
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(exitCode(err, os.Stderr))
+}
+
+// armKey is the context key of the function that arms the signal handlers.
+type armKey struct{}
+
+// signalContext returns a context that SIGINT or SIGTERM cancels, so that a command stops
+// cleanly, once armSignals has been called on it; a second signal kills at once. Until then
+// no handler is installed and a signal ends the process as it ends any: os/signal's watcher
+// costs its own thread, about a sixth of the start-up of a command that only reads and
+// prints, and such a command has nothing to finish (runEnv arms every other). stop cancels
+// the context and removes the handlers.
+func signalContext(parent context.Context) (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancel(parent)
+	var once sync.Once
+	arm := func() {
+		once.Do(func() {
+			sctx, unnotify := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+			go func() {
+				<-sctx.Done()
+				unnotify() // a second signal kills at once
+				cancel()
+			}()
+		})
+	}
+	return context.WithValue(ctx, armKey{}, arm), cancel
+}
+
+// armSignals installs the SIGINT and SIGTERM handlers of a context from signalContext; on any
+// other context it does nothing.
+func armSignals(ctx context.Context) {
+	if arm, ok := ctx.Value(armKey{}).(func()); ok {
+		arm()
+	}
 }
 
 // exitError carries an exit status other than 1.

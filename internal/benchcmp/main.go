@@ -76,7 +76,9 @@ func run() error {
 	defer os.RemoveAll(tmp)
 	if o.bin == "" {
 		o.bin = filepath.Join(tmp, "billwatch")
+		// As `make build` builds it: without cgo, a static binary (see the Makefile).
 		build := exec.Command("go", "build", "-o", o.bin, "./cmd/billwatch")
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
 		build.Stdout, build.Stderr = os.Stderr, os.Stderr
 		if err := build.Run(); err != nil {
 			return fmt.Errorf("build billwatch: %w", err)
@@ -146,18 +148,28 @@ func run() error {
 			float64(mb)/float64(mg), ms(median(bwall)), ms(median(gwall)))
 	}
 
-	// Start-up: a read command that does nothing but print.
-	var vc []time.Duration
+	// Start-up: a read command that does nothing but print, against a Go program that does
+	// nothing but print (the floor: the Go runtime's own start-up), alternately.
+	hello, err := buildHello(tmp)
+	if err != nil {
+		return err
+	}
+	var vc, hc []time.Duration
 	for i := range o.runs + 1 {
 		r, err := timeRun([]string{o.bin, "version"}, devnull, 0)
 		if err != nil {
 			return err
 		}
+		h, err := timeRun([]string{hello}, devnull, 0)
+		if err != nil {
+			return err
+		}
 		if i > 0 {
-			vc = append(vc, r.cpu)
+			vc, hc = append(vc, r.cpu), append(hc, h.cpu)
 		}
 	}
-	fmt.Printf("\nbillwatch version: %s CPU (median of %d; min %s)\n", ms(median(vc)), len(vc), ms(slices.Min(vc)))
+	fmt.Printf("\nbillwatch version: %s CPU (median of %d; min %s); a Go program printing one line: %s (min %s)\n",
+		ms2(median(vc)), len(vc), ms2(slices.Min(vc)), ms2(median(hc)), ms2(slices.Min(hc)))
 
 	if o.daemon {
 		if err := daemonRSS(tmp, o.bin); err != nil {
@@ -281,6 +293,32 @@ func synthetic(dir string, pairs []pair, mb int) (pair, error) {
 
 type result struct{ cpu, wall time.Duration }
 
+// buildHello builds, under tmp, a Go program that prints one line, the way billwatch is built.
+func buildHello(tmp string) (string, error) {
+	dir := filepath.Join(tmp, "hello")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	files := map[string]string{
+		"go.mod":  "module hello\n\ngo 1.22\n",
+		"main.go": "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello\") }\n",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			return "", err
+		}
+	}
+	bin := filepath.Join(dir, "hello")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Dir = dir
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return "", fmt.Errorf("build the reference program: %w", err)
+	}
+	return bin, nil
+}
+
 // timeRun runs argv with stdout to out and returns its CPU (user + system) and wall time.
 // Exit status 0 is success; so is okCode (git diff exits 1 when the files differ).
 func timeRun(argv []string, out io.Writer, okCode int) (result, error) {
@@ -313,6 +351,11 @@ func median(ds []time.Duration) time.Duration {
 
 func ms(d time.Duration) string {
 	return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + " ms"
+}
+
+// ms2 is ms with two decimals, for start-up times.
+func ms2(d time.Duration) string {
+	return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 2, 64) + " ms"
 }
 
 // daemonRSS runs `billwatch run --every` against the fixtures on loopback and reads the

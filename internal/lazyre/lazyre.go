@@ -5,14 +5,21 @@ package lazyre
 
 import (
 	"regexp"
+	"strconv"
 	"sync"
 )
 
 // Regexp is a regular expression compiled the first time it is used. A pattern that does not
-// compile panics then, as regexp.MustCompile would have at start-up; CompileAll lets a test
-// find such a pattern before any user does.
+// compile panics then, and at every later use, as regexp.MustCompile would have at start-up;
+// CompileAll lets a test find such a pattern before any user does.
+//
+// New makes one allocation: every package's patterns are made at start-up, more than a
+// hundred of them, so a Regexp holds its state itself rather than in sync.OnceValue's closures.
 type Regexp struct {
-	get func() *regexp.Regexp
+	pattern string
+	once    sync.Once
+	re      *regexp.Regexp
+	err     error
 }
 
 var (
@@ -22,7 +29,7 @@ var (
 
 // New returns the regular expression of pattern, to be compiled on first use.
 func New(pattern string) *Regexp {
-	r := &Regexp{get: sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })}
+	r := &Regexp{pattern: pattern}
 	mu.Lock()
 	all = append(all, r)
 	mu.Unlock()
@@ -39,11 +46,24 @@ func CompileAll() {
 	}
 }
 
+// get returns the compiled expression, compiling it on the first call.
+func (r *Regexp) get() *regexp.Regexp {
+	r.once.Do(func() { r.re, r.err = regexp.Compile(r.pattern) })
+	if r.err != nil {
+		q := strconv.Quote(r.pattern)
+		if strconv.CanBackquote(r.pattern) {
+			q = "`" + r.pattern + "`"
+		}
+		panic("regexp: Compile(" + q + "): " + r.err.Error()) // as regexp.MustCompile words it
+	}
+	return r.re
+}
+
 // Get returns the compiled expression.
 func (r *Regexp) Get() *regexp.Regexp { return r.get() }
 
 // String returns the pattern.
-func (r *Regexp) String() string { return r.get().String() }
+func (r *Regexp) String() string { return r.pattern }
 
 // MatchString is regexp.Regexp.MatchString.
 func (r *Regexp) MatchString(s string) bool { return r.get().MatchString(s) }

@@ -38,3 +38,20 @@ func TestCompileAllPanicsOnABadPattern(t *testing.T) {
 	}()
 	CompileAll()
 }
+
+// A pattern that does not compile panics at every use, with regexp.MustCompile's message, not
+// only at the first.
+func TestBadPatternPanicsEveryTime(t *testing.T) {
+	r := &Regexp{pattern: `a(`} // not registered: CompileAll in other tests must not see it
+	for i := range 2 {
+		func() {
+			defer func() {
+				want := "regexp: Compile(`a(`): error parsing regexp: missing closing ): `a(`"
+				if got := recover(); got != want {
+					t.Errorf("use %d: panic %v, want %q", i+1, got, want)
+				}
+			}()
+			r.MatchString("a")
+		}()
+	}
+}
