@@ -252,6 +252,28 @@ func (c *Client) Get(ctx context.Context, rawURL string) (*Page, error) {
 	return c.GetWithHeader(ctx, rawURL, nil)
 }
 
+// GetIfChanged is Get made conditional on the validators of the copy held (etag and
+// lastModified, either may be empty). unchanged is true when the server answers 304 Not
+// Modified; page is then the client's own copy of the page, or nil when it holds none.
+func (c *Client) GetIfChanged(ctx context.Context, rawURL, etag, lastModified string) (page *Page, unchanged bool, err error) {
+	h := http.Header{}
+	if etag != "" {
+		h.Set("If-None-Match", etag)
+	}
+	if lastModified != "" {
+		h.Set("If-Modified-Since", lastModified)
+	}
+	page, err = c.GetWithHeader(ctx, rawURL, h)
+	var he *HTTPError
+	if errors.As(err, &he) && he.Status == http.StatusNotModified {
+		return nil, true, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return page, page.NotModified, nil
+}
+
 // GetWithHeader is Get with extra request headers, for the pages a site's own script asks
 // for in a particular way (sencanada.ca's fragments expect X-Requested-With).
 func (c *Client) GetWithHeader(ctx context.Context, rawURL string, header http.Header) (*Page, error) {

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -101,16 +100,8 @@ func (s *Scraper) Recheck(ctx context.Context, publicURL, etag, lastModified str
 		return Text{}, false, fmt.Errorf("billtext: recheck %s: not a parl.ca or ourcommons.ca address", publicURL)
 	}
 	fetch := s.c.Rebase(site, publicURL, scraper.SiteHosts[site]...)
-	h := http.Header{}
-	if etag != "" {
-		h.Set("If-None-Match", etag)
-	}
-	if lastModified != "" {
-		h.Set("If-Modified-Since", lastModified)
-	}
-	x, err := s.c.GetWithHeader(ctx, fetch, h)
-	var he *scraper.HTTPError
-	if errors.As(err, &he) && he.Status == http.StatusNotModified || err == nil && x.NotModified {
+	x, unchanged, err := s.c.GetIfChanged(ctx, fetch, etag, lastModified)
+	if unchanged {
 		return Text{URL: publicURL, ETag: etag, LastModified: lastModified}, false, nil
 	}
 	if err != nil {

@@ -6,10 +6,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 	"time"
 
@@ -195,16 +193,8 @@ func (s *Scraper) Act(ctx context.Context, code, etag, lastModified string) (Fet
 }
 
 func (s *Scraper) get(ctx context.Context, u, etag, lastModified string) (Fetched, error) {
-	h := http.Header{}
-	if etag != "" {
-		h.Set("If-None-Match", etag)
-	}
-	if lastModified != "" {
-		h.Set("If-Modified-Since", lastModified)
-	}
-	p, err := s.c.GetWithHeader(ctx, u, h)
-	var he *scraper.HTTPError
-	if errors.As(err, &he) && he.Status == http.StatusNotModified {
+	p, unchanged, err := s.c.GetIfChanged(ctx, u, etag, lastModified)
+	if unchanged && p == nil {
 		return Fetched{URL: u, NotModified: true, ETag: etag, LastModified: lastModified, Fetched: time.Now()}, nil
 	}
 	if err != nil {
