@@ -150,84 +150,54 @@ func (p *Provision) shingles() *shingleSet {
 	if s.innerDone {
 		return s
 	}
-	runs := [][]uint64{s.own}
-	n := len(s.own)
+	if len(p.Children) == 0 {
+		s.inner = s.own
+		s.innerDone = true
+		return s
+	}
+	inner := slices.Clone(s.own)
 	var walk func(ps []*Provision)
 	walk = func(ps []*Provision) {
 		for _, k := range ps {
-			own := k.ownShingles().own
-			runs = append(runs, own)
-			n += len(own)
+			inner = append(inner, k.ownShingles().own...)
 			walk(k.Children)
 		}
 	}
 	walk(p.Children)
-	s.inner = mergeRuns(runs, n)
+	s.inner = sortHashes(slices.Clip(inner))
 	s.innerDone = true
 	return s
 }
 
 var asciiSpace = [256]uint8{'\t': 1, '\n': 1, '\v': 1, '\f': 1, '\r': 1, ' ': 1}
 
-// mergeRuns merges sorted runs of n values in all into one sorted slice.
-func mergeRuns(runs [][]uint64, n int) []uint64 {
-	var nonEmpty [][]uint64
-	for _, r := range runs {
-		if len(r) > 0 {
-			nonEmpty = append(nonEmpty, r)
+// sortHashes sorts hashes in place: by radix, 11 bits a pass, where there are many.
+func sortHashes(h []uint64) []uint64 {
+	if len(h) < 512 {
+		slices.Sort(h)
+		return h
+	}
+	const bits, buckets = 11, 1 << 11
+	src, dst := h, make([]uint64, len(h))
+	var count [buckets]int
+	for shift := 0; shift < 64; shift += bits {
+		clear(count[:])
+		for _, x := range src {
+			count[x>>shift&(buckets-1)]++
 		}
-	}
-	switch len(nonEmpty) {
-	case 0:
-		return nil
-	case 1:
-		return slices.Clip(nonEmpty[0])
-	case 2:
-		out := make([]uint64, n)
-		merge2(out, nonEmpty[0], nonEmpty[1])
-		return out
-	}
-	// Merge neighbours pairwise, level by level, between two buffers.
-	src := make([]uint64, 0, n)
-	var bounds []int
-	for _, r := range nonEmpty {
-		bounds = append(bounds, len(src))
-		src = append(src, r...)
-	}
-	bounds = append(bounds, len(src))
-	dst := make([]uint64, n)
-	for len(bounds) > 2 {
-		var nb []int
-		for i := 0; i+1 < len(bounds); i += 2 {
-			lo, mid := bounds[i], bounds[i+1]
-			hi := mid
-			if i+2 < len(bounds) {
-				hi = bounds[i+2]
-			}
-			merge2(dst[lo:hi], src[lo:mid], src[mid:hi])
-			nb = append(nb, lo)
+		sum := 0
+		for i, c := range count {
+			count[i] = sum
+			sum += c
 		}
-		nb = append(nb, bounds[len(bounds)-1])
-		bounds = nb
+		for _, x := range src {
+			d := x >> shift & (buckets - 1)
+			dst[count[d]] = x
+			count[d]++
+		}
 		src, dst = dst, src
 	}
 	return src
-}
-
-func merge2(dst, a, b []uint64) {
-	i, j, k := 0, 0, 0
-	for i < len(a) && j < len(b) {
-		if b[j] < a[i] {
-			dst[k] = b[j]
-			j++
-		} else {
-			dst[k] = a[i]
-			i++
-		}
-		k++
-	}
-	k += copy(dst[k:], a[i:])
-	copy(dst[k:], b[j:])
 }
 
 // similarity is the Dice coefficient of the word pairs of a and b and everything under them.
