@@ -45,9 +45,11 @@ func newReuseIndex(s string, root *node) *reuseIndex {
 func (x *reuseIndex) add(s string, n *node) int {
 	h := 0
 	for _, k := range n.kids {
-		if k.name != "" && k.end-k.start >= reuseMin {
+		switch {
+		case k.name == "": // text
+		case k.end-k.start >= reuseMin:
 			h = max(h, x.add(s, k))
-		} else if k.name != "" && len(k.kids) > 0 {
+		default:
 			h = max(h, height(k))
 		}
 	}

@@ -114,6 +114,11 @@ func TestReuseKeepsPlace(t *testing.T) {
 		checkReuse(t, c.name, bill(c.a), bill(c.b))
 		checkReuse(t, c.name+" reversed", bill(c.b), bill(c.a))
 	}
+	// An element taken whole is as deep as it was: placed deeper, past maxDepth, it is refused
+	// as reading it afresh refuses it.
+	deep := strings.Repeat("<P>", maxDepth-3) + long + "<E/>" + strings.Repeat("</P>", maxDepth-3)
+	checkReuse(t, "deep", bill(sec("1")+deep), bill(sec("1")+"<Q><Q>"+deep+"</Q></Q>"))
+	checkReuse(t, "deep, one level less", bill(sec("1")+deep), bill(sec("1")+"<Q>"+deep+"</Q>"))
 	// The moved sections are taken whole, not read again.
 	_, idx, err := parseVersion(bill(cases[1].a), nil, true)
 	if err != nil {
