@@ -6,8 +6,8 @@ import "hash/maphash"
 // version, an element whose bytes are exactly those of an element of the first (a section, a
 // subsection, the whole body) is not read again: its node tree is the first's, shared, and
 // each provision made from such an element in the same place (the same kind, label and
-// nesting) is a copy of the first's, with its children, text, hashes and word pairs, so that
-// only what changed is read, normalised and hashed. Equal bytes make equal trees: an element's
+// nesting) is a copy of the first's, sharing its descendants (and so their word pairs, once
+// made), with its text and hashes, so that only what changed is read, normalised and hashed. Equal bytes make equal trees: an element's
 // tree depends on nothing outside it, and well-formed bytes stay well-formed.
 
 const (
@@ -42,6 +42,8 @@ func newReuseIndex(s string, root *node) *reuseIndex {
 	return x
 }
 
+// add indexes n, if it is large enough, and the large elements under it; it returns n's
+// height.
 func (x *reuseIndex) add(s string, n *node) int {
 	h := 0
 	for _, k := range n.kids {
