@@ -352,11 +352,7 @@ func (s *Server) diffPage(w http.ResponseWriter, r *http.Request) error {
 		if err := enc.Encode(&res); err != nil {
 			return err
 		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.Header().Set("Vary", "Accept")
-		if r.Method != http.MethodHead {
-			w.Write(buf.Bytes())
-		}
+		writeJSONBytes(w, r, buf.Bytes())
 		return nil
 	}
 	js := b.VersionsJSON()

@@ -124,11 +124,7 @@ func (s *Server) lawPage(w http.ResponseWriter, r *http.Request) error {
 		if err := law.Render(&buf, res, "json", false); err != nil {
 			return err
 		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.Header().Set("Vary", "Accept")
-		if r.Method != http.MethodHead {
-			w.Write(buf.Bytes())
-		}
+		writeJSONBytes(w, r, buf.Bytes())
 		return nil
 	}
 	d := lawData{Bill: b, Result: res, Version: tv, Act: act, AllActs: all, Headline: res.Headline()}

@@ -77,13 +77,18 @@ func writeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if err := writeJSONBody(&buf, v); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
+	writeJSONBytes(w, r, buf.Bytes())
+	return nil
+}
+
+// writeJSONBytes answers with JSON already encoded.
+func writeJSONBytes(w http.ResponseWriter, r *http.Request, body []byte) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Vary", "Accept")
 	if r.Method != http.MethodHead {
-		w.Write(buf.Bytes())
+		w.Write(body)
 	}
-	return nil
 }
 
 var funcs = template.FuncMap{
