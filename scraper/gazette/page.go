@@ -8,7 +8,6 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 
-	"github.com/billwatch/billwatch/internal/lazyre"
 	"github.com/billwatch/billwatch/scraper"
 )
 
@@ -23,18 +22,15 @@ type page struct {
 // openPage decodes the bytes as served (UTF-8 with stray Windows-1252 bytes), rejects a page
 // cut short and a soft 404, and finds the content.
 func openPage(b []byte) (*page, error) {
-	if !scraper.LooksLikeHTML(b) && !bytes.Contains(bytes.ToLower(head(b, 4096)), []byte("<html")) {
-		return nil, fmt.Errorf("not an HTML page: %w", scraper.ErrLayoutChanged)
-	}
-	if !bytes.Contains(bytes.ToLower(tail(b, 8192)), []byte("</html>")) {
-		return nil, fmt.Errorf("no closing </html> tag (%d bytes): %w", len(b), ErrTruncated)
+	if err := scraper.CheckHTML(b); err != nil {
+		return nil, err
 	}
 	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(scraper.DecodeBytes(b)))
 	if err != nil {
 		return nil, fmt.Errorf("parse HTML: %w", scraper.ErrLayoutChanged)
 	}
 	p := &page{doc: doc}
-	if soft404(doc) {
+	if scraper.NotFoundText(doc.Find("title").First().Text()) || scraper.NotFoundText(doc.Find("h1").First().Text()) {
 		return nil, fmt.Errorf("the site's \"page not found\" page was served with status 200: %w", scraper.ErrNotFound)
 	}
 	p.main = doc.Find("main").First()
@@ -47,31 +43,6 @@ func openPage(b []byte) (*page, error) {
 	}
 	p.h1 = scraper.Clean(h1.Text())
 	return p, nil
-}
-
-func head(b []byte, n int) []byte {
-	if len(b) > n {
-		return b[:n]
-	}
-	return b
-}
-
-func tail(b []byte, n int) []byte {
-	if len(b) > n {
-		return b[len(b)-n:]
-	}
-	return b
-}
-
-var notFoundRE = lazyre.New(`(?i)\b(?:error|erreur)\s*404\b|\b404\s*(?:error|erreur|not found)\b|couldn.t find th(?:at|is) web ?page|nous ne pouvons trouver cette page|page (?:not found|introuvable)`)
-
-// soft404 reports whether the page is the site's "We couldn't find that Web page (Error 404)"
-// page, which the Gazette has served with status 200 for issues its own feed lists.
-func soft404(doc *goquery.Document) bool {
-	if notFoundRE.MatchString(scraper.Clean(doc.Find("title").First().Text())) {
-		return true
-	}
-	return notFoundRE.MatchString(scraper.Clean(doc.Find("h1").First().Text()))
 }
 
 // block is one block of text of a page (a paragraph, a heading, a list item, a cell...), split
