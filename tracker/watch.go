@@ -243,43 +243,21 @@ func (t *Tracker) inConfig(kind, v string) bool {
 // recomputeRelevance judges every stored bill and regulation again with p and writes those
 // whose reasons changed. It returns how many flipped relevance.
 func recomputeRelevance(tx *bolt.Tx, p Profile) (bills, regs int, err error) {
-	type kv struct {
-		k []byte
-		v any
-	}
-	var writes []kv
-	bb := tx.Bucket(bktBills)
-	err = bb.ForEach(func(k, v []byte) error {
-		var st billState
-		if err := decodeJSON(v, &st); err != nil {
-			return fmt.Errorf("bill %s: %w", k, err)
-		}
+	err = rewriteEach(tx.Bucket(bktBills), "bill", func(st *billState) bool {
 		reasons := p.BillReasons(st.full())
 		if slices.Equal(reasons, st.Bill.Reasons) {
-			return nil
+			return false
 		}
 		if (len(reasons) > 0) != st.Bill.Relevant {
 			bills++
 		}
 		st.Bill.Reasons, st.Bill.Relevant = reasons, len(reasons) > 0
-		writes = append(writes, kv{slices.Clone(k), st})
-		return nil
+		return true
 	})
 	if err != nil {
 		return 0, 0, err
 	}
-	for _, w := range writes {
-		if err := putJSON(bb, w.k, w.v); err != nil {
-			return 0, 0, err
-		}
-	}
-	writes = nil
-	rb := tx.Bucket(bktRegulations)
-	err = rb.ForEach(func(k, v []byte) error {
-		var st regulationState
-		if err := decodeJSON(v, &st); err != nil {
-			return fmt.Errorf("regulation %s: %w", k, err)
-		}
+	err = rewriteEach(tx.Bucket(bktRegulations), "regulation", func(st *regulationState) bool {
 		r := &st.Regulation
 		reasons := p.RegulationReasons(*r)
 		// A final regulation inherits relevance from the watched proposal it finalises.
@@ -287,22 +265,45 @@ func recomputeRelevance(tx *bolt.Tx, p Profile) (bills, regs int, err error) {
 			reasons = []string{"finalises a watched proposal"}
 		}
 		if slices.Equal(reasons, r.Reasons) {
-			return nil
+			return false
 		}
 		if (len(reasons) > 0) != r.Relevant {
 			regs++
 		}
 		r.Reasons, r.Relevant = reasons, len(reasons) > 0
-		writes = append(writes, kv{slices.Clone(k), st})
-		return nil
+		return true
 	})
 	if err != nil {
 		return 0, 0, err
 	}
+	return bills, regs, nil
+}
+
+// rewriteEach decodes every record of b (what names its kind in errors), lets change edit it,
+// and writes back those it changed, after the walk: bbolt forbids writes during ForEach.
+func rewriteEach[T any](b *bolt.Bucket, what string, change func(*T) bool) error {
+	type kv struct {
+		k []byte
+		v *T
+	}
+	var writes []kv
+	err := b.ForEach(func(k, v []byte) error {
+		st := new(T)
+		if err := decodeJSON(v, st); err != nil {
+			return fmt.Errorf("%s %s: %w", what, k, err)
+		}
+		if change(st) {
+			writes = append(writes, kv{slices.Clone(k), st})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
 	for _, w := range writes {
-		if err := putJSON(rb, w.k, w.v); err != nil {
-			return 0, 0, err
+		if err := putJSON(b, w.k, w.v); err != nil {
+			return err
 		}
 	}
-	return bills, regs, nil
+	return nil
 }
