@@ -316,13 +316,7 @@ func (s *Store) verify(db *bolt.DB) (problems []string, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("database %s: %w", s.path, err)
 	}
-	m, _, err := readMetas(f, fi.Size())
-	if err == nil {
-		err = checkMeta(m, fi.Size())
-	}
-	if err == nil {
-		err = walk(f, fi.Size(), m)
-	}
+	m, err := checkPages(f, fi.Size())
 	if err != nil {
 		return []string{err.Error()}, nil
 	}
@@ -368,6 +362,19 @@ func (s *Store) guard(fn func() error) (err error) {
 	return fn()
 }
 
+// checkPages reads the meta pages of a file of size bytes, checks them against its size, and
+// walks every page they reach; it returns the meta page in use.
+func checkPages(f *os.File, size int64) (meta, error) {
+	m, _, err := readMetas(f, size)
+	if err == nil {
+		err = checkMeta(m, size)
+	}
+	if err == nil {
+		err = walk(f, size, m)
+	}
+	return m, err
+}
+
 // diagnose says what is wrong with the file, after bbolt tripped on it.
 func (s *Store) diagnose() string {
 	f, err := os.Open(s.path)
@@ -379,14 +386,7 @@ func (s *Store) diagnose() string {
 	if err != nil {
 		return ""
 	}
-	m, _, err := readMetas(f, fi.Size())
-	if err == nil {
-		err = checkMeta(m, fi.Size())
-	}
-	if err == nil {
-		err = walk(f, fi.Size(), m)
-	}
-	if err != nil {
+	if _, err := checkPages(f, fi.Size()); err != nil {
 		return err.Error()
 	}
 	return ""

@@ -117,14 +117,7 @@ func (t *Tracker) NextStepReminders(ctx context.Context) (int, error) {
 	if len(alerts) == 0 {
 		return 0, nil
 	}
-	fresh := false
-	_ = t.Store.view(func(tx *bolt.Tx) error {
-		for _, a := range alerts {
-			fresh = fresh || tx.Bucket(bktAlertIDs).Get([]byte(a.ID)) == nil
-		}
-		return nil
-	})
-	if !fresh {
+	if !t.Store.anyNew(alerts) {
 		return 0, nil
 	}
 	n := 0

@@ -97,14 +97,7 @@ func (t *Tracker) Reminders(ctx context.Context, plan ReminderPlan) (ReminderSum
 		return ReminderSummary{Alerts: steps}, nil
 	}
 	// Skip the write when every reminder was already queued.
-	fresh := false
-	_ = t.Store.view(func(tx *bolt.Tx) error {
-		for _, a := range alerts {
-			fresh = fresh || tx.Bucket(bktAlertIDs).Get([]byte(a.ID)) == nil
-		}
-		return nil
-	})
-	if !fresh {
+	if !t.Store.anyNew(alerts) {
 		return ReminderSummary{Alerts: steps}, nil
 	}
 	var sum ReminderSummary
@@ -125,4 +118,17 @@ func joinSemi(s []string) string {
 		out += x
 	}
 	return out
+}
+
+// anyNew reports whether the store has never queued some of the alerts; a read that fails
+// finds none (the next pass tries again).
+func (s *Store) anyNew(alerts []billwatch.Alert) bool {
+	fresh := false
+	_ = s.view(func(tx *bolt.Tx) error {
+		for _, a := range alerts {
+			fresh = fresh || tx.Bucket(bktAlertIDs).Get([]byte(a.ID)) == nil
+		}
+		return nil
+	})
+	return fresh
 }
