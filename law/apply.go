@@ -164,12 +164,9 @@ func (ap *applier) apply(a action, amended []*Node, e *Effect) error {
 	case aRepeal:
 		return ap.repeal(a, e)
 	case aRepealWithHd:
-		l, err := ap.findKind(a.targets[0])
+		l, err := ap.headed(a)
 		if err != nil {
 			return err
-		}
-		if l.list != &ap.act.Body || l.i == 0 || ap.act.Body[l.i-1].Kind != KindHeading {
-			return notFound("no heading before %s", pathString(a.targets[0].path))
 		}
 		if err := ap.repeal(action{kind: aRepeal, targets: a.targets}, e); err != nil {
 			return err
@@ -256,12 +253,9 @@ func (ap *applier) replace(a action, amended []*Node, e *Effect) error {
 
 // replaceWithHeading replaces "Section 5 and the heading before it".
 func (ap *applier) replaceWithHeading(a action, amended []*Node, e *Effect) error {
-	l, err := ap.findKind(a.targets[0])
+	l, err := ap.headed(a)
 	if err != nil {
 		return err
-	}
-	if l.list != &ap.act.Body || l.i == 0 || ap.act.Body[l.i-1].Kind != KindHeading {
-		return notFound("no heading before %s", pathString(a.targets[0].path))
 	}
 	news := provisions(amended)
 	if len(news) < 2 || news[0].Kind != KindHeading || !sameLabel(news[1].Label, l.node().Label) {
@@ -489,15 +483,37 @@ func noClash(siblings, news []*Node) error {
 	return nil
 }
 
-func (ap *applier) addAlpha(a action, amended []*Node, e *Effect) error {
+// headed finds the section a heading instruction names, which must follow a heading in the
+// Act's body.
+func (ap *applier) headed(a action) (loc, error) {
 	l, err := ap.findKind(a.targets[0])
 	if err != nil {
-		return err
+		return l, err
 	}
-	parent := l.node()
+	if l.list != &ap.act.Body || l.i == 0 || ap.act.Body[l.i-1].Kind != KindHeading {
+		return l, notFound("no heading before %s", pathString(a.targets[0].path))
+	}
+	return l, nil
+}
+
+// additions finds the provision an "adds" instruction names and the provisions it sets out
+// (what names them in the error when there are none).
+func (ap *applier) additions(a action, amended []*Node, what string) (*Node, []*Node, error) {
+	l, err := ap.findKind(a.targets[0])
+	if err != nil {
+		return nil, nil, err
+	}
 	news := provisions(amended)
 	if len(news) == 0 {
-		return unsure("the instruction sets out no definition")
+		return nil, nil, unsure("the instruction sets out no %s", what)
+	}
+	return l.node(), news, nil
+}
+
+func (ap *applier) addAlpha(a action, amended []*Node, e *Effect) error {
+	parent, news, err := ap.additions(a, amended, "definition")
+	if err != nil {
+		return err
 	}
 	for _, n := range news {
 		if n.Kind != KindDefinition {
@@ -515,14 +531,9 @@ func (ap *applier) addAlpha(a action, amended []*Node, e *Effect) error {
 }
 
 func (ap *applier) addEnd(a action, amended []*Node, e *Effect) error {
-	l, err := ap.findKind(a.targets[0])
+	parent, news, err := ap.additions(a, amended, "provision")
 	if err != nil {
 		return err
-	}
-	parent := l.node()
-	news := provisions(amended)
-	if len(news) == 0 {
-		return unsure("the instruction sets out no provision")
 	}
 	if parent.After != "" {
 		return unsure("%s ends with text after its provisions; where the addition goes is not said", pathString(a.targets[0].path))
