@@ -32,6 +32,21 @@ func LawPath(session, number, version, act string) string {
 	return p
 }
 
+// VersionParam names a version of a bill in a diff link: its type when no other of the bill's
+// publications has that type, else its publication id.
+func VersionParam(pubs []Publication, id, typ string) string {
+	n := 0
+	for _, x := range pubs {
+		if x.Type == typ {
+			n++
+		}
+	}
+	if n == 1 && typ != "" {
+		return typ
+	}
+	return id
+}
+
 // DiffPath is the diff page of two text versions of a bill, opened at a provision's anchor
 // when anchor is not empty: "/bills/45-1/C-12/diff?from=first-reading&to=amended-by-committee#p-2-1".
 func DiffPath(session, number, from, to, anchor string) string {

@@ -818,7 +818,7 @@ func (t *Tracker) amendedAlert(nw billState, from, to billwatch.Publication, am 
 	return t.newAlert(billwatch.Alert{
 		Kind: billwatch.KindBillAmended, Severity: billwatch.Action, Audience: billwatch.Members,
 		Subject: b.Key(), Title: title,
-		Page:  billwatch.DiffPath(b.Session, b.Number, versionParam(nw, from), versionParam(nw, to), am.Anchor),
+		Page:  billwatch.DiffPath(b.Session, b.Number, billwatch.VersionParam(nw.Publications, from.ID, from.Type), billwatch.VersionParam(nw.Publications, to.ID, to.Type), am.Anchor),
 		Why:   "new text: " + what,
 		Text:  text,
 		Links: textLinks(b, to),
@@ -837,18 +837,3 @@ func textLinks(b billwatch.Bill, to billwatch.Publication) []billwatch.Link {
 
 // firstNonEmpty returns the first of its arguments that is not "".
 var firstNonEmpty = cmp.Or[string]
-
-// versionParam names a version in a diff link: its type when no other publication of the
-// bill has that type, else its publication id.
-func versionParam(st billState, p billwatch.Publication) string {
-	n := 0
-	for _, x := range st.Publications {
-		if x.Type == p.Type {
-			n++
-		}
-	}
-	if n == 1 && p.Type != "" {
-		return p.Type
-	}
-	return p.ID
-}

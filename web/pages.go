@@ -483,19 +483,9 @@ func (s *Server) billPage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// versionName is how a link names a version: its type when no other version has that type,
-// else its publication id.
+// versionName is how a link names a version (billwatch.VersionParam).
 func versionName(b *tracker.StoredBill, v tracker.VersionJSON) string {
-	n := 0
-	for _, x := range b.Versions {
-		if x.Type == v.Type {
-			n++
-		}
-	}
-	if n == 1 && v.Type != "" {
-		return v.Type
-	}
-	return v.ID
+	return billwatch.VersionParam(b.Publications, v.ID, v.Type)
 }
 
 func firstNonEmpty(s ...string) string {
