@@ -2,7 +2,6 @@ package diff
 
 import (
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 )
@@ -88,6 +87,7 @@ func Compare(from, to *Document) *Result {
 	if r.Bill == "" {
 		r.Bill = from.Bill
 	}
+	makeUntwinned(from.Provisions, to.Provisions)
 	for _, m := range align(from.Provisions, to.Provisions) {
 		ch, kind := compareOne(m.a, m.b)
 		switch kind {
@@ -112,31 +112,60 @@ func Compare(from, to *Document) *Result {
 
 // CompareBytes parses two bill XML texts and diffs them; an error says which one is bad.
 func CompareBytes(a, b []byte) (*Result, error) {
-	da, idx, err := parseVersion(a, nil, true)
+	r, bad, err := compareVersions(string(a), string(b))
 	if err != nil {
-		return nil, fmt.Errorf("diff: from version: %w", err)
+		return nil, fmt.Errorf("diff: %s version: %w", [2]string{"from", "to"}[bad], err)
 	}
-	db, _, err := parseVersion(b, idx, false)
-	if err != nil {
-		return nil, fmt.Errorf("diff: to version: %w", err)
-	}
-	return Compare(da, db), nil
+	return r, nil
 }
 
 // CompareFiles parses two bill XML files and diffs them; an error names the bad file.
 func CompareFiles(a, b string) (*Result, error) {
-	var docs [2]*Document
-	var idx *reuseIndex
-	for i, path := range [2]string{a, b} {
-		text, err := os.ReadFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("diff: read bill: %w", err)
-		}
-		if docs[i], idx, err = parseVersion(text, idx, i == 0); err != nil {
-			return nil, fmt.Errorf("diff: %s: %w", path, err)
-		}
+	sa, err := readFile(a)
+	if err != nil {
+		return nil, err
 	}
-	return Compare(docs[0], docs[1]), nil
+	sb, err := readFile(b)
+	if err != nil {
+		return nil, err
+	}
+	r, bad, err := compareVersions(sa, sb)
+	if err != nil {
+		return nil, fmt.Errorf("diff: %s: %w", [2]string{a, b}[bad], err)
+	}
+	return r, nil
+}
+
+// compareVersions reads two versions of a bill (readVersions) and diffs them.
+func compareVersions(a, b string) (*Result, int, error) {
+	da, db, bad, err := readVersions(a, b)
+	if err != nil {
+		return nil, bad, err
+	}
+	return Compare(da, db), 0, nil
+}
+
+// readVersions reads two versions of a bill for comparing them, reading only what changed:
+// the second version takes from the first every element whose bytes are the same, and the
+// first leaves the top-level provisions so taken to be made only if Compare needs them
+// (reuse.go). An error comes with the version it is about: 0 for a, 1 for b, a's first.
+func readVersions(a, b string) (da, db *Document, bad int, err error) {
+	ra, sa, err := readVersion(a, nil)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	idx := newReuseIndex(sa, ra)
+	rb, _, errB := readVersion(b, idx)
+	if da, err = (&parser{index: idx, lazy: true}).document(ra); err != nil {
+		return nil, nil, 0, err
+	}
+	if errB != nil {
+		return nil, nil, 1, errB
+	}
+	if db, err = (&parser{prev: idx}).document(rb); err != nil {
+		return nil, nil, 1, err
+	}
+	return da, db, 0, nil
 }
 
 func collectFlags(cs []Change, out []Flag) []Flag {
@@ -156,7 +185,7 @@ func compareOne(a, b *Provision) (Change, string) {
 		return whole(a, Removed, OpDelete), Removed
 	}
 	relabelled := normLabel(a.Label) != normLabel(b.Label)
-	if a.full == b.full && a.key == b.key {
+	if same(a, b) && a.key == b.key {
 		return Change{}, Unchanged
 	}
 	ch := Change{
@@ -261,7 +290,7 @@ func align(as, bs []*Provision) []pair {
 		byKey[b.key] = j
 	}
 	for i, a := range as {
-		if j, ok := byKey[a.key]; ok && mb[j] == 0 && bs[j].full == a.full {
+		if j, ok := byKey[a.key]; ok && mb[j] == 0 && same(a, bs[j]) {
 			match(i, j)
 		}
 	}

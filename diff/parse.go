@@ -1,7 +1,6 @@
 package diff
 
 import (
-	"bytes"
 	"encoding/binary"
 	"encoding/xml"
 	"errors"
@@ -60,6 +59,7 @@ type Provision struct {
 	full     uint64      // hash of everything
 	sh       *shingleSet // its word pairs, made on first use (shingle.go)
 	copied   bool        // a copy of the other version's provision: all but key is done (reuse.go)
+	lazy     *lazyMake   // not made yet: only its kind, label and key are known (reuse.go)
 }
 
 // node is a minimal XML element tree; char data are nodes with an empty name.
@@ -69,9 +69,10 @@ type node struct {
 	kids  []*node
 	data  string
 	// start and end are an element's bytes in the text its reader read, from '<' to the end
-	// of its end tag; indexed marks an element that another version may take whole.
-	start, end int
-	indexed    bool
+	// of its end tag; indexed marks an element that another version may take whole, and taken
+	// one that it took.
+	start, end     int
+	indexed, taken bool
 }
 
 func (n *node) attr(name string) string {
@@ -94,11 +95,11 @@ func (n *node) child(name string) *node {
 
 // ParseFile reads and parses one bill XML file; an error names the file.
 func ParseFile(path string) (*Document, error) {
-	b, err := os.ReadFile(path)
+	s, err := readFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("diff: read bill: %w", err)
+		return nil, err
 	}
-	d, err := parseBytes(b)
+	d, err := parseString(s)
 	if err != nil {
 		return nil, fmt.Errorf("diff: %s: %w", path, err)
 	}
@@ -116,35 +117,50 @@ func Parse(r io.Reader) (*Document, error) {
 
 // ParseBytes is Parse on bytes.
 func ParseBytes(b []byte) (*Document, error) {
-	d, err := parseBytes(b)
+	d, err := parseString(string(b))
 	if err != nil {
 		return nil, fmt.Errorf("diff: %w", err)
 	}
 	return d, nil
 }
 
-func parseBytes(b []byte) (*Document, error) {
-	d, _, err := parseVersion(b, nil, false)
-	return d, err
+// readFile reads a file into a string, without the copy that converting its bytes would make.
+func readFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("diff: read bill: %w", err)
+	}
+	defer f.Close()
+	var sb strings.Builder
+	if fi, err := f.Stat(); err == nil && fi.Size() > 0 && fi.Size() < 1<<31 {
+		sb.Grow(int(fi.Size()) + 1) // one more, so that the read ending at EOF needs no growth
+	}
+	if _, err := io.Copy(&sb, f); err != nil {
+		return "", fmt.Errorf("diff: read bill: %w", err)
+	}
+	return sb.String(), nil
 }
 
-// parseVersion parses a bill text, taking what it can from the version before if prev
-// indexes it; with index, it also returns its own index, for reading the next version.
-func parseVersion(b []byte, prev *reuseIndex, index bool) (*Document, *reuseIndex, error) {
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-	if len(bytes.TrimSpace(b)) == 0 {
-		return nil, nil, fmt.Errorf("parse bill xml: %w", ErrEmpty)
-	}
-	root, s, err := readTreeReusing(b, prev)
+func parseString(s string) (*Document, error) {
+	root, _, err := readVersion(s, nil)
 	if err != nil {
-		return nil, nil, fmt.Errorf("parse bill xml: %w", err)
+		return nil, err
 	}
-	p := &parser{prev: prev}
-	if index {
-		p.index = newReuseIndex(s, root)
+	return (&parser{}).document(root)
+}
+
+// readVersion reads a bill text into its XML tree, taking from the version before every
+// element it can if prev indexes it. It also returns the text the tree's offsets refer to.
+func readVersion(s string, prev *reuseIndex) (*node, string, error) {
+	s = strings.TrimPrefix(s, "\xef\xbb\xbf")
+	if strings.TrimSpace(s) == "" {
+		return nil, "", fmt.Errorf("parse bill xml: %w", ErrEmpty)
 	}
-	d, err := p.document(root)
-	return d, p.index, err
+	root, s, err := readTreeReusing(s, prev)
+	if err != nil {
+		return nil, "", fmt.Errorf("parse bill xml: %w", err)
+	}
+	return root, s, nil
 }
 
 // document makes the provision tree of a bill's XML tree.
@@ -181,7 +197,7 @@ func (p *parser) document(root *node) (*Document, error) {
 			body = true
 			d.Provisions = append(d.Provisions, p.body(k, nesting{top: true})...)
 		case "Schedule":
-			d.Provisions = append(d.Provisions, p.provision(k, "schedule", nesting{}, ""))
+			d.Provisions = append(d.Provisions, p.provision(k, "schedule", nesting{top: true}, ""))
 		}
 	}
 	if !body {
@@ -268,12 +284,13 @@ type nesting struct {
 	scopeKey string // scope identity for matching, stable across renumbering
 	parent   string // the parent's local cite; empty at the top of a scope
 	heading  string // the heading trail
-	top      bool   // directly in the bill's body: sections are "12", not "s. 12"
+	top      bool   // directly in the bill: sections are "12", not "s. 12"
 }
 
 type parser struct {
 	prev  *reuseIndex // the version before, to copy provisions from; or nil
 	index *reuseIndex // this version's index, to remember provisions in; or nil
+	lazy  bool        // leave the top-level provisions the next version took whole unmade
 }
 
 // provisionKinds maps element names to provision kinds.
@@ -437,14 +454,47 @@ func (p *parser) provision(n *node, kind string, c nesting, label string) *Provi
 	if pr := p.made(n, kind, c, label); pr != nil {
 		return pr
 	}
-	pr := p.newProvision(n, kind, c, label)
+	var pr *Provision
+	if p.lazy && c.top && n.taken {
+		pr = &Provision{Kind: kind, Label: ownLabel(n, kind, label), scopeKey: c.scopeKey, lazy: &lazyMake{n, kind, c, label}}
+	} else {
+		pr = p.newProvision(n, kind, c, label)
+	}
 	p.remember(n, kind, c, label, pr)
 	return pr
 }
 
+// ownLabel is the label of a provision element: label, if given, unless the element has one.
+// A row's may change once its text is read (newProvision).
+func ownLabel(n *node, kind, label string) string {
+	if l := n.child("Label"); l != nil && kind != "heading" {
+		label = normalize(textOf(l))
+	}
+	switch kind {
+	case "definition":
+		if t := n.child("Text"); t != nil {
+			label = "“" + normalize(textOf(findDeep(t, "DefinedTermEn", "DefinedTermFr"))) + "”"
+			if label == "“”" {
+				label = ""
+			}
+		}
+	case "schedule":
+		if h := n.child("ScheduleFormHeading"); h != nil {
+			label = normalize(textOf(h.child("Label")))
+		}
+		if label == "" {
+			label = "schedule"
+		}
+	case "heading":
+		label = "heading"
+	}
+	return label
+}
+
 // newProvision makes a provision.
 func (p *parser) newProvision(n *node, kind string, c nesting, label string) *Provision {
-	pr := &Provision{Kind: kind, Label: label}
+	// Label first: children are cited under it.
+	pr := &Provision{Kind: kind, Label: ownLabel(n, kind, label)}
 	if n.attr("change") == "ins" {
 		pr.Marked = true
 	}
@@ -454,28 +504,12 @@ func (p *parser) newProvision(n *node, kind string, c nesting, label string) *Pr
 			text = append(text, t)
 		}
 	}
-	// Label first: children are cited under it.
-	if l := n.child("Label"); l != nil && kind != "heading" {
-		pr.Label = normalize(textOf(l))
-	}
 	switch kind {
-	case "definition":
-		if t := n.child("Text"); t != nil {
-			pr.Label = "“" + normalize(textOf(findDeep(t, "DefinedTermEn", "DefinedTermFr"))) + "”"
-			if pr.Label == "“”" {
-				pr.Label = ""
-			}
-		}
 	case "schedule":
 		if h := n.child("ScheduleFormHeading"); h != nil {
-			pr.Label = normalize(textOf(h.child("Label")))
 			pr.MarginalNote = normalize(textOf(h.child("TitleText")))
 		}
-		if pr.Label == "" {
-			pr.Label = "schedule"
-		}
 	case "heading":
-		pr.Label = "heading"
 		addText(&node{name: "x", kids: []*node{{data: headingText(n)}}})
 	}
 	p.place(pr, c)
@@ -655,7 +689,7 @@ func finish(ps []*Provision) {
 	seen := map[string]int{}
 	unlabeled := map[string]int{}
 	for _, pr := range ps {
-		if !pr.copied {
+		if !pr.copied && pr.lazy == nil {
 			finish(pr.Children)
 		}
 		lab := strings.ToLower(strings.ReplaceAll(pr.Label, " ", ""))
@@ -669,27 +703,31 @@ func finish(ps []*Provision) {
 			key += "#" + strconv.Itoa(seen[key])
 		}
 		pr.key = key
-		if pr.copied {
-			continue // its text key and hashes are the original's
+		if !pr.copied && pr.lazy == nil { // else its text key and hashes are the original's, or to come
+			hash(pr)
 		}
-		pr.textKey = fold(pr.Text)
-		// One hash over kind, note, text and the children's keys and hashes, each string
-		// ended by a zero byte; then the label for full.
-		var h maphash.Hash
-		h.SetSeed(hashSeed)
-		for _, s := range [...]string{pr.Kind, fold(pr.MarginalNote), pr.textKey} {
-			h.WriteString(s)
-			h.WriteByte(0)
-		}
-		for _, k := range pr.Children {
-			h.WriteString(k.key)
-			h.WriteByte(0)
-			var full [8]byte
-			binary.LittleEndian.PutUint64(full[:], k.full)
-			h.Write(full[:])
-		}
-		pr.content = h.Sum64()
-		h.WriteString(pr.Label)
-		pr.full = h.Sum64()
 	}
+}
+
+// hash sets the text key and hashes of a provision whose children are finished.
+func hash(pr *Provision) {
+	pr.textKey = fold(pr.Text)
+	// One hash over kind, note, text and the children's keys and hashes, each string
+	// ended by a zero byte; then the label for full.
+	var h maphash.Hash
+	h.SetSeed(hashSeed)
+	for _, s := range [...]string{pr.Kind, fold(pr.MarginalNote), pr.textKey} {
+		h.WriteString(s)
+		h.WriteByte(0)
+	}
+	for _, k := range pr.Children {
+		h.WriteString(k.key)
+		h.WriteByte(0)
+		var full [8]byte
+		binary.LittleEndian.PutUint64(full[:], k.full)
+		h.Write(full[:])
+	}
+	pr.content = h.Sum64()
+	h.WriteString(pr.Label)
+	pr.full = h.Sum64()
 }

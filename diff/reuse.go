@@ -85,12 +85,23 @@ func (t *treeReader) reuse() bool {
 	}
 	for _, e := range t.prev.elems[maphash.String(hashSeed, t.s[p:p+reuseKey])] {
 		if len(e.raw) <= len(t.s)-p && t.s[p:p+len(e.raw)] == e.raw && len(t.stack)+e.height <= maxDepth {
+			markTaken(e.n)
 			t.pending = append(t.pending, e.n)
 			t.pos += len(e.raw)
 			return true
 		}
 	}
 	return false
+}
+
+// markTaken marks an indexed element taken, and the indexed elements under it.
+func markTaken(n *node) {
+	n.taken = true
+	for _, k := range n.kids {
+		if k.indexed {
+			markTaken(k)
+		}
+	}
 }
 
 // made returns a copy of the provision the other version made from n in the same place, or
@@ -114,3 +125,67 @@ func (p *parser) remember(n *node, kind string, c nesting, label string, pr *Pro
 		p.index.made[memoKey{n, kind, label, c}] = pr
 	}
 }
+
+// The first version of a comparison goes further: a top-level provision (a section or
+// schedule of the bill) whose element the second version took whole is left unmade, with
+// only its kind and label, and the second version copies it unmade. Such a pair, found in
+// the same place under the same key, is equal, so the aligner matches it and the comparison
+// goes on without reading either. Any other unmade provision is made before the lists are
+// aligned, so that nothing else ever sees one: its hashes are real, and matching is as if
+// every provision had been made at once.
+
+// lazyMake is what an unmade provision is made from.
+type lazyMake struct {
+	n     *node
+	kind  string
+	c     nesting
+	label string
+}
+
+// makeNow makes an unmade provision, in place; its key, given by its siblings, stays.
+func (pr *Provision) makeNow() {
+	l := pr.lazy
+	if l == nil {
+		return
+	}
+	made := (&parser{}).newProvision(l.n, l.kind, l.c, l.label)
+	finish(made.Children)
+	hash(made)
+	made.key = pr.key
+	*pr = *made
+}
+
+// makeUntwinned makes every unmade provision of two lists of siblings but the pairs of an
+// unmade provision and its copy under the same key.
+func makeUntwinned(as, bs []*Provision) {
+	copies := map[*lazyMake]*Provision{} // nil where two share one
+	for _, b := range bs {
+		if b.lazy != nil {
+			if _, two := copies[b.lazy]; two {
+				copies[b.lazy] = nil
+			} else {
+				copies[b.lazy] = b
+			}
+		}
+	}
+	twinned := map[*Provision]bool{}
+	for _, a := range as {
+		if a.lazy == nil {
+			continue
+		}
+		if b := copies[a.lazy]; b != nil && b.key == a.key {
+			twinned[b] = true
+			continue
+		}
+		a.makeNow()
+	}
+	for _, b := range bs {
+		if b.lazy != nil && !twinned[b] {
+			b.makeNow()
+		}
+	}
+}
+
+// same says whether two made provisions, or an unmade one and its copy, are equal in all but
+// their keys.
+func same(a, b *Provision) bool { return a.lazy == b.lazy && a.full == b.full }

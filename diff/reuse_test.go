@@ -23,11 +23,11 @@ func renderBoth(t testing.TB, r *Result) string {
 
 // compareFresh is CompareBytes without reuse: both versions read from scratch.
 func compareFresh(a, b []byte) (*Result, error) {
-	da, err := parseBytes(a)
+	da, err := parseString(string(a))
 	if err != nil {
 		return nil, err
 	}
-	db, err := parseBytes(b)
+	db, err := parseString(string(b))
 	if err != nil {
 		return nil, err
 	}
@@ -119,23 +119,30 @@ func TestReuseKeepsPlace(t *testing.T) {
 	deep := strings.Repeat("<P>", maxDepth-3) + long + "<E/>" + strings.Repeat("</P>", maxDepth-3)
 	checkReuse(t, "deep", bill(sec("1")+deep), bill(sec("1")+"<Q><Q>"+deep+"</Q></Q>"))
 	checkReuse(t, "deep, one level less", bill(sec("1")+deep), bill(sec("1")+"<Q>"+deep+"</Q>"))
-	// The moved sections are taken whole, not read again.
-	_, idx, err := parseVersion(bill(cases[1].a), nil, true)
+	// The moved sections are taken whole and left unmade in both versions, and stay so: the
+	// comparison matches each with its copy.
+	da, db, _, err := readVersions(string(bill(cases[1].a)), string(bill(cases[1].b)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, _, err := parseVersion(bill(cases[1].b), idx, false)
-	if err != nil {
-		t.Fatal(err)
+	if r := Compare(da, db); r.Summary.Unchanged != 3 || len(r.Provisions) != 0 {
+		t.Errorf("moved: %+v, want 3 unchanged", r.Summary)
 	}
-	copied := 0
-	for _, p := range d.Provisions {
-		if p.copied {
-			copied++
+	for i, d := range []*Document{da, db} {
+		for _, p := range d.Provisions {
+			if p.lazy == nil || p.copied != (i == 1) {
+				t.Errorf("moved: version %d: section %s made (copied %v), want it left unmade", i+1, p.Label, p.copied)
+			}
 		}
 	}
-	if copied != 3 {
-		t.Errorf("moved: %d of 3 sections copied from the first version, want 3", copied)
+	// A section taken whole under another heading is made in both versions, as from scratch.
+	da, db, _, err = readVersions(string(bill(cases[0].a)), string(bill(cases[0].b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	Compare(da, db)
+	if p, q := da.Provisions[0], db.Provisions[0]; p.lazy != nil || q.lazy != nil || p.Heading != "Part 1" || q.Heading != "Part 2" {
+		t.Errorf("heading changed: sections %+v and %+v, want both made, under Part 1 and Part 2", p, q)
 	}
 }
 

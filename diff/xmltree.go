@@ -22,15 +22,15 @@ import (
 // attribute names are interned, text without entities or CRs is a substring of the copy,
 // and nodes, child lists and attributes come from slabs.
 func readTree(b []byte) (*node, error) {
-	root, _, err := readTreeReusing(b, nil)
+	root, _, err := readTreeReusing(string(b), nil)
 	return root, err
 }
 
 // readTreeReusing is readTree that takes from prev, the index of another version's tree, every
 // element whose bytes are exactly those of one of its elements (reuse.go). It also returns
 // the text the offsets of the nodes refer to: the input from its charset on.
-func readTreeReusing(b []byte, prev *reuseIndex) (*node, string, error) {
-	t := &treeReader{s: string(b), names: make(map[string]string, 128), prev: prev}
+func readTreeReusing(s string, prev *reuseIndex) (*node, string, error) {
+	t := &treeReader{s: s, names: make(map[string]string, 128), prev: prev}
 	root, err := t.read()
 	return root, t.s, err
 }
