@@ -24,7 +24,7 @@ import (
 
 // shingleSet is the word-pair multiset of one provision and everything under it.
 type shingleSet struct {
-	own         []uint64 // sorted hashes of its own pairs but the first of the subtree
+	own         []uint64 // hashes of its own pairs but the first of the subtree, unsorted
 	ownDone     bool
 	inner       []uint64 // sorted hashes of every pair of the subtree but the first
 	innerDone   bool
@@ -137,7 +137,6 @@ func (p *Provision) ownShingles() *shingleSet {
 		prevHash = wordHash(prev)
 	}
 	s.last = prev
-	slices.Sort(own)
 	s.own = own
 	return s
 }
@@ -151,20 +150,23 @@ func (p *Provision) shingles() *shingleSet {
 		return s
 	}
 	if len(p.Children) == 0 {
-		s.inner = s.own
+		s.inner = sortHashes(s.own) // in place: the order of own pairs matters to no one
 		s.innerDone = true
 		return s
 	}
-	inner := slices.Clone(s.own)
-	var walk func(ps []*Provision)
-	walk = func(ps []*Provision) {
+	n := len(s.own)
+	var walk func(ps []*Provision, f func(k *Provision))
+	walk = func(ps []*Provision, f func(k *Provision)) {
 		for _, k := range ps {
-			inner = append(inner, k.ownShingles().own...)
-			walk(k.Children)
+			f(k)
+			walk(k.Children, f)
 		}
 	}
-	walk(p.Children)
-	s.inner = sortHashes(slices.Clip(inner))
+	walk(p.Children, func(k *Provision) { n += len(k.ownShingles().own) })
+	inner := make([]uint64, 0, n)
+	inner = append(inner, s.own...)
+	walk(p.Children, func(k *Provision) { inner = append(inner, k.sh.own...) })
+	s.inner = sortHashes(inner)
 	s.innerDone = true
 	return s
 }
