@@ -173,33 +173,38 @@ func (p *Provision) shingles() *shingleSet {
 
 var asciiSpace = [256]uint8{'\t': 1, '\n': 1, '\v': 1, '\f': 1, '\r': 1, ' ': 1}
 
-// sortHashes sorts hashes in place: by radix, 11 bits a pass, where there are many.
+// sortHashes sorts hashes in place where there are few; where there are many it returns them
+// sorted in a new slice. The hashes are uniform, so one pass deals them into buckets by their
+// top bits, a few to a bucket, and each bucket is then sorted by insertion.
 func sortHashes(h []uint64) []uint64 {
-	if len(h) < 512 {
+	if len(h) < 256 {
 		slices.Sort(h)
 		return h
 	}
-	const bits, buckets = 11, 1 << 11
-	src, dst := h, make([]uint64, len(h))
-	var count [buckets]int
-	for shift := 0; shift < 64; shift += bits {
-		clear(count[:])
-		for _, x := range src {
-			count[x>>shift&(buckets-1)]++
-		}
-		sum := 0
-		for i, c := range count {
-			count[i] = sum
-			sum += c
-		}
-		for _, x := range src {
-			d := x >> shift & (buckets - 1)
-			dst[count[d]] = x
-			count[d]++
-		}
-		src, dst = dst, src
+	shift := 64 - min(bits.Len(uint(len(h)))-3, 16) // len(h)/8 to len(h)/4 buckets
+	count := make([]int32, 1<<(64-shift)+1)
+	for _, x := range h {
+		count[x>>shift+1]++
 	}
-	return src
+	for i := 1; i < len(count); i++ {
+		count[i] += count[i-1]
+	}
+	out := make([]uint64, len(h))
+	next := slices.Clone(count[:len(count)-1])
+	for _, x := range h {
+		b := x >> shift
+		out[next[b]] = x
+		next[b]++
+	}
+	for b := 0; b+1 < len(count); b++ {
+		bucket := out[count[b]:count[b+1]]
+		for i := 1; i < len(bucket); i++ {
+			for j := i; j > 0 && bucket[j] < bucket[j-1]; j-- {
+				bucket[j], bucket[j-1] = bucket[j-1], bucket[j]
+			}
+		}
+	}
+	return out
 }
 
 // similarity is the Dice coefficient of the word pairs of a and b and everything under them.
