@@ -123,3 +123,23 @@ func TestShinglesSameAsDefinition(t *testing.T) {
 		}
 	}
 }
+
+// TestSortHashes holds sortHashes to a plain sort, on both sides of its threshold and with
+// repeated hashes, as word pairs repeat.
+func TestSortHashes(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{0, 1, 255, 256, 257, 1000, 4096, 100_000} {
+		h := make([]uint64, n)
+		for i := range h {
+			h[i] = uint64(i) * 0x9e3779b97f4a7c15
+			if i%7 == 0 && i > 0 {
+				h[i] = h[i-1]
+			}
+		}
+		want := slices.Clone(h)
+		slices.Sort(want)
+		if got := sortHashes(h); !slices.Equal(got, want) {
+			t.Errorf("sortHashes of %d hashes is not sorted", n)
+		}
+	}
+}
