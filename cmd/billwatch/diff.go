@@ -184,15 +184,19 @@ func storedDiff(store *tracker.Store, b tracker.StoredBill, from, to string) (*d
 	if err != nil {
 		return nil, err
 	}
-	fd, err := diff.ParseBytes(fb)
+	r, err := diff.CompareBytes(fb, tb)
 	if err != nil {
-		return nil, fmt.Errorf("bill %s %s, version %s: %w", b.Session, b.Number, fv.Type, err)
+		// Name the version at fault as reading it alone does.
+		for _, v := range []struct {
+			text []byte
+			typ  string
+		}{{fb, fv.Type}, {tb, tv.Type}} {
+			if _, verr := diff.ParseBytes(v.text); verr != nil {
+				return nil, fmt.Errorf("bill %s %s, version %s: %w", b.Session, b.Number, v.typ, verr)
+			}
+		}
+		return nil, err
 	}
-	td, err := diff.ParseBytes(tb)
-	if err != nil {
-		return nil, fmt.Errorf("bill %s %s, version %s: %w", b.Session, b.Number, tv.Type, err)
-	}
-	r := diff.Compare(fd, td)
 	r.From, r.To = fv.Type, tv.Type
 	return r, nil
 }
