@@ -87,7 +87,6 @@ func Compare(from, to *Document) *Result {
 	if r.Bill == "" {
 		r.Bill = from.Bill
 	}
-	makeUntwinned(from.Provisions, to.Provisions)
 	for _, m := range align(from.Provisions, to.Provisions) {
 		ch, kind := compareOne(m.a, m.b)
 		switch kind {
@@ -234,6 +233,7 @@ func normLabel(s string) string { return strings.ToLower(strings.ReplaceAll(s, "
 
 // whole is a provision added or removed with everything under it.
 func whole(p *Provision, kind, op string) Change {
+	p.makeNow()
 	ch := Change{
 		Label: p.Cite, MarginalNote: p.MarginalNote, Change: kind,
 		Kind: p.Kind, Heading: p.Heading, Marked: p.Marked && kind == Added,
@@ -283,6 +283,7 @@ func align(as, bs []*Provision) []pair {
 	ma := make([]int, len(as)) // index into bs + 1; 0 unmatched
 	mb := make([]int, len(bs))
 	match := func(i, j int) { ma[i] = j + 1; mb[j] = i + 1 }
+	makeUntwinned(as, bs)
 
 	// 0. Same label and identical everything: the common case, in linear time.
 	byKey := make(map[string]int, len(bs))
@@ -306,13 +307,16 @@ func align(as, bs []*Provision) []pair {
 			continue
 		}
 		cands := byContent[a.content]
-		for k, j := range cands {
-			if mb[j] == 0 && bs[j].Kind == a.Kind {
+		for _, j := range cands {
+			if mb[j] == 0 && sameContent(a, bs[j]) {
 				match(i, j)
-				byContent[a.content] = cands[k+1:]
 				break
 			}
 		}
+		for len(cands) > 0 && mb[cands[0]] != 0 {
+			cands = cands[1:] // matched for good
+		}
+		byContent[a.content] = cands
 	}
 	// 2. Similar text: the same provision amended, or moved and renumbered. Candidates are
 	// same-label pairs plus, within a window of positions, pairs under other labels; the

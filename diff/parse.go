@@ -1,7 +1,6 @@
 package diff
 
 import (
-	"encoding/binary"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -55,8 +54,8 @@ type Provision struct {
 	scopeKey string      // the scope's identity for matching, stable when the owner is renumbered
 	local    string      // the cite inside the scope: "s. 9(1)"
 	textKey  string      // fold(Text)
-	content  uint64      // hash of everything but the own label
-	full     uint64      // hash of everything
+	noteKey  string      // fold(MarginalNote)
+	content  uint64      // hash of kind, note, text and the children's keys: where to look for equal content
 	sh       *shingleSet // its word pairs, made on first use (shingle.go)
 	copied   bool        // a copy of the other version's provision: all but key is done (reuse.go)
 	lazy     *lazyMake   // not made yet: only its kind, label and key are known (reuse.go)
@@ -197,7 +196,7 @@ func (p *parser) document(root *node) (*Document, error) {
 			body = true
 			d.Provisions = append(d.Provisions, p.body(k, nesting{top: true})...)
 		case "Schedule":
-			d.Provisions = append(d.Provisions, p.provision(k, "schedule", nesting{top: true}, ""))
+			d.Provisions = append(d.Provisions, p.provision(k, "schedule", nesting{}, ""))
 		}
 	}
 	if !body {
@@ -284,13 +283,13 @@ type nesting struct {
 	scopeKey string // scope identity for matching, stable across renumbering
 	parent   string // the parent's local cite; empty at the top of a scope
 	heading  string // the heading trail
-	top      bool   // directly in the bill: sections are "12", not "s. 12"
+	top      bool   // directly in the bill's body: sections are "12", not "s. 12"
 }
 
 type parser struct {
 	prev  *reuseIndex // the version before, to copy provisions from; or nil
 	index *reuseIndex // this version's index, to remember provisions in; or nil
-	lazy  bool        // leave the top-level provisions the next version took whole unmade
+	lazy  bool        // leave unmade the provisions of elements the next version took whole
 }
 
 // provisionKinds maps element names to provision kinds.
@@ -455,8 +454,8 @@ func (p *parser) provision(n *node, kind string, c nesting, label string) *Provi
 		return pr
 	}
 	var pr *Provision
-	if p.lazy && c.top && n.taken {
-		pr = &Provision{Kind: kind, Label: ownLabel(n, kind, label), scopeKey: c.scopeKey, lazy: &lazyMake{n, kind, c, label}}
+	if p.lazy && n.taken && kind != "row" { // a row's label comes from its text
+		pr = &Provision{Kind: kind, Label: ownLabel(n, kind, label), scopeKey: c.scopeKey, lazy: &lazyMake{n: n, kind: kind, c: c, label: label}}
 	} else {
 		pr = p.newProvision(n, kind, c, label)
 	}
@@ -703,31 +702,28 @@ func finish(ps []*Provision) {
 			key += "#" + strconv.Itoa(seen[key])
 		}
 		pr.key = key
-		if !pr.copied && pr.lazy == nil { // else its text key and hashes are the original's, or to come
+		if !pr.copied && pr.lazy == nil { // else its keys and hash are the original's, or to come
 			hash(pr)
 		}
 	}
 }
 
-// hash sets the text key and hashes of a provision whose children are finished.
+// hash sets the comparison keys and the content hash of a provision whose children have
+// their keys. The hash is over kind, note, text and the children's keys, each ended by a zero
+// byte: provisions equal in all but their labels have the same (sameContent says whether they
+// are).
 func hash(pr *Provision) {
 	pr.textKey = fold(pr.Text)
-	// One hash over kind, note, text and the children's keys and hashes, each string
-	// ended by a zero byte; then the label for full.
+	pr.noteKey = fold(pr.MarginalNote)
 	var h maphash.Hash
 	h.SetSeed(hashSeed)
-	for _, s := range [...]string{pr.Kind, fold(pr.MarginalNote), pr.textKey} {
+	for _, s := range [...]string{pr.Kind, pr.noteKey, pr.textKey} {
 		h.WriteString(s)
 		h.WriteByte(0)
 	}
 	for _, k := range pr.Children {
 		h.WriteString(k.key)
 		h.WriteByte(0)
-		var full [8]byte
-		binary.LittleEndian.PutUint64(full[:], k.full)
-		h.Write(full[:])
 	}
 	pr.content = h.Sum64()
-	h.WriteString(pr.Label)
-	pr.full = h.Sum64()
 }

@@ -1,6 +1,9 @@
 package diff
 
-import "hash/maphash"
+import (
+	"hash/maphash"
+	"slices"
+)
 
 // Most of a bill is the same from one version to the next. When a comparison reads the second
 // version, an element whose bytes are exactly those of an element of the first (a section, a
@@ -126,20 +129,22 @@ func (p *parser) remember(n *node, kind string, c nesting, label string, pr *Pro
 	}
 }
 
-// The first version of a comparison goes further: a top-level provision (a section or
-// schedule of the bill) whose element the second version took whole is left unmade, with
-// only its kind and label, and the second version copies it unmade. Such a pair, found in
-// the same place under the same key, is equal, so the aligner matches it and the comparison
-// goes on without reading either. Any other unmade provision is made before the lists are
-// aligned, so that nothing else ever sees one: its hashes are real, and matching is as if
-// every provision had been made at once.
+// The first version of a comparison goes further: a provision whose element the second
+// version took whole (a row aside, whose label comes from its text) is left unmade, with only
+// its kind and label, and the second version copies it unmade. Such a pair is equal, so where
+// the aligner finds it in the same place under the same key, it matches it and goes on
+// without reading either; where it compares two provisions, it compares their children in
+// order, and an unmade pair among them is equal without being read. Any other unmade
+// provision is made before the aligner looks at it, in full, once for the pair: nothing else
+// ever sees one, and matching is as if every provision had been made at once.
 
-// lazyMake is what an unmade provision is made from.
+// lazyMake is what an unmade provision is made from, and, once it is, what it made.
 type lazyMake struct {
 	n     *node
 	kind  string
 	c     nesting
 	label string
+	made  *Provision
 }
 
 // makeNow makes an unmade provision, in place; its key, given by its siblings, stays.
@@ -148,16 +153,24 @@ func (pr *Provision) makeNow() {
 	if l == nil {
 		return
 	}
-	made := (&parser{}).newProvision(l.n, l.kind, l.c, l.label)
-	finish(made.Children)
-	hash(made)
-	made.key = pr.key
-	*pr = *made
+	if l.made == nil {
+		m := (&parser{}).newProvision(l.n, l.kind, l.c, l.label)
+		finish(m.Children)
+		hash(m)
+		l.made = m
+	}
+	key := pr.key
+	*pr = *l.made
+	pr.key = key
 }
 
 // makeUntwinned makes every unmade provision of two lists of siblings but the pairs of an
 // unmade provision and its copy under the same key.
 func makeUntwinned(as, bs []*Provision) {
+	unmade := func(p *Provision) bool { return p.lazy != nil }
+	if !slices.ContainsFunc(as, unmade) && !slices.ContainsFunc(bs, unmade) {
+		return
+	}
 	copies := map[*lazyMake]*Provision{} // nil where two share one
 	for _, b := range bs {
 		if b.lazy != nil {
@@ -186,6 +199,26 @@ func makeUntwinned(as, bs []*Provision) {
 	}
 }
 
-// same says whether two made provisions, or an unmade one and its copy, are equal in all but
-// their keys.
-func same(a, b *Provision) bool { return a.lazy == b.lazy && a.full == b.full }
+// same says whether two provisions are equal in all but their keys: the same label, and
+// sameContent.
+func same(a, b *Provision) bool { return a.Label == b.Label && sameContent(a, b) }
+
+// sameContent says whether two provisions are equal in all but their own labels and keys:
+// kind, note, text and, in order, their children's keys and their children. An unmade
+// provision and its copy are equal without being made; any other unmade one is made.
+func sameContent(a, b *Provision) bool {
+	if a == b || a.lazy != nil && a.lazy == b.lazy {
+		return true
+	}
+	a.makeNow()
+	b.makeNow()
+	if a.Kind != b.Kind || a.noteKey != b.noteKey || a.textKey != b.textKey || len(a.Children) != len(b.Children) {
+		return false
+	}
+	for i, k := range a.Children {
+		if k.key != b.Children[i].key || !same(k, b.Children[i]) {
+			return false
+		}
+	}
+	return true
+}

@@ -97,6 +97,18 @@ func TestReuseKeepsPlace(t *testing.T) {
 		return `<Section><MarginalNote>Orders</MarginalNote><Label>` + label + `</Label><Text>` + long +
 			`</Text><Paragraph><Label>(a)</Label><Text>` + long + `</Text></Paragraph></Section>`
 	}
+	// sub is a section of subsections with the labels given; a label ending in x has other text.
+	sub := func(label string, subs ...string) string {
+		out := `<Section><Label>` + label + `</Label>`
+		for _, l := range subs {
+			text := long
+			if strings.HasSuffix(l, "x") {
+				l, text = strings.TrimSuffix(l, "x"), strings.Replace(long, "may", "shall", 1)
+			}
+			out += `<Subsection><Label>` + l + `</Label><Text>` + text + `</Text></Subsection>`
+		}
+		return out + `</Section>`
+	}
 	amend := `<AmendedText><Heading level="2"><TitleText>Orders and directions of the Minister</TitleText></Heading><Section><Label>9</Label><Text>` + long + `</Text></Section></AmendedText>`
 	bill := func(body string) []byte { return []byte(`<Bill><Body>` + body + `</Body></Bill>`) }
 	h := func(title string) string { return `<Heading level="1"><TitleText>` + title + `</TitleText></Heading>` }
@@ -109,6 +121,11 @@ func TestReuseKeepsPlace(t *testing.T) {
 		{"nested deeper", sec("1"), `<Section><Label>5</Label><Text>y</Text><AmendedText>` + sec("1") + `</AmendedText></Section>`},
 		{"enacted", sec("1"), `<Section><Label>5</Label><Text>y</Text><AmendedText><BillInternal><Body>` + sec("1") + `</Body></BillInternal></AmendedText></Section>`},
 		{"truncated after", sec("1"), sec("1") + `<Section><Label>2`},
+		{"one subsection changed", sub("1", "(1)", "(2)", "(3)"), sub("1", "(1)", "(2)x", "(3)")},
+		{"subsections renumbered", sub("1", "(1)", "(2)", "(3)"), sub("1", "(1)", "(3)")},
+		{"subsections reordered", sub("1", "(1)", "(2)", "(3)"), sub("1", "(3)", "(1)", "(2)")},
+		{"a subsection twice", sub("1", "(1)", "(2)"), sub("1", "(1)", "(1)", "(2)")},
+		{"moved into another section", sub("1", "(1)", "(2)") + sub("2", "(3)"), sub("1", "(1)") + sub("2", "(2)", "(3)")},
 	}
 	for _, c := range cases {
 		checkReuse(t, c.name, bill(c.a), bill(c.b))
@@ -133,6 +150,22 @@ func TestReuseKeepsPlace(t *testing.T) {
 			if p.lazy == nil || p.copied != (i == 1) {
 				t.Errorf("moved: version %d: section %s made (copied %v), want it left unmade", i+1, p.Label, p.copied)
 			}
+		}
+	}
+	// Where one subsection changed, the section is made in both versions and the others are
+	// left unmade, each matched with its copy.
+	one := cases[len(cases)-5]
+	da, db, _, err = readVersions(string(bill(one.a)), string(bill(one.b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := Compare(da, db); r.Summary.Amended != 1 || len(r.Provisions[0].Children) != 1 {
+		t.Fatalf("%s: %+v, want section 1 amended in one subsection", one.name, r.Summary)
+	}
+	for i, d := range []*Document{da, db} {
+		s := d.Provisions[0]
+		if s.lazy != nil || s.Children[0].lazy == nil || s.Children[1].lazy != nil || s.Children[2].lazy == nil {
+			t.Errorf("%s: version %d: subsections (1) and (3) made, or section 1 or (2) not", one.name, i+1)
 		}
 	}
 	// A section taken whole under another heading is made in both versions, as from scratch.

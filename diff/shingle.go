@@ -70,6 +70,7 @@ func pairHash(prev, w string) uint64 { return pairOf(wordHash(prev), wordHash(w)
 
 // ownShingles hashes p's own pairs (and its descendants'), once.
 func (p *Provision) ownShingles() *shingleSet {
+	p.makeNow()
 	if p.sh == nil {
 		p.sh = &shingleSet{}
 	}
