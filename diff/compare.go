@@ -146,7 +146,7 @@ func compareVersions(a, b string) (*Result, int, error) {
 
 // readVersions reads two versions of a bill for comparing them, reading only what changed:
 // the second version takes from the first every element whose bytes are the same, and the
-// first leaves the top-level provisions so taken to be made only if Compare needs them
+// first leaves the provisions of the elements so taken to be made only if Compare needs them
 // (reuse.go). An error comes with the version it is about: 0 for a, 1 for b, a's first.
 func readVersions(a, b string) (da, db *Document, bad int, err error) {
 	ra, sa, err := readVersion(a, nil)
