@@ -79,9 +79,8 @@ func (p *Provision) ownShingles() *shingleSet {
 		return s
 	}
 	s.ownDone = true
-	note := fold(p.MarginalNote)
 	// Words are mostly one space apart: room for all, so that the pairs are not copied as they grow.
-	own := make([]uint64, 0, strings.Count(note, " ")+strings.Count(p.textKey, " ")+len(p.Children)+2)
+	own := make([]uint64, 0, strings.Count(p.noteKey, " ")+strings.Count(p.textKey, " ")+len(p.Children)+2)
 	prev := ""
 	prevHash := uint64(fnvOffset)
 	addWord := func(w string) {
@@ -124,7 +123,7 @@ func (p *Provision) ownShingles() *shingleSet {
 			addWord(text[start:])
 		}
 	}
-	addWords(note)
+	addWords(p.noteKey)
 	addWords(p.textKey)
 	for _, k := range p.Children {
 		ks := k.ownShingles()
