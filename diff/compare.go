@@ -260,6 +260,10 @@ func whole(p *Provision, kind, op string) Change {
 	return ch
 }
 
+// considerAll makes the aligner consider every pair it used to, for tests that check that
+// the pairs it leaves out change nothing.
+var considerAll = false
+
 // pair is one aligned pair of siblings; a nil side is an addition or removal.
 type pair struct{ a, b *Provision }
 
@@ -367,12 +371,25 @@ func align(as, bs []*Provision) []pair {
 		}
 	}
 	if cross {
+		// Pairs whose sizes rule out similarity are left out. A same-label pair that is then
+		// the only one of either side is matched by step 4 whatever its similarity: it is not
+		// worth reading their word pairs (a long section, amended, beside short ones).
 		all := len(ra)*len(rb) <= maxPairwise
+		var viable []cand
+		na, nb := make([]int, len(as)), make([]int, len(bs))
 		for x, i := range ra {
 			for y, j := range rb {
-				if all || abs(x-y) <= window || as[i].key == bs[j].key {
-					consider(i, j)
+				if (all || abs(x-y) <= window || as[i].key == bs[j].key) && as[i].Kind == bs[j].Kind &&
+					(considerAll || mayBeSimilar(as[i], bs[j], minSimilarity)) {
+					viable = append(viable, cand{i: i, j: j})
+					na[i]++
+					nb[j]++
 				}
+			}
+		}
+		for _, c := range viable {
+			if na[c.i] > 1 || nb[c.j] > 1 || as[c.i].key != bs[c.j].key || considerAll {
+				consider(c.i, c.j)
 			}
 		}
 	}

@@ -29,6 +29,8 @@ type shingleSet struct {
 	inner       []uint64 // sorted hashes of every pair of the subtree but the first
 	innerDone   bool
 	first, last string // the first and last words of the subtree, as written
+	words       int    // the words of the subtree
+	wordsDone   bool
 }
 
 const (
@@ -92,39 +94,8 @@ func (p *Provision) ownShingles() *shingleSet {
 		}
 		prev, prevHash = w, h
 	}
-	addWords := func(text string) {
-		start := -1
-		for i := 0; i < len(text); {
-			c := text[i]
-			if c < utf8.RuneSelf {
-				if asciiSpace[c] != 0 {
-					if start >= 0 {
-						addWord(text[start:i])
-						start = -1
-					}
-				} else if start < 0 {
-					start = i
-				}
-				i++
-				continue
-			}
-			r, size := utf8.DecodeRuneInString(text[i:])
-			if unicode.IsSpace(r) {
-				if start >= 0 {
-					addWord(text[start:i])
-					start = -1
-				}
-			} else if start < 0 {
-				start = i
-			}
-			i += size
-		}
-		if start >= 0 {
-			addWord(text[start:])
-		}
-	}
-	addWords(p.noteKey)
-	addWords(p.textKey)
+	eachWord(p.noteKey, addWord)
+	eachWord(p.textKey, addWord)
 	for _, k := range p.Children {
 		ks := k.ownShingles()
 		if ks.first == "" {
@@ -171,6 +142,84 @@ func (p *Provision) shingles() *shingleSet {
 	s.inner = sortHashes(inner)
 	s.innerDone = true
 	return s
+}
+
+// eachWord calls f with each word of text: each run of characters that are not white space.
+func eachWord(text string, f func(w string)) {
+	start := -1
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if asciiSpace[c] != 0 {
+				if start >= 0 {
+					f(text[start:i])
+					start = -1
+				}
+			} else if start < 0 {
+				start = i
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if unicode.IsSpace(r) {
+			if start >= 0 {
+				f(text[start:i])
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+		i += size
+	}
+	if start >= 0 {
+		f(text[start:])
+	}
+}
+
+// countWords is the number of words eachWord finds in text, counted a byte at a time where the
+// text is ASCII.
+func countWords(text string) int {
+	n, in := 0, false
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c >= utf8.RuneSelf {
+			n = 0
+			eachWord(text, func(string) { n++ })
+			return n
+		}
+		space := asciiSpace[c] != 0
+		if !space && !in {
+			n++
+		}
+		in = !space
+	}
+	return n
+}
+
+// words is the number of words of p and everything under it, counted once: the size of its
+// word-pair set, the first pair included.
+func (p *Provision) words() int {
+	p.makeNow()
+	if p.sh == nil {
+		p.sh = &shingleSet{}
+	}
+	s := p.sh
+	if !s.wordsDone {
+		n := countWords(p.noteKey) + countWords(p.textKey)
+		for _, k := range p.Children {
+			n += k.words()
+		}
+		s.words, s.wordsDone = n, true
+	}
+	return s.words
+}
+
+// mayBeSimilar says whether the similarity of a and b could reach floor, by their sizes alone:
+// they share at most as many pairs as the smaller has.
+func mayBeSimilar(a, b *Provision, floor float64) bool {
+	na, nb := a.words(), b.words()
+	return na+nb == 0 || min(na, nb) >= int(math.Ceil(floor*float64(na+nb)/2))
 }
 
 var asciiSpace = [256]uint8{'\t': 1, '\n': 1, '\v': 1, '\f': 1, '\r': 1, ' ': 1}

@@ -2,6 +2,7 @@ package diff
 
 import (
 	"hash/fnv"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -140,6 +141,58 @@ func TestSortHashes(t *testing.T) {
 		slices.Sort(want)
 		if got := sortHashes(h); !slices.Equal(got, want) {
 			t.Errorf("sortHashes of %d hashes is not sorted", n)
+		}
+	}
+}
+
+// TestPairsLeftOutChangeNothing: the aligner leaves out the pairs whose sizes rule out
+// similarity, and does not weigh a same-label pair that nothing else could take; every
+// comparison of the real C-8 texts, the test data and a synthetic omnibus bill, in both
+// directions, is byte for byte what weighing every pair gives. Not parallel: it sets
+// considerAll while the parallel tests wait.
+func TestPairsLeftOutChangeNothing(t *testing.T) {
+	read := func(names ...string) [][]byte {
+		var out [][]byte
+		for _, name := range names {
+			b, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, b)
+		}
+		return out
+	}
+	bills, _ := filepath.Glob(filepath.Join(sampletest.Dir, "bill-45-1-C-8-*.xml"))
+	from, to := omnibus(1<<20, 200)
+	for _, texts := range [][][]byte{read("testdata/small-from.xml", "testdata/small-to.xml"), read(bills...), {from, to}} {
+		for i, a := range texts {
+			for j, b := range texts {
+				got, err := CompareBytes(a, b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				considerAll = true
+				want, err := CompareBytes(a, b)
+				considerAll = false
+				if err != nil {
+					t.Fatal(err)
+				}
+				if g, w := renderBoth(t, got), renderBoth(t, want); g != w {
+					t.Errorf("texts %d → %d of %d: leaving pairs out changed the result:\n%s", i, j, len(texts), firstDifference(g, w))
+				}
+			}
+		}
+	}
+}
+
+// TestCountWords holds countWords to the words eachWord finds.
+func TestCountWords(t *testing.T) {
+	t.Parallel()
+	for _, text := range []string{"", " ", "a", " a ", "a  b\tc\n", "the Minister may", "Émission\u00a0“Spéciale” x\u2003y", "a\u200bb", "\u3000z"} {
+		want := 0
+		eachWord(text, func(string) { want++ })
+		if got := countWords(text); got != want {
+			t.Errorf("countWords(%q) = %d, want %d", text, got, want)
 		}
 	}
 }
