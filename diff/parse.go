@@ -1,7 +1,6 @@
 package diff
 
 import (
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -9,6 +8,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/billwatch/billwatch/internal/xmltree"
 )
 
 // ErrNotBill means the input is well-formed XML but not a bill text: another kind of
@@ -61,36 +62,15 @@ type Provision struct {
 	lazy     *lazyMake   // not made yet: only its kind, label and key are known (reuse.go)
 }
 
-// node is a minimal XML element tree; char data are nodes with an empty name.
-type node struct {
-	name  string
-	attrs []xml.Attr
-	kids  []*node
-	data  string
-	// start and end are an element's bytes in the text its reader read, from '<' to the end
-	// of its end tag; indexed marks an element that another version may take whole, and taken
-	// one that it took.
-	start, end     int
-	indexed, taken bool
-}
+// node is an XML element or a run of char data (with an empty name), as xmltree reads it.
+type node = xmltree.Node
 
-func (n *node) attr(name string) string {
-	for _, a := range n.attrs {
-		if a.Name.Local == name {
-			return a.Value
-		}
-	}
-	return ""
-}
-
-func (n *node) child(name string) *node {
-	for _, k := range n.kids {
-		if k.name == name {
-			return k
-		}
-	}
-	return nil
-}
+// The marks diff keeps on nodes (xmltree.Node.Mark, the caller's own): indexed marks an
+// element that another version may take whole, and taken one that it took (reuse.go).
+const (
+	indexed uint8 = 1 << iota
+	taken
+)
 
 // ParseFile reads and parses one bill XML file; an error names the file.
 func ParseFile(path string) (*Document, error) {
@@ -155,7 +135,11 @@ func readVersion(s string, prev *reuseIndex) (*node, string, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, "", fmt.Errorf("parse bill xml: %w", ErrEmpty)
 	}
-	root, s, err := readTreeReusing(s, prev)
+	opt := xmltree.Options{MaxDepth: maxDepth}
+	if prev != nil {
+		opt.Take = prev.take
+	}
+	root, s, err := xmltree.Read(s, opt)
 	if err != nil {
 		return nil, "", fmt.Errorf("parse bill xml: %w", err)
 	}
@@ -164,32 +148,32 @@ func readVersion(s string, prev *reuseIndex) (*node, string, error) {
 
 // document makes the provision tree of a bill's XML tree.
 func (p *parser) document(root *node) (*Document, error) {
-	if root.name != "Bill" {
-		return nil, fmt.Errorf("parse bill xml: root element is <%s>, want <Bill>: %w", root.name, ErrNotBill)
+	if root.Name != "Bill" {
+		return nil, fmt.Errorf("parse bill xml: root element is <%s>, want <Bill>: %w", root.Name, ErrNotBill)
 	}
 	d := &Document{}
-	if id := root.child("Identification"); id != nil {
-		d.Bill = normalize(textOf(id.child("BillNumber")))
-		d.Title = normalize(textOf(id.child("ShortTitle")))
+	if id := root.Child("Identification"); id != nil {
+		d.Bill = normalize(textOf(id.Child("BillNumber")))
+		d.Title = normalize(textOf(id.Child("ShortTitle")))
 		if d.Title == "" {
-			d.Title = normalize(textOf(id.child("LongTitle")))
+			d.Title = normalize(textOf(id.Child("LongTitle")))
 		}
-		if h := id.child("BillHistory"); h != nil {
-			for _, st := range h.kids {
-				if st.name == "Stages" && st.attr("stage") != "" {
-					d.Stage = st.attr("stage") // the last one is the current stage
+		if h := id.Child("BillHistory"); h != nil {
+			for _, st := range h.Kids {
+				if st.Name == "Stages" && st.Attr("stage") != "" {
+					d.Stage = st.Attr("stage") // the last one is the current stage
 				}
 			}
 		}
 		d.Version = versionSlug(d.Stage)
 	}
 	body := false
-	for _, k := range root.kids {
-		switch k.name {
+	for _, k := range root.Kids {
+		switch k.Name {
 		case "Introduction":
 			// The preamble is part of the enactment (Interpretation Act, s. 13); the
 			// recommendation, summary, table of provisions and enacting formula are not.
-			if pre := k.child("Preamble"); pre != nil {
+			if pre := k.Child("Preamble"); pre != nil {
 				d.Provisions = append(d.Provisions, p.preamble(pre, nesting{}))
 			}
 		case "Body":
@@ -238,15 +222,15 @@ func textOf(n *node) string {
 
 // flatText is what appendText writes for n, without a copy when n holds one run of text.
 func flatText(n *node, marked *bool) string {
-	switch n.name {
+	switch n.Name {
 	case "":
-		return n.data
+		return n.Data
 	case "PageBreak", "FootnoteRef", "ExplanatoryNote", "Ins":
 	default:
-		if len(n.kids) == 1 && n.kids[0].name == "" {
-			return n.kids[0].data
+		if len(n.Kids) == 1 && n.Kids[0].Name == "" {
+			return n.Kids[0].Data
 		}
-		if len(n.kids) == 0 {
+		if len(n.Kids) == 0 {
 			return ""
 		}
 	}
@@ -257,11 +241,11 @@ func flatText(n *node, marked *bool) string {
 
 // appendText writes n's character data; marked is set when some of it lies inside Ins.
 func appendText(sb *strings.Builder, n *node, marked *bool) {
-	if n.name == "" {
-		sb.WriteString(n.data)
+	if n.Name == "" {
+		sb.WriteString(n.Data)
 		return
 	}
-	switch n.name {
+	switch n.Name {
 	case "PageBreak":
 		sb.WriteByte(' ') // "terms<PageBreak />are" is two words
 		return
@@ -272,7 +256,7 @@ func appendText(sb *strings.Builder, n *node, marked *bool) {
 			*marked = true
 		}
 	}
-	for _, k := range n.kids {
+	for _, k := range n.Kids {
 		appendText(sb, k, marked)
 	}
 }
@@ -324,12 +308,12 @@ func (p *parser) body(n *node, c nesting) []*Provision {
 	var trail []string // by level
 	var walk func(n *node)
 	walk = func(n *node) {
-		for _, k := range n.kids {
+		for _, k := range n.Kids {
 			switch {
-			case k.name == "":
+			case k.Name == "":
 				continue
-			case k.name == "Heading":
-				lvl, _ := strconv.Atoi(k.attr("level"))
+			case k.Name == "Heading":
+				lvl, _ := strconv.Atoi(k.Attr("level"))
 				if lvl < 1 {
 					lvl = 1
 				}
@@ -341,13 +325,13 @@ func (p *parser) body(n *node, c nesting) []*Provision {
 				}
 				trail = trail[:lvl]
 				trail[lvl-1] = headingText(k)
-			case k.name == "Section":
+			case k.Name == "Section":
 				cc := c
 				cc.heading = joinTrail(trail)
 				out = append(out, p.provision(k, "section", cc, ""))
-			case k.name == "Schedule":
+			case k.Name == "Schedule":
 				out = append(out, p.provision(k, "schedule", c, ""))
-			case skipped[k.name]:
+			case skipped[k.Name]:
 			default:
 				walk(k)
 			}
@@ -359,10 +343,10 @@ func (p *parser) body(n *node, c nesting) []*Provision {
 
 func headingText(h *node) string {
 	var parts []string
-	if l := normalize(textOf(h.child("Label"))); l != "" {
+	if l := normalize(textOf(h.Child("Label"))); l != "" {
 		parts = append(parts, l)
 	}
-	if t := normalize(textOf(h.child("TitleText"))); t != "" {
+	if t := normalize(textOf(h.Child("TitleText"))); t != "" {
 		parts = append(parts, t)
 	}
 	return strings.Join(parts, " ")
@@ -383,9 +367,9 @@ func joinTrail(trail []string) string {
 func (p *parser) preamble(n *node, c nesting) *Provision {
 	pr := &Provision{Kind: "preamble", Label: "preamble"}
 	var parts []string
-	for _, k := range n.kids {
-		if k.name == "Provision" || k.name == "Text" {
-			if t := normalize(flatText(k.childOr("Text"), &pr.Marked)); t != "" {
+	for _, k := range n.Kids {
+		if k.Name == "Provision" || k.Name == "Text" {
+			if t := normalize(flatText(childOr(k, "Text"), &pr.Marked)); t != "" {
 				parts = append(parts, t)
 			}
 		}
@@ -395,8 +379,9 @@ func (p *parser) preamble(n *node, c nesting) *Provision {
 	return pr
 }
 
-func (n *node) childOr(name string) *node {
-	if k := n.child(name); k != nil {
+// childOr returns n's first child element named name, or n itself.
+func childOr(n *node, name string) *node {
+	if k := n.Child(name); k != nil {
 		return k
 	}
 	return n
@@ -454,7 +439,7 @@ func (p *parser) provision(n *node, kind string, c nesting, label string) *Provi
 		return pr
 	}
 	var pr *Provision
-	if p.lazy && n.taken && kind != "row" { // a row's label comes from its text
+	if p.lazy && n.Mark&taken != 0 && kind != "row" { // a row's label comes from its text
 		pr = &Provision{Kind: kind, Label: ownLabel(n, kind, label), scopeKey: c.scopeKey, lazy: &lazyMake{n: n, kind: kind, c: c, label: label}}
 	} else {
 		pr = p.newProvision(n, kind, c, label)
@@ -466,20 +451,20 @@ func (p *parser) provision(n *node, kind string, c nesting, label string) *Provi
 // ownLabel is the label of a provision element: label, if given, unless the element has one.
 // A row's may change once its text is read (newProvision).
 func ownLabel(n *node, kind, label string) string {
-	if l := n.child("Label"); l != nil && kind != "heading" {
+	if l := n.Child("Label"); l != nil && kind != "heading" {
 		label = normalize(textOf(l))
 	}
 	switch kind {
 	case "definition":
-		if t := n.child("Text"); t != nil {
+		if t := n.Child("Text"); t != nil {
 			label = "“" + normalize(textOf(findDeep(t, "DefinedTermEn", "DefinedTermFr"))) + "”"
 			if label == "“”" {
 				label = ""
 			}
 		}
 	case "schedule":
-		if h := n.child("ScheduleFormHeading"); h != nil {
-			label = normalize(textOf(h.child("Label")))
+		if h := n.Child("ScheduleFormHeading"); h != nil {
+			label = normalize(textOf(h.Child("Label")))
 		}
 		if label == "" {
 			label = "schedule"
@@ -494,7 +479,7 @@ func ownLabel(n *node, kind, label string) string {
 func (p *parser) newProvision(n *node, kind string, c nesting, label string) *Provision {
 	// Label first: children are cited under it.
 	pr := &Provision{Kind: kind, Label: ownLabel(n, kind, label)}
-	if n.attr("change") == "ins" {
+	if n.Attr("change") == "ins" {
 		pr.Marked = true
 	}
 	var text []string
@@ -505,29 +490,29 @@ func (p *parser) newProvision(n *node, kind string, c nesting, label string) *Pr
 	}
 	switch kind {
 	case "schedule":
-		if h := n.child("ScheduleFormHeading"); h != nil {
-			pr.MarginalNote = normalize(textOf(h.child("TitleText")))
+		if h := n.Child("ScheduleFormHeading"); h != nil {
+			pr.MarginalNote = normalize(textOf(h.Child("TitleText")))
 		}
 	case "heading":
-		addText(&node{name: "x", kids: []*node{{data: headingText(n)}}})
+		addText(&node{Name: "x", Kids: []*node{{Data: headingText(n)}}})
 	}
 	p.place(pr, c)
 	cc := nesting{scope: c.scope, scopeKey: c.scopeKey, parent: pr.local, heading: c.heading}
 	nAmend := 0
 	var walk func(n *node)
 	walk = func(n *node) {
-		for _, k := range n.kids {
-			if k.name == "" {
-				if strings.TrimSpace(k.data) != "" {
-					text = append(text, normalize(k.data))
+		for _, k := range n.Kids {
+			if k.Name == "" {
+				if strings.TrimSpace(k.Data) != "" {
+					text = append(text, normalize(k.Data))
 				}
 				continue
 			}
-			if kk, ok := provisionKinds[k.name]; ok && !(kind == "heading") {
+			if kk, ok := provisionKinds[k.Name]; ok && !(kind == "heading") {
 				pr.Children = append(pr.Children, p.provision(k, kk, cc, ""))
 				continue
 			}
-			switch k.name {
+			switch k.Name {
 			case "Label", "ScheduleFormHeading":
 			case "MarginalNote":
 				pr.MarginalNote = normalize(textOf(k))
@@ -545,10 +530,10 @@ func (p *parser) newProvision(n *node, kind string, c nesting, label string) *Pr
 			case "Preamble":
 				pr.Children = append(pr.Children, p.preamble(k, cc))
 			default:
-				if skipped[k.name] {
+				if skipped[k.Name] {
 					continue
 				}
-				if strings.HasPrefix(k.name, "Continued") {
+				if strings.HasPrefix(k.Name, "Continued") {
 					addText(k)
 					continue
 				}
@@ -573,9 +558,9 @@ func (p *parser) newProvision(n *node, kind string, c nesting, label string) *Pr
 
 // findDeep returns the first descendant with one of the names, or nil.
 func findDeep(n *node, names ...string) *node {
-	for _, k := range n.kids {
+	for _, k := range n.Kids {
 		for _, name := range names {
-			if k.name == name {
+			if k.Name == name {
 				return k
 			}
 		}
@@ -598,19 +583,19 @@ func (p *parser) amended(n *node, owner *Provision, c nesting, ord int) {
 		scopeKey: c.scopeKey + "/amend" + strconv.Itoa(ord),
 		heading:  c.heading,
 	}
-	marked := n.attr("change") == "ins"
+	marked := n.Attr("change") == "ins"
 	var loose []string
 	headings := 0
 	var walk func(n *node)
 	walk = func(n *node) {
-		for _, k := range n.kids {
-			if k.name == "" {
-				if t := normalize(k.data); t != "" {
+		for _, k := range n.Kids {
+			if k.Name == "" {
+				if t := normalize(k.Data); t != "" {
 					loose = append(loose, t)
 				}
 				continue
 			}
-			kind, ok := provisionKinds[k.name]
+			kind, ok := provisionKinds[k.Name]
 			switch {
 			case ok:
 				child := p.newProvision(k, kind, sc, "") // changed below: not shared
@@ -623,11 +608,11 @@ func (p *parser) amended(n *node, owner *Provision, c nesting, ord int) {
 				}
 				child.Marked = child.Marked || marked
 				owner.Children = append(owner.Children, child)
-			case k.name == "BillInternal":
+			case k.Name == "BillInternal":
 				p.enacted(k, owner, c, ord)
-			case skipped[k.name]:
-			case k.name == "SectionPiece" || k.name == "TableGroup" || k.name == "table" ||
-				k.name == "tgroup" || k.name == "tbody" || k.name == "thead":
+			case skipped[k.Name]:
+			case k.Name == "SectionPiece" || k.Name == "TableGroup" || k.Name == "table" ||
+				k.Name == "tgroup" || k.Name == "tbody" || k.Name == "thead":
 				walk(k)
 			default:
 				if t := normalize(flatText(k, &marked)); t != "" {
@@ -651,8 +636,8 @@ func (p *parser) enacted(n *node, owner *Provision, c nesting, ord int) {
 		scope:    "the Act enacted by " + scopeCite(owner),
 		scopeKey: c.scopeKey + "/act" + strconv.Itoa(ord),
 	}
-	for _, k := range n.kids {
-		switch k.name {
+	for _, k := range n.Kids {
+		switch k.Name {
 		case "LongTitle":
 			t := &Provision{Kind: "long title", Label: "long title", Text: normalize(textOf(k))}
 			p.place(t, sc)

@@ -49,21 +49,21 @@ func newReuseIndex(s string, root *node) *reuseIndex {
 // height.
 func (x *reuseIndex) add(s string, n *node) int {
 	h := 0
-	for _, k := range n.kids {
+	for _, k := range n.Kids {
 		switch {
-		case k.name == "": // text
-		case k.end-k.start >= reuseMin:
+		case k.Name == "": // text
+		case k.End-k.Start >= reuseMin:
 			h = max(h, x.add(s, k))
 		default:
 			h = max(h, height(k))
 		}
 	}
 	h++
-	if n.end-n.start >= reuseMin {
-		raw := s[n.start:n.end]
+	if n.End-n.Start >= reuseMin {
+		raw := s[n.Start:n.End]
 		key := maphash.String(hashSeed, raw[:reuseKey])
 		x.elems[key] = append(x.elems[key], reusable{raw: raw, n: n, height: h})
-		n.indexed = true
+		n.Mark |= indexed
 	}
 	return h
 }
@@ -71,37 +71,35 @@ func (x *reuseIndex) add(s string, n *node) int {
 // height is the number of levels of elements from n down, n included.
 func height(n *node) int {
 	h := 0
-	for _, k := range n.kids {
-		if k.name != "" {
+	for _, k := range n.Kids {
+		if k.Name != "" {
 			h = max(h, height(k))
 		}
 	}
 	return h + 1
 }
 
-// reuse takes, at a start tag, an indexed element of the other version with the same bytes,
-// if there is one; it says whether it did.
-func (t *treeReader) reuse() bool {
-	p := t.pos
-	if len(t.s)-p < reuseMin {
-		return false
+// take is xmltree's Options.Take: at a start tag at p in s, with depth elements open around
+// it, it takes an indexed element of the other version with the same bytes, if there is
+// one, and says how many bytes it spans.
+func (x *reuseIndex) take(s string, p, depth int) (*node, int) {
+	if len(s)-p < reuseMin {
+		return nil, 0
 	}
-	for _, e := range t.prev.elems[maphash.String(hashSeed, t.s[p:p+reuseKey])] {
-		if len(e.raw) <= len(t.s)-p && t.s[p:p+len(e.raw)] == e.raw && len(t.stack)+e.height <= maxDepth {
+	for _, e := range x.elems[maphash.String(hashSeed, s[p:p+reuseKey])] {
+		if len(e.raw) <= len(s)-p && s[p:p+len(e.raw)] == e.raw && depth+e.height <= maxDepth {
 			markTaken(e.n)
-			t.pending = append(t.pending, e.n)
-			t.pos += len(e.raw)
-			return true
+			return e.n, len(e.raw)
 		}
 	}
-	return false
+	return nil, 0
 }
 
 // markTaken marks an indexed element taken, and the indexed elements under it.
 func markTaken(n *node) {
-	n.taken = true
-	for _, k := range n.kids {
-		if k.indexed {
+	n.Mark |= taken
+	for _, k := range n.Kids {
+		if k.Mark&indexed != 0 {
 			markTaken(k)
 		}
 	}
@@ -110,7 +108,7 @@ func markTaken(n *node) {
 // made returns a copy of the provision the other version made from n in the same place, or
 // nil. The copy's own matching key is made again by finish: it depends on its siblings.
 func (p *parser) made(n *node, kind string, c nesting, label string) *Provision {
-	if p.prev == nil || !n.indexed {
+	if p.prev == nil || n.Mark&indexed == 0 {
 		return nil
 	}
 	pr := p.prev.made[memoKey{n, kind, label, c}]
@@ -124,7 +122,7 @@ func (p *parser) made(n *node, kind string, c nesting, label string) *Provision 
 
 // remember records a provision made from an indexed element, for the next version.
 func (p *parser) remember(n *node, kind string, c nesting, label string, pr *Provision) {
-	if p.index != nil && n.indexed {
+	if p.index != nil && n.Mark&indexed != 0 {
 		p.index.made[memoKey{n, kind, label, c}] = pr
 	}
 }

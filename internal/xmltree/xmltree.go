@@ -1,4 +1,7 @@
-package diff
+// Package xmltree reads XML into a tree of nodes, fast: the same tree and the same errors as
+// encoding/xml's strict Decoder, without allocating per token. The diff package reads bills
+// with it, and the law package Acts and bills.
+package xmltree
 
 import (
 	"encoding/xml"
@@ -12,48 +15,108 @@ import (
 	"github.com/billwatch/billwatch/internal/text"
 )
 
-// readTree parses XML into a node tree. It reads what encoding/xml's strict Decoder (with
-// HTML entities and the Latin-1 and Windows-1252 charsets) accepts, gives the same tree
-// (names without their prefix, one char-data node per run of text and per CDATA section,
-// entities decoded, CR LF as LF) and refuses what it refuses, with the same messages; the
-// differential test and fuzz target in xmltree_test.go hold it to that.
-//
-// It works on one copy of the input and does not allocate per token: element and
-// attribute names are interned, text without entities or CRs is a substring of the copy,
-// and nodes, child lists and attributes come from slabs.
-func readTree(b []byte) (*node, error) {
-	root, _, err := readTreeReusing(string(b), nil)
-	return root, err
+// Node is an element, or a run of character data (Name is then empty, Data holds it).
+type Node struct {
+	Name  string     // the element's name without its prefix; "" for character data
+	Attrs []xml.Attr // its attributes, with their prefixes in Name.Space as encoding/xml's RawToken gives them
+	Kids  []*Node    // its children in order: elements and character data
+	Data  string     // character data, entities decoded, CR LF as LF
+	// Start and End are an element's bytes in the text Read returns, from its '<' to the end
+	// of its end tag (or of "/>").
+	Start, End int
+	// Mark is the caller's own, for flags of its own on the nodes it reads: the reader leaves
+	// it zero and never reads it. A byte here (a word, with padding) costs less than a side
+	// table keyed by node, which would cost a map look-up wherever a caller tests a flag; the
+	// diff package marks with it the elements another version may take whole, and those it
+	// took, which its own node type held as two booleans before this reader moved here.
+	Mark uint8
 }
 
-// readTreeReusing is readTree that takes from prev, the index of another version's tree, every
-// element whose bytes are exactly those of one of its elements (reuse.go). It also returns
-// the text the offsets of the nodes refer to: the input from its charset on.
-func readTreeReusing(s string, prev *reuseIndex) (*node, string, error) {
-	t := &treeReader{s: s, names: make(map[string]string, 128), prev: prev}
-	root, err := t.read()
+// Attr returns the value of n's attribute with the local name name, or "".
+func (n *Node) Attr(name string) string {
+	for _, a := range n.Attrs {
+		if a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// Child returns n's first child element named name, or nil; n may be nil.
+func (n *Node) Child(name string) *Node {
+	if n == nil {
+		return nil
+	}
+	for _, k := range n.Kids {
+		if k.Name == name {
+			return k
+		}
+	}
+	return nil
+}
+
+// Options tune Read.
+type Options struct {
+	// MaxDepth bounds element nesting, so that hostile input cannot exhaust the stack of a
+	// caller walking the tree; 0 means DefaultMaxDepth.
+	MaxDepth int
+	// Take, when set, is asked at each start tag below the root whether the caller has the
+	// whole element already: s is the text being read (the input from its charset on), at
+	// the index of the tag's '<', and depth the number of elements open around it. It returns
+	// the element's tree and its length in bytes, which the reader puts in place and skips
+	// unread; or nil to have it read. The caller answers for the element being exactly those
+	// bytes, well-formed, and no deeper than MaxDepth allows.
+	Take func(s string, at, depth int) (n *Node, size int)
+}
+
+// DefaultMaxDepth is the nesting bound when Options.MaxDepth is 0.
+const DefaultMaxDepth = 512
+
+// Read parses XML into a node tree. It reads what encoding/xml's strict Decoder (with HTML
+// entities and the Latin-1 and Windows-1252 charsets) accepts, gives the same tree (names
+// without their prefix, one char-data node per run of text and per CDATA section, entities
+// decoded, CR LF as LF) and refuses what it refuses, with the same messages (an error of
+// type *xml.SyntaxError where encoding/xml gives one; a truncated input is wrapped in
+// "truncated inside <name>: "); the differential test and fuzz target in xmltree_test.go
+// hold it to that. Beyond encoding/xml, it refuses text outside the root element, more than
+// one root, and nesting deeper than MaxDepth. A byte-order mark is the caller's to remove.
+//
+// It returns the text the nodes' offsets refer to: s, or what follows the XML declaration
+// converted from its charset.
+//
+// It works on s itself and does not allocate per token: element and attribute names are
+// interned, text without entities or CRs is a substring of s, and nodes, child lists and
+// attributes come from slabs. Child lists have their capacity cut to their length, so a
+// caller may filter one in place.
+func Read(s string, o Options) (root *Node, text string, err error) {
+	if o.MaxDepth <= 0 {
+		o.MaxDepth = DefaultMaxDepth
+	}
+	t := &treeReader{s: s, names: make(map[string]string, 128), take: o.Take, maxDepth: o.MaxDepth}
+	root, err = t.read()
 	return root, t.s, err
 }
 
-// treeReader holds the state of one readTree.
+// treeReader holds the state of one Read.
 type treeReader struct {
 	s      string // the input, from the current charset on
 	pos    int
 	names  map[string]string // interned names
 	recent [64]string        // a cache in front of names
 
-	stack   []*node
+	stack   []*Node
 	raws    []string // raw (prefixed) names of the open elements, for end-tag matching
-	pending []*node  // children of the open elements, innermost last
+	pending []*Node  // children of the open elements, innermost last
 	marks   []int    // where each open element's children start in pending
-	root    *node
+	root    *Node
 
-	nodes []node     // slab of nodes
-	kids  []*node    // slab of child lists
+	nodes []Node     // slab of nodes
+	kids  []*Node    // slab of child lists
 	attrs []xml.Attr // slab of attributes
 	buf   []byte     // scratch for decoded text
 
-	prev *reuseIndex // the elements of the version read before, to take whole; or nil
+	take     func(s string, at, depth int) (*Node, int) // Options.Take
+	maxDepth int
 }
 
 const (
@@ -62,9 +125,9 @@ const (
 	attrSlab = 256
 )
 
-func (t *treeReader) newNode() *node {
+func (t *treeReader) newNode() *Node {
 	if len(t.nodes) == cap(t.nodes) {
-		t.nodes = make([]node, 0, nodeSlab)
+		t.nodes = make([]Node, 0, nodeSlab)
 	}
 	t.nodes = t.nodes[:len(t.nodes)+1]
 	return &t.nodes[len(t.nodes)-1]
@@ -77,7 +140,7 @@ func (t *treeReader) syntaxError(msg string) error {
 
 func (t *treeReader) eof() error { t.pos = len(t.s); return t.syntaxError("unexpected EOF") }
 
-func (t *treeReader) read() (*node, error) {
+func (t *treeReader) read() (*Node, error) {
 	for t.pos < len(t.s) {
 		var err error
 		if t.s[t.pos] != '<' {
@@ -87,13 +150,13 @@ func (t *treeReader) read() (*node, error) {
 		}
 		if err != nil {
 			if len(t.stack) > 0 && strings.Contains(err.Error(), "unexpected EOF") {
-				return nil, fmt.Errorf("truncated inside <%s>: %w", t.stack[len(t.stack)-1].name, err)
+				return nil, fmt.Errorf("truncated inside <%s>: %w", t.stack[len(t.stack)-1].Name, err)
 			}
 			return nil, err
 		}
 	}
 	if len(t.stack) > 0 {
-		return nil, fmt.Errorf("truncated inside <%s>: %w", t.stack[len(t.stack)-1].name, t.eof())
+		return nil, fmt.Errorf("truncated inside <%s>: %w", t.stack[len(t.stack)-1].Name, t.eof())
 	}
 	if t.root == nil {
 		return nil, errors.New("no root element")
@@ -123,7 +186,7 @@ func (t *treeReader) addData(data string) error {
 		return nil
 	}
 	n := t.newNode()
-	n.data = data
+	n.Data = data
 	t.pending = append(t.pending, n)
 	return nil
 }
@@ -295,8 +358,12 @@ func (t *treeReader) markup() error {
 	case '!':
 		return t.bang()
 	}
-	if t.prev != nil && len(t.stack) > 0 && t.reuse() {
-		return nil
+	if t.take != nil && len(t.stack) > 0 {
+		if n, size := t.take(t.s, t.pos, len(t.stack)); n != nil {
+			t.pending = append(t.pending, n)
+			t.pos += size
+			return nil
+		}
 	}
 	return t.startTag()
 }
@@ -417,14 +484,14 @@ func (t *treeReader) startTag() error {
 		return t.syntaxError("expected element name after <")
 	}
 	if t.root != nil && len(t.stack) == 0 {
-		return fmt.Errorf("more than one root element (<%s> after <%s>)", local, t.root.name)
+		return fmt.Errorf("more than one root element (<%s> after <%s>)", local, t.root.Name)
 	}
-	if len(t.stack) >= maxDepth {
-		return fmt.Errorf("elements nested deeper than %d", maxDepth)
+	if len(t.stack) >= t.maxDepth {
+		return fmt.Errorf("elements nested deeper than %d", t.maxDepth)
 	}
 	n := t.newNode()
-	n.name = local
-	n.start = start
+	n.Name = local
+	n.Start = start
 	empty := false
 	first := len(t.attrs)
 	for {
@@ -496,7 +563,7 @@ func (t *treeReader) startTag() error {
 		t.attrs = append(t.attrs, xml.Attr{Name: xml.Name{Space: sp, Local: loc}, Value: val})
 	}
 	if len(t.attrs) > first {
-		n.attrs = t.attrs[first:len(t.attrs):len(t.attrs)]
+		n.Attrs = t.attrs[first:len(t.attrs):len(t.attrs)]
 	}
 	if len(t.stack) > 0 {
 		t.pending = append(t.pending, n)
@@ -504,7 +571,7 @@ func (t *treeReader) startTag() error {
 		t.root = n
 	}
 	if empty {
-		n.end = t.pos
+		n.End = t.pos
 		return nil
 	}
 	t.stack = append(t.stack, n)
@@ -540,8 +607,8 @@ func (t *treeReader) endTag() error {
 		return t.syntaxError("unexpected end element </" + local + ">")
 	}
 	if t.raws[top] != raw {
-		if t.stack[top].name != local {
-			return t.syntaxError("element <" + t.stack[top].name + "> closed by </" + local + ">")
+		if t.stack[top].Name != local {
+			return t.syntaxError("element <" + t.stack[top].Name + "> closed by </" + local + ">")
 		}
 		openSpace, _, _ := strings.Cut(t.raws[top], ":")
 		space, _, _ := strings.Cut(raw, ":")
@@ -551,15 +618,15 @@ func (t *treeReader) endTag() error {
 		return t.syntaxError("element <" + local + "> in space " + openSpace + " closed by </" + local + "> in space " + space)
 	}
 	n := t.stack[top]
-	n.end = t.pos
+	n.End = t.pos
 	mark := t.marks[top]
 	if k := len(t.pending) - mark; k > 0 {
 		if len(t.kids)+k > cap(t.kids) {
-			t.kids = make([]*node, 0, max(kidSlab, k))
+			t.kids = make([]*Node, 0, max(kidSlab, k))
 		}
 		start := len(t.kids)
 		t.kids = append(t.kids, t.pending[mark:]...)
-		n.kids = t.kids[start:len(t.kids):len(t.kids)]
+		n.Kids = t.kids[start:len(t.kids):len(t.kids)]
 		clear(t.pending[mark:])
 		t.pending = t.pending[:mark]
 	}
