@@ -53,27 +53,27 @@ func ParseBill(b []byte) (*Bill, error) {
 	if err != nil {
 		return nil, fmt.Errorf("law: parse bill xml: %w", err)
 	}
-	if root.name != "Bill" {
-		return nil, fmt.Errorf("law: parse bill xml: root element is <%s>, want <Bill>: %w", root.name, ErrNotBill)
+	if root.Name != "Bill" {
+		return nil, fmt.Errorf("law: parse bill xml: root element is <%s>, want <Bill>: %w", root.Name, ErrNotBill)
 	}
 	bill := &Bill{}
-	if id := root.child("Identification"); id != nil {
-		bill.Number = textOf(id.child("BillNumber"))
-		bill.Title = textOf(id.child("ShortTitle"))
+	if id := root.Child("Identification"); id != nil {
+		bill.Number = textOf(id.Child("BillNumber"))
+		bill.Title = textOf(id.Child("ShortTitle"))
 		if bill.Title == "" {
-			bill.Title = textOf(id.child("LongTitle"))
+			bill.Title = textOf(id.Child("LongTitle"))
 		}
 		stage := ""
-		if h := id.child("BillHistory"); h != nil {
-			for _, st := range h.kids {
-				if st.name == "Stages" && st.attr("stage") != "" {
-					stage = st.attr("stage")
+		if h := id.Child("BillHistory"); h != nil {
+			for _, st := range h.Kids {
+				if st.Name == "Stages" && st.Attr("stage") != "" {
+					stage = st.Attr("stage")
 				}
 			}
 		}
 		bill.Version = diff.VersionSlug(stage)
 	}
-	body := root.child("Body")
+	body := root.Child("Body")
 	if body == nil {
 		return nil, fmt.Errorf("law: parse bill xml: <Bill> has no <Body>: %w", ErrNotBill)
 	}
@@ -112,11 +112,11 @@ func looksLikeActTitle(t string) bool {
 }
 
 func (w *billWalker) walk(e *elem) {
-	for _, k := range e.kids {
-		switch k.name {
+	for _, k := range e.Kids {
+		switch k.Name {
 		case "":
 		case "Heading":
-			lvl := atoi(k.attr("level"))
+			lvl := atoi(k.Attr("level"))
 			if lvl < 1 {
 				lvl = 1
 			}
@@ -127,9 +127,9 @@ func (w *billWalker) walk(e *elem) {
 				w.trail = append(w.trail, heading{})
 			}
 			w.trail = w.trail[:lvl]
-			h := heading{title: textOf(k.child("TitleText"))}
-			if mn := k.child("MarginalNote"); mn != nil {
-				h.chapter = textOf(mn.child("HistoricalNote"))
+			h := heading{title: textOf(k.Child("TitleText"))}
+			if mn := k.Child("MarginalNote"); mn != nil {
+				h.chapter = textOf(mn.Child("HistoricalNote"))
 				if h.chapter == "" {
 					h.chapter = textOf(mn)
 				}
@@ -147,15 +147,15 @@ func (w *billWalker) walk(e *elem) {
 // section reads the instructions of one section of the bill: its own text, or each of its
 // subsections (or paragraphs) that is an instruction.
 func (w *billWalker) section(s *elem) {
-	label := textOf(s.child("Label"))
+	label := textOf(s.Child("Label"))
 	w.unit(s, label)
-	for _, k := range s.kids {
-		if k.name == "Subsection" || k.name == "Paragraph" {
-			sub := label + textOf(k.child("Label"))
+	for _, k := range s.Kids {
+		if k.Name == "Subsection" || k.Name == "Paragraph" {
+			sub := label + textOf(k.Child("Label"))
 			w.unit(k, sub)
-			for _, kk := range k.kids {
-				if kk.name == "Paragraph" {
-					w.unit(kk, sub+textOf(kk.child("Label")))
+			for _, kk := range k.Kids {
+				if kk.Name == "Paragraph" {
+					w.unit(kk, sub+textOf(kk.Child("Label")))
 				}
 			}
 		}
@@ -164,7 +164,7 @@ func (w *billWalker) section(s *elem) {
 
 // unit records e as an instruction when its text is one.
 func (w *billWalker) unit(e *elem, label string) {
-	t := e.child("Text")
+	t := e.Child("Text")
 	if t == nil {
 		return
 	}
@@ -176,8 +176,8 @@ func (w *billWalker) unit(e *elem, label string) {
 	// An Act the instruction names itself overrides the heading: "Section 7 of the
 	// Telecommunications Act is amended".
 	subject := subjectOf(text)
-	for _, x := range t.kids {
-		if x.name == "XRefExternal" && x.attr("reference-type") == "act" {
+	for _, x := range t.Kids {
+		if x.Name == "XRefExternal" && x.Attr("reference-type") == "act" {
 			name := textOf(x)
 			if name != "" && strings.Contains(subject, name) {
 				switch {
@@ -192,8 +192,8 @@ func (w *billWalker) unit(e *elem, label string) {
 			}
 		}
 	}
-	for _, k := range e.kids {
-		if k.name == "AmendedText" {
+	for _, k := range e.Kids {
+		if k.Name == "AmendedText" {
 			ins.Amended = append(ins.Amended, parseAmended(k)...)
 		}
 	}
@@ -212,28 +212,28 @@ func subjectOf(text string) string {
 // parseAmended reads the text an instruction sets out.
 func parseAmended(e *elem) []*Node {
 	var out []*Node
-	for _, k := range e.kids {
-		if k.name == "" {
+	for _, k := range e.Kids {
+		if k.Name == "" {
 			continue
 		}
-		if kind, ok := provisionKinds[k.name]; ok {
+		if kind, ok := provisionKinds[k.Name]; ok {
 			out = append(out, parseNode(k, kind))
 			continue
 		}
 		switch {
-		case k.name == "Text":
+		case k.Name == "Text":
 			out = append(out, &Node{Kind: KindText, Text: textOf(k)})
-		case strings.HasPrefix(k.name, "Continued"):
+		case strings.HasPrefix(k.Name, "Continued"):
 			out = append(out, &Node{Kind: KindText, Label: "continued", Text: textOf(k)})
-		case k.name == "BilingualGroup":
-			t := textOf(k.child("BilingualItemEn"))
+		case k.Name == "BilingualGroup":
+			t := textOf(k.Child("BilingualItemEn"))
 			if t == "" {
 				t = textOf(k)
 			}
 			out = append(out, &Node{Kind: KindText, Text: t})
-		case k.name == "Schedule":
+		case k.Name == "Schedule":
 			out = append(out, parseNode(k, KindSchedule))
-		case k.name == "ExplanatoryNote" || k.name == "BillInternal":
+		case k.Name == "ExplanatoryNote" || k.Name == "BillInternal":
 		default:
 			out = append(out, parseAmended(k)...)
 		}

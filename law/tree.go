@@ -9,15 +9,12 @@
 package law
 
 import (
-	"bytes"
-	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/billwatch/billwatch/diff"
-	"github.com/billwatch/billwatch/internal/text"
+	"github.com/billwatch/billwatch/internal/xmltree"
 )
 
 // ErrNotAct means the input is XML but not a consolidated Act (no <Statute> with a <Body>).
@@ -101,107 +98,37 @@ func (a *Act) Clone() *Act {
 	return &c
 }
 
-// elem is a minimal XML element tree; character data are elems with an empty name.
-type elem struct {
-	name  string
-	attrs []xml.Attr
-	kids  []*elem
-	data  string
-}
+// elem is an XML element or a run of character data (with an empty name), as
+// internal/xmltree reads it.
+type elem = xmltree.Node
 
-func (e *elem) attr(name string) string {
-	for _, a := range e.attrs {
-		if a.Name.Local == name {
-			return a.Value
-		}
-	}
-	return ""
-}
-
-func (e *elem) child(name string) *elem {
-	if e == nil {
-		return nil
-	}
-	for _, k := range e.kids {
-		if k.name == name {
-			return k
-		}
-	}
-	return nil
-}
-
+// readTree reads XML into an element tree, with the fast reader the diff package reads bills
+// with, and drops the skippedElems below the root. A byte-order mark is ignored.
 func readTree(b []byte) (*elem, error) {
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-	if len(bytes.TrimSpace(b)) == 0 {
+	s := strings.TrimPrefix(string(b), "\xef\xbb\xbf")
+	if strings.TrimSpace(s) == "" {
 		return nil, errors.New("empty input")
 	}
-	dec := xml.NewDecoder(bytes.NewReader(b))
-	dec.Entity = xml.HTMLEntity
-	dec.CharsetReader = text.CharsetReader
-	var stack []*elem
-	var root *elem
-	skip := 0 // depth inside an element that carries no law text
-	for {
-		// RawToken: no namespace translation; the nesting is checked here instead.
-		tok, err := dec.RawToken()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if skip > 0 {
-				skip++
-				continue
-			}
-			if root != nil && len(stack) == 0 {
-				return nil, fmt.Errorf("more than one root element (<%s> after <%s>)", t.Name.Local, root.name)
-			}
-			if len(stack) >= maxDepth {
-				return nil, fmt.Errorf("elements nested deeper than %d", maxDepth)
-			}
-			if skippedElems[t.Name.Local] && len(stack) > 0 {
-				skip = 1
-				continue
-			}
-			attrs := make([]xml.Attr, len(t.Attr))
-			copy(attrs, t.Attr)
-			e := &elem{name: t.Name.Local, attrs: attrs}
-			if len(stack) > 0 {
-				top := stack[len(stack)-1]
-				top.kids = append(top.kids, e)
-			} else {
-				root = e
-			}
-			stack = append(stack, e)
-		case xml.EndElement:
-			if skip > 0 {
-				skip--
-				continue
-			}
-			if len(stack) == 0 || stack[len(stack)-1].name != t.Name.Local {
-				return nil, fmt.Errorf("unexpected end element </%s>", t.Name.Local)
-			}
-			stack = stack[:len(stack)-1]
-		case xml.CharData:
-			if skip == 0 && len(stack) > 0 {
-				top := stack[len(stack)-1]
-				top.kids = append(top.kids, &elem{data: string(t)})
-			}
-		}
+	root, _, err := xmltree.Read(s, xmltree.Options{MaxDepth: maxDepth})
+	if err != nil {
+		return nil, err
 	}
-	if skip > 0 {
-		return nil, errors.New("truncated inside an element")
-	}
-	if root == nil {
-		return nil, errors.New("no root element")
-	}
-	if len(stack) > 0 {
-		return nil, fmt.Errorf("truncated: <%s> is not closed", stack[len(stack)-1].name)
-	}
+	dropSkipped(root)
 	return root, nil
+}
+
+// dropSkipped removes the skippedElems under e, at any depth. xmltree cuts each child list's
+// capacity to its length, so it filters in place.
+func dropSkipped(e *elem) {
+	kids := e.Kids[:0]
+	for _, k := range e.Kids {
+		if k.Name != "" && skippedElems[k.Name] {
+			continue
+		}
+		dropSkipped(k)
+		kids = append(kids, k)
+	}
+	e.Kids = kids
 }
 
 // skippedElems carry no law text and are not kept: explanatory notes, the table of
@@ -219,25 +146,25 @@ func textOf(e *elem) string {
 		return ""
 	}
 	var sb strings.Builder
-	for _, k := range e.kids {
+	for _, k := range e.Kids {
 		appendText(&sb, k)
 	}
 	return diff.Normalize(sb.String())
 }
 
 func appendText(sb *strings.Builder, e *elem) {
-	if e.name == "" {
-		sb.WriteString(e.data)
+	if e.Name == "" {
+		sb.WriteString(e.Data)
 		return
 	}
-	switch e.name {
+	switch e.Name {
 	case "PageBreak":
 		sb.WriteByte(' ')
 		return
 	case "FootnoteRef", "Footnote", "HistoricalNote", "ExplanatoryNote", "Del":
 		return
 	}
-	for _, k := range e.kids {
+	for _, k := range e.Kids {
 		appendText(sb, k)
 	}
 }
@@ -262,23 +189,23 @@ func ParseAct(b []byte) (*Act, error) {
 	if err != nil {
 		return nil, fmt.Errorf("law: parse act xml: %w", err)
 	}
-	if root.name != "Statute" {
-		return nil, fmt.Errorf("law: parse act xml: root element is <%s>, want <Statute>: %w", root.name, ErrNotAct)
+	if root.Name != "Statute" {
+		return nil, fmt.Errorf("law: parse act xml: root element is <%s>, want <Statute>: %w", root.Name, ErrNotAct)
 	}
-	a := &Act{ConsolidatedTo: root.attr("current-date")}
+	a := &Act{ConsolidatedTo: root.Attr("current-date")}
 	if a.ConsolidatedTo == "" {
-		a.ConsolidatedTo = root.attr("pit-date")
+		a.ConsolidatedTo = root.Attr("pit-date")
 	}
-	if id := root.child("Identification"); id != nil {
-		a.Title = textOf(id.child("ShortTitle"))
-		a.LongTitle = textOf(id.child("LongTitle"))
+	if id := root.Child("Identification"); id != nil {
+		a.Title = textOf(id.Child("ShortTitle"))
+		a.LongTitle = textOf(id.Child("LongTitle"))
 		if a.Title == "" {
 			a.Title = a.LongTitle
 		}
-		if ch := id.child("Chapter"); ch != nil {
-			a.Code = textOf(ch.child("ConsolidatedNumber"))
-			if as := ch.child("AnnualStatuteId"); as != nil {
-				n, y := textOf(as.child("AnnualStatuteNumber")), textOf(as.child("YYYY"))
+		if ch := id.Child("Chapter"); ch != nil {
+			a.Code = textOf(ch.Child("ConsolidatedNumber"))
+			if as := ch.Child("AnnualStatuteId"); as != nil {
+				n, y := textOf(as.Child("AnnualStatuteNumber")), textOf(as.Child("YYYY"))
 				if n != "" && y != "" {
 					a.Chapter = y + ", c. " + n
 				}
@@ -288,7 +215,7 @@ func ParseAct(b []byte) (*Act, error) {
 			}
 		}
 	}
-	body := root.child("Body")
+	body := root.Child("Body")
 	if body == nil {
 		return nil, fmt.Errorf("law: parse act xml: <Statute> has no <Body>: %w", ErrNotAct)
 	}
@@ -296,9 +223,9 @@ func ParseAct(b []byte) (*Act, error) {
 	if len(a.Body) == 0 {
 		return nil, fmt.Errorf("law: parse act xml: <Body> holds no sections: %w", ErrNotAct)
 	}
-	for _, k := range root.kids {
-		if k.name == "Schedule" {
-			switch k.attr("id") {
+	for _, k := range root.Kids {
+		if k.Name == "Schedule" {
+			switch k.Attr("id") {
 			case "RelatedProvs", "NifProvs":
 				continue // editorial: related provisions, amendments not in force
 			}
@@ -312,11 +239,11 @@ func ParseAct(b []byte) (*Act, error) {
 // grouping elements are flattened.
 func parseBody(e *elem) []*Node {
 	var out []*Node
-	for _, k := range e.kids {
-		switch k.name {
+	for _, k := range e.Kids {
+		switch k.Name {
 		case "":
 		case "Section", "Heading":
-			out = append(out, parseNode(k, provisionKinds[k.name]))
+			out = append(out, parseNode(k, provisionKinds[k.Name]))
 		case "HistoricalNote", "Footnote", "RunningHead", "PageBreak":
 		default:
 			out = append(out, parseBody(k)...)
@@ -327,36 +254,36 @@ func parseBody(e *elem) []*Node {
 
 // parseNode reads one provision element and everything under it.
 func parseNode(e *elem, kind string) *Node {
-	n := &Node{Kind: kind, InForce: e.attr("inforce-start-date")}
+	n := &Node{Kind: kind, InForce: e.Attr("inforce-start-date")}
 	if kind == KindHeading {
-		n.Level = atoi(e.attr("level"))
-		n.Label = textOf(e.child("Label"))
-		n.Text = textOf(e.child("TitleText"))
+		n.Level = atoi(e.Attr("level"))
+		n.Label = textOf(e.Child("Label"))
+		n.Text = textOf(e.Child("TitleText"))
 		return n
 	}
 	if kind == KindSchedule {
-		if h := e.child("ScheduleFormHeading"); h != nil {
-			n.Label = textOf(h.child("Label"))
-			n.MarginalNote = textOf(h.child("TitleText"))
+		if h := e.Child("ScheduleFormHeading"); h != nil {
+			n.Label = textOf(h.Child("Label"))
+			n.MarginalNote = textOf(h.Child("TitleText"))
 		}
 	}
 	var before, after []string
-	for _, k := range e.kids {
-		if k.name == "" {
+	for _, k := range e.Kids {
+		if k.Name == "" {
 			continue
 		}
-		if kk, ok := provisionKinds[k.name]; ok {
+		if kk, ok := provisionKinds[k.Name]; ok {
 			n.Children = append(n.Children, parseNode(k, kk))
 			continue
 		}
-		switch k.name {
+		switch k.Name {
 		case "Label":
 			n.Label = textOf(k)
 		case "MarginalNote":
 			n.MarginalNote = textOf(k)
 		case "Text":
 			t := textOf(k)
-			if k.child("Repealed") != nil {
+			if k.Child("Repealed") != nil {
 				n.Repealed = true
 			}
 			if len(n.Children) == 0 {
@@ -366,7 +293,7 @@ func parseNode(e *elem, kind string) *Node {
 			}
 		case "HistoricalNote", "Footnote", "ScheduleFormHeading", "ExplanatoryNote":
 		default:
-			if strings.HasPrefix(k.name, "Continued") {
+			if strings.HasPrefix(k.Name, "Continued") {
 				after = append(after, textOf(k))
 				continue
 			}
@@ -383,7 +310,7 @@ func parseNode(e *elem, kind string) *Node {
 		}
 	}
 	if kind == KindDefinition {
-		if t := e.child("Text"); t != nil {
+		if t := e.Child("Text"); t != nil {
 			n.Label = textOf(findDeep(t, "DefinedTermEn"))
 			if n.Label == "" {
 				n.Label = textOf(findDeep(t, "DefinedTermFr"))
@@ -409,8 +336,8 @@ func nonEmpty(ss []string) []string {
 }
 
 func findDeep(e *elem, name string) *elem {
-	for _, k := range e.kids {
-		if k.name == name {
+	for _, k := range e.Kids {
+		if k.Name == name {
 			return k
 		}
 		if f := findDeep(k, name); f != nil {
