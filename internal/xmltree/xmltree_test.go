@@ -104,14 +104,14 @@ func checkSameAsStd(t *testing.T, name string, b []byte, strict bool) {
 	want, werr := readTreeStd(b)
 	switch {
 	case (err == nil) != (werr == nil):
-		t.Fatalf("readTree(%s): error %v, want %v", name, err, werr)
+		t.Fatalf("Read(%s): error %v, want %v", name, err, werr)
 	case err != nil:
 		if strict && err.Error() != werr.Error() {
-			t.Errorf("readTree(%s): error %q, want %q", name, err, werr)
+			t.Errorf("Read(%s): error %q, want %q", name, err, werr)
 		}
 	default:
 		if d := sameTree(got, want, ""); d != "" {
-			t.Errorf("readTree(%s) differs from encoding/xml: %s", name, d)
+			t.Errorf("Read(%s) differs from encoding/xml: %s", name, d)
 		}
 	}
 }
