@@ -3,10 +3,12 @@ package diff
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Flag marks a change that may shift power or safeguards: a duty turned into a discretion,
@@ -80,7 +82,7 @@ func flagsFor(old, new string, ops []Op, p *Provision) []Flag {
 	add := func(code, format string, args ...any) {
 		out = append(out, Flag{Code: code, Where: where, Text: fmt.Sprintf(format, args...) + " in " + where})
 	}
-	ow, nw := wordLine(old), wordLine(new)
+	ow, nw := tallyOf(old), tallyOf(new)
 
 	if old != "" && new != "" {
 		var del, ins strings.Builder
@@ -92,17 +94,17 @@ func flagsFor(old, new string, ops []Op, p *Provision) []Flag {
 				ins.WriteString(" " + o.Text)
 			}
 		}
-		dw, iw := wordLine(del.String()), wordLine(ins.String())
-		dMay, iMay := count(dw, "may"), count(iw, "may")
-		dDuty, iDuty := count(dw, "shall")+count(dw, "must"), count(iw, "shall")+count(iw, "must")
+		dw, iw := tallyOf(del.String()), tallyOf(ins.String())
+		dMay, iMay := dw.of("may"), iw.of("may")
+		dDuty, iDuty := dw.of("shall")+dw.of("must"), iw.of("shall")+iw.of("must")
 		switch {
 		case dMay > 0 && iDuty > 0:
-			add(FlagDutyAdded, "may → %s: a discretion becomes a duty", firstOf(iw, "shall", "must"))
+			add(FlagDutyAdded, "may → %s: a discretion becomes a duty", iw.firstOf("shall", "must"))
 		case dDuty > 0 && iMay > 0:
-			add(FlagDutyRemoved, "%s → may: a duty becomes a discretion", firstOf(dw, "shall", "must"))
+			add(FlagDutyRemoved, "%s → may: a duty becomes a discretion", dw.firstOf("shall", "must"))
 		}
-		ob, nb := countAll(ow, believeTerms), countAll(nw, believeTerms)
-		os, ns := countAll(ow, suspectTerms), countAll(nw, suspectTerms)
+		ob, nb := ow.all(believeTerms), nw.all(believeTerms)
+		os, ns := ow.all(suspectTerms), nw.all(suspectTerms)
 		switch {
 		case ns > os && nb < ob:
 			add(FlagThresholdLowered, "reasonable grounds to believe → suspect: a lower threshold")
@@ -111,7 +113,7 @@ func flagsFor(old, new string, ops []Op, p *Provision) []Flag {
 		}
 	}
 	termFlag := func(terms []string, addCode, addText, remCode, remText string) {
-		o, n := countAll(ow, terms), countAll(nw, terms)
+		o, n := ow.all(terms), nw.all(terms)
 		switch {
 		case n > o:
 			add(addCode, addText+" (%s)", quoteTerms(nw, ow, terms))
@@ -185,44 +187,121 @@ func citeOf(scope, local string) string {
 	return local
 }
 
-// wordLine lower-cases text to " w1 w2 … " (words only), for whole-word phrase counts.
-func wordLine(s string) string {
-	var sb strings.Builder
-	sb.WriteByte(' ')
-	for _, w := range strings.FieldsFunc(strings.ToLower(fold(s)), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
-	}) {
-		sb.WriteString(w)
-		sb.WriteByte(' ')
+// Terms are counted in a text's words: its runs of letters, digits and '-', lower-cased. A
+// term is counted where its words follow one another, and, once found, again only from the
+// second word after it: as often as " term " occurs in " w1 w2 … " (strings.Count), so that a
+// term repeated without a word between counts once.
+
+// flagTerms indexes every term the flags count by its first word.
+var flagTerms = sync.OnceValue(func() *termIndex {
+	x := &termIndex{id: map[string]int{}, byFirst: map[string][]int{}}
+	for _, ts := range [][]string{{"may", "shall", "must"}, overrideTerms, oversightTerms,
+		sunsetTerms, offenceTerms, believeTerms, suspectTerms} {
+		for _, t := range ts {
+			if _, dup := x.id[t]; dup {
+				continue
+			}
+			ws := strings.Split(t, " ")
+			x.id[t] = len(x.words)
+			x.byFirst[ws[0]] = append(x.byFirst[ws[0]], len(x.words))
+			x.words = append(x.words, ws)
+		}
 	}
-	return sb.String()
+	return x
+})
+
+type termIndex struct {
+	words   [][]string       // each term's words, by term number
+	id      map[string]int   // term → number
+	byFirst map[string][]int // first word → the terms that start with it
 }
 
-func count(line, term string) int { return strings.Count(line, " "+term+" ") }
+// tally is how often each flag term occurs in one text, by term number.
+type tally []int32
 
-func countAll(line string, terms []string) int {
+// tallyOf counts every flag term in text in one pass over its words.
+func tallyOf(text string) tally {
+	x := flagTerms()
+	t := make(tally, 2*len(x.words))
+	counts, next := t[:len(x.words)], t[len(x.words):] // next: where a term may be found again
+	ws := termWords(strings.ToLower(fold(text)))
+	for i, w := range ws {
+		for _, k := range x.byFirst[w] {
+			tw := x.words[k]
+			if i >= int(next[k]) && len(ws)-i >= len(tw) && slices.Equal(ws[i:i+len(tw)], tw) {
+				counts[k]++
+				next[k] = int32(i + len(tw) + 1)
+			}
+		}
+	}
+	return counts
+}
+
+// termWords splits s into its runs of letters, digits and '-', as strings.FieldsFunc would,
+// looking up a table for ASCII.
+func termWords(s string) []string {
+	var ws []string
+	start := -1
+	for i := 0; i < len(s); {
+		in, size := false, 1
+		if c := s[i]; c < utf8.RuneSelf {
+			in = asciiTermByte[c]
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			in = unicode.IsLetter(r) || unicode.IsDigit(r)
+		}
+		switch {
+		case in && start < 0:
+			start = i
+		case !in && start >= 0:
+			ws = append(ws, s[start:i])
+			start = -1
+		}
+		i += size
+	}
+	if start >= 0 {
+		ws = append(ws, s[start:])
+	}
+	return ws
+}
+
+// asciiTermByte marks the ASCII letters, digits and '-'.
+var asciiTermByte = func() (t [utf8.RuneSelf]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = unicode.IsLetter(rune(c)) || unicode.IsDigit(rune(c)) || c == '-'
+	}
+	return t
+}()
+
+// of is how often term occurs.
+func (t tally) of(term string) int { return int(t[flagTerms().id[term]]) }
+
+// all is how often the terms occur, together.
+func (t tally) all(terms []string) int {
 	n := 0
-	for _, t := range terms {
-		n += count(line, t)
+	for _, term := range terms {
+		n += t.of(term)
 	}
 	return n
 }
 
-func firstOf(line string, terms ...string) string {
-	for _, t := range terms {
-		if count(line, t) > 0 {
-			return t
+// firstOf is the first of terms that occurs, else the first of terms.
+func (t tally) firstOf(terms ...string) string {
+	for _, term := range terms {
+		if t.of(term) > 0 {
+			return term
 		}
 	}
 	return terms[0]
 }
 
-// quoteTerms lists the terms whose count grew from base to line.
-func quoteTerms(line, base string, terms []string) string {
+// quoteTerms lists the terms whose count grew from base to t.
+func quoteTerms(t, base tally, terms []string) string {
 	var qs []string
-	for _, t := range terms {
-		if count(line, t) > count(base, t) {
-			qs = append(qs, "“"+t+"”")
+	for _, term := range terms {
+		if t.of(term) > base.of(term) {
+			qs = append(qs, "“"+term+"”")
 		}
 	}
 	return strings.Join(qs, ", ")
@@ -245,7 +324,7 @@ var periodRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(
 // periods finds the time limits in s: "30 days", "ten business days", "Sixty Days".
 func periods(s string) []quantity {
 	t := fold(s)
-	if strings.ContainsAny(t, "\u017f\u212a") {
+	if strings.Contains(t, "\u017f") || strings.Contains(t, "\u212a") { // as ContainsAny, but faster
 		var out []quantity
 		for _, m := range periodRE().FindAllStringSubmatch(t, -1) {
 			out = append(out, period(m[0], m[1], m[2]))
@@ -309,6 +388,9 @@ func periodAt(t string, i int) (end int, num, unit string) {
 		}
 		return -1, "", ""
 	}
+	if !periodFirst[t[i]] {
+		return -1, "", ""
+	}
 	for _, w := range periodNumbers {
 		if len(t)-i >= len(w) && strings.EqualFold(t[i:i+len(w)], w) {
 			if e, u := try(i + len(w)); e >= 0 {
@@ -318,6 +400,14 @@ func periodAt(t string, i int) (end int, num, unit string) {
 	}
 	return -1, "", ""
 }
+
+// periodFirst marks the bytes a number word of a period starts with, in either case.
+var periodFirst = func() (f [256]bool) {
+	for _, w := range periodNumbers {
+		f[w[0]], f[w[0]-'a'+'A'] = true, true
+	}
+	return f
+}()
 
 // unitAt matches \s+(hour|day|week|month|year)s?\b at j.
 func unitAt(t string, j int) (int, string) {

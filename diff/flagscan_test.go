@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 var penaltyRef = regexp.MustCompile(`\$\s?\d+(?:,\d{3})*(?:\.\d+)?`)
@@ -78,4 +79,50 @@ func FuzzPeriodAndAmountScans(f *testing.F) {
 			t.Fatalf("amounts(%q) = %v, want %v", s, got, want)
 		}
 	})
+}
+
+// countRef is how often term occurs in text as the flags used to count it: " term " in the
+// text's words lower-cased and joined by single spaces, with a space at each end.
+func countRef(text, term string) int {
+	var sb strings.Builder
+	sb.WriteByte(' ')
+	for _, w := range strings.FieldsFunc(strings.ToLower(fold(text)), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
+	}) {
+		sb.WriteString(w + " ")
+	}
+	return strings.Count(sb.String(), " "+term+" ")
+}
+
+// TestTallySameAsCount holds tallyOf to countRef for every term, on random strings of term
+// words (repeated, overlapping, cut short), other words, case and punctuation.
+func TestTallySameAsCount(t *testing.T) {
+	t.Parallel()
+	var pieces []string
+	for _, ts := range [][]string{overrideTerms, oversightTerms, sunsetTerms, offenceTerms, believeTerms, suspectTerms} {
+		for _, term := range ts {
+			pieces = append(pieces, term, strings.ToUpper(term[:1])+term[1:], strings.Fields(term)[0])
+		}
+	}
+	pieces = append(pieces, "may", "May", "shall", "must", "mayor", "the", "act", "-", ",", ".", "’", "—", "é", "\n",
+		"re-view", "review-", "grounds to", "to believe", "any other", "\xff", "ǅ", "Ⅸ")
+	inputs := []string{"", " ", "review review review", "may, may; MAY", "despite any other Act of Parliament despite any other act"}
+	rng := rand.New(rand.NewSource(2))
+	for range 5000 {
+		var sb strings.Builder
+		for range 1 + rng.Intn(10) {
+			sb.WriteString(pieces[rng.Intn(len(pieces))])
+			sb.WriteString([]string{" ", "  ", ", ", "", "\t"}[rng.Intn(5)])
+		}
+		inputs = append(inputs, sb.String())
+	}
+	x := flagTerms()
+	for _, in := range inputs {
+		got := tallyOf(in)
+		for term := range x.id {
+			if g, w := got.of(term), countRef(in, term); g != w {
+				t.Fatalf("tallyOf(%q).of(%q) = %d, want %d", in, term, g, w)
+			}
+		}
+	}
 }
