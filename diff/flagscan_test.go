@@ -126,3 +126,22 @@ func TestTallySameAsCount(t *testing.T) {
 		}
 	}
 }
+
+// TestHasFoldableSameAsContainsAny holds hasFoldable to the strings.ContainsAny it replaces,
+// on random strings of the marks, their neighbours and broken UTF-8.
+func TestHasFoldableSameAsContainsAny(t *testing.T) {
+	t.Parallel()
+	pieces := []string{"‘", "’", "‚", "‛", "“", "”", "„", "‟", "′", "″", "‗", "†", "‴", "—", "é", "a", " ",
+		"\xe2", "\xe2\x80", "\x80\x98", "\xf0", "\xe2\x81\x98", "\xe2\x80\xb4"}
+	rng := rand.New(rand.NewSource(3))
+	for range 20000 {
+		var sb strings.Builder
+		for range rng.Intn(6) {
+			sb.WriteString(pieces[rng.Intn(len(pieces))])
+		}
+		s := sb.String()
+		if got, want := hasFoldable(s), strings.ContainsAny(s, "‘’‚‛“”„‟′″"); got != want {
+			t.Fatalf("hasFoldable(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
