@@ -371,16 +371,19 @@ func align(as, bs []*Provision) []pair {
 		}
 	}
 	if cross {
-		// Pairs whose sizes rule out similarity are left out. A same-label pair that is then
-		// the only one of either side is matched by step 4 whatever its similarity: it is not
-		// worth reading their word pairs (a long section, amended, beside short ones).
+		// Pairs under other labels whose sizes rule out similarity are left out. A same-label
+		// pair that is then the only one of either side is matched by step 4 whatever its
+		// similarity: it is not worth reading their word pairs (a long section, amended, beside
+		// short ones). A same-label pair is not sized: where its sizes rule it out and it is
+		// weighed all the same, it falls below minSimilarity, as it would have by size.
 		all := len(ra)*len(rb) <= maxPairwise
 		var viable []cand
 		na, nb := make([]int, len(as)), make([]int, len(bs))
 		for x, i := range ra {
 			for y, j := range rb {
-				if (all || abs(x-y) <= window || as[i].key == bs[j].key) && as[i].Kind == bs[j].Kind &&
-					(considerAll || mayBeSimilar(as[i], bs[j], minSimilarity)) {
+				same := as[i].key == bs[j].key
+				if (all || abs(x-y) <= window || same) && as[i].Kind == bs[j].Kind &&
+					(considerAll || same || mayBeSimilar(as[i], bs[j], minSimilarity)) {
 					viable = append(viable, cand{i: i, j: j})
 					na[i]++
 					nb[j]++

@@ -197,29 +197,58 @@ func countWords(text string) int {
 	return n
 }
 
-// words is the number of words of p and everything under it, counted once: the size of its
-// word-pair set, the first pair included.
-func (p *Provision) words() int {
+// wordsAtMost counts the words of p and everything under it, the size of its word-pair set
+// (the first pair included), making what it must to count them, and stops once the count
+// passes n: exact says whether it counted them all. A full count is kept.
+func (p *Provision) wordsAtMost(n int) (count int, exact bool) {
 	p.makeNow()
 	if p.sh == nil {
 		p.sh = &shingleSet{}
 	}
 	s := p.sh
-	if !s.wordsDone {
-		n := countWords(p.noteKey) + countWords(p.textKey)
-		for _, k := range p.Children {
-			n += k.words()
-		}
-		s.words, s.wordsDone = n, true
+	if s.wordsDone {
+		return s.words, true
 	}
-	return s.words
+	count = countWords(p.noteKey) + countWords(p.textKey)
+	for _, k := range p.Children {
+		if count > n {
+			return count, false
+		}
+		c, ok := k.wordsAtMost(n - count)
+		count += c
+		if !ok {
+			return count, false
+		}
+	}
+	s.words, s.wordsDone = count, true
+	return count, true
 }
 
 // mayBeSimilar says whether the similarity of a and b could reach floor, by their sizes alone:
-// they share at most as many pairs as the smaller has.
+// they share at most as many pairs as the smaller has. A large provision is counted only as
+// far as it takes to tell, so that a long section beside a short one is not made whole only
+// to be found too long: once the smaller is counted in full, the larger, counted in part,
+// could only grow.
 func mayBeSimilar(a, b *Provision, floor float64) bool {
-	na, nb := a.words(), b.words()
-	return na+nb == 0 || min(na, nb) >= int(math.Ceil(floor*float64(na+nb)/2))
+	fits := func(x, y int) bool { return x+y == 0 || min(x, y) >= int(math.Ceil(floor*float64(x+y)/2)) }
+	// largest is about the most words that fit beside x: ⌊2x/floor - x⌋.
+	largest := func(x int) int { return int(2*float64(x)/floor) - x }
+	for n := 256; ; {
+		na, exactA := a.wordsAtMost(n)
+		nb, exactB := b.wordsAtMost(n)
+		switch {
+		case exactA && exactB:
+			return fits(na, nb)
+		case exactA && nb > na && !fits(na, nb), exactB && na > nb && !fits(na, nb):
+			return false // the larger, counted in part, is already too large
+		case exactA && largest(na) > n:
+			n = largest(na) // count the other on as far as it could fit
+		case exactB && largest(nb) > n:
+			n = largest(nb)
+		default:
+			n *= 4
+		}
+	}
 }
 
 var asciiSpace = [256]uint8{'\t': 1, '\n': 1, '\v': 1, '\f': 1, '\r': 1, ' ': 1}

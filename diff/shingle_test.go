@@ -2,6 +2,7 @@ package diff
 
 import (
 	"hash/fnv"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -193,6 +194,54 @@ func TestCountWords(t *testing.T) {
 		eachWord(text, func(string) { want++ })
 		if got := countWords(text); got != want {
 			t.Errorf("countWords(%q) = %d, want %d", text, got, want)
+		}
+	}
+}
+
+// TestMayBeSimilarSameAsFullCount holds mayBeSimilar, which counts large provisions only in
+// part, to the rule on full counts, for every pair of provisions of the two top levels of
+// C-8's first reading and committee reprint, read for comparing (much of them left unmade),
+// at a few floors, in an order where some counts are kept from earlier pairs and some not.
+func TestMayBeSimilarSameAsFullCount(t *testing.T) {
+	t.Parallel()
+	a := sampletest.Read(t, "bill-45-1-C-8-first-reading.xml")
+	b := sampletest.Read(t, "bill-45-1-C-8-as-amended-by-committee.xml")
+	levels := func(d *Document) []*Provision {
+		var ps []*Provision
+		for _, p := range d.Provisions {
+			ps = append(ps, p)
+			p.makeNow()
+			ps = append(ps, p.Children...)
+		}
+		return ps
+	}
+	for _, floor := range []float64{0.1, minSimilarity, 0.9} {
+		da, db, _, err := readVersions(string(a), string(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fa, fb, _, err := readVersions(string(a), string(b)) // for the full counts
+		if err != nil {
+			t.Fatal(err)
+		}
+		as, bs, fas, fbs := levels(da), levels(db), levels(fa), levels(fb)
+		left := 0
+		for i := range as {
+			for j := range bs {
+				na, _ := fas[i].wordsAtMost(math.MaxInt)
+				nb, _ := fbs[j].wordsAtMost(math.MaxInt)
+				want := na+nb == 0 || min(na, nb) >= int(math.Ceil(floor*float64(na+nb)/2))
+				if got := mayBeSimilar(as[i], bs[j], floor); got != want {
+					t.Fatalf("floor %v: mayBeSimilar(%s %q of %d words, %s %q of %d words) = %v, want %v",
+						floor, as[i].Kind, as[i].Label, na, bs[j].Kind, bs[j].Label, nb, got, want)
+				}
+				if !want {
+					left++
+				}
+			}
+		}
+		if left == 0 {
+			t.Fatalf("floor %v: no pair left out: the test shows nothing", floor)
 		}
 	}
 }
