@@ -67,6 +67,11 @@ type Options struct {
 	// unread; or nil to have it read. The caller answers for the element being exactly those
 	// bytes, well-formed, and no deeper than MaxDepth allows.
 	Take func(s string, at, depth int) (n *Node, size int)
+	// Skim, when set, is asked at each start tag read into a node whether to leave the
+	// element's content out of the tree: the content is read and checked like the rest, and
+	// refused where the rest would be, but the element's node has no Kids. depth is the
+	// number of elements open around it. Take is not asked inside such an element.
+	Skim func(name string, depth int) bool
 }
 
 // DefaultMaxDepth is the nesting bound when Options.MaxDepth is 0.
@@ -92,7 +97,7 @@ func Read(s string, o Options) (root *Node, text string, err error) {
 	if o.MaxDepth <= 0 {
 		o.MaxDepth = DefaultMaxDepth
 	}
-	t := &treeReader{s: s, names: make(map[string]string, 128), take: o.Take, maxDepth: o.MaxDepth}
+	t := &treeReader{s: s, names: make(map[string]string, 128), take: o.Take, skim: o.Skim, maxDepth: o.MaxDepth}
 	root, err = t.read()
 	return root, t.s, err
 }
@@ -116,7 +121,11 @@ type treeReader struct {
 	buf   []byte     // scratch for decoded text
 
 	take     func(s string, at, depth int) (*Node, int) // Options.Take
+	skim     func(name string, depth int) bool          // Options.Skim
 	maxDepth int
+	// skimming is, inside an element whose content is skimmed, the depth just below it (the
+	// stack holds nil for the elements open inside it); else 0.
+	skimming int
 }
 
 const (
@@ -150,18 +159,29 @@ func (t *treeReader) read() (*Node, error) {
 		}
 		if err != nil {
 			if len(t.stack) > 0 && strings.Contains(err.Error(), "unexpected EOF") {
-				return nil, fmt.Errorf("truncated inside <%s>: %w", t.stack[len(t.stack)-1].Name, err)
+				return nil, fmt.Errorf("truncated inside <%s>: %w", t.openName(len(t.stack)-1), err)
 			}
 			return nil, err
 		}
 	}
 	if len(t.stack) > 0 {
-		return nil, fmt.Errorf("truncated inside <%s>: %w", t.stack[len(t.stack)-1].Name, t.eof())
+		return nil, fmt.Errorf("truncated inside <%s>: %w", t.openName(len(t.stack)-1), t.eof())
 	}
 	if t.root == nil {
 		return nil, errors.New("no root element")
 	}
 	return t.root, nil
+}
+
+// openName is the name of the i-th open element, without its prefix, as its node has it.
+func (t *treeReader) openName(i int) string {
+	if n := t.stack[i]; n != nil {
+		return n.Name
+	}
+	if sp, loc, _ := strings.Cut(t.raws[i], ":"); sp != "" && loc != "" {
+		return loc
+	}
+	return t.raws[i]
 }
 
 // charData reads text up to the next '<'.
@@ -179,6 +199,9 @@ func (t *treeReader) charData() error {
 }
 
 func (t *treeReader) addData(data string) error {
+	if t.skimming > 0 {
+		return nil
+	}
 	if len(t.stack) == 0 {
 		if strings.TrimSpace(data) != "" {
 			return errors.New("text outside the root element")
@@ -212,6 +235,10 @@ var textClass = func() (c [256]byte) {
 func (t *treeReader) text(raw string, quote int) (string, error) {
 	i := 0
 	for i < len(raw) {
+		if i+8 <= len(raw) && special8(load8(raw[i:])) == 0 {
+			i += 8
+			continue
+		}
 		c := raw[i]
 		switch textClass[c] {
 		case 0:
@@ -245,6 +272,22 @@ func (t *treeReader) text(raw string, quote int) (string, error) {
 		return "", t.syntaxError(fmt.Sprintf("illegal character code %U", rune(c)))
 	}
 	return raw, nil
+}
+
+// load8 is the first 8 bytes of w as a little-endian word (one load).
+func load8(w string) uint64 {
+	_ = w[7]
+	return uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+}
+
+// special8 has the top bit of a byte of x set where that byte needs a look from text, a
+// control character (tab and newline included, as a shortcut), '&', ']' or a byte from 0x80,
+// and perhaps above such a byte; nowhere if there is none.
+func special8(x uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	amp, bracket := x^('&'*ones), x^(']'*ones)
+	return (x | (x-0x20*ones)&^x | (amp-ones)&^amp | (bracket-ones)&^bracket) & highs
 }
 
 // decode is text's slow path from i on, where an entity or a CR first appears.
@@ -358,7 +401,7 @@ func (t *treeReader) markup() error {
 	case '!':
 		return t.bang()
 	}
-	if t.take != nil && len(t.stack) > 0 {
+	if t.take != nil && len(t.stack) > 0 && t.skimming == 0 {
 		if n, size := t.take(t.s, t.pos, len(t.stack)); n != nil {
 			t.pending = append(t.pending, n)
 			t.pos += size
@@ -439,10 +482,15 @@ func (t *treeReader) nsname() (raw, space, local string, ok bool, err error) {
 	}
 	if colons == 1 {
 		if sp, loc, _ := strings.Cut(raw, ":"); sp != "" && loc != "" {
+			if t.skimming > 0 {
+				return raw, sp, loc, true, nil // kept in no node
+			}
 			return raw, t.intern(sp), t.intern(loc), true, nil
 		}
 	}
-	raw = t.intern(raw)
+	if t.skimming == 0 {
+		raw = t.intern(raw)
+	}
 	return raw, "", raw, true, nil
 }
 
@@ -489,9 +537,12 @@ func (t *treeReader) startTag() error {
 	if len(t.stack) >= t.maxDepth {
 		return fmt.Errorf("elements nested deeper than %d", t.maxDepth)
 	}
-	n := t.newNode()
-	n.Name = local
-	n.Start = start
+	var n *Node // none inside a skimmed element
+	if t.skimming == 0 {
+		n = t.newNode()
+		n.Name = local
+		n.Start = start
+	}
 	empty := false
 	first := len(t.attrs)
 	for {
@@ -556,11 +607,20 @@ func (t *treeReader) startTag() error {
 			return err
 		}
 		t.pos += end + 1
+		if n == nil {
+			continue
+		}
 		if first == len(t.attrs) && len(t.attrs)+8 > cap(t.attrs) {
 			t.attrs = make([]xml.Attr, 0, attrSlab)
 			first = 0
 		}
 		t.attrs = append(t.attrs, xml.Attr{Name: xml.Name{Space: sp, Local: loc}, Value: val})
+	}
+	if n == nil {
+		if !empty {
+			t.stack, t.raws, t.marks = append(t.stack, nil), append(t.raws, raw), append(t.marks, len(t.pending))
+		}
+		return nil
 	}
 	if len(t.attrs) > first {
 		n.Attrs = t.attrs[first:len(t.attrs):len(t.attrs)]
@@ -574,14 +634,26 @@ func (t *treeReader) startTag() error {
 		n.End = t.pos
 		return nil
 	}
+	depth := len(t.stack)
 	t.stack = append(t.stack, n)
 	t.raws = append(t.raws, raw)
 	t.marks = append(t.marks, len(t.pending))
+	if t.skim != nil && t.skim(local, depth) {
+		t.skimming = len(t.stack)
+	}
 	return nil
 }
 
 func (t *treeReader) endTag() error {
-	t.pos += 2                       // "</"
+	t.pos += 2 // "</"
+	// The common case: the open element's name, then '>'. The name was checked at its start.
+	if top := len(t.stack) - 1; top >= 0 {
+		raw := t.raws[top]
+		if end := t.pos + len(raw); end < len(t.s) && t.s[end] == '>' && t.s[t.pos:end] == raw {
+			t.pos = end + 1
+			return t.closed(top)
+		}
+	}
 	raw, ok, colons, err := t.name() // compared raw with the start tag's: no interning
 	if err != nil {
 		return err
@@ -607,8 +679,8 @@ func (t *treeReader) endTag() error {
 		return t.syntaxError("unexpected end element </" + local + ">")
 	}
 	if t.raws[top] != raw {
-		if t.stack[top].Name != local {
-			return t.syntaxError("element <" + t.stack[top].Name + "> closed by </" + local + ">")
+		if name := t.openName(top); name != local {
+			return t.syntaxError("element <" + name + "> closed by </" + local + ">")
 		}
 		openSpace, _, _ := strings.Cut(t.raws[top], ":")
 		space, _, _ := strings.Cut(raw, ":")
@@ -617,7 +689,19 @@ func (t *treeReader) endTag() error {
 		}
 		return t.syntaxError("element <" + local + "> in space " + openSpace + " closed by </" + local + "> in space " + space)
 	}
+	return t.closed(top)
+}
+
+// closed ends the top open element, whose end tag was just read.
+func (t *treeReader) closed(top int) error {
 	n := t.stack[top]
+	if n == nil { // inside a skimmed element
+		t.stack, t.raws, t.marks = t.stack[:top], t.raws[:top], t.marks[:top]
+		return nil
+	}
+	if top+1 == t.skimming {
+		t.skimming = 0
+	}
 	n.End = t.pos
 	mark := t.marks[top]
 	if k := len(t.pending) - mark; k > 0 {

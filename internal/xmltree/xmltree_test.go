@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -114,6 +115,48 @@ func checkSameAsStd(t *testing.T, name string, b []byte, strict bool) {
 			t.Errorf("Read(%s) differs from encoding/xml: %s", name, d)
 		}
 	}
+	checkSkim(t, name, string(b), got, err)
+}
+
+// checkSkim fails when reading s with some elements skimmed (those with a name of odd length
+// below the root) does not refuse it exactly as reading it whole did (err), or gives other
+// than the whole tree (full) with the skimmed elements' children left out.
+func checkSkim(t *testing.T, name, s string, full *Node, err error) {
+	t.Helper()
+	skim := func(name string, depth int) bool { return depth > 0 && len(name)%2 == 1 }
+	got, _, serr := Read(s, Options{Skim: skim})
+	switch {
+	case (err == nil) != (serr == nil) || err != nil && err.Error() != serr.Error():
+		t.Fatalf("Read(%s) skimming: error %v, want %v", name, serr, err)
+	case err == nil:
+		if d := sameSkimmed(got, full, 0, skim, ""); d != "" {
+			t.Errorf("Read(%s) skimming: %s", name, d)
+		}
+	}
+}
+
+// sameSkimmed compares a tree read skimming with the whole tree read from the same text.
+func sameSkimmed(got, full *Node, depth int, skim func(string, int) bool, path string) string {
+	path += "/" + full.Name
+	if got.Name != full.Name || got.Data != full.Data || got.Start != full.Start || got.End != full.End ||
+		!slices.Equal(got.Attrs, full.Attrs) {
+		return fmt.Sprintf("%s: %+v, want %+v", path, *got, *full)
+	}
+	if full.Name != "" && skim(full.Name, depth) {
+		if got.Kids != nil {
+			return path + ": skimmed, but has children"
+		}
+		return ""
+	}
+	if len(got.Kids) != len(full.Kids) {
+		return fmt.Sprintf("%s: %d children, want %d", path, len(got.Kids), len(full.Kids))
+	}
+	for i := range got.Kids {
+		if d := sameSkimmed(got.Kids[i], full.Kids[i], depth+1, skim, path); d != "" {
+			return d
+		}
+	}
+	return ""
 }
 
 // TestReadTreeSameAsEncodingXML holds the reader to encoding/xml on every real XML sample
@@ -161,6 +204,12 @@ var readTreeCorners = []string{
 	`<a b="<"/>`, `<a / >`, `<a/ >`, `<1a/>`, `<a 1b="x"/>`, `<é>x</é>`, "<a\xff/>", "<a>\xff</a>", "<a>\x01</a>",
 	"<a>\uFFFE</a>", `<a><b>x</b>y<c/>z</a>`, `<a>x</a><b/>`, `<a>x</a>y`, ` <a/> `, `<a/><!-- end -->`, ``,
 	`<`, `<a`, `<a b`, `<a b=`, `<a b="x"`, `<a>x`, `<a><b>`, `</`, `<!`, `<!-`, `<![`, `<?`, `x`, `<a>x<`,
+	// Special bytes at each place of a word of 8, for the word-at-a-time check of text.
+	`<a>0123456]]>x</a>`, `<a>01234567]]>x</a>`, "<a>0123456\x01</a>", "<a>01234567\r\n89\t\n</a>",
+	`<a>0123456789abcdef&amp;</a>`, `<a b="0123456789&amp;xyz]]>"/>`, "<a>0123456é789abcdefé</a>",
+	"<abc><d>0123456789</d><efg x='1'><h/>text</efg></abc>", "<abc><d><efg>0123456789</d></efg></abc>",
+	"<abc><d><x:efg>t</x:efg></d><efg>t</efg ></abc>", "<abc><x:d><efg>t</efg></x:d></abc>", "<abc><efg><h>",
+	"<abc><efg><x:d>t</y:d></efg></abc>", "<abc><efg><x:d>t", "<abc><efg><x:d>t</d></efg></abc>",
 }
 
 // FuzzReadTree holds the reader to encoding/xml on arbitrary input: the same tree, or an
