@@ -135,8 +135,12 @@ func CompareFiles(a, b string) (*Result, error) {
 	return r, nil
 }
 
-// compareVersions reads two versions of a bill (readVersions) and diffs them.
+// compareVersions reads two versions of a bill (readVersions) and diffs them, unless they
+// differ only in their Identification (compareSameText).
 func compareVersions(a, b string) (*Result, int, error) {
+	if r, ok := compareSameText(a, b); ok {
+		return r, 0, nil
+	}
 	da, db, bad, err := readVersions(a, b)
 	if err != nil {
 		return nil, bad, err

@@ -152,21 +152,7 @@ func (p *parser) document(root *node) (*Document, error) {
 		return nil, fmt.Errorf("parse bill xml: root element is <%s>, want <Bill>: %w", root.Name, ErrNotBill)
 	}
 	d := &Document{}
-	if id := root.Child("Identification"); id != nil {
-		d.Bill = normalize(textOf(id.Child("BillNumber")))
-		d.Title = normalize(textOf(id.Child("ShortTitle")))
-		if d.Title == "" {
-			d.Title = normalize(textOf(id.Child("LongTitle")))
-		}
-		if h := id.Child("BillHistory"); h != nil {
-			for _, st := range h.Kids {
-				if st.Name == "Stages" && st.Attr("stage") != "" {
-					d.Stage = st.Attr("stage") // the last one is the current stage
-				}
-			}
-		}
-		d.Version = versionSlug(d.Stage)
-	}
+	identify(d, root.Child("Identification"))
 	body := false
 	for _, k := range root.Kids {
 		switch k.Name {
@@ -191,6 +177,27 @@ func (p *parser) document(root *node) (*Document, error) {
 	}
 	finish(d.Provisions)
 	return d, nil
+}
+
+// identify sets a document's bill number, title, stage and version from its Identification
+// element, if it has one.
+func identify(d *Document, id *node) {
+	if id == nil {
+		return
+	}
+	d.Bill = normalize(textOf(id.Child("BillNumber")))
+	d.Title = normalize(textOf(id.Child("ShortTitle")))
+	if d.Title == "" {
+		d.Title = normalize(textOf(id.Child("LongTitle")))
+	}
+	if h := id.Child("BillHistory"); h != nil {
+		for _, st := range h.Kids {
+			if st.Name == "Stages" && st.Attr("stage") != "" {
+				d.Stage = st.Attr("stage") // the last one is the current stage
+			}
+		}
+	}
+	d.Version = versionSlug(d.Stage)
 }
 
 // versionSlug maps the stage the bill XML names to billwatch's version slug.
@@ -306,39 +313,45 @@ var skipped = map[string]bool{
 func (p *parser) body(n *node, c nesting) []*Provision {
 	var out []*Provision
 	var trail []string // by level
-	var walk func(n *node)
-	walk = func(n *node) {
-		for _, k := range n.Kids {
-			switch {
-			case k.Name == "":
-				continue
-			case k.Name == "Heading":
-				lvl, _ := strconv.Atoi(k.Attr("level"))
-				if lvl < 1 {
-					lvl = 1
-				}
-				if lvl > 16 {
-					lvl = 16
-				}
-				for len(trail) < lvl {
-					trail = append(trail, "")
-				}
-				trail = trail[:lvl]
-				trail[lvl-1] = headingText(k)
-			case k.Name == "Section":
-				cc := c
-				cc.heading = joinTrail(trail)
-				out = append(out, p.provision(k, "section", cc, ""))
-			case k.Name == "Schedule":
-				out = append(out, p.provision(k, "schedule", c, ""))
-			case skipped[k.Name]:
-			default:
-				walk(k)
+	eachInBody(n, func(k *node) {
+		switch k.Name {
+		case "Heading":
+			lvl, _ := strconv.Atoi(k.Attr("level"))
+			if lvl < 1 {
+				lvl = 1
 			}
+			if lvl > 16 {
+				lvl = 16
+			}
+			for len(trail) < lvl {
+				trail = append(trail, "")
+			}
+			trail = trail[:lvl]
+			trail[lvl-1] = headingText(k)
+		case "Section":
+			cc := c
+			cc.heading = joinTrail(trail)
+			out = append(out, p.provision(k, "section", cc, ""))
+		case "Schedule":
+			out = append(out, p.provision(k, "schedule", c, ""))
+		}
+	})
+	return out
+}
+
+// eachInBody calls f with each Heading, Section and Schedule of a Body in order, through the
+// elements that hold them but those that carry no law text.
+func eachInBody(n *node, f func(k *node)) {
+	for _, k := range n.Kids {
+		switch {
+		case k.Name == "":
+		case k.Name == "Heading" || k.Name == "Section" || k.Name == "Schedule":
+			f(k)
+		case skipped[k.Name]:
+		default:
+			eachInBody(k, f)
 		}
 	}
-	walk(n)
-	return out
 }
 
 func headingText(h *node) string {
