@@ -123,8 +123,8 @@ type treeReader struct {
 	take     func(s string, at, depth int) (*Node, int) // Options.Take
 	skim     func(name string, depth int) bool          // Options.Skim
 	maxDepth int
-	// skimming is, inside an element whose content is skimmed, the depth just below it (the
-	// stack holds nil for the elements open inside it); else 0.
+	// skimming is, inside an element whose content is skimmed, the number of elements open
+	// down to that one (the stack holds nil for those open inside it); else 0.
 	skimming int
 }
 
