@@ -16,6 +16,9 @@ import (
 // document (a committee transcript, a LEGISinfo record), or a bill with no body.
 var ErrNotBill = errors.New("not a bill text")
 
+// bom is UTF-8's byte-order mark, which a bill text may start with.
+const bom = "\xef\xbb\xbf"
+
 // ErrEmpty means the input holds no XML at all.
 var ErrEmpty = errors.New("empty input")
 
@@ -131,7 +134,7 @@ func parseString(s string) (*Document, error) {
 // readVersion reads a bill text into its XML tree, taking from the version before every
 // element it can if prev indexes it. It also returns the text the tree's offsets refer to.
 func readVersion(s string, prev *reuseIndex) (*node, string, error) {
-	s = strings.TrimPrefix(s, "\xef\xbb\xbf")
+	s = strings.TrimPrefix(s, bom)
 	if strings.TrimSpace(s) == "" {
 		return nil, "", fmt.Errorf("parse bill xml: %w", ErrEmpty)
 	}

@@ -60,8 +60,6 @@ func compareSameText(a, b string) (r *Result, ok bool) {
 	return r, true
 }
 
-const bom = "\xef\xbb\xbf"
-
 // skimForCount leaves out of the tree what counting a bill's provisions does not look into:
 // the provisions and headings, and what carries no law text.
 func skimForCount(name string, _ int) bool {
