@@ -246,13 +246,9 @@ func (t *treeReader) text(raw string, quote int) (string, error) {
 			continue
 		case 2:
 			r, size := utf8.DecodeRuneInString(raw[i:])
-			if r == utf8.RuneError && size == 1 {
+			if !isChar(r, size) {
 				t.pos += i
-				return "", t.syntaxError("invalid UTF-8")
-			}
-			if !isInCharacterRange(r) {
-				t.pos += i
-				return "", t.syntaxError(fmt.Sprintf("illegal character code %U", r))
+				return "", t.charError(r, size)
 			}
 			i += size
 			continue
@@ -325,11 +321,8 @@ func (t *treeReader) decode(raw string, i, quote int) (string, error) {
 	// Check every character of the result, as encoding/xml does after decoding.
 	for j := 0; j < len(buf); {
 		r, size := utf8.DecodeRune(buf[j:])
-		if r == utf8.RuneError && size == 1 {
-			return "", t.syntaxError("invalid UTF-8")
-		}
-		if !isInCharacterRange(r) {
-			return "", t.syntaxError(fmt.Sprintf("illegal character code %U", r))
+		if !isChar(r, size) {
+			return "", t.charError(r, size)
 		}
 		j += size
 	}
@@ -897,11 +890,8 @@ func (t *treeReader) cdata(raw string) (string, error) {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(raw[i:])
-		if r == utf8.RuneError && size == 1 {
-			return "", t.syntaxError("invalid UTF-8")
-		}
-		if !isInCharacterRange(r) {
-			return "", t.syntaxError(fmt.Sprintf("illegal character code %U", r))
+		if !isChar(r, size) {
+			return "", t.charError(r, size)
 		}
 		i += size
 	}
@@ -920,6 +910,19 @@ func (t *treeReader) cdata(raw string) (string, error) {
 	}
 	t.buf = buf
 	return string(buf), nil
+}
+
+// isChar says whether r, decoded in size bytes, is well-encoded and allowed in XML.
+func isChar(r rune, size int) bool {
+	return (r != utf8.RuneError || size != 1) && isInCharacterRange(r)
+}
+
+// charError is the error for a character isChar refuses, at the reader's position.
+func (t *treeReader) charError(r rune, size int) error {
+	if r == utf8.RuneError && size == 1 {
+		return t.syntaxError("invalid UTF-8")
+	}
+	return t.syntaxError(fmt.Sprintf("illegal character code %U", r))
 }
 
 // isInCharacterRange is XML's Char production.
