@@ -91,17 +91,19 @@ func diffCommand() command {
 	}
 }
 
-// diffGC lets the garbage collector work less during a diff, which builds two provision trees
-// and exits: the heap may grow to five times what is live (GOGC=400) rather than twice, up to
-// a soft limit of 768 MiB. That saves about a sixth of the CPU of a large diff. GOGC and
-// GOMEMLIMIT in the environment take precedence. The returned func restores the settings (for
-// tests, which run commands in one process).
+// diffGC keeps the garbage collector out of a diff, which builds two provision trees and
+// exits: almost all it allocates is live until the end, so a collection would free little.
+// GOGC is off and a soft memory limit of 768 MiB is the only trigger, so a very large pair is
+// still collected as it nears the limit. Against GOGC=400, which left the 1 MB pair one
+// collection of 3.5 ms of CPU, peak RSS is the same. GOGC and GOMEMLIMIT in the environment
+// take precedence. The returned func restores the settings (for tests, which run commands in
+// one process).
 func diffGC() (restore func()) {
 	percent, limit := -2, int64(-1)
 	// The runtime reads GOGC and GOMEMLIMIT from the process's own environment, not from the
 	// one a command is given: ask the process's.
 	if os.Getenv("GOGC") == "" {
-		percent = debug.SetGCPercent(400)
+		percent = debug.SetGCPercent(-1)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		limit = debug.SetMemoryLimit(768 << 20)
