@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"iter"
 	"math"
 	"math/bits"
 	"slices"
@@ -127,19 +128,33 @@ func (p *Provision) shingles() *shingleSet {
 		s.innerDone = true
 		return s
 	}
-	n := len(s.own)
-	var walk func(ps []*Provision, f func(k *Provision))
-	walk = func(ps []*Provision, f func(k *Provision)) {
-		for _, k := range ps {
-			f(k)
-			walk(k.Children, f)
+	// The pairs of the subtree: p's own, then those of each provision under it.
+	parts := func(yield func([]uint64) bool) {
+		var walk func(ps []*Provision) bool
+		walk = func(ps []*Provision) bool {
+			for _, k := range ps {
+				if !yield(k.ownShingles().own) || !walk(k.Children) {
+					return false
+				}
+			}
+			return true
 		}
+		_ = yield(s.own) && walk(p.Children)
 	}
-	walk(p.Children, func(k *Provision) { n += len(k.ownShingles().own) })
-	inner := make([]uint64, 0, n)
-	inner = append(inner, s.own...)
-	walk(p.Children, func(k *Provision) { inner = append(inner, k.sh.own...) })
-	s.inner = sortHashes(inner)
+	n := 0
+	for part := range parts {
+		n += len(part)
+	}
+	if n < bucketSortFrom {
+		inner := make([]uint64, 0, n)
+		for part := range parts {
+			inner = append(inner, part...)
+		}
+		slices.Sort(inner)
+		s.inner = inner
+	} else {
+		s.inner = bucketSort(n, parts)
+	}
 	s.innerDone = true
 	return s
 }
@@ -253,28 +268,41 @@ func mayBeSimilar(a, b *Provision, floor float64) bool {
 
 var asciiSpace = [256]uint8{'\t': 1, '\n': 1, '\v': 1, '\f': 1, '\r': 1, ' ': 1}
 
+// bucketSortFrom is the number of hashes from which bucketSort beats slices.Sort.
+const bucketSortFrom = 256
+
 // sortHashes sorts hashes in place where there are few; where there are many it returns them
-// sorted in a new slice. The hashes are uniform, so one pass deals them into buckets by their
-// top bits, a few to a bucket, and each bucket is then sorted by insertion.
+// sorted in a new slice (bucketSort).
 func sortHashes(h []uint64) []uint64 {
-	if len(h) < 256 {
+	if len(h) < bucketSortFrom {
 		slices.Sort(h)
 		return h
 	}
-	shift := 64 - min(bits.Len(uint(len(h)))-3, 16) // len(h)/8 to len(h)/4 buckets
+	return bucketSort(len(h), func(yield func([]uint64) bool) { yield(h) })
+}
+
+// bucketSort returns the n hashes of parts, together, sorted in a new slice, reading them
+// straight from the parts. The hashes are uniform, so one pass deals them into buckets by
+// their top bits, a few to a bucket, and each bucket is then sorted by insertion.
+func bucketSort(n int, parts iter.Seq[[]uint64]) []uint64 {
+	shift := 64 - min(bits.Len(uint(n))-3, 16) // n/8 to n/4 buckets
 	count := make([]int32, 1<<(64-shift)+1)
-	for _, x := range h {
-		count[x>>shift+1]++
+	for part := range parts {
+		for _, x := range part {
+			count[x>>shift+1]++
+		}
 	}
 	for i := 1; i < len(count); i++ {
 		count[i] += count[i-1]
 	}
-	out := make([]uint64, len(h))
+	out := make([]uint64, n)
 	next := slices.Clone(count[:len(count)-1])
-	for _, x := range h {
-		b := x >> shift
-		out[next[b]] = x
-		next[b]++
+	for part := range parts {
+		for _, x := range part {
+			b := x >> shift
+			out[next[b]] = x
+			next[b]++
+		}
 	}
 	for b := 0; b+1 < len(count); b++ {
 		bucket := out[count[b]:count[b+1]]

@@ -126,8 +126,9 @@ func TestShinglesSameAsDefinition(t *testing.T) {
 	}
 }
 
-// TestSortHashes holds sortHashes to a plain sort, on both sides of its threshold and with
-// repeated hashes, as word pairs repeat.
+// TestSortHashes holds sortHashes, and bucketSort reading the hashes in parts of uneven
+// sizes (empty ones too), to a plain sort, on both sides of the threshold and with repeated
+// hashes, as word pairs repeat.
 func TestSortHashes(t *testing.T) {
 	t.Parallel()
 	for _, n := range []int{0, 1, 255, 256, 257, 1000, 4096, 100_000} {
@@ -140,6 +141,18 @@ func TestSortHashes(t *testing.T) {
 		}
 		want := slices.Clone(h)
 		slices.Sort(want)
+		if n >= bucketSortFrom {
+			parts := func(yield func([]uint64) bool) {
+				for i, size := 0, 0; i < n; i, size = i+size, size+1 {
+					if !yield(h[i:min(i+size, n)]) {
+						return
+					}
+				}
+			}
+			if got := bucketSort(n, parts); !slices.Equal(got, want) {
+				t.Errorf("bucketSort of %d hashes in parts is not sorted", n)
+			}
+		}
 		if got := sortHashes(h); !slices.Equal(got, want) {
 			t.Errorf("sortHashes of %d hashes is not sorted", n)
 		}
