@@ -3,6 +3,7 @@ package diff
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/billwatch/billwatch/internal/text"
 )
@@ -47,40 +48,56 @@ func hasFoldable(s string) bool {
 
 // tokenize splits normalised text into words (runs of letters and digits, with inner
 // apostrophes and hyphens kept inside the word), single spaces and single punctuation marks.
-// Concatenating the tokens gives the text back exactly.
+// Concatenating the tokens gives the text back exactly. It reads the text a character at a
+// time, looking at most one character back and one ahead.
 func tokenize(s string) []string {
 	var toks []string
-	start := -1
-	runes := []rune(s)
-	pos := make([]int, 0, len(runes)+1)
-	for i := range s {
-		pos = append(pos, i)
-	}
-	pos = append(pos, len(s))
-	for i, r := range runes {
-		word := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
-		if !word && start >= 0 && (r == '\'' || r == '’' || r == '-') && i+1 < len(runes) &&
-			(unicode.IsLetter(runes[i+1]) || unicode.IsDigit(runes[i+1])) {
-			word = true // don't, third-party
-		}
-		if !word && start >= 0 && (r == ',' || r == '.') && i > 0 && unicode.IsDigit(runes[i-1]) &&
-			i+1 < len(runes) && unicode.IsDigit(runes[i+1]) {
-			word = true // 1,000,000 and 2.5 are one word
-		}
-		if word {
-			if start < 0 {
-				start = i
+	start := -1     // where the word being read began, or -1
+	prev := rune(0) // the character before i
+	for i := 0; i < len(s); {
+		r, size := decodeRune(s, i)
+		next := i + size
+		word := wordRune(r)
+		if !word && start >= 0 && next < len(s) {
+			switch r {
+			case '\'', '’', '-':
+				after, _ := decodeRune(s, next)
+				word = unicode.IsLetter(after) || unicode.IsDigit(after) // don't, third-party
+			case ',', '.':
+				after, _ := decodeRune(s, next)
+				word = unicode.IsDigit(prev) && unicode.IsDigit(after) // 1,000,000 and 2.5 are one word
 			}
-			continue
 		}
-		if start >= 0 {
-			toks = append(toks, s[pos[start]:pos[i]])
-			start = -1
+		switch {
+		case word && start < 0:
+			start = i
+		case !word:
+			if start >= 0 {
+				toks = append(toks, s[start:i])
+				start = -1
+			}
+			toks = append(toks, s[i:next])
 		}
-		toks = append(toks, s[pos[i]:pos[i+1]])
+		prev, i = r, next
 	}
 	if start >= 0 {
-		toks = append(toks, s[pos[start]:])
+		toks = append(toks, s[start:])
 	}
 	return toks
+}
+
+// decodeRune is the character at i of s and its size, an invalid byte as U+FFFD of size 1.
+func decodeRune(s string, i int) (rune, int) {
+	if c := s[i]; c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
+// wordRune says whether r belongs in a word: a letter, a digit or a non-spacing mark.
+func wordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
