@@ -202,13 +202,35 @@ func TestPairsLeftOutChangeNothing(t *testing.T) {
 // TestCountWords holds countWords to the words eachWord finds.
 func TestCountWords(t *testing.T) {
 	t.Parallel()
-	for _, text := range []string{"", " ", "a", " a ", "a  b\tc\n", "the Minister may", "Émission\u00a0“Spéciale” x\u2003y", "a\u200bb", "\u3000z"} {
+	for _, text := range countWordsSeeds {
+		checkCountWords(t, text)
+	}
+}
+
+var countWordsSeeds = []string{
+	"", " ", "a", " a ", "a  b\tc\n", "the Minister may", "Émission\u00a0“Spéciale” x\u2003y", "a\u200bb",
+	"\u3000z", "12345678 abcdefg", "abcdefgh", "abcdefg  hijklmno", "       a", "a       ", "\x08\x0e\x1f!\x7f \x0b\x0c",
+	"the Minister may, by order, require a designated operator — to pay", "abcdefgé abcdefg\u0085abcdefgh",
+	"\xff\xfeabcdefgh ijklmnop", "ab\tcd\ref\ngh\vij\fkl mn",
+}
+
+// checkCountWords holds countWords to the words eachWord finds in text, and in each of its
+// tails, so that every byte is met at every offset in a word of eight.
+func checkCountWords(t *testing.T, text string) {
+	for i := range min(len(text), 8) {
 		want := 0
-		eachWord(text, func(string) { want++ })
-		if got := countWords(text); got != want {
-			t.Errorf("countWords(%q) = %d, want %d", text, got, want)
+		eachWord(text[i:], func(string) { want++ })
+		if got := countWords(text[i:]); got != want {
+			t.Errorf("countWords(%q) = %d, want %d", text[i:], got, want)
 		}
 	}
+}
+
+func FuzzCountWords(f *testing.F) {
+	for _, s := range countWordsSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { checkCountWords(t, s) })
 }
 
 // TestMayBeSimilarSameAsFullCount holds mayBeSimilar, which counts large provisions only in
