@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/billwatch/billwatch/internal/text"
 )
 
 // Similarity of provisions is the Sørensen–Dice coefficient of their word pairs: the
@@ -192,32 +194,32 @@ func eachWord(text string, f func(w string)) {
 	}
 }
 
-// countWords is the number of words eachWord finds in text: the characters that are not
+// countWords is the number of words eachWord finds in s: the characters that are not
 // white space and follow white space or the start. ASCII is looked at eight bytes at a time
 // (spaces8), up to the first byte from 0x80: a word starts at every byte not white space
 // whose predecessor is (the predecessor of the first, from the bytes before).
-func countWords(text string) int {
+func countWords(s string) int {
 	n := 0
 	after := uint64(0x80) // the top bit set: the byte before is white space or the start
-	for i := 0; i < len(text); {
-		if i+8 <= len(text) {
-			x := load8(text[i:])
+	for i := 0; i < len(s); {
+		if i+8 <= len(s) {
+			x := text.Load8(s[i:])
 			k, take := 8, ^uint64(0) // how many bytes are ASCII, and a mask of them
-			if hi := x & high8; hi != 0 {
+			if hi := x & text.High8; hi != 0 {
 				k = bits.TrailingZeros64(hi) / 8
 				take = 1<<(8*k) - 1
 			}
 			if k > 0 {
 				sp := spaces8(x)
-				n += bits.OnesCount64(^sp & high8 & take & (sp<<8 | after))
+				n += bits.OnesCount64(^sp & text.High8 & take & (sp<<8 | after))
 				after = sp >> (8*k - 8) & 0x80
 				i += k
 				continue
 			}
 		}
-		r, size := rune(text[i]), 1
+		r, size := rune(s[i]), 1
 		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(text[i:])
+			r, size = utf8.DecodeRuneInString(s[i:])
 		}
 		space := r < utf8.RuneSelf && asciiSpace[r] != 0 || r >= utf8.RuneSelf && unicode.IsSpace(r)
 		if !space && after != 0 {
@@ -232,23 +234,10 @@ func countWords(text string) int {
 	return n
 }
 
-const high8 = 0x8080808080808080 // the top bit of each byte of a word
-
 // spaces8 has the top bit of each byte of x set where that byte, if ASCII, is white space:
-// \t, \n, \v, \f, \r (9 to 13) or ' ' (32). Each byte is compared on its own: with its top
-// bit set first, subtracting a number below 0x80 borrows from no other byte.
+// \t, \n, \v, \f, \r (9 to 13) or ' ' (32).
 func spaces8(x uint64) uint64 {
-	const ones = 0x0101010101010101
-	y := x | high8
-	atLeast := func(b uint64) uint64 { return (y - b*ones) & high8 }
-	return atLeast(9)&^atLeast(14) | atLeast(32)&^atLeast(33)
-}
-
-// load8 is the first eight bytes of w as a little-endian word (one load, as compiled).
-func load8(w string) uint64 {
-	_ = w[7]
-	return uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+	return text.AtLeast8(x, 9)&^text.AtLeast8(x, 14) | text.AtLeast8(x, 32)&^text.AtLeast8(x, 33)
 }
 
 // wordsAtMost counts the words of p and everything under it, the size of its word-pair set

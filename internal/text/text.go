@@ -97,6 +97,9 @@ func legacyCharset(label string) (*charmap.Charmap, error) {
 // tabs, odd spaces) folded to one space; ends trimmed. Curly quotes are kept.
 func Normalize(s string) string {
 	// Most law text is ASCII, which NFKC leaves alone; text already normal is returned as is.
+	if isPlain(s) {
+		return s
+	}
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			if s = norm.NFKC.String(s); normalUnicode(s) {
@@ -104,9 +107,6 @@ func Normalize(s string) string {
 			}
 			return collapse(s)
 		}
-	}
-	if isPlain(s) {
-		return s
 	}
 	return collapse(s)
 }
@@ -211,7 +211,7 @@ func bidiControl(r rune) bool {
 
 // isPlain reports whether s is already normal: printable ASCII with single inner spaces
 // and no space at either end. Most law text is, and skipping NFKC for it saves most of
-// the parse time on large bills.
+// the parse time on large bills. It looks at eight bytes at a time.
 func isPlain(s string) bool {
 	if s == "" {
 		return true
@@ -219,19 +219,25 @@ func isPlain(s string) bool {
 	if s[0] == ' ' || s[len(s)-1] == ' ' {
 		return false
 	}
-	prevSpace := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c >= 0x7f {
+	prevSpace := uint64(0) // the top bit set where the byte before is a space
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := Load8(s[i:])
+		space := AtLeast8(x, ' ') &^ AtLeast8(x, ' '+1)
+		// Not plain: a byte from 0x80, one below ' ' or DEL, or a space after a space.
+		if x&High8|^AtLeast8(x, ' ')&High8|AtLeast8(x, 0x7f)|space&(space<<8|prevSpace) != 0 {
 			return false
 		}
+		prevSpace = space >> 56
+	}
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x7f || c == ' ' && prevSpace != 0 {
+			return false
+		}
+		prevSpace = 0
 		if c == ' ' {
-			if prevSpace {
-				return false
-			}
-			prevSpace = true
-		} else {
-			prevSpace = false
+			prevSpace = 0x80
 		}
 	}
 	return true

@@ -235,7 +235,7 @@ var textClass = func() (c [256]byte) {
 func (t *treeReader) text(raw string, quote int) (string, error) {
 	i := 0
 	for i < len(raw) {
-		if i+8 <= len(raw) && special8(load8(raw[i:])) == 0 {
+		if i+8 <= len(raw) && special8(text.Load8(raw[i:])) == 0 {
 			i += 8
 			continue
 		}
@@ -270,20 +270,13 @@ func (t *treeReader) text(raw string, quote int) (string, error) {
 	return raw, nil
 }
 
-// load8 is the first 8 bytes of w as a little-endian word (one load).
-func load8(w string) uint64 {
-	_ = w[7]
-	return uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-}
-
 // special8 has the top bit of a byte of x set where that byte needs a look from text, a
 // control character (tab and newline included, as a shortcut), '&', ']' or a byte from 0x80,
 // and perhaps above such a byte; nowhere if there is none.
 func special8(x uint64) uint64 {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	const ones = 0x0101010101010101
 	amp, bracket := x^('&'*ones), x^(']'*ones)
-	return (x | (x-0x20*ones)&^x | (amp-ones)&^amp | (bracket-ones)&^bracket) & highs
+	return (x | (x-0x20*ones)&^x | (amp-ones)&^amp | (bracket-ones)&^bracket) & text.High8
 }
 
 // decode is text's slow path from i on, where an entity or a CR first appears.
