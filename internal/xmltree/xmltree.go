@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"strings"
 	"unicode"
@@ -235,9 +236,13 @@ var textClass = func() (c [256]byte) {
 func (t *treeReader) text(raw string, quote int) (string, error) {
 	i := 0
 	for i < len(raw) {
-		if i+8 <= len(raw) && special8(text.Load8(raw[i:])) == 0 {
-			i += 8
-			continue
+		if i+8 <= len(raw) {
+			m := special8(text.Load8(raw[i:]))
+			if m == 0 {
+				i += 8
+				continue
+			}
+			i += bits.TrailingZeros64(m) / 8 // to the first byte that needs a look
 		}
 		c := raw[i]
 		switch textClass[c] {
@@ -272,7 +277,8 @@ func (t *treeReader) text(raw string, quote int) (string, error) {
 
 // special8 has the top bit of a byte of x set where that byte needs a look from text, a
 // control character (tab and newline included, as a shortcut), '&', ']' or a byte from 0x80,
-// and perhaps above such a byte; nowhere if there is none.
+// and perhaps above such a byte; nowhere if there is none. The lowest bit set is always such a
+// byte's: a subtraction borrows only upwards.
 func special8(x uint64) uint64 {
 	const ones = 0x0101010101010101
 	amp, bracket := x^('&'*ones), x^(']'*ones)
