@@ -150,6 +150,19 @@ func (t *treeReader) syntaxError(msg string) error {
 
 func (t *treeReader) eof() error { t.pos = len(t.s); return t.syntaxError("unexpected EOF") }
 
+// expect reads the byte c, or fails as encoding/xml does: at the end of the input, or with
+// msg just past the byte that is there instead.
+func (t *treeReader) expect(c byte, msg string) error {
+	if t.pos >= len(t.s) {
+		return t.eof()
+	}
+	t.pos++
+	if t.s[t.pos-1] != c {
+		return t.syntaxError(msg)
+	}
+	return nil
+}
+
 func (t *treeReader) read() (*Node, error) {
 	for t.pos < len(t.s) {
 		var err error
@@ -545,14 +558,9 @@ func (t *treeReader) startTag() error {
 		c := t.s[t.pos]
 		t.pos++
 		if c == '/' {
-			if t.pos >= len(t.s) {
-				return t.eof()
+			if err := t.expect('>', "expected /> in element"); err != nil {
+				return err
 			}
-			if t.s[t.pos] != '>' {
-				t.pos++
-				return t.syntaxError("expected /> in element")
-			}
-			t.pos++
 			empty = true
 			break
 		}
@@ -568,14 +576,9 @@ func (t *treeReader) startTag() error {
 			return t.syntaxError("expected attribute name in element")
 		}
 		t.space()
-		if t.pos >= len(t.s) {
-			return t.eof()
+		if err := t.expect('=', "attribute name without = in element"); err != nil {
+			return err
 		}
-		if t.s[t.pos] != '=' {
-			t.pos++
-			return t.syntaxError("attribute name without = in element")
-		}
-		t.pos++
 		t.space()
 		if t.pos >= len(t.s) {
 			return t.eof()
@@ -658,14 +661,9 @@ func (t *treeReader) endTag() error {
 		local = loc
 	}
 	t.space()
-	if t.pos >= len(t.s) {
-		return t.eof()
+	if err := t.expect('>', "invalid characters between </"+local+" and >"); err != nil {
+		return err
 	}
-	if t.s[t.pos] != '>' {
-		t.pos++
-		return t.syntaxError("invalid characters between </" + local + " and >")
-	}
-	t.pos++
 	top := len(t.stack) - 1
 	if top < 0 {
 		return t.syntaxError("unexpected end element </" + local + ">")
