@@ -345,19 +345,32 @@ func align(as, bs []*Provision) []pair {
 		s    float64
 	}
 	var cs []cand
-	consider := func(i, j int) {
-		if as[i].Kind != bs[j].Kind {
-			return
-		}
-		same := as[i].key == bs[j].key
+	// weigh scores a pair of the same kind: its similarity, plus the bonus under the same
+	// label; -1 below minSimilarity.
+	weigh := func(i, j int) float64 {
 		s := similarAtLeast(as[i], bs[j], minSimilarity)
 		if s < minSimilarity {
-			return
+			return -1
 		}
-		if same {
+		if as[i].key == bs[j].key {
 			s += sameLabelBonus
 		}
-		cs = append(cs, cand{i, j, s})
+		return s
+	}
+	// take matches the pairs of cs, best first, each unless a better one took a side.
+	take := func(cs []cand) {
+		sort.SliceStable(cs, func(x, y int) bool {
+			if cs[x].s != cs[y].s {
+				return cs[x].s > cs[y].s
+			}
+			// Ties go to the pair closest in position.
+			return abs(cs[x].i-cs[x].j) < abs(cs[y].i-cs[y].j)
+		})
+		for _, c := range cs {
+			if ma[c.i] == 0 && mb[c.j] == 0 {
+				match(c.i, c.j)
+			}
+		}
 	}
 	// Renumbering leaves some label on one side only; when the unmatched on both sides
 	// carry the same labels, only same-label pairs are worth a look.
@@ -394,25 +407,45 @@ func align(as, bs []*Provision) []pair {
 				}
 			}
 		}
+		n := 0
 		for _, c := range viable {
 			if na[c.i] > 1 || nb[c.j] > 1 || as[c.i].key != bs[c.j].key || considerAll {
-				consider(c.i, c.j)
+				viable[n] = c
+				n++
+			}
+		}
+		viable = viable[:n]
+		// Same-label pairs are weighed first. Those scoring above 1 (similar beyond 0.95)
+		// outrank every pair under other labels, whose similarity is at most 1, so they are
+		// matched first whatever else is weighed: they are matched now, and a pair under
+		// other labels with a side they took, which the matching would pass over, is not
+		// weighed at all (a long section copied in many places is then not compared with
+		// every copy).
+		var sure []cand
+		for k, c := range viable {
+			if as[c.i].key == bs[c.j].key {
+				viable[k].s = weigh(c.i, c.j)
+				if viable[k].s > 1 && !considerAll {
+					sure = append(sure, viable[k])
+				}
+			}
+		}
+		take(sure)
+		for _, c := range viable {
+			switch {
+			case as[c.i].key == bs[c.j].key:
+				if c.s >= minSimilarity && (c.s <= 1 || considerAll) { // else taken above
+					cs = append(cs, c)
+				}
+			case ma[c.i] == 0 && mb[c.j] == 0:
+				if s := weigh(c.i, c.j); s >= minSimilarity {
+					cs = append(cs, cand{c.i, c.j, s})
+				}
 			}
 		}
 	}
 	// Without renumbering, same labels are matched by step 4 whatever their similarity.
-	sort.SliceStable(cs, func(x, y int) bool {
-		if cs[x].s != cs[y].s {
-			return cs[x].s > cs[y].s
-		}
-		// Ties go to the pair closest in position.
-		return abs(cs[x].i-cs[x].j) < abs(cs[y].i-cs[y].j)
-	})
-	for _, c := range cs {
-		if ma[c.i] == 0 && mb[c.j] == 0 {
-			match(c.i, c.j)
-		}
-	}
+	take(cs)
 	// 4. Same label, rewritten text.
 	for i, a := range as {
 		if ma[i] != 0 {

@@ -1,8 +1,10 @@
 package diff
 
 import (
+	"fmt"
 	"hash/fnv"
 	"math"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"slices"
@@ -160,9 +162,10 @@ func TestSortHashes(t *testing.T) {
 }
 
 // TestPairsLeftOutChangeNothing: the aligner leaves out the pairs whose sizes rule out
-// similarity, and does not weigh a same-label pair that nothing else could take; every
-// comparison of the real C-8 texts, the test data and a synthetic omnibus bill, in both
-// directions, is byte for byte what weighing every pair gives. Not parallel: it sets
+// similarity, does not weigh a same-label pair that nothing else could take, nor a pair under
+// other labels with a side that a near-identical same-label pair takes; every comparison of
+// the real C-8 texts, the test data, a synthetic omnibus bill and a bill of copied sections,
+// in both directions, is byte for byte what weighing every pair gives. Not parallel: it sets
 // considerAll while the parallel tests wait.
 func TestPairsLeftOutChangeNothing(t *testing.T) {
 	read := func(names ...string) [][]byte {
@@ -178,7 +181,8 @@ func TestPairsLeftOutChangeNothing(t *testing.T) {
 	}
 	bills, _ := filepath.Glob(filepath.Join(sampletest.Dir, "bill-45-1-C-8-*.xml"))
 	from, to := omnibus(1<<20, 200)
-	for _, texts := range [][][]byte{read("testdata/small-from.xml", "testdata/small-to.xml"), read(bills...), {from, to}} {
+	cfrom, cto := copiedSections(40)
+	for _, texts := range [][][]byte{read("testdata/small-from.xml", "testdata/small-to.xml"), read(bills...), {from, to}, {cfrom, cto}} {
 		for i, a := range texts {
 			for j, b := range texts {
 				got, err := CompareBytes(a, b)
@@ -197,6 +201,43 @@ func TestPairsLeftOutChangeNothing(t *testing.T) {
 			}
 		}
 	}
+}
+
+// copiedSections builds a bill of long sections copied under many labels, as an omnibus bill
+// repeats a scheme for each Act it amends, each followed by a shorter section of its own, and
+// a second version in which each long copy is amended by a word (similar beyond 0.95 under its
+// label) and each shorter one in part; one long copy is renumbered, one label is given to two
+// sections, one long copy is set out twice under its label, and one shorter section moves to
+// the label of another, which it resembles less than its own old text.
+func copiedSections(copies int) (from, to []byte) {
+	rng := rand.New(rand.NewSource(7))
+	long := omniSub{text: "Within 30 days, " + sentence(rng, 400) + " may act."}
+	common := omniSub{text: sentence(rng, 80) + "."}
+	own := func() omniSub { return omniSub{text: sentence(rng, 40) + "."} }
+	shorts := make([][]omniSub, copies+1)
+	for k := range shorts {
+		shorts[k] = []omniSub{common, own()}
+	}
+	var a, b []omniSec
+	for k := 1; k <= copies; k++ {
+		l := omniSec{label: fmt.Sprintf("%d-1", k), note: "Scheme", subs: []omniSub{long}}
+		m := omniSec{label: fmt.Sprintf("%d-2", k), note: "Terms", subs: shorts[k]}
+		a = append(a, l, m)
+		l.subs = []omniSub{{text: strings.Replace(long.text, "may act", "shall act", 1)}}
+		m.subs = []omniSub{common, own()}
+		switch k {
+		case 2:
+			l.label = "2-1.1"
+		case 3:
+			m.label = "3-1"
+		case 4:
+			b = append(b, l)
+		case 7:
+			m.subs = []omniSub{common, {text: shorts[8][1].text + " amended"}}
+		}
+		b = append(b, l, m)
+	}
+	return bill(a), bill(b)
 }
 
 // TestCountWords holds countWords to the words eachWord finds.
