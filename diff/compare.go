@@ -357,8 +357,8 @@ func align(as, bs []*Provision) []pair {
 		}
 		return s
 	}
-	// take matches the pairs of cs, best first, each unless a better one took a side.
-	take := func(cs []cand) {
+	// matchBest matches the pairs of cs, best first, each unless a better one took a side.
+	matchBest := func(cs []cand) {
 		sort.SliceStable(cs, func(x, y int) bool {
 			if cs[x].s != cs[y].s {
 				return cs[x].s > cs[y].s
@@ -430,11 +430,11 @@ func align(as, bs []*Provision) []pair {
 				}
 			}
 		}
-		take(sure)
+		matchBest(sure)
 		for _, c := range viable {
 			switch {
 			case as[c.i].key == bs[c.j].key:
-				if c.s >= minSimilarity && (c.s <= 1 || considerAll) { // else taken above
+				if c.s >= minSimilarity && (c.s <= 1 || considerAll) { // else matched above
 					cs = append(cs, c)
 				}
 			case ma[c.i] == 0 && mb[c.j] == 0:
@@ -445,7 +445,7 @@ func align(as, bs []*Provision) []pair {
 		}
 	}
 	// Without renumbering, same labels are matched by step 4 whatever their similarity.
-	take(cs)
+	matchBest(cs)
 	// 4. Same label, rewritten text.
 	for i, a := range as {
 		if ma[i] != 0 {

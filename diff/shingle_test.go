@@ -207,8 +207,8 @@ func TestPairsLeftOutChangeNothing(t *testing.T) {
 // repeats a scheme for each Act it amends, each followed by a shorter section of its own, and
 // a second version in which each long copy is amended by a word (similar beyond 0.95 under its
 // label) and each shorter one in part; one long copy is renumbered, one label is given to two
-// sections, one long copy is set out twice under its label, and one shorter section moves to
-// the label of another, which it resembles less than its own old text.
+// sections, one long copy is set out twice under its label, and the text of one shorter
+// section moves under the label of the one before it, whose old text it resembles less.
 func copiedSections(copies int) (from, to []byte) {
 	rng := rand.New(rand.NewSource(7))
 	long := omniSub{text: "Within 30 days, " + sentence(rng, 400) + " may act."}
