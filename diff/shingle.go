@@ -147,16 +147,7 @@ func (p *Provision) shingles() *shingleSet {
 	for part := range parts {
 		n += len(part)
 	}
-	if n < bucketSortFrom {
-		inner := make([]uint64, 0, n)
-		for part := range parts {
-			inner = append(inner, part...)
-		}
-		slices.Sort(inner)
-		s.inner = inner
-	} else {
-		s.inner = bucketSort(n, parts)
-	}
+	s.inner = sortParts(n, parts)
 	s.innerDone = true
 	return s
 }
@@ -218,7 +209,7 @@ func countWords(s string) int {
 			}
 		}
 		r, size := decodeRune(s, i)
-		space := r < utf8.RuneSelf && asciiSpace[r] != 0 || r >= utf8.RuneSelf && unicode.IsSpace(r)
+		space := unicode.IsSpace(r) // for ASCII, as asciiSpace
 		if !space && after != 0 {
 			n++
 		}
@@ -304,6 +295,20 @@ func sortHashes(h []uint64) []uint64 {
 		return h
 	}
 	return bucketSort(len(h), func(yield func([]uint64) bool) { yield(h) })
+}
+
+// sortParts returns the n hashes of parts, together, sorted in a new slice: gathered, then
+// sorted, where there are few; else by bucketSort.
+func sortParts(n int, parts iter.Seq[[]uint64]) []uint64 {
+	if n >= bucketSortFrom {
+		return bucketSort(n, parts)
+	}
+	out := make([]uint64, 0, n)
+	for part := range parts {
+		out = append(out, part...)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // bucketSort returns the n hashes of parts, together, sorted in a new slice, reading them
