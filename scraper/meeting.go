@@ -3,7 +3,11 @@ package scraper
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/internal/lazyre"
 )
 
 // MeetingError is the problem with one meeting of a committee's list or schedule. The
@@ -63,4 +67,31 @@ func WithMeetingURL(err error, u string) error {
 		}
 	}
 	return err
+}
+
+// billNumber is a bill's number as a title writes it: "C-8", "S‑210" (any dash), "C-2A".
+const billNumber = `([CS])\s?[-\x{2010}\x{2011}\x{2012}\x{2013}\x{2014}]\s?(\d+[A-Z]?)\b`
+
+var (
+	// reBills is "Bill" or "Bills" and the numbers listed after it: "Bill C-8", "Bills C-2
+	// and C-12", "Bills C-2, C-9 and S-210".
+	reBills      = lazyre.New(`(?i)\bbills?\s+` + billNumber + `(?:\s*(?:,|&|\band\b|\bet\b)\s*(?:and\s+)?` + billNumber + `)*`)
+	reBillNumber = lazyre.New(`(?i)` + billNumber)
+)
+
+// BillsIn lists the bills that meeting subjects or study titles name, normalised and
+// without repeats, in the order they are named: each number that follows "Bill" or "Bills",
+// a list's included.
+func BillsIn(titles []string) []string {
+	bills := []string{}
+	for _, t := range titles {
+		for _, list := range reBills.FindAllString(t, -1) {
+			for _, m := range reBillNumber.FindAllStringSubmatch(list, -1) {
+				if n := billwatch.NormalizeBillNumber(m[1] + "-" + m[2]); n != "" && !slices.Contains(bills, n) {
+					bills = append(bills, n)
+				}
+			}
+		}
+	}
+	return bills
 }

@@ -53,7 +53,6 @@ var (
 	// A clock time as the House prints it: "6:30 p.m.", "10 a.m.", "6:30 PM", "noon".
 	reMeetingPath = lazyre.New(`/meeting-(\d+)/`)
 	// "Bill C-8, An Act ..." or "Subject matter of Bill S-210"; the hyphen may be any dash.
-	reBill = lazyre.New(`(?i)\bbills?\s+([CS])\s?[-\x{2010}\x{2011}\x{2012}\x{2013}\x{2014}]\s?(\d+[A-Z]?)\b`)
 )
 
 // parseMeetings reads a committee's meeting list. now decides which meetings are in the past
@@ -214,7 +213,7 @@ func parseItem(item *goquery.Selection, chamber, committee, session string, now 
 	if len(h.Studies) == 0 {
 		item.Find(".studies-activities-item").Each(func(_ int, s *goquery.Selection) { add(s) })
 	}
-	h.Bills = billsIn(h.Studies)
+	h.Bills = scraper.BillsIn(h.Studies)
 	if h.Studies == nil {
 		h.Studies = []string{}
 	}
@@ -333,21 +332,6 @@ func cancelled(item *goquery.Selection) bool {
 		}
 	})
 	return found
-}
-
-// billsIn lists the bills that study titles name, normalised and without repeats.
-func billsIn(titles []string) []string {
-	bills := []string{}
-	seen := map[string]bool{}
-	for _, t := range titles {
-		for _, m := range reBill.FindAllStringSubmatch(t, -1) {
-			if n := billwatch.NormalizeBillNumber(m[1] + "-" + m[2]); n != "" && !seen[n] {
-				seen[n] = true
-				bills = append(bills, n)
-			}
-		}
-	}
-	return bills
 }
 
 // publicURL turns a link as the list writes it (protocol-relative "//www.parl.ca/...",

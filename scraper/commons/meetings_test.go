@@ -181,23 +181,6 @@ func TestParseMeetingsCases(t *testing.T) {
 	}
 }
 
-func TestBillsIn(t *testing.T) {
-	tests := []struct {
-		in   []string
-		want []string
-	}{
-		{[]string{"Bill C-8, An Act respecting cyber security"}, []string{"C-8"}},
-		{[]string{"Subject matter of Bill S‑210, An Act to restrict young persons' online access", "Bill C-8"}, []string{"S-210", "C-8"}},
-		{[]string{"Bills C-2 and C-12"}, []string{"C-2"}},
-		{[]string{"Committee Business", "Main Estimates 2026-27"}, []string{}},
-	}
-	for _, tt := range tests {
-		if got := billsIn(tt.in); !cmp.Equal(got, tt.want) {
-			t.Errorf("billsIn(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 func FuzzParseMeetings(f *testing.F) {
 	if b, err := os.ReadFile(filepath.Join(samples, "ourcommons-committee-meetings-AMAD-44-1-trimmed.html")); err == nil {
 		f.Add(string(b))

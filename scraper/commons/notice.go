@@ -281,7 +281,7 @@ func parseNotice(r io.Reader) (notice, error) {
 		org, orgUsed = text, false
 	}
 	flushOrg()
-	n.Bills = billsIn(n.Subjects)
+	n.Bills = scraper.BillsIn(n.Subjects)
 	if n.Start.IsZero() {
 		n.Gaps = append(n.Gaps, GapNoticeTime)
 	}
@@ -329,7 +329,9 @@ var (
 		"authority": true, "secretariat": true, "league": true, "trust": true, "fund": true, "partners": true,
 		"commons": true, "nation": true, "nations": true, "assembly": true, "tribunal": true, "library": true,
 		"branch": true, "division": true, "directorate": true, "college": true, "school": true, "faculty": true,
-		"laboratory": true, "program": true, "programme": true, "initiative": true, "media": true, "news": true,
+		"laboratory": true, "lab": true, "labs": true, "project": true, "collective": true, "forum": true,
+		"campaign": true, "movement": true, "observatory": true, "co-operative": true, "cooperative": true,
+		"amnesty": true, "ligue": true, "program": true, "programme": true, "initiative": true, "media": true, "news": true,
 		"international": true, "conseil": true, "ministère": true, "société": true, "comité": true,
 		"individual": true, "personnel": true, "secretary": true, "director": true, "general": true,
 		"clerk": true, "officer": true, "counsel": true, "president": true, "chair": true, "staff": true,

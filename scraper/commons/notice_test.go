@@ -279,6 +279,9 @@ func TestPersonLine(t *testing.T) {
 		{"Parliament of Canada", true, "", "", false},
 		{"Office of the Law Clerk, Parliamentary Counsel", false, "", "", false},
 		{"Canadian Civil Liberties Association", true, "", "", false},
+		// An organisation with a comma, whose name has no word of an institution's but "Lab".
+		{"Citizen Lab, Munk School of Global Affairs and Public Policy", false, "", "", false},
+		{"Tech Workers Project", true, "", "", false},
 		{"Sam Poe", true, "Sam Poe", "", true},
 		{"Major General Jane Doe, Commander, Canadian Forces Intelligence Command", false, "Major General Jane Doe", "Commander, Canadian Forces Intelligence Command", true},
 		{"Sam Poe", false, "", "", false},

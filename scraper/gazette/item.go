@@ -262,7 +262,7 @@ func recitalActs(bs []block) []string {
 }
 
 var (
-	recommendationRE = lazyre.New(`\bon the recommendation of the (Minister (?:of|for|responsible for) [^;]+?|Treasury Board)(?:,? pursuant\b|,? under\b|, makes\b|,? hereby\b|,? and (?:of )?the (?:Minister|Treasury)\b|$)`)
+	recommendationRE = lazyre.New(`\bon the recommendation of the (Minister (?:of|for|responsible for) [^;]+?|(?:President of the )?Treasury Board|President of the (?:King|Queen)['’]s Privy Council for Canada|Prime Minister|Leader of the Government in the House of Commons)(?:,? pursuant\b|,? under\b|, makes\b|,? hereby\b|,? and (?:of )?the (?:Minister|Treasury)\b|$)`)
 	ministerMakesRE  = lazyre.New(`^The (Minister (?:of|for|responsible for) [^;]+?),? (?:pursuant to|under)\b`)
 	// authorityRE is the wording that gives a regulation its legal footing.
 	authorityRE = lazyre.New(`\b(?:pursuant to|under) (?:sections?|subsections?|paragraphs?|subparagraphs?|items?|the\b|[0-9])`)
@@ -311,6 +311,15 @@ var portfolios = []struct{ minister, department string }{
 	{"Minister of Health", "Department of Health"},
 	{"Minister of Transport", "Department of Transport"},
 	{"Minister of Finance", "Department of Finance"},
+	// Office holders who recommend without being a "Minister of": the Treasury Board's
+	// President for its Secretariat, and those the Privy Council Office serves.
+	{"President of the Treasury Board", "Treasury Board"},
+	{"Prime Minister", "Privy Council Office"},
+	{"President of the King's Privy Council for Canada", "Privy Council Office"},
+	{"President of the King’s Privy Council for Canada", "Privy Council Office"},
+	{"President of the Queen's Privy Council for Canada", "Privy Council Office"},
+	{"President of the Queen’s Privy Council for Canada", "Privy Council Office"},
+	{"Leader of the Government in the House of Commons", "Privy Council Office"},
 }
 
 // ministerDepartment maps a minister's title (as a recital writes it, "Minister of Public
@@ -470,9 +479,9 @@ const numberWord = `(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|ele
 // and foreseeable: "within 30 days after the date of publication of this notice", "within
 // thirty days", "within seventy-five (75) days", "no later than 60 days after the publication",
 // "within 30 days of the publication of this notice", "within 15 days after this notice is
-// published". It needs "publication" or "published" so that "within 30 days after learning of
+// published", "within 60 days after the day on which this notice is published". It needs "publication" or "published" so that "within 30 days after learning of
 // the change" (a condition in a notice) does not match.
-var commentRE = lazyre.New(`(?i)\b(?:within|no\s+later\s+than|not\s+later\s+than|not\s+more\s+than)\s+(?:a\s+period\s+of\s+|the\s+)?(\d{1,3}|` + numberWord + `(?:[\s-]+(?:and\s+)?` + numberWord + `)*)\s*(?:\(\s*(\d{1,3})\s*\)\s*)?(?:calendar\s+)?days?\s+(?:after|following|from|of)\s+(?:the\s+)?(?:(?:date|day)\s+(?:of\s+)?(?:the\s+)?)?(?:(?:this\s+notice'?s?\s+)?publication|this\s+notice\s+is\s+published|its\s+publication)`)
+var commentRE = lazyre.New(`(?i)\b(?:within|no\s+later\s+than|not\s+later\s+than|not\s+more\s+than)\s+(?:a\s+period\s+of\s+|the\s+)?(\d{1,3}|` + numberWord + `(?:[\s-]+(?:and\s+)?` + numberWord + `)*)\s*(?:\(\s*(\d{1,3})\s*\)\s*)?(?:calendar\s+)?days?\s+(?:after|following|from|of)\s+(?:the\s+)?(?:(?:date|day)\s+(?:of\s+)?(?:the\s+)?)?(?:(?:this\s+notice'?s?\s+)?publication|(?:on\s+which\s+)?this\s+notice\s+is\s+published|its\s+publication)`)
 
 // commentDays reads the comment period of a Part I proposal. Where a page has several such
 // sentences (an Act may also set a period for objections), the one about representations or

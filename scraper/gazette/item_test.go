@@ -157,6 +157,7 @@ func TestParseItemCommentPeriod(t *testing.T) {
 		{"of publication", "Interested persons may make representations within 30 days of the publication of this notice.", ptr(30), "2026-12-28", ""},
 		{"day of publication", "Interested persons may make representations within 45 days after the day of publication of this notice.", ptr(45), "2027-01-12", ""},
 		{"notice is published", "Representations may be made within 30 days after this notice is published.", ptr(30), "2026-12-28", ""},
+		{"day on which the notice is published", "Interested persons may make representations concerning the proposed Regulations within 60 days after the day on which this notice is published.", ptr(60), "2027-01-27", ""},
 		{"following publication", "Interested persons may make representations within 30 days following publication of this notice.", ptr(30), "2026-12-28", ""},
 		{"sentence split by markup", "Interested persons may make representations concerning the proposed <cite>Regulations</cite> within <span>30</span> days after the date of publication of this notice.", ptr(30), "2026-12-28", ""},
 		{"no period given", "Interested persons may make representations concerning the proposed Regulations. All such representations must cite the Canada Gazette, Part I, and the date of publication of this notice.", nil, "", GapCommentPeriod},
@@ -251,8 +252,8 @@ func TestParseItemPartIILayouts(t *testing.T) {
 <p>His Excellency the Governor General in Council, on the recommendation of the Prime Minister, pursuant to section 2 of the Public Servants Disclosure Protection Act, makes the annexed Order.</p>`),
 			"https://gazetteducanada.gc.ca/rp-pr/p2/2014/2014-12-03/html/si-tr99-eng.html", billwatch.Regulation{
 				Part: "II", ID: "2014-12-03-si-tr99", Title: "Order Designating the Minister of Public Safety as Minister for the Purposes of the Act",
-				Acts: []string{"Public Servants Disclosure Protection Act"}, Published: "2014-12-03", Registration: ptr("SI/2014-99"),
-				URL: "https://gazetteducanada.gc.ca/rp-pr/p2/2014/2014-12-03/html/si-tr99-eng.html", Gap: GapDepartment,
+				Department: "Privy Council Office", Acts: []string{"Public Servants Disclosure Protection Act"}, Published: "2014-12-03", Registration: ptr("SI/2014-99"),
+				URL: "https://gazetteducanada.gc.ca/rp-pr/p2/2014/2014-12-03/html/si-tr99-eng.html",
 			}},
 		{"registration only in the h1, a link to the proposal", wrap("x", `<h1 id="wb-cont">Regulations Amending the Canadian Aviation Security Regulations, 2012: SOR/2026-240</h1>
 <p>Canada Gazette, Part II, Volume 160, Number 25</p>

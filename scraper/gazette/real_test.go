@@ -80,9 +80,13 @@ func TestRecitalDepartment(t *testing.T) {
 		{"Her Excellency the Governor General in Council, on the recommendation of the Minister of Innovation, Science and Industry, under section 3 of the Telecommunications Act, makes the annexed Order.", "Department of Industry"},
 		{"Her Excellency the Governor General in Council, on the recommendation of the Treasury Board, pursuant to section 7 of the Financial Administration Act, makes the annexed Regulations.", "Treasury Board"},
 		{"The Minister of Transport, under section 4.71 of the Aeronautics Act, makes the annexed Regulations.", "Department of Transport"},
-		// A recommendation by a minister whose title is not a department's (a title must not
-		// land in the department): the Prime Minister recommends, no department is named.
-		{"His Excellency the Governor General in Council, on the recommendation of the Prime Minister, pursuant to section 2 of the Public Servants Disclosure Protection Act, makes the annexed Order.", ""},
+		// Office holders who are not a "Minister of": their department, never their title.
+		{"Her Excellency the Governor General in Council, on the recommendation of the President of the Treasury Board, pursuant to section 7 of the Financial Administration Act, makes the annexed Regulations.", "Treasury Board"},
+		{"His Excellency the Governor General in Council, on the recommendation of the Prime Minister, pursuant to section 2 of the Public Servants Disclosure Protection Act, makes the annexed Order.", "Privy Council Office"},
+		{"His Excellency the Governor General in Council, on the recommendation of the President of the King’s Privy Council for Canada, pursuant to section 4 of the Canada Elections Act, makes the annexed Order.", "Privy Council Office"},
+		{"His Excellency the Governor General in Council, on the recommendation of the Leader of the Government in the House of Commons, under section 3 of the Parliament of Canada Act, makes the annexed Order.", "Privy Council Office"},
+		// A title not known is not a department: none is named.
+		{"His Excellency the Governor General in Council, on the recommendation of the Chief Electoral Officer, pursuant to section 2 of the Canada Elections Act, makes the annexed Order.", ""},
 		// "Whereas" alone does not make anything: no enacting clause, no department.
 		{"Whereas, pursuant to subsection 5(2) of the Immigration and Refugee Protection Act, the Minister of Public Safety and Emergency Preparedness has caused a copy of the proposed Regulations to be laid before each House of Parliament;", ""},
 	}

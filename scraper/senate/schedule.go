@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -36,20 +37,22 @@ var (
 	reDate    = lazyre.New(`(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})\b|\b(\d{4})-(\d{1,2})-(\d{1,2})\b`)
 	reNumber  = lazyre.New(`(?i)\bmeeting\s*(?:no\.?|number|n°|#)?\s*(\d+)\b`)
 	reDocNum  = lazyre.New(`(?i)/(\d{1,3})(?:ev|mn|nt|ag)-`)
-	reCommAcr = lazyre.New(`(?i)/committees/([a-z]{3,5})(?:/|$|\?|#)`)
+	reCommAcr = lazyre.New(`(?i)/committees?/(?:\d+/)?([a-z]{3,5})(?:/|$|\?|#)`)
 	reRoom    = lazyre.New(`(?i)\broom\s+[a-z]?\d+[a-z0-9-]*(?:,\s*[^,;]*?(?:building|block))?`)
-	reBill    = lazyre.New(`(?i)\bbills?\s+([CS])\s?[-\x{2010}\x{2011}\x{2012}\x{2013}\x{2014}]\s?(\d+[A-Z]?)\b`)
 	months    = map[string]time.Month{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
 	reEmpty   = lazyre.New(`(?i)\bno (upcoming |past )?(meetings?|results?|records?)\b|\baucune? (réunion|résultat)`)
 )
 
 // parseSchedule reads one tab of a committee's meeting schedule (past tells which: the PAST tab
 // is held, the UPCOMING tab scheduled, a cancelled row is cancelled either way). Rows that name
-// another committee are skipped (the all-committees fragment mixes them). It returns the
-// meetings it could read with an errors.Join of one *MeetingError per row it could not; the
-// site's soft 404 is scraper.ErrNotFound; a page with no meeting row and no recognisable empty
-// table is scraper.ErrLayoutChanged. An empty table (no meeting in that tab) is no error.
-func parseSchedule(r io.Reader, committee, session string, past bool) ([]billwatch.Hearing, error) {
+// another committee are skipped. So, in the all-committees fragment (shared), which mixes every
+// committee's meetings, is a row that names none: no meeting is credited to the committee by
+// default there, and a fragment none of whose rows names a committee is
+// scraper.ErrLayoutChanged. It returns the meetings it could read with an errors.Join of one
+// *MeetingError per row it could not; the site's soft 404 is scraper.ErrNotFound; a page with no
+// meeting row and no recognisable empty table is scraper.ErrLayoutChanged. An empty table (no
+// meeting in that tab) is no error.
+func parseSchedule(r io.Reader, committee, session string, past, shared bool) ([]billwatch.Hearing, error) {
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("senate: read %s %s schedule: %w", committee, session, err)
@@ -64,7 +67,7 @@ func parseSchedule(r io.Reader, committee, session string, past bool) ([]billwat
 	}
 	var hs []billwatch.Hearing
 	var errs []error
-	rows, ours := 0, 0
+	rows, ours, named := 0, 0, 0
 	doc.Find("tr").Each(func(_ int, tr *goquery.Selection) {
 		cells := tr.ChildrenFiltered("td")
 		if cells.Length() < 2 {
@@ -75,8 +78,12 @@ func parseSchedule(r io.Reader, committee, session string, past bool) ([]billwat
 			return // not a meeting row
 		}
 		rows++
-		if acr := rowCommittee(tr); acr != "" && !strings.EqualFold(acr, committee) {
-			return // another committee's meeting, in the all-committees fragment
+		acr := rowCommittee(tr, cells, shared)
+		if acr != "" {
+			named++
+		}
+		if acr != "" && acr != committee || acr == "" && shared {
+			return // another committee's meeting, or one that names none, in the all-committees fragment
 		}
 		ours++
 		h, err := parseRow(tr, cells, committee, session, past)
@@ -97,14 +104,20 @@ func parseSchedule(r io.Reader, committee, session string, past bool) ([]billwat
 		}
 		return nil, fmt.Errorf("senate: %s %s schedule: no meeting row and no empty meeting table: %w", committee, session, scraper.ErrLayoutChanged)
 	}
+	if shared && named == 0 {
+		// Rows that name no committee cannot be told apart: none is taken as this one's.
+		return nil, fmt.Errorf("senate: %s %s schedule: %d meeting rows, none naming its committee: %w", committee, session, rows, scraper.ErrLayoutChanged)
+	}
 	if len(hs) == 0 && ours > 0 {
 		errs = append(errs, fmt.Errorf("senate: %s %s schedule: no meeting row could be read: %w", committee, session, scraper.ErrLayoutChanged))
 	}
 	return hs, errors.Join(errs...)
 }
 
-// rowCommittee is the committee a row links to, "" when it links to none.
-func rowCommittee(tr *goquery.Selection) string {
+// rowCommittee is the committee a row names, upper case: the first its links lead to (the
+// committee's page, a transcript under it), else, in the all-committees fragment (shared), a
+// cell that holds only an acronym; "" when it names none.
+func rowCommittee(tr, cells *goquery.Selection, shared bool) string {
 	acr := ""
 	tr.Find("a[href]").EachWithBreak(func(_ int, a *goquery.Selection) bool {
 		href := strings.ReplaceAll(a.AttrOr("href", ""), `\`, "/")
@@ -114,6 +127,15 @@ func rowCommittee(tr *goquery.Selection) string {
 		}
 		return true
 	})
+	if acr == "" && shared {
+		cells.EachWithBreak(func(_ int, td *goquery.Selection) bool {
+			if t := textOf(td); reAcronym.MatchString(t) {
+				acr = t
+				return false
+			}
+			return true
+		})
+	}
 	return acr
 }
 
@@ -187,12 +209,12 @@ func parseRow(tr, cells *goquery.Selection, committee, session string, past bool
 			parts = topic
 		}
 		parts.Each(func(_ int, p *goquery.Selection) {
-			if t := textOf(p); t != "" && !contains(h.Studies, t) {
+			if t := textOf(p); t != "" && !slices.Contains(h.Studies, t) {
 				h.Studies = append(h.Studies, t)
 			}
 		})
 	}
-	h.Bills = billsIn(h.Studies)
+	h.Bills = scraper.BillsIn(h.Studies)
 
 	// Witnesses: the list items of the row outside the subject cell.
 	cells.Each(func(i int, c *goquery.Selection) {
@@ -348,26 +370,4 @@ func parseDate(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("bad date %q", m[0])
 	}
 	return t, nil
-}
-
-// billsIn lists the bills that subjects name, normalised and without repeats.
-func billsIn(titles []string) []string {
-	bills := []string{}
-	for _, t := range titles {
-		for _, m := range reBill.FindAllStringSubmatch(t, -1) {
-			if n := billwatch.NormalizeBillNumber(m[1] + "-" + m[2]); n != "" && !contains(bills, n) {
-				bills = append(bills, n)
-			}
-		}
-	}
-	return bills
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

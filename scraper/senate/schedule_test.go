@@ -125,11 +125,11 @@ func TestMeetingsOffsets(t *testing.T) {
 		t.Errorf("secd12 start = %s, want %s", got, want)
 	}
 	// No number: the meeting is kept, keyed by committee, date and time.
-	hs, err := parseSchedule(strings.NewReader(`<table><tr><td>Thursday, October 29, 2026 at 6:30 PM</td><td><a href="/en/committees/secd/">SECD</a></td><td>Study</td></tr></table>`), "SECD", "45-1", true)
+	hs, err := parseSchedule(strings.NewReader(`<table><tr><td>Thursday, October 29, 2026 at 6:30 PM</td><td><a href="/en/committees/secd/">SECD</a></td><td>Study</td></tr></table>`), "SECD", "45-1", true, true)
 	if err != nil || len(hs) != 1 || hs[0].Number != 0 || !hs[0].Start.Equal(et(2026, 10, 29, 18, 30)) || !hs[0].End.IsZero() || hs[0].Key() != "Senate SECD 45-1 2026-10-29T18:30" {
 		t.Errorf("parseSchedule(row without number) = %+v, %v; want one meeting at 2026-10-29 18:30 keyed by its time", hs, err)
 	}
-	hs, err = parseSchedule(strings.NewReader(`<table><tr><td>Oct 29, 2026 6:30 PM - 8:30 PM, Meeting No. 3</td><td></td><td>Study</td></tr></table>`), "SECD", "45-1", true)
+	hs, err = parseSchedule(strings.NewReader(`<table><tr><td>Oct 29, 2026 6:30 PM - 8:30 PM, Meeting No. 3</td><td></td><td>Study</td></tr></table>`), "SECD", "45-1", true, false)
 	if err != nil || len(hs) != 1 || hs[0].Start.Format(time.RFC3339) != "2026-10-29T18:30:00-04:00" {
 		t.Errorf("parseSchedule(Oct 29) = %+v, %v; want a start at 2026-10-29T18:30:00-04:00", hs, err)
 	}
@@ -144,6 +144,7 @@ func TestParseSchedule(t *testing.T) {
 		name     string
 		page     string
 		past     bool
+		shared   bool // the all-committees fragment
 		numbers  []int
 		statuses []string
 		errs     []string
@@ -172,6 +173,20 @@ func TestParseSchedule(t *testing.T) {
 		},
 		{name: "empty table", page: `<table><thead><tr><th>Date</th><th>Subject</th></tr></thead><tbody></tbody></table>`},
 		{name: "no meetings message", page: `<div class="empty">There are no upcoming meetings.</div>`},
+		{
+			name:     "all committees: rows named by a link, a transcript, a cell; one naming none",
+			page:     `<table><tr><td>Oct 02, 2025<br>9:00 a.m. – 11:00 a.m.</td><td>LCJC</td><td><p>Bill S-210</p></td><td>Meeting No. 7</td></tr><tr><td>Oct 02, 2025 11:45 AM</td><td><a href="/en/committees/secd/">SECD</a></td><td>Bill C-8</td><td>Meeting No. 8</td></tr><tr><td>Oct 01, 2025 6:30 PM</td><td><a href="\en\content\sen\committee\451\secd\9ev-57640-e">Evidence</a></td><td>Study</td></tr><tr><td>Oct 03, 2025 9 AM</td><td>Subject matter of Bill C-9</td><td>Meeting No. 4</td></tr><tr><td>Oct 03, 2025 10 AM</td><td>SECD</td><td>Study</td><td>Meeting No. 10</td></tr></table>`,
+			past:     true,
+			shared:   true,
+			numbers:  []int{8, 9, 10},
+			statuses: []string{billwatch.HearingHeld, billwatch.HearingHeld, billwatch.HearingHeld},
+		},
+		{
+			name:   "all committees: no row names a committee",
+			page:   `<table><tr><td>Oct 02, 2025 11:45 AM</td><td>Bill C-8</td><td>Meeting No. 8</td></tr></table>`,
+			shared: true,
+			is:     scraper.ErrLayoutChanged,
+		},
 		{name: "another committee only", page: `<table><tr><td>Nov 18, 2026</td><td><a href="/en/committees/lcjc/">LCJC</a></td><td>Bill C-9</td><td>Meeting No. 21</td></tr></table>`},
 		{name: "a new layout", page: `<html><body><div class="meetings-grid"><article>SECD, 30 November</article></div></body></html>`, is: scraper.ErrLayoutChanged},
 		{name: "the soft 404", page: soft, is: scraper.ErrNotFound},
@@ -181,7 +196,7 @@ func TestParseSchedule(t *testing.T) {
 			if tt.page == "" {
 				t.Skipf("real sample sencanada-content-viewer-soft404-trimmed.html not found in %s", samples)
 			}
-			hs, err := parseSchedule(strings.NewReader(tt.page), "SECD", "45-1", tt.past)
+			hs, err := parseSchedule(strings.NewReader(tt.page), "SECD", "45-1", tt.past, tt.shared)
 			if tt.is != nil {
 				if hs != nil || !errors.Is(err, tt.is) {
 					t.Errorf("parseSchedule(%s) = %v, %v; want no hearings and %v", tt.name, hs, err, tt.is)
@@ -305,12 +320,12 @@ func FuzzParseSchedule(f *testing.F) {
 		filepath.Join(samples, "sencanada-content-viewer-soft404-trimmed.html"),
 	} {
 		if b, err := os.ReadFile(p); err == nil {
-			f.Add(string(b), true)
+			f.Add(string(b), true, true)
 		}
 	}
-	f.Add(`<table><tr><td>Nov 31, 2026 11 a.m.</td><td>Meeting No. 0</td></tr></table>`, false)
-	f.Fuzz(func(t *testing.T, page string, past bool) {
-		hs, err := parseSchedule(strings.NewReader(page), "SECD", "45-1", past)
+	f.Add(`<table><tr><td>Nov 31, 2026 11 a.m.</td><td>Meeting No. 0</td></tr></table>`, false, false)
+	f.Fuzz(func(t *testing.T, page string, past, shared bool) {
+		hs, err := parseSchedule(strings.NewReader(page), "SECD", "45-1", past, shared)
 		if len(hs) > 0 && (errors.Is(err, scraper.ErrLayoutChanged) || errors.Is(err, scraper.ErrNotFound)) {
 			t.Fatalf("parseSchedule returned hearings and a page-level error %v", err)
 		}

@@ -104,7 +104,7 @@ func (s *Scraper) Meetings(ctx context.Context, committee, session string) ([]bi
 		if err := scraper.CheckFragment(page.Body); err != nil {
 			return nil, fmt.Errorf("senate: %s: %w", u, err)
 		}
-		hs, err := parseSchedule(bytes.NewReader(page.Body), committee, session, tab == "PAST")
+		hs, err := parseSchedule(bytes.NewReader(page.Body), committee, session, tab == "PAST", s.IDs[committee] == 0)
 		if len(hs) == 0 && err != nil {
 			return nil, fmt.Errorf("senate: %s: %w", u, err)
 		}

@@ -109,7 +109,7 @@ func parseStudies(sel *goquery.Selection, committee, session string, past bool) 
 				continue
 			}
 			nh := billwatch.Hearing{Chamber: billwatch.Senate, Committee: strings.ToUpper(committee), Session: session,
-				Start: day, Studies: []string{study}, Bills: billsIn([]string{study}),
+				Start: day, Studies: []string{study}, Bills: scraper.BillsIn([]string{study}),
 				URL: "https://sencanada.ca/en/committees/" + strings.ToLower(committee) + "/studiesandbills/" + session}
 			if a, _, ok := scraper.ClockRange(reDate.ReplaceAllString(l.text, " ")); ok {
 				nh.Start = time.Date(day.Year(), day.Month(), day.Day(), a/60, a%60, 0, 0, billwatch.Eastern)

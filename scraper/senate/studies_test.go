@@ -81,7 +81,7 @@ func TestParseScheduleRealStudiesPage(t *testing.T) {
 	}
 	for name, page := range studyMarkups(t) {
 		t.Run(name, func(t *testing.T) {
-			got, err := parseSchedule(strings.NewReader(page), "TRCM", "43-2", true)
+			got, err := parseSchedule(strings.NewReader(page), "TRCM", "43-2", true, false)
 			if err != nil {
 				t.Fatalf("parseSchedule(studies page as %s) error = %v", name, err)
 			}
@@ -105,7 +105,7 @@ func TestParseScheduleRealStudiesPage(t *testing.T) {
 				t.Errorf("parseSchedule(studies page as %s) checks found %v of %v, want %v of %v", name, found, of, wantFound, wantOf)
 			}
 			// Another committee's page yields nothing for this one, and is no error.
-			other, err := parseSchedule(strings.NewReader(page), "SECD", "43-2", true)
+			other, err := parseSchedule(strings.NewReader(page), "SECD", "43-2", true, true)
 			if err != nil || len(other) != 0 {
 				t.Errorf("parseSchedule(studies page as %s, SECD) = %d meetings, %v; want none", name, len(other), err)
 			}
@@ -122,7 +122,7 @@ func TestParseStudiesVariants(t *testing.T) {
 <p>Monday, November 9, 2026 at 11:00 AM (Cancelled)</p>
 <h3>Study on the Senate's rules</h3><p>RPRD 2026-09-20</p><p>Tuesday, November 3, 2026 at 9:00 AM</p><ul><li>Jane Roe, Clerk (Senate of Canada)</li></ul>
 <h3>Study on foreign interference</h3><p>SECD 2026-09-01</p><div>Monday, November 16, 2026 at 11:00 AM</div><ul><li>Wen Li (As an individual)</li></ul></div></section>`
-	got, err := parseSchedule(strings.NewReader(page), "SECD", "45-1", false)
+	got, err := parseSchedule(strings.NewReader(page), "SECD", "45-1", false, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestParseStudiesVariants(t *testing.T) {
 	if got[0].Bills[0] != "C-8" || got[2].Witnesses[0] != (billwatch.Witness{Name: "Wen Li", Organization: "As an individual"}) {
 		t.Errorf("parseSchedule(studies variants) bills %v, witness %+v", got[0].Bills, got[2].Witnesses)
 	}
-	if _, err := parseSchedule(strings.NewReader(`<div><p>Nothing here.</p></div>`), "SECD", "45-1", false); !errors.Is(err, scraper.ErrLayoutChanged) {
+	if _, err := parseSchedule(strings.NewReader(`<div><p>Nothing here.</p></div>`), "SECD", "45-1", false, false); !errors.Is(err, scraper.ErrLayoutChanged) {
 		t.Errorf("parseSchedule(no study, no table) error = %v, want ErrLayoutChanged", err)
 	}
 }
