@@ -173,6 +173,17 @@ func TestScrapeBillsEndToEnd(t *testing.T) {
 		if b["number"] == "C-19" {
 			t.Errorf("bills lists C-19 (social security agreements) as relevant: %v", b["reasons"])
 		}
+		// show --json has every key of the contract, an empty list included.
+		out, _, _ := c.run(week2, "show", b["number"].(string), "--json")
+		var shown map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(out), &shown); err != nil {
+			t.Fatalf("show %v --json: %v: %s", b["number"], err, out)
+		}
+		for _, k := range []string{"session", "number", "title", "status", "relevant", "reasons", "url", "stages", "meetings", "versions"} {
+			if v, ok := shown[k]; !ok || string(v) == "null" {
+				t.Errorf("show %v --json: key %q is %s, want it present and not null", b["number"], k, v)
+			}
+		}
 	}
 	out, _, code = c.run(week2, "show", "c-12", "--json")
 	var shown struct {
