@@ -112,9 +112,9 @@ type Stage struct {
 	Name          string   `json:"name"`
 	ID            int      `json:"id,omitempty"`
 	State         string   `json:"state"`
-	Committee     string   `json:"committee,omitempty"` // acronym: "SECU"
+	Committee     string   `json:"committee"` // acronym: "SECU"; "" when none (CONTRACT.md requires the key)
 	CommitteeName string   `json:"committee_name,omitempty"`
-	Date          string   `json:"date,omitempty"` // YYYY-MM-DD, Eastern
+	Date          string   `json:"date"` // YYYY-MM-DD, Eastern; "" when unknown
 	Events        []string `json:"events,omitempty"`
 }
 
@@ -395,8 +395,8 @@ type Link struct {
 // Delivery is the state of one alert at one sink and channel.
 type Delivery struct {
 	Sink     string    `json:"sink"`
-	Channel  string    `json:"channel,omitempty"`
-	State    string    `json:"state"` // DeliveryPending, DeliverySent, DeliveryFailed
+	Channel  string    `json:"channel"` // "" for the console
+	State    string    `json:"state"`   // DeliveryPending, DeliverySent, DeliveryFailed
 	Attempts int       `json:"attempts"`
 	Error    string    `json:"error,omitempty"`
 	TS       string    `json:"ts,omitempty"` // Slack message timestamp once sent

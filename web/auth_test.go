@@ -229,7 +229,7 @@ func TestSigninRateLimited(t *testing.T) {
 // limit, and no more than hashSlots passwords are hashed at once.
 func TestSigninParallelAttemptsBounded(t *testing.T) {
 	t.Parallel()
-	s, srv, _ := memoryServerOf(t, Auth{}, map[string]string{"lea": tracker.RoleEditor})
+	_, srv, _ := memoryServerOf(t, Auth{}, map[string]string{"lea": tracker.RoleEditor})
 	var mu sync.Mutex
 	codes := map[int]int{}
 	var wg sync.WaitGroup
@@ -252,6 +252,7 @@ func TestSigninParallelAttemptsBounded(t *testing.T) {
 	}
 
 	// With every slot taken, an attempt waits hashWait, then answers 503 and is not counted.
+	s, srv, _ := memoryServerOf(t, Auth{}, nil)
 	s.hashWait = 10 * time.Millisecond
 	for range hashSlots {
 		s.hashing <- struct{}{}
