@@ -232,23 +232,7 @@ func (c *Config) check() error {
 			return fmt.Errorf("regulations.reminder_days: %d is not a number of days from 0 to 365", d)
 		}
 	}
-	if c.Slack.TokenEnv == "" {
-		c.Slack.TokenEnv = "SLACK_BOT_TOKEN"
-	}
-	if err := checkTokenEnv(c.Slack.TokenEnv); err != nil {
-		return err
-	}
-	for aud := range c.Slack.Channels {
-		switch aud {
-		case "policy", "lobbying", "members", "ops":
-		default:
-			return fmt.Errorf("slack.channels.%s: unknown audience (want policy, lobbying, members or ops)", aud)
-		}
-	}
-	if _, err := duration("slack.timeout", c.Slack.Timeout, 30*time.Second); err != nil {
-		return err
-	}
-	if _, _, err := c.digestTime(); err != nil {
+	if err := c.checkSlack(); err != nil {
 		return err
 	}
 	if _, err := duration("schedule.jitter", c.Schedule["jitter"], 0); err != nil {
@@ -297,8 +281,11 @@ func duration(key, s string, def time.Duration) (time.Duration, error) {
 		return def, nil
 	}
 	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
+	if err != nil {
 		return 0, fmt.Errorf("%s = %q: not a duration (write e.g. \"1s\", \"500ms\", \"2m\")", key, s)
+	}
+	if d < 0 {
+		return 0, fmt.Errorf("%s = %q: must not be negative", key, s)
 	}
 	return d, nil
 }

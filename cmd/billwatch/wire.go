@@ -54,6 +54,9 @@ func (g *globals) wire(opts wireOptions) (*app, error) {
 		err = cfg.check()
 	} else {
 		cfg, err = loadConfig(g.config)
+		if err == nil {
+			err = checkSlackEnv(g.getenv)
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -175,12 +178,15 @@ func (g *globals) sinks(cfg *Config, console io.Writer, demo bool, log *slog.Log
 // slackConfig builds the Slack sink's configuration from cfg and the environment getenv; ok
 // is false when no token is set.
 func slackConfig(cfg *Config, getenv func(string) string, log *slog.Logger) (slack.Config, bool, error) {
+	if err := checkSlackEnv(getenv); err != nil {
+		return slack.Config{}, false, err
+	}
 	token := strings.TrimSpace(getenv(cfg.Slack.TokenEnv))
 	if token == "" {
 		return slack.Config{}, false, nil
 	}
 	sc := slack.Config{Token: token, APIURL: cfg.Slack.APIURL, Mention: cfg.Slack.Mention, Logger: log, Channels: map[billwatch.Audience]string{}}
-	if env := getenv("BILLWATCH_SLACK_API_URL"); env != "" && sc.APIURL == "" {
+	if env := getenv(slackAPIURLEnv); env != "" && sc.APIURL == "" {
 		sc.APIURL = env
 	}
 	if sc.APIURL != "" && !strings.HasSuffix(sc.APIURL, "/") {
@@ -192,13 +198,9 @@ func slackConfig(cfg *Config, getenv func(string) string, log *slog.Logger) (sla
 	}
 	// Proposals and their deadlines matter to lobbying leads as much as to policy staff.
 	sc.Routes = []slack.Route{{Kinds: []billwatch.Kind{billwatch.KindRegulationProposed, billwatch.KindDeadlineReminder}, Channel: channelFor(sc, billwatch.Lobbying)}}
-	for i, r := range cfg.Slack.Routes {
+	// Every value of [slack] was checked when the configuration was loaded (checkSlack).
+	for _, r := range cfg.Slack.Routes {
 		route := slack.Route{Channel: r.Channel, MinSeverity: billwatch.Severity(r.MinSeverity)}
-		switch route.MinSeverity {
-		case "", billwatch.Info, billwatch.Action, billwatch.Urgent:
-		default:
-			return sc, false, fmt.Errorf("slack.routes[%d].min_severity = %q: want info, action or urgent", i, r.MinSeverity)
-		}
 		for _, k := range r.Kinds {
 			route.Kinds = append(route.Kinds, billwatch.Kind(k))
 		}

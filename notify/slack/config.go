@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -124,6 +125,57 @@ func redactURL(s string) string {
 // validChannel reports whether s is a channel name or ID chat.postMessage accepts.
 func validChannel(s string) bool { return channelName.MatchString(s) || channelID.MatchString(s) }
 
+// CheckChannel says why s is not a channel that chat.postMessage accepts, or returns nil. The
+// error quotes s as given, for a message that names the key before it.
+func CheckChannel(s string) error {
+	if validChannel(s) {
+		return nil
+	}
+	if s == "" {
+		return errors.New("no channel given (want a channel name such as \"#billwatch\" or an ID such as \"C0123ABCD\")")
+	}
+	return fmt.Errorf("%q is not a channel name (# then lower-case letters, digits, '-', '_' or '.') or ID (e.g. C0123ABCD)", s)
+}
+
+// CheckAPIURL says why s is not a usable Web API base (an http or https URL with a host), or
+// returns nil. The error quotes s as given, unless it holds a password.
+func CheckAPIURL(s string) error {
+	u, err := url.Parse(s)
+	if err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+		return nil
+	}
+	return fmt.Errorf("%s is not an http or https URL (e.g. \"https://slack.com/api/\")", quoteURL(s))
+}
+
+// quoteURL quotes s as the user wrote it, but hides a password it may hold.
+func quoteURL(s string) string {
+	u, err := url.Parse(s)
+	if err == nil && u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			return strconv.Quote(u.Redacted())
+		}
+	}
+	if strings.Contains(s, "@") {
+		return "the value (not shown: it may hold a password)"
+	}
+	return strconv.Quote(s)
+}
+
+// ParseMention turns a configured mention into Slack's markup ("@here" → "<!here>"); "" is
+// no mention. The error quotes s.
+func ParseMention(s string) (string, error) {
+	switch m := strings.TrimSpace(s); {
+	case m == "":
+		return "", nil
+	case m == "@here" || m == "@channel" || m == "@everyone":
+		return "<!" + m[1:] + ">", nil
+	case mentionRe.MatchString(m):
+		return m, nil
+	default:
+		return "", fmt.Errorf("%q is not a Slack mention (want <!subteam^ID>, <@U…>, @here or @channel)", m)
+	}
+}
+
 // settings is a validated, defaulted Config.
 type settings struct {
 	token    string
@@ -150,9 +202,8 @@ func validate(cfg Config) (settings, error) {
 	if s.apiURL == "" {
 		s.apiURL = DefaultAPIURL
 	}
-	u, err := url.Parse(s.apiURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return s, fmt.Errorf("slack.api_url: %q is not an http or https URL", redactURL(s.apiURL))
+	if err := CheckAPIURL(s.apiURL); err != nil {
+		return s, fmt.Errorf("slack.api_url: %w", err)
 	}
 	if !strings.HasSuffix(s.apiURL, "/") {
 		s.apiURL += "/"
@@ -168,15 +219,15 @@ func validate(cfg Config) (settings, error) {
 		if ch == "" {
 			continue
 		}
-		if !validChannel(ch) {
-			return s, fmt.Errorf("slack.channels.%s: %q is not a channel name (#name) or ID", aud, ch)
+		if err := CheckChannel(ch); err != nil {
+			return s, fmt.Errorf("slack.channels.%s: %w", aud, err)
 		}
 		s.channels[aud] = ch
 	}
 	for i, r := range cfg.Routes {
 		key := fmt.Sprintf("slack.routes[%d]", i)
-		if !validChannel(r.Channel) {
-			return s, fmt.Errorf("%s.channel: %q is not a channel name (#name) or ID", key, r.Channel)
+		if err := CheckChannel(r.Channel); err != nil {
+			return s, fmt.Errorf("%s.channel: %w", key, err)
 		}
 		for _, k := range r.Kinds {
 			if !slices.Contains(billwatch.Kinds, k) {
@@ -191,14 +242,9 @@ func validate(cfg Config) (settings, error) {
 		r.Kinds = slices.Clone(r.Kinds)
 		s.routes = append(s.routes, r)
 	}
-	switch m := strings.TrimSpace(cfg.Mention); {
-	case m == "":
-	case m == "@here" || m == "@channel" || m == "@everyone":
-		s.mention = "<!" + m[1:] + ">"
-	case mentionRe.MatchString(m):
-		s.mention = m
-	default:
-		return s, fmt.Errorf("slack.mention: %q is not a Slack mention (want <!subteam^ID>, <@U…>, @here or @channel)", m)
+	var err error
+	if s.mention, err = ParseMention(cfg.Mention); err != nil {
+		return s, fmt.Errorf("slack.mention: %w", err)
 	}
 	if s.timeout < 0 {
 		return s, fmt.Errorf("slack.timeout: %s is negative", s.timeout)

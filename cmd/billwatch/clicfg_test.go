@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runWithEnv runs billwatch in-process with args and env as the whole environment.
+func runWithEnv(t *testing.T, env map[string]string, args ...string) (string, string, int) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	getenv := func(k string) string { return env[k] }
+	code := exitCode(runEnv(t.Context(), args, getenv, &stdout, &stderr), &stderr)
+	return stdout.String(), stderr.String(), code
+}
+
+// writeConfig writes a billwatch.toml in a new directory and returns its path.
+func writeConfig(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "billwatch.toml")
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestSlackConfigCheckedWithoutToken: every [slack] value is checked when the configuration is
+// loaded, by every command, token or not, in one line naming the file, the key as written (the
+// file's first route is [0]) and the value as given.
+func TestSlackConfigCheckedWithoutToken(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ toml, want string }{
+		{"[slack.channels]\npolicy = \"#bad channel name!\"\n", `slack.channels.policy: "#bad channel name!" is not a channel name`},
+		{"[[slack.routes]]\nmin_severity = \"extreme\"\nchannel = \"#x\"\n", `slack.routes[0].min_severity: unknown severity "extreme"`},
+		{"[[slack.routes]]\nkinds = [\"bill.bogus\"]\nchannel = \"#x\"\n", `slack.routes[0].kinds: unknown alert kind "bill.bogus"`},
+		{"[[slack.routes]]\nkinds = [\"bill.amended\"]\n", `slack.routes[0].channel: no channel given`},
+		{"[[slack.routes]]\nchannel = \"#ok\"\n[[slack.routes]]\nchannel = \"#ok\"\nkinds = [\"bill.bogus\"]\n", `slack.routes[1].kinds: unknown alert kind "bill.bogus"`},
+		{"[slack]\napi_url = \"not a url\"\n", `slack.api_url: "not a url" is not an http or https URL`},
+		{"[slack]\napi_url = \"http//u:hunter2@h/\"\n", `slack.api_url: the value (not shown: it may hold a password) is not an http or https URL`},
+		{"[slack]\nmention = \"everyone!\"\n", `slack.mention: "everyone!" is not a Slack mention`},
+		{"[slack.digest]\nchannels = [\"general\"]\n", `slack.digest.channels[0]: "general" is not a channel name`},
+		{"[slack]\ntimeout = \"-1s\"\n", `slack.timeout = "-1s": must not be negative`},
+		{"[fetch]\ndelay = \"-1s\"\n", `fetch.delay = "-1s": must not be negative`},
+	} {
+		cfg := writeConfig(t, tc.toml)
+		db := filepath.Join(t.TempDir(), "x.db")
+		for _, args := range [][]string{{"bills"}, {"scrape", "--no-notify"}, {"status"}, {"slack", "test"}} {
+			for _, env := range []map[string]string{nil, {"SLACK_BOT_TOKEN": "xoxb-test"}} {
+				_, errOut, code := runWithEnv(t, env, append(append([]string{"--config", cfg, "--db", db}, unreachable()...), args...)...)
+				line := strings.TrimSpace(errOut)
+				want := "config " + cfg + ": " + tc.want
+				if code != 1 || strings.Contains(line, "\n") || !strings.Contains(line, want) {
+					t.Errorf("%q, billwatch %s (token %v): exit %d, stderr %q; want exit 1 and one line with %q", tc.toml, strings.Join(args, " "), env != nil, code, errOut, want)
+				}
+				if strings.Contains(errOut, "hunter2") {
+					t.Errorf("%q: the password is shown: %q", tc.toml, errOut)
+				}
+			}
+		}
+	}
+}
+
+// TestSlackAPIURLFromEnvironmentNamesTheVariable: a bad BILLWATCH_SLACK_API_URL is blamed on
+// the variable, not on slack.api_url, quoting its value as given.
+func TestSlackAPIURLFromEnvironmentNamesTheVariable(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "x.db")
+	env := map[string]string{"SLACK_BOT_TOKEN": "xoxb-test", "BILLWATCH_SLACK_API_URL": "not a url"}
+	cfg := writeConfig(t, "")
+	for _, args := range [][]string{{"slack", "test"}, {"scrape", "--no-notify", "bills"}} {
+		_, errOut, code := runWithEnv(t, env, append(append([]string{"--config", cfg, "--db", db}, unreachable()...), args...)...)
+		want := `environment variable BILLWATCH_SLACK_API_URL: "not a url" is not an http or https URL`
+		if code != 1 || !strings.Contains(errOut, want) || strings.Contains(errOut, "slack.api_url") {
+			t.Errorf("billwatch %s: exit %d, stderr %q; want %q", strings.Join(args, " "), code, errOut, want)
+		}
+	}
+}
+
+// unreachable points every site at a closed port on loopback, so that no test can reach the
+// network even if a check it expects is missing.
+func unreachable() []string {
+	var args []string
+	for _, site := range siteNames() {
+		args = append(args, "--base-url", site+"=http://127.0.0.1:9")
+	}
+	return args
+}
