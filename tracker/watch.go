@@ -1,6 +1,7 @@
 package tracker
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/law"
 )
 
 // Watch-list kinds, as `billwatch watch add KIND VALUE` takes them.
@@ -39,15 +41,30 @@ const watchSubject = "watch"
 // NormalizeWatch checks a kind and value and returns the value as stored: bill numbers
 // normalised ("c-22" → "C-22", "45-1 c-22" → "45-1 C-22"), committee acronyms upper-cased.
 func NormalizeWatch(kind, value string) (string, error) {
-	value = strings.Join(strings.Fields(value), " ")
 	if !slices.Contains(WatchKinds, kind) {
 		return "", bad("watch kind %q: want one of %s", kind, strings.Join(WatchKinds, ", "))
 	}
+	v, err := WatchValue(kind, value)
+	if err != nil {
+		return "", bad("watch %s: %v", kind, err)
+	}
+	return v, nil
+}
+
+// maxCommittee is the longest committee acronym accepted: Parliament's are four letters
+// (SECU, LCJC, REGS), with room for a new one.
+const maxCommittee = 6
+
+// WatchValue is the one check of a watch-list value of a known kind, used by `watch add` and
+// by the configuration's [watch] lists alike. It returns the value as stored, or an error
+// that quotes the value and says what was wanted, for a caller to prefix with its key.
+func WatchValue(kind, value string) (string, error) {
+	value = strings.Join(strings.Fields(value), " ")
 	if value == "" {
-		return "", bad("watch %s: the value is empty", kind)
+		return "", errors.New("the value is empty")
 	}
 	if len(value) > 200 {
-		return "", bad("watch %s: the value is longer than 200 characters", kind)
+		return "", errors.New("the value is longer than 200 characters")
 	}
 	switch kind {
 	case WatchBill:
@@ -57,7 +74,7 @@ func NormalizeWatch(kind, value string) (string, error) {
 		}
 		n := billwatch.NormalizeBillNumber(num)
 		if n == "" || session != "" && !validSession(session) {
-			return "", bad("watch bill %q: want a bill number (C-22) or a session and number (45-1 C-22)", value)
+			return "", fmt.Errorf("%q: want a bill number (C-22) or a session and number (45-1 C-22)", value)
 		}
 		if session != "" {
 			return session + " " + n, nil
@@ -65,12 +82,20 @@ func NormalizeWatch(kind, value string) (string, error) {
 		return n, nil
 	case WatchCommittee:
 		v := strings.ToUpper(value)
+		ok := len(v) >= 2 && len(v) <= maxCommittee && v[0] >= 'A' && v[0] <= 'Z'
 		for _, r := range v {
 			if (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
-				return "", bad("watch committee %q: want a committee acronym such as SECU", value)
+				ok = false
 			}
 		}
+		if !ok {
+			return "", fmt.Errorf("%q: want a committee acronym of 2 to %d letters, such as SECU", value, maxCommittee)
+		}
 		return v, nil
+	case WatchProvision:
+		if _, err := law.ParseWatch(value); err != nil {
+			return "", err
+		}
 	}
 	return value, nil
 }

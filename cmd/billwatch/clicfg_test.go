@@ -88,3 +88,41 @@ func unreachable() []string {
 	}
 	return args
 }
+
+// TestWatchValuesCheckedAlikeInFileAndCommand: `watch add KIND VALUE` and the configuration's
+// [watch] lists refuse the same values, with the same reason.
+func TestWatchValuesCheckedAlikeInFileAndCommand(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		kind, key, value, want string
+	}{
+		{"provision", "provisions", "garbage", `"garbage": want an Act's title or code`},
+		{"provision", "provisions", "whatever", `"whatever": want an Act's title or code`},
+		{"committee", "committees", "secu secu", `"secu secu": want a committee acronym`},
+		{"committee", "committees", "bad one", `"bad one": want a committee acronym`},
+		{"committee", "committees", "TOOLONGACRONYM", `"TOOLONGACRONYM": want a committee acronym`},
+		{"bill", "bills", "X-99999", `"X-99999": want a bill number`},
+	} {
+		db := filepath.Join(t.TempDir(), "x.db")
+		empty := writeConfig(t, "")
+		_, errOut, code := runWithEnv(t, nil, "--config", empty, "--db", db, "watch", "add", tc.kind, tc.value)
+		if code != 2 || !strings.Contains(errOut, "watch "+tc.kind+": "+tc.want) {
+			t.Errorf("watch add %s %q: exit %d, stderr %q; want exit 2 naming %q", tc.kind, tc.value, code, errOut, tc.want)
+		}
+		good := map[string]string{"provisions": "C-23 s. 12.1", "committees": "SECU", "bills": "45-1 C-2"}[tc.key]
+		cfg := writeConfig(t, "[watch]\n"+tc.key+" = [\""+good+"\", \""+tc.value+"\"]\n")
+		_, errOut, code = runWithEnv(t, nil, "--config", cfg, "--db", db, "bills")
+		want := "config " + cfg + ": watch." + tc.key + "[1]: " + tc.want
+		if code != 1 || !strings.Contains(errOut, want) {
+			t.Errorf("[watch] %s = [..., %q]: exit %d, stderr %q; want %q", tc.key, tc.value, code, errOut, want)
+		}
+	}
+	// What one accepts, the other accepts.
+	db := filepath.Join(t.TempDir(), "x.db")
+	cfg := writeConfig(t, "[watch]\ncommittees = [\"secu\", \"LCJC\"]\nprovisions = [\"Canadian Security Intelligence Service Act s. 21\"]\n")
+	for _, args := range [][]string{{"watch", "add", "committee", "ethi"}, {"watch", "add", "provision", "C-23 s. 12.1"}, {"bills"}} {
+		if _, errOut, code := runWithEnv(t, nil, append([]string{"--config", cfg, "--db", db}, args...)...); code != 0 {
+			t.Errorf("billwatch %s: exit %d, stderr %q", strings.Join(args, " "), code, errOut)
+		}
+	}
+}

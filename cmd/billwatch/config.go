@@ -203,10 +203,8 @@ func (c *Config) check() error {
 			return fmt.Errorf("acts.%q = %q: not an Act code (write e.g. \"T-3.4\")", title, code)
 		}
 	}
-	for _, p := range c.Watch.Provisions {
-		if _, err := parseProvisionWatch(p); err != nil {
-			return fmt.Errorf("watch.provisions: %w", err)
-		}
+	if err := c.checkWatch(); err != nil {
+		return err
 	}
 	var err error
 	if c.delay, err = duration("fetch.delay", c.Fetch.Delay, time.Second); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/billwatch/billwatch"
 	"github.com/billwatch/billwatch/notify/slack"
+	"github.com/billwatch/billwatch/tracker"
 )
 
 // checkSlack checks every value of [slack] when the configuration is loaded, whether or not a
@@ -91,4 +92,34 @@ func kindList() string {
 		names[i] = string(k)
 	}
 	return strings.Join(names, ", ")
+}
+
+// checkWatch checks each [watch] list with the check `watch add` uses (tracker.WatchValue),
+// so that the file and the command line accept the same values.
+func (c *Config) checkWatch() error {
+	deref := func(l *[]string) []string {
+		if l == nil {
+			return nil
+		}
+		return *l
+	}
+	for _, x := range []struct {
+		key, kind string
+		list      []string
+	}{
+		{"bills", tracker.WatchBill, c.Watch.Bills},
+		{"keywords", tracker.WatchKeyword, deref(c.Watch.Keywords)},
+		{"exclude", tracker.WatchKeyword, deref(c.Watch.Exclude)},
+		{"committees", tracker.WatchCommittee, deref(c.Watch.Committees)},
+		{"departments", tracker.WatchDepartment, deref(c.Watch.Departments)},
+		{"acts", tracker.WatchAct, deref(c.Watch.Acts)},
+		{"provisions", tracker.WatchProvision, c.Watch.Provisions},
+	} {
+		for i, v := range x.list {
+			if _, err := tracker.WatchValue(x.kind, v); err != nil {
+				return fmt.Errorf("watch.%s[%d]: %w", x.key, i, err)
+			}
+		}
+	}
+	return nil
 }
