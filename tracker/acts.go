@@ -184,9 +184,13 @@ func (t *Tracker) ScrapeActs(ctx context.Context, src ActSource, plan ActPlan) S
 		every = 7 * 24 * time.Hour
 	}
 	now := t.now()
-	t.scrapeActIndex(ctx, src, &sum, now, every)
-	fetched := t.scrapeActList(ctx, src, plan, &sum, now, every)
+	next := now.Add(every)
+	indexRead := t.scrapeActIndex(ctx, src, &sum, now, every, &next)
+	fetched, tried := t.scrapeActList(ctx, src, plan, &sum, now, every, &next)
 	sum.Outcome = actsOutcome(len(sum.Problems), fetched, sum.Versions)
+	if !indexRead && tried == 0 && len(sum.Problems) == 0 {
+		sum.NotDue, sum.NextIn = true, max(next.Sub(now), 0)
+	}
 	t.settleOnly(&sum, start)
 	return sum
 }
@@ -215,8 +219,10 @@ func actsOutcome(problems, fetched, versions int) Outcome {
 	}
 }
 
-// scrapeActIndex reads the index of Acts when it is due, conditionally, and stores it.
-func (t *Tracker) scrapeActIndex(ctx context.Context, src ActSource, sum *Summary, now time.Time, every time.Duration) {
+// scrapeActIndex reads the index of Acts when it is due, conditionally, and stores it. It
+// reports whether the index was due (read, or tried); when it was not, it lowers *next to
+// when it falls due.
+func (t *Tracker) scrapeActIndex(ctx context.Context, src ActSource, sum *Summary, now time.Time, every time.Duration, next *time.Time) bool {
 	var idx StoredAct
 	if err := t.Store.view(func(tx *bolt.Tx) error {
 		_, err := getJSON(tx.Bucket(bktMeta), []byte(actIndexMeta), &idx)
@@ -225,12 +231,15 @@ func (t *Tracker) scrapeActIndex(ctx context.Context, src ActSource, sum *Summar
 		sum.Problems = append(sum.Problems, err)
 	}
 	if !actDue(idx.Checked, now, every) {
-		return
+		if due := idx.Checked.Add(every); due.Before(*next) {
+			*next = due
+		}
+		return false
 	}
 	f, err := src.Index(ctx, idx.ETag, idx.LastModified)
 	if err != nil {
 		sum.Problems = append(sum.Problems, err)
-		return
+		return true
 	}
 	idx = StoredAct{Code: actIndexMeta, URL: f.URL, ETag: f.ETag, LastModified: f.LastModified, Checked: now.UTC()}
 	if err := t.Store.update(func(tx *bolt.Tx) error {
@@ -248,11 +257,13 @@ func (t *Tracker) scrapeActIndex(ctx context.Context, src ActSource, sum *Summar
 	}); err != nil {
 		sum.Problems = append(sum.Problems, err)
 	}
+	return true
 }
 
 // scrapeActList reads the Acts of the plan that are due, each conditionally, stores every
-// new consolidation and returns how many Acts were fetched.
-func (t *Tracker) scrapeActList(ctx context.Context, src ActSource, plan ActPlan, sum *Summary, now time.Time, every time.Duration) int {
+// new consolidation and returns how many Acts were fetched and how many were due (tried). It
+// lowers *next to when the first Act not due falls due.
+func (t *Tracker) scrapeActList(ctx context.Context, src ActSource, plan ActPlan, sum *Summary, now time.Time, every time.Duration, next *time.Time) (fetched, tried int) {
 	var codes []string
 	if plan.Codes != nil {
 		var errs []error
@@ -267,7 +278,6 @@ func (t *Tracker) scrapeActList(ctx context.Context, src ActSource, plan ActPlan
 	} else {
 		sum.Problems = append(sum.Problems, err)
 	}
-	fetched := 0
 	for _, code := range codes {
 		if ctx.Err() != nil {
 			sum.Problems = append(sum.Problems, ctx.Err())
@@ -277,8 +287,12 @@ func (t *Tracker) scrapeActList(ctx context.Context, src ActSource, plan ActPlan
 		sum.Relevant++
 		rec, had := stored[code]
 		if !actToFetch(rec, had, now, every) {
+			if due := rec.Checked.Add(every); due.Before(*next) {
+				*next = due
+			}
 			continue
 		}
+		tried++
 		f, err := src.Act(ctx, code, rec.ETag, rec.LastModified)
 		if err != nil {
 			sum.Problems = append(sum.Problems, err)
@@ -300,5 +314,5 @@ func (t *Tracker) scrapeActList(ctx context.Context, src ActSource, plan ActPlan
 			sum.Changed++
 		}
 	}
-	return fetched
+	return fetched, tried
 }

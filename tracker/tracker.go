@@ -143,6 +143,11 @@ type Summary struct {
 	Duration time.Duration
 	// Coverage is, per kind of page and expected field, how many pages had it this pass.
 	Coverage []FieldShare
+	// NotDue is set when the pass had nothing due: it read nothing from the site (everything
+	// was read recently) and so proves nothing about it; a caller must not count it as a
+	// source that worked. NextIn is how long until the first item falls due.
+	NotDue bool
+	NextIn time.Duration
 }
 
 // Err joins the pass's problems.
@@ -151,6 +156,10 @@ func (s Summary) Err() error { return errors.Join(s.Problems...) }
 // Line is the one-line summary `scrape` prints.
 func (s Summary) Line() string {
 	var b strings.Builder
+	if s.NotDue {
+		fmt.Fprintf(&b, "%s: not due (next in %s), %d held", s.Source, roughDuration(s.NextIn), s.Items)
+		return b.String()
+	}
 	fmt.Fprintf(&b, "%s: %s", s.Source, s.Outcome)
 	if s.Baseline {
 		fmt.Fprintf(&b, ", baseline recorded (no alerts for what already exists)")
@@ -160,6 +169,19 @@ func (s Summary) Line() string {
 		fmt.Fprintf(&b, ", %d problems (first: %v)", n, firstLine(s.Problems[0]))
 	}
 	return b.String()
+}
+
+// roughDuration is d in its largest whole unit: "6d", "5h", "12m", "0m".
+func roughDuration(d time.Duration) string {
+	switch {
+	case d >= 24*time.Hour:
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	case d >= time.Hour:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	case d > 0:
+		return fmt.Sprintf("%dm", (d+time.Minute-1)/time.Minute)
+	}
+	return "0m"
 }
 
 func firstLine(err error) string {

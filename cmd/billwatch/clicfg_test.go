@@ -126,3 +126,35 @@ func TestWatchValuesCheckedAlikeInFileAndCommand(t *testing.T) {
 		}
 	}
 }
+
+// freshDemo runs `billwatch demo` into a new database, with no environment, and returns its
+// path and an empty configuration's.
+func freshDemo(t *testing.T) (db, cfg string) {
+	t.Helper()
+	cfg = writeConfig(t, "")
+	db = filepath.Join(t.TempDir(), "demo.db")
+	if _, errOut, code := runWithEnv(t, nil, "--config", cfg, "--db", db, "demo"); code != 0 {
+		t.Fatalf("demo: exit %d\n%s", code, errOut)
+	}
+	return db, cfg
+}
+
+// TestScrapeNothingReachableIsNothingUsable: with every site unreachable, a source that had
+// nothing due (acts, read the day before) does not make the pass "partial": exit 1, and its
+// summary line says it was not due rather than "ok".
+func TestScrapeNothingReachableIsNothingUsable(t *testing.T) {
+	t.Parallel()
+	db, cfg := freshDemo(t)
+	out, errOut, code := runWithEnv(t, nil, append(append([]string{"--config", cfg, "--db", db, "--now", "2026-12-20T09:00:00-05:00"}, unreachable()...), "scrape", "--no-notify")...)
+	if code != 1 {
+		t.Errorf("scrape, every site unreachable: exit %d, want 1 (nothing usable)\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "acts: not due (next in ") || strings.Contains(out, "acts: ok") {
+		t.Errorf("scrape: the acts line is not honest:\n%s", out)
+	}
+	// A pass of nothing but a source with nothing due is no failure.
+	out, _, code = runWithEnv(t, nil, append(append([]string{"--config", cfg, "--db", db, "--now", "2026-12-20T09:00:00-05:00"}, unreachable()...), "scrape", "--no-notify", "acts")...)
+	if code != 0 || !strings.Contains(out, "acts: not due") {
+		t.Errorf("scrape acts, not due: exit %d, stdout %q; want 0 (nothing to do is no failure)", code, out)
+	}
+}

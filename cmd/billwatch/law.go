@@ -202,7 +202,6 @@ func storedActIndex(store *tracker.Store, cfg *Config) (*law.Index, error) {
 	return law.NewIndex(entries, cfg.Acts), nil
 }
 
-
 // fileFlags is a repeatable flag of file paths, kept as typed.
 type fileFlags []string
 

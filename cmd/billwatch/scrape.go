@@ -67,8 +67,10 @@ func scrapeCommand() command {
 }
 
 // outcomeError maps pass outcomes to the exit status: 0 all well, 3 partial, 1 nothing usable.
+// A source that had nothing due read nothing: it neither succeeds nor fails, so a pass whose
+// every source that read anything failed is "nothing usable", not "partial".
 func outcomeError(sums []tracker.Summary) error {
-	failed, partial := 0, 0
+	failed, partial, ran := 0, 0, 0
 	var first error
 	for _, s := range sums {
 		for _, p := range s.Problems {
@@ -78,6 +80,10 @@ func outcomeError(sums []tracker.Summary) error {
 		}
 	}
 	for _, s := range sums {
+		if s.NotDue {
+			continue
+		}
+		ran++
 		switch s.Outcome {
 		case tracker.Failed:
 			failed++
@@ -89,7 +95,7 @@ func outcomeError(sums []tracker.Summary) error {
 		}
 	}
 	switch {
-	case failed == len(sums) && failed > 0:
+	case failed == ran && failed > 0:
 		return &exitError{code: 1, err: first}
 	case failed > 0 || partial > 0:
 		return &exitError{code: 3, err: first}
