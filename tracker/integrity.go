@@ -22,9 +22,15 @@ var ErrDamaged = errors.New("database is damaged")
 type DamagedError struct {
 	Path    string
 	Problem string
+	// NotBolt is set when the file has no bbolt meta page anywhere: it is some other file (a
+	// wrong --db), not a damaged database, and no backup belongs in its place.
+	NotBolt bool
 }
 
 func (e *DamagedError) Error() string {
+	if e.NotBolt {
+		return fmt.Sprintf("database %s is not a billwatch database: it holds no bbolt header (%s); billwatch will neither read nor write it: is --db (or $BILLWATCH_DB) the right file?", e.Path, e.Problem)
+	}
 	return fmt.Sprintf("database %s is damaged: %s; billwatch will not write to it. Stop billwatch and put the last copy made by `billwatch backup` in its place", e.Path, e.Problem)
 }
 
@@ -120,6 +126,51 @@ func readMetas(f io.ReaderAt, size int64) (meta, error, error) {
 	return m0, nil, nil
 }
 
+// hasBoltMagic reports whether the file shows any sign of bbolt: a meta page's magic number,
+// or a page after the metas that names its own number, at any page size bbolt may have used.
+// A file without any was never a bbolt database (a wrong --db), not a damaged one.
+func hasBoltMagic(f io.ReaderAt, size int64) bool {
+	buf := make([]byte, pageHeaderSize+4)
+	for ps := int64(512); ps <= 64<<10; ps *= 2 {
+		for _, off := range []int64{0, ps} {
+			if off+int64(len(buf)) <= size {
+				if _, err := f.ReadAt(buf, off); err == nil && native.Uint32(buf[pageHeaderSize:]) == boltMagic {
+					return true
+				}
+			}
+		}
+		for _, id := range []int64{2, 3} {
+			if (id+1)*ps > size {
+				break
+			}
+			if _, err := f.ReadAt(buf, id*ps); err != nil {
+				continue
+			}
+			flags := native.Uint16(buf[8:])
+			if native.Uint64(buf) == uint64(id) && (flags == flagBranch || flags == flagLeaf || flags == flagFreelist) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// describeContent says in a few words what a file that is not a database seems to hold.
+func describeContent(f io.ReaderAt) string {
+	buf := make([]byte, 512)
+	n, _ := f.ReadAt(buf, 0)
+	head := strings.TrimLeft(string(buf[:n]), " \t\r\n\ufeff")
+	switch {
+	case strings.HasPrefix(head, "<"):
+		return "it looks like XML or HTML"
+	case strings.HasPrefix(head, "{") || strings.HasPrefix(head, "["):
+		return "it looks like JSON"
+	case strings.HasPrefix(head, "SQLite format 3"):
+		return "it is an SQLite database"
+	}
+	return "its first bytes are not bbolt's"
+}
+
 // checkMeta checks a meta page against the file's size.
 func checkMeta(m meta, size int64) error {
 	if m.pageSize < 512 || m.pageSize > 1<<24 || m.pageSize&(m.pageSize-1) != 0 {
@@ -157,6 +208,9 @@ func (s *Store) inspect() error {
 	}
 	m, _, err := readMetas(f, fi.Size())
 	if err != nil {
+		if !hasBoltMagic(f, fi.Size()) {
+			return &DamagedError{Path: s.path, Problem: describeContent(f), NotBolt: true}
+		}
 		return s.damaged("%v", err)
 	}
 	if err := checkMeta(m, fi.Size()); err != nil {

@@ -3,6 +3,7 @@ package tracker
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -74,6 +75,10 @@ func ReadMemoryExport(r io.Reader) (MemoryExport, error) {
 		Schema json.RawMessage `json:"schema"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return MemoryExport{}, bad("not a billwatch memory export: it is a JSON %s; want a JSON object with \"schema\" (what billwatch memory export writes)", te.Value)
+		}
 		return MemoryExport{}, bad("not a billwatch memory export (JSON: %v)", err)
 	}
 	if head.Schema == nil {

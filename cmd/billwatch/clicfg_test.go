@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/billwatch/billwatch/fixtures"
 )
 
 // runWithEnv runs billwatch in-process with args and env as the whole environment.
@@ -156,5 +160,97 @@ func TestScrapeNothingReachableIsNothingUsable(t *testing.T) {
 	out, _, code = runWithEnv(t, nil, append(append([]string{"--config", cfg, "--db", db, "--now", "2026-12-20T09:00:00-05:00"}, unreachable()...), "scrape", "--no-notify", "acts")...)
 	if code != 0 || !strings.Contains(out, "acts: not due") {
 		t.Errorf("scrape acts, not due: exit %d, stdout %q; want 0 (nothing to do is no failure)", code, out)
+	}
+}
+
+// copyFixture copies a file of the embedded fixtures to dir/name.
+func copyFixture(t *testing.T, dir, name, path string) string {
+	t.Helper()
+	b, err := fs.ReadFile(fixtures.FS(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestErrorsNameTheRightThing: each error is one line that names what the user got wrong.
+func TestErrorsNameTheRightThing(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db, cfg := freshDemo(t)
+	arr := filepath.Join(dir, "arr.json")
+	os.WriteFile(arr, []byte("[1, 2]\n"), 0o644)
+	notDB := filepath.Join(dir, "some.xml")
+	os.WriteFile(notDB, []byte("<?xml version=\"1.0\"?><Bill/>\n"), 0o644)
+	act := filepath.Join(dir, "T-3.4.xml")
+	os.WriteFile(act, []byte("<Statute/>\n"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		code int
+		want []string
+		not  string
+	}{
+		{[]string{"law", "C-8", "--act-file", act}, 2, []string{"--act-file needs the bill as an XML file", "drop --act-file to use the stored bill C-8"}, "read bill"},
+		{[]string{"diff", "C-12", "extra"}, 2, []string{"diff takes two bill XML files, or one bill number", "billwatch diff C-12"}, "read bill"},
+		{[]string{"memory", "import", arr}, 1, []string{"not a billwatch memory export", "JSON array", `want a JSON object with "schema"`}, "unmarshal"},
+		{[]string{"--db", notDB, "bills"}, 1, []string{"database " + notDB + " is not a billwatch database"}, "billwatch backup"},
+		{[]string{"--db", notDB, "check"}, 1, []string{"is not a billwatch database"}, "billwatch backup"},
+		{[]string{"watch", "rm", "keyword", "national security"}, 1, []string{`"national security" is a built-in default`, "[watch] keywords", "replaces the built-in one"}, "comes from the configuration file"},
+		{[]string{"run", "--every", "-5m"}, 2, []string{`--every "-5m": must be positive`}, "5m0s"},
+	} {
+		args := append([]string{"--config", cfg, "--db", db}, tc.args...)
+		_, errOut, code := runWithEnv(t, nil, args...)
+		line := strings.TrimSpace(errOut)
+		if code != tc.code || strings.Contains(line, "\n") {
+			t.Errorf("billwatch %s: exit %d, stderr %q; want exit %d and one line", strings.Join(tc.args, " "), code, errOut, tc.code)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(line, w) {
+				t.Errorf("billwatch %s: stderr %q lacks %q", strings.Join(tc.args, " "), line, w)
+			}
+		}
+		if tc.not != "" && strings.Contains(line, tc.not) {
+			t.Errorf("billwatch %s: stderr %q still says %q", strings.Join(tc.args, " "), line, tc.not)
+		}
+	}
+}
+
+// TestServeNamesTheAddressAsGiven: refusing to serve beyond loopback without an account names
+// the address the operator wrote, not the listener's ([::]:8099 for 0.0.0.0:8099). The check is
+// called directly: a test binds nothing beyond loopback.
+func TestServeNamesTheAddressAsGiven(t *testing.T) {
+	t.Parallel()
+	db, cfgPath := freshDemo(t)
+	cfg, err := loadConfig(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = checkExposure(cfg, db, "0.0.0.0:8099", &net.TCPAddr{IP: net.IPv6unspecified, Port: 8099})
+	if err == nil || !strings.Contains(err.Error(), "web: 0.0.0.0:8099 is reachable beyond this machine") || strings.Contains(err.Error(), "[::]") {
+		t.Errorf("checkExposure(0.0.0.0:8099) = %v; want the address as given", err)
+	}
+}
+
+// TestDiffOfTwoBillsWarns: comparing texts of two different bills still prints the diff, with
+// one line on stderr saying they are different bills.
+func TestDiffOfTwoBillsWarns(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	c12 := copyFixture(t, dir, "C-12.xml", "1/parl/Content/Bills/451/Government/C-12/C-12_1/C-12_E.xml")
+	c8 := copyFixture(t, dir, "C-8.xml", "1/parl/Content/Bills/451/Government/C-8/C-8_1/C-8_E.xml")
+	c8b := copyFixture(t, dir, "C-8b.xml", "1/parl/Content/Bills/451/Government/C-8/C-8_2/C-8_E.xml")
+	cfg := writeConfig(t, "")
+	out, errOut, code := runWithEnv(t, nil, "--config", cfg, "diff", c12, c8, "--no-color")
+	want := "billwatch: warning: " + c12 + " and " + c8 + " are texts of different bills (C-12 and C-8)"
+	if code != 0 || strings.TrimSpace(errOut) != strings.TrimSpace(want+"; the diff compares them anyway") || out == "" {
+		t.Errorf("diff C-12.xml C-8.xml: exit %d, stderr %q, %d bytes out; want exit 0, the diff and %q", code, errOut, len(out), want)
+	}
+	_, errOut, code = runWithEnv(t, nil, "--config", cfg, "diff", c8, c8b, "--no-color")
+	if code != 0 || errOut != "" {
+		t.Errorf("diff of two texts of C-8: exit %d, stderr %q; want no warning", code, errOut)
 	}
 }

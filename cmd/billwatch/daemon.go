@@ -5,6 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -18,15 +20,106 @@ import (
 )
 
 func runCommand() command {
-	var every time.Duration
+	var every durationFlag
 	return command{
 		name: "run", args: "[--every DURATION]",
 		summary: "the daemon: scheduled scraping, alert delivery, reminders",
 		flags: func(fs *flag.FlagSet) {
-			fs.DurationVar(&every, "every", 0, "run every source every `DURATION`, overriding the schedules (tests, demos)")
+			fs.Var(&every, "every", "run every source every `DURATION`, overriding the schedules (tests, demos): at least 1m, or 100ms when every site is on loopback (--base-url)")
 		},
-		run: func(ctx context.Context, g *globals, args []string) error { return runDaemon(ctx, g, every, args) },
+		run: func(ctx context.Context, g *globals, args []string) error {
+			if len(args) > 0 {
+				return usageError("run takes no arguments, got %q", args[0])
+			}
+			if err := checkEvery(g, every); err != nil {
+				return err
+			}
+			return runDaemon(ctx, g, every.d, args)
+		},
 	}
+}
+
+// durationFlag is a duration flag that keeps the value as the user typed it, for errors.
+type durationFlag struct {
+	d   time.Duration
+	raw string
+}
+
+func (f *durationFlag) String() string {
+	if f == nil {
+		return ""
+	}
+	return f.raw
+}
+
+func (f *durationFlag) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	f.d, f.raw = d, s
+	return nil
+}
+
+// Get makes the flag a flag.Getter of a time.Duration, so that a bad value is explained as one.
+func (f *durationFlag) Get() any { return f.d }
+
+// The shortest --every: a real site is read at most once a minute per source (the schedules
+// say 30m); fixtures and mirrors on loopback may go faster, for tests and demos, but not in a
+// tight loop.
+const (
+	minEvery         = time.Minute
+	minEveryLoopback = 100 * time.Millisecond
+)
+
+// checkEvery checks --every as given: not given is the schedules; zero, negative or more often
+// than the floor is refused, quoting the value as typed.
+func checkEvery(g *globals, every durationFlag) error {
+	if every.raw == "" {
+		return nil
+	}
+	switch {
+	case every.d < 0:
+		return usageError("--every %q: must be positive (leave --every out to follow the schedules)", every.raw)
+	case every.d == 0:
+		return usageError("--every %q: must be more than 0 (leave --every out to follow the schedules)", every.raw)
+	}
+	floor := minEvery
+	if allLoopback(g) {
+		floor = minEveryLoopback
+	}
+	if every.d < floor {
+		return usageError("--every %q: too often: at least %s (%s only when every site is on loopback, with --base-url or [sites])", every.raw, roughEvery(floor), roughEvery(minEveryLoopback))
+	}
+	return nil
+}
+
+func roughEvery(d time.Duration) string {
+	if d >= time.Minute && d%time.Minute == 0 {
+		return fmt.Sprintf("%dm", d/time.Minute)
+	}
+	return d.String()
+}
+
+// allLoopback reports whether every site is read from this machine (fixtures, a mirror). An
+// unreadable configuration counts as not: the command reports it next.
+func allLoopback(g *globals) bool {
+	cfg, err := loadConfig(g.config)
+	if err != nil {
+		return false
+	}
+	bases := g.basesFor(cfg)
+	for site := range scraper.DefaultBases {
+		u, err := url.Parse(bases[site])
+		if err != nil || bases[site] == "" {
+			return false
+		}
+		host := u.Hostname()
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return false
+		}
+	}
+	return true
 }
 
 // deliverEvery is how often the daemon drains the outbox and checks reminders.
@@ -38,9 +131,6 @@ const deliverEvery = time.Minute
 func runDaemon(ctx context.Context, g *globals, runEvery time.Duration, args []string) error {
 	if len(args) > 0 {
 		return usageError("run takes no arguments, got %q", args[0])
-	}
-	if runEvery < 0 {
-		return usageError("--every %v: must be positive", runEvery)
 	}
 	a, err := g.wire(wireOptions{writer: "run"})
 	if err != nil {

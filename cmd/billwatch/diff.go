@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/billwatch/billwatch"
 	"github.com/billwatch/billwatch/diff"
+	"github.com/billwatch/billwatch/internal/lazyre"
 	"github.com/billwatch/billwatch/tracker"
 )
 
@@ -78,9 +80,17 @@ func diffCommand() command {
 				if from != "" || to != "" {
 					return usageError("--from and --to name stored versions; with two files, give the files only")
 				}
+				for _, a := range args {
+					if _, err := os.Stat(a); errors.Is(err, os.ErrNotExist) && billwatch.NormalizeBillNumber(a) != "" && !strings.HasSuffix(strings.ToLower(a), ".xml") {
+						return usageError("diff %s %s: diff takes two bill XML files, or one bill number (billwatch diff %s compares its stored versions); there is no file %s", args[0], args[1], a, a)
+					}
+				}
 				r, err := diff.CompareFiles(args[0], args[1])
 				if err != nil {
 					return err
+				}
+				if a, b := fileBillNumber(args[0]), fileBillNumber(args[1]); a != "" && b != "" && a != b {
+					fmt.Fprintf(g.stderr, "billwatch: warning: %s and %s are texts of different bills (%s and %s); the diff compares them anyway\n", args[0], args[1], termSafe(a), termSafe(b))
 				}
 				return diff.Render(g.stdout, r, format, color)
 			case len(args) == 1:
@@ -116,6 +126,25 @@ func diffGC() (restore func()) {
 			debug.SetMemoryLimit(limit)
 		}
 	}
+}
+
+var billNumberRe = lazyre.New(`<BillNumber>\s*([^<]{1,20}?)\s*</BillNumber>`)
+
+// fileBillNumber is the bill number a bill XML file gives in its identification (near its
+// start), or "" when it cannot be read or names none.
+func fileBillNumber(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	head := make([]byte, 64<<10)
+	n, _ := io.ReadFull(f, head)
+	m := billNumberRe.FindSubmatch(head[:n])
+	if m == nil {
+		return ""
+	}
+	return billwatch.NormalizeBillNumber(string(m[1]))
 }
 
 func validFormat(f string) bool {

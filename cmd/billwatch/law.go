@@ -47,6 +47,9 @@ func lawCommand() command {
 			var res *law.Result
 			var err error
 			if strings.HasSuffix(strings.ToLower(args[0]), ".xml") || len(actFiles) > 0 {
+				if _, err := os.Stat(args[0]); errors.Is(err, os.ErrNotExist) && !strings.HasSuffix(strings.ToLower(args[0]), ".xml") {
+					return usageError("law %s: --act-file needs the bill as an XML file too (billwatch law C-8_E.xml --act-file T-3.4.xml); drop --act-file to use the stored bill %s", args[0], args[0])
+				}
 				if session != "" || version != "" {
 					return usageError("--session and --version name stored texts; with a bill XML file, give --act-file")
 				}

@@ -48,7 +48,7 @@ func serveCommand() command {
 			if err != nil {
 				return fmt.Errorf("serve: %w", err)
 			}
-			if err := checkExposure(cfg, g.dbPath(), ln.Addr()); err != nil {
+			if err := checkExposure(cfg, g.dbPath(), addr, ln.Addr()); err != nil {
 				ln.Close()
 				return err
 			}
@@ -68,8 +68,10 @@ func checkListen(addr string) error {
 }
 
 // checkExposure refuses to serve beyond loopback without a way to sign in: accounts (at
-// least one exists) or header authentication from a trusted proxy.
-func checkExposure(cfg *Config, db string, addr net.Addr) error {
+// least one exists) or header authentication from a trusted proxy. given is the address as
+// the operator wrote it, which the error names (the listener's own, [::]:8099 for
+// 0.0.0.0:8099, would not be what they typed).
+func checkExposure(cfg *Config, db, given string, addr net.Addr) error {
 	ta, ok := addr.(*net.TCPAddr)
 	if !ok || ta.IP.IsLoopback() || cfg.Web.Auth == web.AuthHeader {
 		return nil
@@ -79,7 +81,7 @@ func checkExposure(cfg *Config, db string, addr net.Addr) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("web: %s is reachable beyond this machine, and no account exists in %s: create one first (billwatch user add NAME --role admin), or set [web] auth = \"header\" behind a proxy that signs people in", addr, db)
+	return fmt.Errorf("web: %s is reachable beyond this machine, and no account exists in %s: create one first (billwatch user add NAME --role admin), or set [web] auth = \"header\" behind a proxy that signs people in", given, db)
 }
 
 // webHandler builds the web interface on the database, with the calendar of `billwatch calendar`.
@@ -177,7 +179,7 @@ func startWeb(ctx context.Context, g *globals, a *app) (wait func() error, err e
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
-	if err := checkExposure(a.cfg, g.dbPath(), ln.Addr()); err != nil {
+	if err := checkExposure(a.cfg, g.dbPath(), addr, ln.Addr()); err != nil {
 		ln.Close()
 		return nil, err
 	}

@@ -59,6 +59,11 @@ func watchCommand() command {
 					res, err = t.WatchRemove(kind, value, who(by))
 				}
 				if err != nil {
+					if args[0] == "rm" {
+						if err := notInDatabase(cfg, kind, value); err != nil {
+							return err
+						}
+					}
 					return inputError(err)
 				}
 				switch {
@@ -148,4 +153,44 @@ func watchedCommittees(t *tracker.Tracker, house, sen []string) ([]string, []str
 		}
 	}
 	return house, sen
+}
+
+// notInDatabase explains why a watch-list entry that is not in the database cannot be removed
+// with `watch rm`: it is in the configuration file, or it is a built-in default (the file's
+// list of that kind, when given, replaces the defaults). It returns nil when it is neither.
+func notInDatabase(cfg *Config, kind, value string) error {
+	v, err := tracker.NormalizeWatch(kind, value)
+	if err != nil {
+		return nil
+	}
+	key := map[string]string{tracker.WatchBill: "bills", tracker.WatchKeyword: "keywords", tracker.WatchCommittee: "committees",
+		tracker.WatchDepartment: "departments", tracker.WatchAct: "acts", tracker.WatchProvision: "provisions"}[kind]
+	var configured *[]string
+	switch kind {
+	case tracker.WatchBill:
+		configured = &cfg.Watch.Bills
+	case tracker.WatchKeyword:
+		configured = cfg.Watch.Keywords
+	case tracker.WatchCommittee:
+		configured = cfg.Watch.Committees
+	case tracker.WatchDepartment:
+		configured = cfg.Watch.Departments
+	case tracker.WatchAct:
+		configured = cfg.Watch.Acts
+	case tracker.WatchProvision:
+		configured = &cfg.Watch.Provisions
+	}
+	has := func(list []string) bool {
+		return slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(strings.Join(strings.Fields(x), " "), v) })
+	}
+	if configured != nil && has(*configured) {
+		return fmt.Errorf("watch %s %q comes from the configuration file %s ([watch] %s), not the database: edit the file to remove it", kind, v, cfg.source, key)
+	}
+	def := tracker.DefaultProfile()
+	defaults := map[string][]string{tracker.WatchKeyword: def.Keywords, tracker.WatchCommittee: def.Committees,
+		tracker.WatchDepartment: def.Departments, tracker.WatchAct: def.Acts}[kind]
+	if configured == nil && has(defaults) {
+		return fmt.Errorf("watch %s %q is a built-in default, not in the database: to drop it, write the %s to watch as [watch] %s = [...] in the configuration file (a list there replaces the built-in one; billwatch watch list shows it)", kind, v, key, key)
+	}
+	return nil
 }
