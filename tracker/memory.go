@@ -136,6 +136,21 @@ type Edit struct {
 	Next     *NextStep // Text "" clears the next step
 }
 
+// ErrNotFound means that a well-formed request named something that does not exist (a user, a
+// record to carry over): the command line exits 1 for it, keeping 2 for a malformed request.
+// Such an error also matches ErrBadInput, so that the web interface answers it as a mistake.
+var ErrNotFound = errors.New("not found")
+
+type notFoundError struct{ msg string }
+
+func (e *notFoundError) Error() string { return e.msg }
+
+func (e *notFoundError) Is(target error) bool { return target == ErrNotFound || target == ErrBadInput }
+
+func notFound(format string, args ...any) error {
+	return &notFoundError{msg: fmt.Sprintf(format, args...)}
+}
+
 func bad(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrBadInput, fmt.Sprintf(format, args...))
 }
@@ -345,6 +360,9 @@ func (s *Store) CarryOver(from, to, by string, now time.Time) (Record, error) {
 	if err := checkSubject(from); err != nil {
 		return Record{}, err
 	}
+	if from == to {
+		return Record{}, bad("cannot carry %s over onto itself: --from names the earlier bill it reintroduces", from)
+	}
 	var src Record
 	if err := s.view(func(tx *bolt.Tx) error {
 		var err error
@@ -354,7 +372,7 @@ func (s *Store) CarryOver(from, to, by string, now time.Time) (Record, error) {
 		return Record{}, err
 	}
 	if src.Empty() {
-		return Record{}, bad("%s has no record to carry over", from)
+		return Record{}, notFound("%s has no record to carry over", from)
 	}
 	return s.editRecord(to, by, now, func(r *Record) ([]Change, error) {
 		var cs []Change

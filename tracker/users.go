@@ -122,7 +122,7 @@ func (s *Store) SigninLink(name string, now time.Time) (string, error) {
 	token := newToken()
 	err := s.update(func(tx *bolt.Tx) error {
 		if tx.Bucket(bktUsers).Get([]byte(name)) == nil {
-			return bad("no user %s (billwatch user list)", name)
+			return notFound("no user %s (billwatch user list)", name)
 		}
 		return putJSON(tx.Bucket(bktSignin), tokenKey(token), signin{User: name, Expires: now.Add(SigninTTL).UTC()})
 	})
@@ -175,7 +175,7 @@ func (s *Store) User(name string) (User, bool, error) {
 func (s *Store) RemoveUser(name string) error {
 	return s.update(func(tx *bolt.Tx) error {
 		if tx.Bucket(bktUsers).Get([]byte(name)) == nil {
-			return bad("no user %s (billwatch user list)", name)
+			return notFound("no user %s (billwatch user list)", name)
 		}
 		if err := tx.Bucket(bktUsers).Delete([]byte(name)); err != nil {
 			return err

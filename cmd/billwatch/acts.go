@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -166,9 +167,13 @@ func diffActCommand() command {
 					}
 					return vs[def], nil
 				}
-				var n int
-				if _, err := fmt.Sscanf(s, "%d", &n); err != nil || n < 1 || n > len(vs) {
-					return tracker.Version{}, usageError("version %q of %s: want 1 to %d", s, code, len(vs))
+				n, err := strconv.Atoi(s)
+				if err != nil {
+					return tracker.Version{}, usageError("version %q of %s: want a number from 1 to %d", s, code, len(vs))
+				}
+				if n < 1 || n > len(vs) {
+					// Well formed, but no such version: not found, like diff --from 99.
+					return tracker.Version{}, fmt.Errorf("Act %s has no version %d (it has 1 to %d)", code, n, len(vs))
 				}
 				return vs[n-1], nil
 			}

@@ -57,10 +57,38 @@ func (b baseFlags) Set(s string) error {
 	if _, known := scraper.DefaultBases[site]; !known {
 		return fmt.Errorf("unknown site %q (want one of %s)", site, strings.Join(siteNames(), ", "))
 	}
-	if _, err := scraper.ParseBase(u); err != nil {
+	if err := checkBase(u); err != nil {
 		return err
 	}
 	b[site] = u
+	return nil
+}
+
+// checkBase checks a site's base (--base-url, [sites]): an http or https URL of which only the
+// scheme and host (with port) count, as the contract says: the paths requested stay those of
+// the real site, so a path, query, fragment or user is refused rather than silently dropped
+// or half used.
+func checkBase(s string) error {
+	u, err := scraper.ParseBase(s)
+	if err != nil {
+		return err
+	}
+	var extra []string
+	if u.User != nil {
+		extra = append(extra, "a user")
+	}
+	if strings.Trim(u.Path, "/") != "" {
+		extra = append(extra, fmt.Sprintf("the path %q", u.Path))
+	}
+	if u.RawQuery != "" || u.ForceQuery {
+		extra = append(extra, fmt.Sprintf("the query %q", "?"+u.RawQuery))
+	}
+	if u.Fragment != "" || strings.Contains(s, "#") {
+		extra = append(extra, fmt.Sprintf("the fragment %q", "#"+u.Fragment))
+	}
+	if len(extra) > 0 {
+		return fmt.Errorf("%q: only the scheme and host (with port) of a site are replaced, its paths stay the real site's: drop %s (e.g. %s://%s)", s, strings.Join(extra, ", "), u.Scheme, u.Host)
+	}
 	return nil
 }
 
@@ -212,6 +240,15 @@ func runEnv(ctx context.Context, args []string, getenv func(string) string, stdo
 	}
 	name := rest[0]
 	if name == "help" || name == "-h" {
+		if len(rest) > 1 {
+			for _, c := range commands() {
+				if c.name == rest[1] {
+					commandUsage(stdout, &c)
+					return nil
+				}
+			}
+			return usageError("help %q: no such command (see billwatch help)", rest[1])
+		}
 		usage(stdout)
 		return nil
 	}
@@ -247,6 +284,9 @@ func runEnv(ctx context.Context, args []string, getenv func(string) string, stdo
 		}
 		return err
 	}
+	if len(pos) > 0 && takesNoArgs(cmd) {
+		return usageError("%s takes no arguments, got %q (see billwatch %s -h)", name, pos[0], name)
+	}
 	var lvl slog.Level
 	if g.logLevel != "" && lvl.UnmarshalText([]byte(g.logLevel)) != nil {
 		return usageError("--log-level %q: want debug, info, warn or error", g.logLevel)
@@ -269,6 +309,14 @@ func runEnv(ctx context.Context, args []string, getenv func(string) string, stdo
 	err = cmd.run(ctx, g, pos)
 	tw.Flush()
 	return err
+}
+
+var flagPartRe = lazyre.New(`\[--[^\]]*\]|--[a-z-]+(?: [A-Z][A-Za-z|-]*)?`)
+
+// takesNoArgs reports whether a command's usage (its args) names flags only, so that a
+// positional argument is a mistake rather than something to ignore.
+func takesNoArgs(cmd *command) bool {
+	return strings.TrimSpace(flagPartRe.ReplaceAllString(cmd.args, "")) == ""
 }
 
 // readOnly reports whether a command only reads and prints: it runs without signal handlers

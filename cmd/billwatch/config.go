@@ -81,6 +81,9 @@ type Config struct {
 	// Resolved values.
 	delay, timeout time.Duration
 	source         string // the file read, or "built-in defaults"
+	// unhealthySet says that the file gives daemon.unhealthy_after, so that 0 there is refused
+	// rather than taken for "not set".
+	unhealthySet bool
 }
 
 var sessionRe = lazyre.New(`^\d{2}-\d$`)
@@ -139,6 +142,7 @@ func loadConfig(path string) (*Config, error) {
 			return nil, fmt.Errorf("config %s: unknown key %s", path, strings.Join(keys, ", "))
 		}
 		cfg.source = path
+		cfg.unhealthySet = md.IsDefined("daemon", "unhealthy_after")
 	}
 	if err := cfg.check(); err != nil {
 		return nil, fmt.Errorf("config %s: %w", cfg.source, err)
@@ -194,7 +198,7 @@ func (c *Config) check() error {
 		if _, ok := scraper.DefaultBases[site]; !ok {
 			return fmt.Errorf("sites.%s: unknown site (want one of %s)", site, strings.Join(siteNames(), ", "))
 		}
-		if _, err := scraper.ParseBase(u); err != nil {
+		if err := checkBase(u); err != nil {
 			return fmt.Errorf("sites.%s: %v", site, err)
 		}
 	}
@@ -251,7 +255,7 @@ func (c *Config) check() error {
 			return fmt.Errorf("schedule.%s: %v", key, err)
 		}
 	}
-	if c.Daemon.UnhealthyAfter < 0 {
+	if c.Daemon.UnhealthyAfter < 0 || c.unhealthySet && c.Daemon.UnhealthyAfter == 0 {
 		return fmt.Errorf("daemon.unhealthy_after = %d: must be 1 or more", c.Daemon.UnhealthyAfter)
 	}
 	if c.Daemon.UnhealthyAfter == 0 {

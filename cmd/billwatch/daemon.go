@@ -88,8 +88,11 @@ func checkEvery(g *globals, every durationFlag) error {
 	if allLoopback(g) {
 		floor = minEveryLoopback
 	}
-	if every.d < floor {
-		return usageError("--every %q: too often: at least %s (%s only when every site is on loopback, with --base-url or [sites])", every.raw, roughEvery(floor), roughEvery(minEveryLoopback))
+	switch {
+	case every.d < floor && floor == minEveryLoopback:
+		return usageError("--every %q: too often: at least %s, even on loopback", every.raw, roughEvery(floor))
+	case every.d < floor:
+		return usageError("--every %q: too often: at least %s against the real sites (%s when every site is on loopback, with --base-url or [sites])", every.raw, roughEvery(floor), roughEvery(minEveryLoopback))
 	}
 	return nil
 }

@@ -63,6 +63,9 @@ func who(by string) string {
 }
 
 func inputError(err error) error {
+	if errors.Is(err, tracker.ErrNotFound) {
+		return errors.New(err.Error()) // a well-formed request for what does not exist: exit 1
+	}
 	if errors.Is(err, tracker.ErrBadInput) {
 		return usageError("%s", strings.TrimPrefix(err.Error(), tracker.ErrBadInput.Error()+": "))
 	}

@@ -143,5 +143,5 @@ func TestWatchAndUserCommands(t *testing.T) {
 		t.Errorf("user list = %q", list)
 	}
 	c.ok("user", "rm", "lea")
-	c.fails(2, "no user lea", "user", "rm", "lea")
+	c.fails(1, "no user lea", "user", "rm", "lea")
 }

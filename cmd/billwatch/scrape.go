@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -111,6 +112,9 @@ func parseSources(args []string) ([]string, error) {
 	for _, a := range args {
 		if _, ok := sourceNamed(a); !ok {
 			return nil, usageError("unknown source %q (want %s)", a, oneOf(sourceNames()))
+		}
+		if slices.Contains(out, a) {
+			continue // named twice: one pass
 		}
 		out = append(out, a)
 	}

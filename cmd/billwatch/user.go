@@ -34,6 +34,9 @@ func userCommand() command {
 			}
 			switch args[0] {
 			case "list":
+				if len(args) != 1 {
+					return usageError("user list takes no arguments, got %q", args[1])
+				}
 				store, _, err := g.readStore()
 				if err != nil {
 					return err
