@@ -40,14 +40,22 @@ func Render(w io.Writer, r *Result, format string, color bool) error {
 // Headline is one line naming the bill and the counts.
 func (r *Result) Headline() string {
 	if r.headline != "" {
-		return fmt.Sprintf("%s: %d sections changed", r.headline, r.Summary.Instructions)
+		return fmt.Sprintf("%s: %s changed", r.headline, plural(r.Summary.Instructions, "section"))
 	}
 	name := strings.TrimSpace(r.Session + " " + r.Bill)
 	if r.Version != "" {
 		name += " (" + r.Version + ")"
 	}
-	return fmt.Sprintf("%s: effect on the law: %d instructions, %d applied, %d not applied",
-		name, r.Summary.Instructions, r.Summary.Applied, r.Summary.Unapplied)
+	return fmt.Sprintf("%s: effect on the law: %s, %d applied, %d not applied",
+		name, plural(r.Summary.Instructions, "instruction"), r.Summary.Applied, r.Summary.Unapplied)
+}
+
+// plural is "1 section", "2 sections".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // ActName is "Telecommunications Act (T-3.4), consolidated to 2024-06-20".

@@ -299,7 +299,7 @@ func runEnv(ctx context.Context, args []string, getenv func(string) string, stdo
 		armSignals(ctx)
 	}
 	if rawOutput[name] {
-		return cmd.run(ctx, g, pos)
+		return flagHint(name, cmd.run(ctx, g, pos))
 	}
 	// Scraped text is never trusted: whatever a command prints passes through a filter that
 	// drops terminal controls (ESC, BEL, OSC, C1, bidi overrides), on top of their removal on
@@ -308,6 +308,16 @@ func runEnv(ctx context.Context, args []string, getenv func(string) string, stdo
 	g.stdout = tw
 	err = cmd.run(ctx, g, pos)
 	tw.Flush()
+	return flagHint(name, err)
+}
+
+// flagHint ends a command's usage error about a flag's value (--session, --format, …) with
+// where to look, as the flag package's own errors are.
+func flagHint(name string, err error) error {
+	var ee *exitError
+	if errors.As(err, &ee) && ee.code == 2 && ee.err != nil && strings.HasPrefix(ee.err.Error(), "--") && !strings.Contains(ee.err.Error(), "see billwatch") {
+		ee.err = fmt.Errorf("%w (see billwatch %s -h)", ee.err, name)
+	}
 	return err
 }
 

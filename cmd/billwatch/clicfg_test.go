@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/billwatch/billwatch/fixtures"
 )
@@ -337,5 +338,46 @@ func TestScrapeSourceNamedTwiceRunsOnce(t *testing.T) {
 	_, errOut, code = runWithEnv(t, nil, "help", "frob")
 	if code != 2 || !strings.Contains(errOut, `help "frob": no such command`) {
 		t.Errorf("help frob: exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestWordsAndEndings: flag-value errors raised by a command end as the flag package's do; the
+// sign-in link's validity is in hours; an age is never an overflow or a negative.
+func TestWordsAndEndings(t *testing.T) {
+	t.Parallel()
+	db, cfg := freshDemo(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"bills", "--session", "45"}, `--session "45": want PARLIAMENT-SESSION, e.g. 45-1 (see billwatch bills -h)`},
+		{[]string{"diff", "C-8", "--format", "pdf"}, `--format "pdf": want one of`},
+		{[]string{"law", "C-8", "--format", "pdf"}, `(see billwatch law -h)`},
+	} {
+		_, errOut, code := runWithEnv(t, nil, append([]string{"--config", cfg, "--db", db}, tc.args...)...)
+		if code != 2 || !strings.Contains(errOut, tc.want) || !strings.HasSuffix(strings.TrimSpace(errOut), "-h)") {
+			t.Errorf("billwatch %s: exit %d, stderr %q; want %q ending in (see billwatch COMMAND -h)", strings.Join(tc.args, " "), code, errOut, tc.want)
+		}
+	}
+	out, errOut, code := runWithEnv(t, nil, "--config", cfg, "--db", db, "--now", "2026-12-20T09:00:00-05:00", "user", "add", "lea", "--role", "editor")
+	if code != 0 || !strings.Contains(out, "within 72 hours:") {
+		t.Errorf("user add: exit %d, stdout %q, stderr %q; want \"within 72 hours\"", code, out, errOut)
+	}
+	now := time.Date(2026, 12, 20, 9, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		at   time.Time
+		want string
+	}{
+		{now.Add(-3 * time.Hour), "3h ago"},
+		{now.Add(-72 * time.Hour), "3 days ago"},
+		{time.Date(1, 1, 1, 0, 0, 1, 0, time.UTC), "2025 years ago"},
+		{now.Add(21 * 24 * time.Hour), "in the future (clock skew?)"},
+	} {
+		if got := fetchAge(now, tc.at); got != tc.want {
+			t.Errorf("fetchAge(%s) = %q, want %q", tc.at, got, tc.want)
+		}
+	}
+	if got := humanAge(time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), now); got != "7973 years ago" {
+		t.Errorf("humanAge from 9999 = %q, want 7973 years ago", got)
 	}
 }

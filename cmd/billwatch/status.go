@@ -53,7 +53,7 @@ func statusCommand() command {
 				last, age, next := "never", "-", "-"
 				if !r.LastSuccess.IsZero() {
 					last = r.LastSuccess.In(billwatch.Eastern).Format("2006-01-02 15:04 MST")
-					age = humanAge(now, r.LastSuccess)
+					age = fetchAge(now, r.LastSuccess)
 				}
 				if !r.NextRun.IsZero() {
 					next = r.NextRun.In(billwatch.Eastern).Format("2006-01-02 15:04 MST") + " (" + humanAge(now, r.NextRun) + ")"
@@ -97,6 +97,21 @@ func humanAge(now, t time.Time) string {
 	if future {
 		d = -d
 	}
+	// Sub saturates at about 292 years: count days from the seconds instead.
+	if secs := now.Unix() - t.Unix(); secs > 365*86400 || secs < -365*86400 {
+		days := secs / 86400
+		if days < 0 {
+			days = -days
+		}
+		s := fmt.Sprintf("%d days", days)
+		if days >= 2*365 {
+			s = fmt.Sprintf("%d years", days*400/146097) // 146097 days in 400 Gregorian years
+		}
+		if future {
+			return "in " + s
+		}
+		return s + " ago"
+	}
 	d = d.Round(time.Minute)
 	var s string
 	switch {
@@ -116,4 +131,13 @@ func humanAge(now, t time.Time) string {
 		return "in " + s
 	}
 	return s + " ago"
+}
+
+// fetchAge is the age of a fetch: a fetch dated after now cannot have an age, and says so
+// rather than "in 21 days".
+func fetchAge(now, t time.Time) string {
+	if t.Sub(now) >= time.Minute {
+		return "in the future (clock skew?)"
+	}
+	return humanAge(now, t)
 }

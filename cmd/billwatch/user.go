@@ -80,14 +80,14 @@ func userCommand() command {
 					if err != nil {
 						return inputError(err)
 					}
-					fmt.Fprintf(g.stdout, "user %s added as %s; the link below lets them set a password once, within %s:\n", u.Name, u.Role, tracker.SigninTTL)
+					fmt.Fprintf(g.stdout, "user %s added as %s; the link below lets them set a password once, within %s:\n", u.Name, u.Role, fmt.Sprintf("%d hours", int(tracker.SigninTTL.Hours())))
 					fmt.Fprintln(g.stdout, signinURL(base, token))
 				case "link":
 					token, err := store.SigninLink(name, g.clock())
 					if err != nil {
 						return inputError(err)
 					}
-					fmt.Fprintf(g.stdout, "a new one-time sign-in link for %s, valid %s:\n", name, tracker.SigninTTL)
+					fmt.Fprintf(g.stdout, "a new one-time sign-in link for %s, valid %s:\n", name, fmt.Sprintf("%d hours", int(tracker.SigninTTL.Hours())))
 					fmt.Fprintln(g.stdout, signinURL(base, token))
 				case "rm":
 					if err := store.RemoveUser(name); err != nil {
