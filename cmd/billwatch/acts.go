@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -206,7 +209,37 @@ func diffActCommand() command {
 			}
 			res := law.CompareActs(fa, ta)
 			res.Annotate()
+			if format == "json" {
+				return actDiffJSON(g.stdout, res, fa, ta, fv, tv)
+			}
 			return law.Render(g.stdout, res, format, format == "text" && isTerminal(g.stdout))
 		},
 	}
+}
+
+// actDiffJSON writes diff-act's JSON: law's shape (kept for whoever reads it already: "bill"
+// is the Act's code, "version" both dates, "summary.instructions" the sections changed), with
+// keys that say what they mean: "act", "title", "from" and "to" (each consolidation's date and
+// when billwatch fetched it) and "sections_changed".
+func actDiffJSON(w io.Writer, res *law.Result, fa, ta *law.Act, fv, tv tracker.Version) error {
+	var buf bytes.Buffer
+	if err := law.Render(&buf, res, "json", false); err != nil {
+		return err
+	}
+	var out map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &out); err != nil {
+		return err
+	}
+	side := func(a *law.Act, v tracker.Version) map[string]any {
+		return map[string]any{"consolidated_to": a.ConsolidatedTo, "fetched": v.Fetched.UTC().Format(time.RFC3339)}
+	}
+	out["act"] = ta.Code
+	if out["act"] == "" {
+		out["act"] = res.Bill
+	}
+	out["title"] = ta.Title
+	out["from"] = side(fa, fv)
+	out["to"] = side(ta, tv)
+	out["sections_changed"] = res.Summary.Instructions
+	return writeJSON(w, out)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io/fs"
 	"net"
 	"os"
@@ -379,5 +380,41 @@ func TestWordsAndEndings(t *testing.T) {
 	}
 	if got := humanAge(time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), now); got != "7973 years ago" {
 		t.Errorf("humanAge from 9999 = %q, want 7973 years ago", got)
+	}
+}
+
+// TestLawAndDiffActJSONSayWhatTheyMean: law on a file gives the session its XML names;
+// diff-act's JSON names the Act and both consolidations, keeping law's keys.
+func TestLawAndDiffActJSONSayWhatTheyMean(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	c8 := copyFixture(t, dir, "C-8_E.xml", "1/parl/Content/Bills/451/Government/C-8/C-8_1/C-8_E.xml")
+	cfg := writeConfig(t, "")
+	out, errOut, code := runWithEnv(t, nil, "--config", cfg, "law", c8, "--format", "json")
+	var lawOut struct {
+		Bill, Session string
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &lawOut) != nil || lawOut.Session != "45-1" || lawOut.Bill != "C-8" {
+		t.Errorf("law C-8_E.xml --format json: exit %d, bill %q session %q, stderr %q; want C-8 of 45-1", code, lawOut.Bill, lawOut.Session, errOut)
+	}
+	if got := xmlSession([]byte("<Bill><Identification><Parliament><Session>2</Session><Number>44</Number></Parliament></Identification></Bill>")); got != "44-2" {
+		t.Errorf("xmlSession = %q, want 44-2", got)
+	}
+
+	db, cfg := freshDemo(t)
+	out, errOut, code = runWithEnv(t, nil, "--config", cfg, "--db", db, "diff-act", "C-23", "--format", "json")
+	var got map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &got) != nil {
+		t.Fatalf("diff-act C-23 --format json: exit %d, stderr %q\n%s", code, errOut, out)
+	}
+	from, _ := got["from"].(map[string]any)
+	to, _ := got["to"].(map[string]any)
+	if got["act"] != "C-23" || got["title"] != "Canadian Security Intelligence Service Act" || from["consolidated_to"] != "2024-06-20" || to["consolidated_to"] != "2026-11-20" || got["sections_changed"] != 1.0 {
+		t.Errorf("diff-act JSON: act %v, title %v, from %v, to %v, sections_changed %v", got["act"], got["title"], from, to, got["sections_changed"])
+	}
+	for _, key := range []string{"bill", "version", "summary", "acts"} {
+		if _, ok := got[key]; !ok {
+			t.Errorf("diff-act JSON lost the key %q", key)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/billwatch/billwatch/internal/lazyre"
 	"github.com/billwatch/billwatch/law"
 	"github.com/billwatch/billwatch/scraper/justice"
 	"github.com/billwatch/billwatch/tracker"
@@ -107,6 +108,9 @@ func lawFiles(g *globals, billPath string, actPaths []string) (*law.Result, erro
 		}
 		return nil, fmt.Errorf("%s was not given with --act-file", code)
 	}))
+	if res.Session == "" {
+		res.Session = xmlSession(bb)
+	}
 	return res, nil
 }
 
@@ -316,4 +320,24 @@ func (r *lawReader) watched() []law.Watch {
 		out = append(out[:len(out):len(out)], w)
 	}
 	return out
+}
+
+var (
+	parliamentRe = lazyre.New(`(?s)<Parliament\b[^>]*>(.*?)</Parliament>`)
+	parlSessRe   = lazyre.New(`<Session>\s*(\d{1,2})\s*</Session>`)
+	parlNumberRe = lazyre.New(`<Number>\s*(\d{2})\s*</Number>`)
+)
+
+// xmlSession is the session a bill XML file names in its identification
+// (<Parliament><Session>1</Session><Number>45</Number>) as "45-1", or "" when it names none.
+func xmlSession(bill []byte) string {
+	m := parliamentRe.FindSubmatch(bill)
+	if m == nil {
+		return ""
+	}
+	s, n := parlSessRe.FindSubmatch(m[1]), parlNumberRe.FindSubmatch(m[1])
+	if s == nil || n == nil {
+		return ""
+	}
+	return string(n[1]) + "-" + string(s[1])
 }
