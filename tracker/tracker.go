@@ -148,6 +148,9 @@ type Summary struct {
 	// source that worked. NextIn is how long until the first item falls due.
 	NotDue bool
 	NextIn time.Duration
+	// FirstShownApart says that the first problem is reported on its own (the command's error
+	// line): Line then counts the problems without repeating it.
+	FirstShownApart bool
 }
 
 // Err joins the pass's problems.
@@ -165,7 +168,10 @@ func (s Summary) Line() string {
 		fmt.Fprintf(&b, ", baseline recorded (no alerts for what already exists)")
 	}
 	fmt.Fprintf(&b, ", %d seen, %d relevant, %d changed, %d new versions, %d alerts", s.Items, s.Relevant, s.Changed, s.Versions, len(s.Alerts))
-	if n := len(s.Problems); n > 0 {
+	switch n := len(s.Problems); {
+	case n > 0 && s.FirstShownApart:
+		fmt.Fprintf(&b, ", %d problems (the first is the error below)", n)
+	case n > 0:
 		fmt.Fprintf(&b, ", %d problems (first: %v)", n, firstLine(s.Problems[0]))
 	}
 	return b.String()

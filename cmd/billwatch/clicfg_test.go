@@ -158,6 +158,11 @@ func TestScrapeNothingReachableIsNothingUsable(t *testing.T) {
 	if !strings.Contains(out, "acts: not due (next in ") || strings.Contains(out, "acts: ok") {
 		t.Errorf("scrape: the acts line is not honest:\n%s", out)
 	}
+	// The error line on stderr is said once: the summary line counts it without repeating it.
+	errLine := strings.TrimPrefix(strings.TrimSpace(errOut), "billwatch: bills: ")
+	if strings.Count(errOut, "\n") != 1 || strings.Contains(out, errLine) || !strings.Contains(out, "bills: failed, 0 seen, 0 relevant, 0 changed, 0 new versions, 0 alerts, 1 problems (the first is the error below)") {
+		t.Errorf("scrape: the error is repeated or lost:\nstdout:\n%s\nstderr:\n%s", out, errOut)
+	}
 	// A pass of nothing but a source with nothing due is no failure.
 	out, _, code = runWithEnv(t, nil, append(append([]string{"--config", cfg, "--db", db, "--now", "2026-12-20T09:00:00-05:00"}, unreachable()...), "scrape", "--no-notify", "acts")...)
 	if code != 0 || !strings.Contains(out, "acts: not due") {

@@ -43,7 +43,10 @@ func scrapeCommand() command {
 				a.session = session
 			}
 			sums := a.scrape(ctx, sources, committees, g.stderr)
-			for _, s := range sums {
+			apart, failure := outcome(sums)
+			for i, s := range sums {
+				// The problem the error line reports is not repeated in the summary line.
+				s.FirstShownApart = i == apart
 				fmt.Fprintln(g.stdout, s.Line())
 			}
 			rem, err := a.reminders(ctx)
@@ -62,25 +65,31 @@ func scrapeCommand() command {
 					fmt.Fprintln(g.stdout, d.Line())
 				}
 			}
-			return outcomeError(sums)
+			return failure
 		},
 	}
 }
 
-// outcomeError maps pass outcomes to the exit status: 0 all well, 3 partial, 1 nothing usable.
-// A source that had nothing due read nothing: it neither succeeds nor fails, so a pass whose
-// every source that read anything failed is "nothing usable", not "partial".
-func outcomeError(sums []tracker.Summary) error {
+// outcome maps pass outcomes to the exit status: 0 all well, 3 partial, 1 nothing usable. A
+// source that had nothing due read nothing: it neither succeeds nor fails, so a pass whose
+// every source that read anything failed is "nothing usable", not "partial". It also returns
+// the index of the source whose first problem the error reports (-1 when none).
+func outcome(sums []tracker.Summary) (int, error) {
 	failed, partial, ran := 0, 0, 0
 	var first error
-	for _, s := range sums {
-		for _, p := range s.Problems {
+	firstAt := -1
+	for i, s := range sums {
+		for j, p := range s.Problems {
 			if errors.Is(p, tracker.ErrDamaged) {
-				return p // one line, exit 1: nothing more is read or written
+				at := -1
+				if j == 0 {
+					at = i
+				}
+				return at, p // one line, exit 1: nothing more is read or written
 			}
 		}
 	}
-	for _, s := range sums {
+	for i, s := range sums {
 		if s.NotDue {
 			continue
 		}
@@ -92,16 +101,16 @@ func outcomeError(sums []tracker.Summary) error {
 			partial++
 		}
 		if first == nil && len(s.Problems) > 0 {
-			first = fmt.Errorf("%s: %w", s.Source, s.Problems[0])
+			first, firstAt = fmt.Errorf("%s: %w", s.Source, s.Problems[0]), i
 		}
 	}
 	switch {
 	case failed == ran && failed > 0:
-		return &exitError{code: 1, err: first}
+		return firstAt, &exitError{code: 1, err: first}
 	case failed > 0 || partial > 0:
-		return &exitError{code: 3, err: first}
+		return firstAt, &exitError{code: 3, err: first}
 	}
-	return nil
+	return -1, nil
 }
 
 func parseSources(args []string) ([]string, error) {
