@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -203,7 +204,7 @@ func TestErrorsNameTheRightThing(t *testing.T) {
 	}{
 		{[]string{"law", "C-8", "--act-file", act}, 2, []string{"--act-file needs the bill as an XML file", "drop --act-file to use the stored bill C-8"}, "read bill"},
 		{[]string{"diff", "C-12", "extra"}, 2, []string{"diff takes two bill XML files, or one bill number", "billwatch diff C-12"}, "read bill"},
-		{[]string{"memory", "import", arr}, 1, []string{"not a billwatch memory export", "JSON array", `want a JSON object with "schema"`}, "unmarshal"},
+		{[]string{"memory", "import", arr}, 1, []string{"not a billwatch memory export", "JSON array", `want a JSON object with "schema"`}, "invalid input"},
 		{[]string{"--db", notDB, "bills"}, 1, []string{"database " + notDB + " is not a billwatch database"}, "billwatch backup"},
 		{[]string{"--db", notDB, "check"}, 1, []string{"is not a billwatch database"}, "billwatch backup"},
 		{[]string{"watch", "rm", "keyword", "national security"}, 1, []string{`"national security" is a built-in default`, "[watch] keywords", "replaces the built-in one"}, "comes from the configuration file"},
@@ -421,5 +422,22 @@ func TestLawAndDiffActJSONSayWhatTheyMean(t *testing.T) {
 		if _, ok := got[key]; !ok {
 			t.Errorf("diff-act JSON lost the key %q", key)
 		}
+	}
+}
+
+// TestWatchListSaysWhereEachEntryComesFrom: built-in defaults are not called entries of the
+// configuration file.
+func TestWatchListSaysWhereEachEntryComesFrom(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "x.db")
+	empty := writeConfig(t, "")
+	out, _, code := runWithEnv(t, nil, "--config", empty, "--db", db, "watch", "list")
+	if code != 0 || !regexp.MustCompile(`keyword +national security +built-in default`).MatchString(out) || strings.Contains(out, "config file") {
+		t.Errorf("watch list, no [watch]: exit %d\n%s", code, out)
+	}
+	cfg := writeConfig(t, "[watch]\nkeywords = [\"lawful access\"]\n")
+	out, _, code = runWithEnv(t, nil, "--config", cfg, "--db", db, "watch", "list")
+	if code != 0 || !regexp.MustCompile(`keyword +lawful access +config file`).MatchString(out) || strings.Contains(out, "national security") {
+		t.Errorf("watch list, [watch] keywords: exit %d\n%s", code, out)
 	}
 }

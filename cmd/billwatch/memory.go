@@ -358,7 +358,9 @@ func memoryImport(ctx context.Context, g *globals, o *memOpts, pos []string) err
 	defer f.Close()
 	ex, err := tracker.ReadMemoryExport(f)
 	if err != nil {
-		return fmt.Errorf("memory import %s: %w", pos[0], err)
+		// The file's content is at fault, not the command line: exit 1, without the
+		// "invalid input" tag.
+		return fmt.Errorf("memory import %s: %s", pos[0], strings.TrimPrefix(err.Error(), tracker.ErrBadInput.Error()+": "))
 	}
 	store, cfg, err := writeStore(g)
 	if err != nil {

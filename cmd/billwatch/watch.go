@@ -19,6 +19,8 @@ type watchRow struct {
 	Source string `json:"source"` // "config" or "database"
 	By     string `json:"by,omitempty"`
 	At     string `json:"at,omitempty"`
+
+	builtin bool // a built-in default: the configuration file gives no list of this kind
 }
 
 func watchCommand() command {
@@ -94,11 +96,13 @@ func watchList(g *globals, asJSON bool) error {
 	p := cfg.profile()
 	var rows []watchRow
 	for _, x := range []struct {
-		kind string
-		list []string
-	}{{tracker.WatchBill, p.Bills}, {tracker.WatchKeyword, p.Keywords}, {tracker.WatchCommittee, p.Committees}, {tracker.WatchDepartment, p.Departments}, {tracker.WatchAct, p.Acts}, {tracker.WatchProvision, cfg.Watch.Provisions}} {
+		kind    string
+		list    []string
+		builtin bool
+	}{{tracker.WatchBill, p.Bills, false}, {tracker.WatchKeyword, p.Keywords, cfg.Watch.Keywords == nil}, {tracker.WatchCommittee, p.Committees, cfg.Watch.Committees == nil},
+		{tracker.WatchDepartment, p.Departments, cfg.Watch.Departments == nil}, {tracker.WatchAct, p.Acts, cfg.Watch.Acts == nil}, {tracker.WatchProvision, cfg.Watch.Provisions, false}} {
 		for _, v := range x.list {
-			rows = append(rows, watchRow{Kind: x.kind, Value: v, Source: "config"})
+			rows = append(rows, watchRow{Kind: x.kind, Value: v, Source: "config", builtin: x.builtin})
 		}
 	}
 	store, err := tracker.OpenReadOnly(g.dbPath())
@@ -126,6 +130,9 @@ func watchList(g *globals, asJSON bool) error {
 	fmt.Fprintln(w, "KIND\tVALUE\tFROM")
 	for _, r := range rows {
 		from := "config file"
+		if r.builtin {
+			from = "built-in default"
+		}
 		if r.Source == "database" {
 			from = "database (" + termSafe(r.By) + ", " + r.At[:10] + ")"
 		}
