@@ -24,7 +24,7 @@ type page struct {
 	Data  any
 }
 
-var pageNames = []string{"error", "board", "bills", "bill", "diff", "law", "hearings", "hearing", "regulations", "regulation", "alerts", "status", "signin", "memory", "watch", "steps"}
+var pageNames = []string{"error", "board", "bills", "bill", "diff", "law", "hearings", "hearing", "regulations", "regulation", "alerts", "status", "signin", "memory", "watch", "steps", "account"}
 
 func (s *Server) parseTemplates() error {
 	s.pages = map[string]*template.Template{}

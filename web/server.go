@@ -137,6 +137,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /status", s.handle(s.statusPage))
 	m.HandleFunc("GET /calendar.ics", s.handle(s.calendar))
 	m.HandleFunc("GET /feed.atom", s.handle(s.feed))
+	m.HandleFunc("GET /account", s.handle(s.accountPage))
+	m.HandleFunc("POST /account/feeds", s.handle(s.feedKeyPost))
 	s.memoryRoutes(m)
 	static, _ := fs.Sub(staticFS, "static")
 	files := http.FileServer(http.FS(static))
