@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -140,18 +139,9 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /account", s.handle(s.accountPage))
 	m.HandleFunc("POST /account/feeds", s.handle(s.feedKeyPost))
 	s.memoryRoutes(m)
-	static, _ := fs.Sub(staticFS, "static")
-	files := http.FileServer(http.FS(static))
-	m.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(24*time.Hour, files)))
-	m.HandleFunc("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			return &httpError{status: http.StatusMethodNotAllowed, title: "Method not allowed", msg: r.Method + " is not served at " + r.URL.Path + "."}
-		}
-		return notFound("There is no page at %s.", r.URL.Path)
-	}))
+	m.Handle("GET /static/", s.staticFiles())
 	s.mux = m
-	s.guarded = s.guard(m)
+	s.guarded = s.guard(s.fallback(m))
 }
 
 func cacheFor(d time.Duration, h http.Handler) http.Handler {
