@@ -145,6 +145,7 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		open := r.URL.Path == "/signin" || strings.HasPrefix(r.URL.Path, "/static/")
 		if u == nil && !open && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 			if s.opt.Auth.Mode == AuthHeader || s.accountsExist() {
+				w.Header().Set("Vary", "Accept") // JSON is told 401, a browser sent to sign in
 				if wantsJSON(r) {
 					s.writeError(w, r, &httpError{status: http.StatusUnauthorized, title: "Sign in", msg: "Sign in to read billwatch."})
 					return

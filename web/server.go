@@ -196,12 +196,17 @@ func badParam(name, format string, args ...any) error {
 }
 
 // handle adapts a page function: an error becomes a proper page (or JSON) with its status.
+// Every response says it varies with Accept: the page, or its error, is JSON when asked.
 func (s *Server) handle(fn func(w http.ResponseWriter, r *http.Request) error) http.HandlerFunc {
-	return s.cached(func(w http.ResponseWriter, r *http.Request) {
+	cached := s.cached(func(w http.ResponseWriter, r *http.Request) {
 		if err := fn(w, r); err != nil {
 			s.writeError(w, r, err)
 		}
 	})
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Vary", "Accept")
+		cached(w, r)
+	}
 }
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
@@ -217,6 +222,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.opt.Log.Error("web: page failed", "path", r.URL.Path, "error", err)
 		he = &httpError{status: http.StatusInternalServerError, title: "Something went wrong", msg: "billwatch could not read what this page needs: " + firstLine(err.Error())}
 	}
+	w.Header().Set("Vary", "Accept")
 	if wantsJSON(r) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(he.status)
