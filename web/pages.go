@@ -57,6 +57,8 @@ func stale(sources []string, sn *snapshot, now time.Time) []string {
 			out = append(out, msg)
 		case drifted(h) != "":
 			out = append(out, src+": pages no longer show what they did ("+drifted(h)+") — see the status")
+		case r.LastSuccess.Sub(now) > time.Minute:
+			out = append(out, src+": last good fetch dated "+fmtDateTime(r.LastSuccess)+", "+futureNote)
 		case !r.LastSuccess.IsZero() && now.Sub(r.LastSuccess) > staleAfter:
 			out = append(out, src+": last good fetch "+ago(now, r.LastSuccess)+" — what this page shows may be out of date")
 		}
