@@ -82,6 +82,9 @@ type Server struct {
 	// hashWait is how long a sign-in waits for a slot before it answers 503.
 	hashWait time.Duration
 	warming  atomic.Bool // a goroutine is preparing recent diffs
+	// alertPage is how many alerts a page of /alerts shows; 0 means alertsShown (tests
+	// set fewer).
+	alertPage int
 }
 
 // New returns a server for the options.
