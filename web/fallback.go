@@ -15,7 +15,7 @@ func (s *Server) fallback(m *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h, pattern := m.Handler(r)
 		if pattern != "" {
-			h.ServeHTTP(w, r)
+			m.ServeHTTP(w, r) // the mux itself sets the path's values
 			return
 		}
 		// No route: the mux answers 404, 405 or a redirect to the cleaned path. Keep its
