@@ -92,7 +92,7 @@ func userCommand() command {
 						return inputError(err)
 					}
 					l := web.Links(base, key)
-					fmt.Fprintf(g.stdout, "new private subscription links for %s, which read the calendar and the alerts' feed as %s (the previous ones stop working; add &audience=policy, lobbying, members or ops to the feed's to narrow it):\n", name, name)
+					fmt.Fprintf(g.stdout, "new private subscription links for %s, which read the calendar and the alerts' feed as %s (any previous ones stop working; add &audience=policy, lobbying, members or ops to the feed's to narrow it):\n", name, name)
 					fmt.Fprintln(g.stdout, l.Calendar)
 					fmt.Fprintln(g.stdout, l.Feed)
 				case "rm":
