@@ -575,6 +575,14 @@ func (s *Server) hearingPage(w http.ResponseWriter, r *http.Request) error {
 	if !ok || !sessionRe.MatchString(session) || !committeeRe.MatchString(committee) {
 		return notFound("There is no meeting at %s: meeting pages read like /hearings/45-1/SECU/25, or /hearings/45-1/LCJC/2026-11-12T16:15 for a meeting listed without a number.", r.URL.Path)
 	}
+	if up := strings.ToUpper(committee); up != committee { // one page per meeting: SECU, not secu
+		target := "/hearings/" + session + "/" + up + "/" + r.PathValue("number")
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+		return nil
+	}
 	sn, err := s.data()
 	if err != nil {
 		return err
