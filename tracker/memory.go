@@ -414,12 +414,12 @@ func (s *Store) AddDocument(subject string, d Document, by string, now time.Time
 // ID names a note within its record, for retracting it: "n-" and ten hex digits of a hash of
 // who wrote it, when, and its text. It needs no stored key, so older records have one too.
 func (n Note) ID() string {
-	return "n-" + Hash([]byte(n.By+"\x00"+n.At.UTC().Format(time.RFC3339Nano)+"\x00"+n.Text))[:10]
+	return "n-" + Hash([]byte(n.By + "\x00" + n.At.UTC().Format(time.RFC3339Nano) + "\x00" + n.Text))[:10]
 }
 
 // ID names a document link within its record, like Note.ID: "d-" and ten hex digits.
 func (d Document) ID() string {
-	return "d-" + Hash([]byte(d.By+"\x00"+d.At.UTC().Format(time.RFC3339Nano)+"\x00"+d.Title+"\x00"+d.Date+"\x00"+d.URL))[:10]
+	return "d-" + Hash([]byte(d.By + "\x00" + d.At.UTC().Format(time.RFC3339Nano) + "\x00" + d.Title + "\x00" + d.Date + "\x00" + d.URL))[:10]
 }
 
 // Retract removes a note or a document (by its ID) from a subject's record. The history keeps
