@@ -566,28 +566,40 @@ func history(tx *bolt.Tx, subject string) []Change {
 // MemoryJSON is a record as `show --json`, `memory show --json` and the web's JSON give it:
 // every key present, position "none" when none was taken.
 type MemoryJSON struct {
-	Position  string     `json:"position"`
-	Priority  string     `json:"priority"`
-	Owner     string     `json:"owner"`
-	Next      *NextStep  `json:"next"`
-	Notes     []Note     `json:"notes"`
-	Documents []Document `json:"documents"`
-	Updated   time.Time  `json:"updated,omitzero"`
+	Position  string         `json:"position"`
+	Priority  string         `json:"priority"`
+	Owner     string         `json:"owner"`
+	Next      *NextStep      `json:"next"`
+	Notes     []NoteJSON     `json:"notes"`
+	Documents []DocumentJSON `json:"documents"`
+	Updated   time.Time      `json:"updated,omitzero"`
 	// InheritedFrom names the earlier bill of the lineage whose record this is, when the bill
 	// has none of its own ("44-1 C-26").
 	InheritedFrom string   `json:"inherited_from,omitempty"`
 	History       []Change `json:"history,omitempty"`
 }
 
+// NoteJSON is a note with its ID, the handle `memory retract` takes.
+type NoteJSON struct {
+	Note
+	ID string `json:"id"`
+}
+
+// DocumentJSON is a document link with its ID, like NoteJSON.
+type DocumentJSON struct {
+	Document
+	ID string `json:"id"`
+}
+
 // JSON is the record as MemoryJSON.
 func (r Record) JSON() MemoryJSON {
 	m := MemoryJSON{Position: firstNonEmpty(r.Position, PositionNone), Priority: r.Priority, Owner: r.Owner, Next: r.Next,
-		Notes: r.Notes, Documents: r.Documents, Updated: r.Updated}
-	if m.Notes == nil {
-		m.Notes = []Note{}
+		Notes: []NoteJSON{}, Documents: []DocumentJSON{}, Updated: r.Updated}
+	for _, n := range r.Notes {
+		m.Notes = append(m.Notes, NoteJSON{Note: n, ID: n.ID()})
 	}
-	if m.Documents == nil {
-		m.Documents = []Document{}
+	for _, d := range r.Documents {
+		m.Documents = append(m.Documents, DocumentJSON{Document: d, ID: d.ID()})
 	}
 	return m
 }
