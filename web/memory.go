@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,7 +34,9 @@ type memoryView struct {
 	// Form is what the set form shows: the record, or what the editor submitted when the save
 	// was refused.
 	Form memoryForm
-	// Conflict lists the changes made since the editor loaded the form, when a save was refused.
+	// Stale says a save was refused because the record changed since the form was loaded;
+	// Conflict lists those changes.
+	Stale    bool
 	Conflict []tracker.Change
 	// Err says the record could not be read (the page shows that rather than "none recorded").
 	Err string
@@ -256,7 +258,7 @@ func (s *Server) conflictPage(w http.ResponseWriter, r *http.Request, subject, p
 	if err != nil {
 		return err
 	}
-	v.Conflict, v.Form = ce.Since, submitted
+	v.Stale, v.Conflict, v.Form = true, ce.Since, submitted
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusConflict, "memory", page{Title: "Not saved: the record changed since you loaded it", Now: s.opt.Now(), Data: v})
 	return nil
