@@ -234,7 +234,7 @@ func (s *Server) memoryPost(w http.ResponseWriter, r *http.Request) error {
 	case "retract":
 		_, err = t.Store.Retract(subject, f.Get("id"), u.Name, now)
 	default:
-		return badField("action", "%q: want set, note, doc, carry or retract", f.Get("action"))
+		return badField("action", "%q is not one of set, note, doc, carry or retract", f.Get("action"))
 	}
 	if err != nil {
 		if errors.Is(err, tracker.ErrBadInput) {
@@ -352,7 +352,7 @@ func (s *Server) watchPost(w http.ResponseWriter, r *http.Request) error {
 	case "rm":
 		res, err = t.WatchRemove(kind, value, u.Name)
 	default:
-		return badField("action", "%q: want add or rm", action)
+		return badField("action", "%q is not add or rm", action)
 	}
 	status, msg := 0, ""
 	switch {

@@ -49,7 +49,7 @@ func TestStaleSetRefused(t *testing.T) {
 	if resp.StatusCode != http.StatusConflict {
 		t.Fatalf("A's stale save = %d, want 409\n%s", resp.StatusCode, body)
 	}
-	for _, want := range []string{"Changed since you loaded the form", "sam changed the owner", "Sam", "sam changed the next", "brief to SECU (due 2026-12-04)", `action="/bills/45-1/C-8/memory"`, `<option value="monitor" selected>`} {
+	for _, want := range []string{"Changed since you loaded the form", "sam changed the owner", "Sam", "sam changed the next step", "brief to SECU (due 2026-12-04)", `action="/bills/45-1/C-8/memory"`, `<option value="monitor" selected>`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the conflict page lacks %q", want)
 		}
