@@ -6,6 +6,7 @@ package billwatch
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -112,9 +113,9 @@ type Stage struct {
 	Name          string   `json:"name"`
 	ID            int      `json:"id,omitempty"`
 	State         string   `json:"state"`
-	Committee     string   `json:"committee,omitempty"` // acronym: "SECU"
+	Committee     string   `json:"committee"` // acronym: "SECU"; "" when none (CONTRACT.md requires the key)
 	CommitteeName string   `json:"committee_name,omitempty"`
-	Date          string   `json:"date,omitempty"` // YYYY-MM-DD, Eastern
+	Date          string   `json:"date"` // YYYY-MM-DD, Eastern; "" when unknown
 	Events        []string `json:"events,omitempty"`
 }
 
@@ -248,6 +249,21 @@ func DaysLeft(now time.Time, deadline string) string {
 		return "1 day left"
 	}
 	return fmt.Sprintf("%d days left", n)
+}
+
+// Label names a meeting within its committee: its number ("25"), or for a meeting the site
+// lists without one, its Eastern start ("of 2026-11-12 16:15").
+func (h Hearing) Label() string {
+	if h.Number == 0 && !h.Start.IsZero() {
+		return "of " + h.Start.In(Eastern).Format("2006-01-02 15:04")
+	}
+	return strconv.Itoa(h.Number)
+}
+
+// Subject is what alerts about a meeting name it by, and thread under: "SECU 45-1 meeting 25",
+// "LCJC 45-1 meeting of 2026-11-12 16:15".
+func (h Hearing) Subject() string {
+	return h.Committee + " " + h.Session + " meeting " + h.Label()
 }
 
 func (h Hearing) Key() string {
@@ -395,8 +411,8 @@ type Link struct {
 // Delivery is the state of one alert at one sink and channel.
 type Delivery struct {
 	Sink     string    `json:"sink"`
-	Channel  string    `json:"channel,omitempty"`
-	State    string    `json:"state"` // DeliveryPending, DeliverySent, DeliveryFailed
+	Channel  string    `json:"channel"` // "" for the console
+	State    string    `json:"state"`   // DeliveryPending, DeliverySent, DeliveryFailed
 	Attempts int       `json:"attempts"`
 	Error    string    `json:"error,omitempty"`
 	TS       string    `json:"ts,omitempty"` // Slack message timestamp once sent

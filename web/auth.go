@@ -7,9 +7,11 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/billwatch/billwatch/tracker"
 )
@@ -153,7 +155,11 @@ func (s *Server) canWrite(w http.ResponseWriter, r *http.Request) (*tracker.User
 	u := userOf(r)
 	if u == nil {
 		w.Header().Set("WWW-Authenticate", `FormBased realm="billwatch"`)
-		s.writeError(w, r, &httpError{status: http.StatusUnauthorized, title: "Sign in first", msg: "Changing billwatch's memory needs a signed-in editor: sign in at /signin."})
+		msg := "Changing billwatch's memory needs a signed-in editor: sign in at /signin."
+		if s.opt.Auth.Mode != AuthHeader && !s.accountsExist() {
+			msg = "Changing billwatch's memory needs a signed-in editor, and no account exists yet: whoever runs billwatch creates one with `billwatch user add NAME --role editor`, which prints a sign-in link."
+		}
+		s.writeError(w, r, &httpError{status: http.StatusUnauthorized, title: "Sign in first", msg: msg})
 		return nil, false
 	}
 	if !tracker.CanWrite(u.Role) {
@@ -163,39 +169,117 @@ func (s *Server) canWrite(w http.ResponseWriter, r *http.Request) (*tracker.User
 	return u, true
 }
 
-// limiter slows password guessing: a few failed sign-ins per address per window.
+// limiter slows password guessing. Every attempt counts against a few keys until it
+// succeeds: the client's address and the user name together (5 per window), the address
+// (20) and the user name (20) alone. So a person who mistypes locks out only themselves, a
+// guesser spraying names from one address or one name from many is stopped, and the
+// coalition behind one proxy is not locked out by one of them. An attempt is counted before
+// its password is checked, so that parallel attempts cannot pass the limit together.
 type limiter struct {
 	mu     sync.Mutex
-	fails  map[netip.Addr][]time.Time
-	max    int
+	fails  map[string][]time.Time
 	window time.Duration
 }
 
+// Limits per window of attempts not yet proved right, per key kind.
+const (
+	maxPerAddrName = 5
+	maxPerAddr     = 20
+	maxPerName     = 20
+)
+
 func newLimiter() *limiter {
-	return &limiter{fails: map[netip.Addr][]time.Time{}, max: 5, window: 5 * time.Minute}
+	return &limiter{fails: map[string][]time.Time{}, window: 5 * time.Minute}
 }
 
-// allow reports whether an address may try again now.
-func (l *limiter) allow(ip netip.Addr, now time.Time) bool {
+// attemptKeys are the keys an attempt from ip for name counts against, with their limits.
+func attemptKeys(ip netip.Addr, name string) map[string]int {
+	return map[string]int{"addr+name " + ip.String() + " " + name: maxPerAddrName, "addr " + ip.String(): maxPerAddr, "name " + name: maxPerName}
+}
+
+// try counts an attempt against keys and reports true, or reports false, counting nothing,
+// when one of them is at its limit.
+func (l *limiter) try(keys map[string]int, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	recent := l.fails[ip][:0]
-	for _, t := range l.fails[ip] {
+	if len(l.fails) > 10000 { // bounded memory under a spray of addresses and names
+		for k := range l.fails {
+			l.prune(k, now)
+		}
+		if len(l.fails) > 10000 {
+			clear(l.fails)
+		}
+	}
+	ok := true
+	for k, max := range keys {
+		l.prune(k, now)
+		ok = ok && len(l.fails[k]) < max
+	}
+	if ok {
+		for k := range keys {
+			l.fails[k] = append(l.fails[k], now)
+		}
+	}
+	return ok
+}
+
+// prune forgets the attempts of key older than the window, and the key once none is left.
+func (l *limiter) prune(key string, now time.Time) {
+	recent := l.fails[key][:0]
+	for _, t := range l.fails[key] {
 		if now.Sub(t) < l.window {
 			recent = append(recent, t)
 		}
 	}
-	l.fails[ip] = recent
-	if len(l.fails) > 10000 { // bounded memory under a spray of addresses
-		clear(l.fails)
+	if len(recent) == 0 {
+		delete(l.fails, key)
+		return
 	}
-	return len(recent) < l.max
+	l.fails[key] = recent
 }
 
-func (l *limiter) fail(ip netip.Addr, now time.Time) {
+// forgive takes back an attempt try counted at now: it proved right.
+func (l *limiter) forgive(keys map[string]int, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.fails[ip] = append(l.fails[ip], now)
+	for k := range keys {
+		if i := slices.Index(l.fails[k], now); i >= 0 {
+			l.fails[k] = slices.Delete(l.fails[k], i, i+1)
+		}
+	}
+}
+
+// hashSlots is how many passwords are checked at once. Each check is an argon2id hash of
+// 64 MiB (tracker), so this bounds what sign-ins can take of the server's memory; an attempt
+// that waits longer than hashWait for a slot answers 503.
+const hashSlots = 2
+
+// clientIP is the address a request comes from: the connection's, or, when that is a trusted
+// proxy ([web] trusted_proxies), the last address in X-Forwarded-For that is not one.
+func (s *Server) clientIP(r *http.Request) netip.Addr {
+	ip := remoteIP(r)
+	trusted := func(a netip.Addr) bool {
+		for _, p := range s.opt.Auth.TrustedProxies {
+			if p.Contains(a) {
+				return true
+			}
+		}
+		return false
+	}
+	if !trusted(ip) {
+		return ip
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			return ip // a forged or broken header: the proxy is the client
+		}
+		if a = a.Unmap(); !trusted(a) {
+			return a
+		}
+	}
+	return ip
 }
 
 // secure reports whether cookies must be Secure: the request came over https (directly, or
@@ -209,9 +293,17 @@ func (s *Server) setSession(w http.ResponseWriter, r *http.Request, token string
 		SameSite: http.SameSiteLaxMode, MaxAge: int(tracker.SessionTTL.Seconds())})
 }
 
-// safeNext keeps a post-sign-in redirect on this site.
+// safeNext keeps a post-sign-in redirect on this site: a path from the root, with nothing a
+// browser would read as another host. Browsers drop tabs and line breaks from a URL and read
+// a backslash as a slash, so "/\t/evil.example" and "/\\evil.example" lead away: any of those,
+// a space or another control character refuses the value.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsFunc(next, func(r rune) bool {
+		return r <= ' ' || r == 0x7f || r == '\\' || unicode.IsSpace(r) || unicode.IsControl(r)
+	}) {
+		return "/"
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return "/"
 	}
 	return next
@@ -220,10 +312,12 @@ func safeNext(next string) string {
 type signinData struct {
 	Token, Next, Error string
 	User               *tracker.User
+	NoAccounts         bool // no account exists yet: say how one is made
 }
 
 func (s *Server) signinPage(w http.ResponseWriter, r *http.Request) error {
 	d := signinData{Token: r.URL.Query().Get("token"), Next: safeNext(r.URL.Query().Get("next")), User: userOf(r)}
+	d.NoAccounts = d.Token == "" && d.User == nil && s.opt.Auth.Mode != AuthHeader && !s.accountsExist()
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "signin", page{Title: "Sign in", Now: s.opt.Now(), Data: d})
 	return nil
@@ -239,36 +333,55 @@ func (s *Server) signinPost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	now := s.opt.Now()
-	ip := remoteIP(r)
 	d := signinData{Next: safeNext(r.PostForm.Get("next")), Token: r.PostForm.Get("token")}
 	again := func(status int, msg string) error {
 		d.Error = msg
 		s.render(w, r, status, "signin", page{Title: "Sign in", Now: now, Data: d})
 		return nil
 	}
-	if !s.limit.allow(ip, now) {
+	name := strings.ToLower(strings.TrimSpace(r.PostForm.Get("name")))
+	if d.Token != "" {
+		name = "" // a sign-in link names its user itself
+	}
+	keys := attemptKeys(s.clientIP(r), name)
+	if !s.limit.try(keys, now) {
 		w.Header().Set("Retry-After", "300")
-		return again(http.StatusTooManyRequests, "Too many failed attempts from your address: wait five minutes and try again.")
+		return again(http.StatusTooManyRequests, "Too many failed attempts for this name or from your address: wait five minutes and try again.")
+	}
+	// One slot of the few in which passwords are hashed, or 503 rather than a queue that
+	// grows with the attempts.
+	wait := time.NewTimer(s.hashWait)
+	defer wait.Stop()
+	select {
+	case s.hashing <- struct{}{}:
+		defer func() { <-s.hashing }()
+	case <-wait.C:
+		s.limit.forgive(keys, now)
+		w.Header().Set("Retry-After", "5")
+		return again(http.StatusServiceUnavailable, "billwatch is checking other sign-ins: try again in a few seconds.")
+	case <-r.Context().Done():
+		s.limit.forgive(keys, now)
+		return r.Context().Err()
 	}
 	var u tracker.User
 	if d.Token != "" {
 		u, err = store.Store.RedeemSignin(d.Token, r.PostForm.Get("password"), now)
 		if err != nil {
-			if !errors.Is(err, tracker.ErrBadInput) {
-				s.limit.fail(ip, now)
+			if errors.Is(err, tracker.ErrBadInput) {
+				s.limit.forgive(keys, now) // a weak password is no guess
 			}
 			return again(http.StatusBadRequest, strings.TrimPrefix(err.Error(), tracker.ErrBadInput.Error()+": "))
 		}
 	} else {
-		u, err = store.Store.Authenticate(strings.ToLower(strings.TrimSpace(r.PostForm.Get("name"))), r.PostForm.Get("password"))
+		u, err = store.Store.Authenticate(name, r.PostForm.Get("password"))
 		if err != nil {
-			s.limit.fail(ip, now)
 			if errors.Is(err, tracker.ErrBadCredentials) {
 				return again(http.StatusUnauthorized, "Wrong user name or password.")
 			}
 			return err
 		}
 	}
+	s.limit.forgive(keys, now)
 	token, err := store.Store.NewSession(u.Name, now)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,6 +35,13 @@ func (oneBill) Bill(ctx context.Context, session, number string) (billwatch.Bill
 // memoryServer is a web server on a database holding one bill, with the given accounts
 // (name → role), each with the password "correct horse battery staple".
 func memoryServer(t *testing.T, auth Auth, users map[string]string) (*httptest.Server, string) {
+	t.Helper()
+	_, srv, db := memoryServerOf(t, auth, users)
+	return srv, db
+}
+
+// memoryServerOf is memoryServer with the Server itself.
+func memoryServerOf(t *testing.T, auth Auth, users map[string]string) (*Server, *httptest.Server, string) {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "web.db")
 	store, err := tracker.Open(db)
@@ -62,7 +70,7 @@ func memoryServer(t *testing.T, auth Auth, users map[string]string) (*httptest.S
 	}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	return srv, db
+	return s, srv, db
 }
 
 // client is a browser-like client: cookies kept, redirects not followed.
@@ -217,6 +225,94 @@ func TestSigninRateLimited(t *testing.T) {
 	}
 }
 
+// Attempts sent together are counted before any password is checked: no more pass than the
+// limit, and no more than hashSlots passwords are hashed at once.
+func TestSigninParallelAttemptsBounded(t *testing.T) {
+	t.Parallel()
+	_, srv, _ := memoryServerOf(t, Auth{}, map[string]string{"lea": tracker.RoleEditor})
+	var mu sync.Mutex
+	codes := map[int]int{}
+	var wg sync.WaitGroup
+	for i := range 30 {
+		wg.Go(func() {
+			name := "lea"
+			if i%2 == 1 {
+				name = fmt.Sprintf("nobody%d", i)
+			}
+			resp, _ := post(t, client(t), srv, "/signin", url.Values{"name": {name}, "password": {"wrong guess number"}}, nil)
+			mu.Lock()
+			codes[resp.StatusCode]++
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	// From one address: 20 attempts in all, and 5 of them for lea.
+	if codes[http.StatusUnauthorized] > maxPerAddr || codes[http.StatusUnauthorized]+codes[http.StatusServiceUnavailable] > maxPerAddr || codes[http.StatusTooManyRequests] < 30-maxPerAddr {
+		t.Errorf("30 parallel wrong sign-ins answered %v, want at most %d checked and the rest 429", codes, maxPerAddr)
+	}
+
+	// With every slot taken, an attempt waits hashWait, then answers 503 and is not counted.
+	s, srv, _ := memoryServerOf(t, Auth{}, nil)
+	s.hashWait = 10 * time.Millisecond
+	for range hashSlots {
+		s.hashing <- struct{}{}
+	}
+	resp, body := post(t, client(t), srv, "/signin", url.Values{"name": {"sam"}, "password": {"x"}}, nil)
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !strings.Contains(body, "try again in a few seconds") {
+		t.Errorf("sign-in with every slot taken = %d %q, want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	for range hashSlots {
+		<-s.hashing
+	}
+}
+
+// Behind a trusted proxy each client is limited by its own address, and a name's lockout is
+// that name's.
+func TestSigninLimitPerClientAndName(t *testing.T) {
+	t.Parallel()
+	loop := netip.MustParsePrefix("127.0.0.1/32")
+	srv, _ := memoryServer(t, Auth{TrustedProxies: []netip.Prefix{loop}}, map[string]string{"lea": tracker.RoleEditor, "sam": tracker.RoleEditor})
+	from := func(addr string) map[string]string { return map[string]string{"X-Forwarded-For": addr + ", 127.0.0.1"} }
+	for range maxPerAddrName {
+		post(t, client(t), srv, "/signin", url.Values{"name": {"lea"}, "password": {"wrong guess number"}}, from("203.0.113.7"))
+	}
+	if resp, _ := post(t, client(t), srv, "/signin", url.Values{"name": {"lea"}, "password": {"correct horse battery staple"}}, from("203.0.113.7")); resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("lea from the guessing address = %d, want 429", resp.StatusCode)
+	}
+	if resp, _ := post(t, client(t), srv, "/signin", url.Values{"name": {"sam"}, "password": {"correct horse battery staple"}}, from("203.0.113.7")); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("sam from the same address = %d, want 303: one name's lockout is not another's", resp.StatusCode)
+	}
+	if resp, _ := post(t, client(t), srv, "/signin", url.Values{"name": {"lea"}, "password": {"correct horse battery staple"}}, from("198.51.100.2")); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("lea from another client behind the proxy = %d, want 303", resp.StatusCode)
+	}
+}
+
+func TestSafeNext(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"/bills/45-1/C-8":             "/bills/45-1/C-8",
+		"/bills?q=a%20b#top":          "/bills?q=a%20b#top",
+		"":                            "/",
+		"bills":                       "/",
+		"//evil.example/":             "/",
+		"/\\evil.example/":            "/",
+		"/\t/evil.example/":           "/",
+		"/\n/evil.example/":           "/",
+		"/\r\n/evil.example/":         "/",
+		" //evil.example/":            "/",
+		"/ /evil.example/":            "/",
+		"/\u00a0/evil.example/":       "/",
+		"https://evil.example/":       "/",
+		"javascript:alert(1)":         "/",
+		"/\x7f/evil.example/":         "/",
+		"/bills/45-1/C-8/diff?from=1": "/bills/45-1/C-8/diff?from=1",
+	} {
+		if got := safeNext(in); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestSigninLink(t *testing.T) {
 	t.Parallel()
 	srv, db := memoryServer(t, Auth{}, map[string]string{"lea": tracker.RoleEditor})
@@ -247,8 +343,11 @@ func TestOpenReadsWithoutAccounts(t *testing.T) {
 	if resp, _ := get(t, c, srv, "/bills/45-1/C-8"); resp.StatusCode != http.StatusOK {
 		t.Errorf("read without accounts = %d, want 200", resp.StatusCode)
 	}
-	if resp, _ := post(t, c, srv, "/bills/45-1/C-8/memory", url.Values{"action": {"note"}, "text": {"x"}}, nil); resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("write without accounts = %d, want 401", resp.StatusCode)
+	if resp, body := post(t, c, srv, "/bills/45-1/C-8/memory", url.Values{"action": {"note"}, "text": {"x"}}, nil); resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "billwatch user add") {
+		t.Errorf("write without accounts = %d, want 401 saying how an account is made", resp.StatusCode)
+	}
+	if _, body := get(t, c, srv, "/signin"); !strings.Contains(body, "No account exists yet") {
+		t.Errorf("the sign-in page without accounts does not say that none exists")
 	}
 }
 

@@ -572,33 +572,33 @@ type hearingData struct {
 
 func (s *Server) hearingPage(w http.ResponseWriter, r *http.Request) error {
 	session, committee := r.PathValue("session"), r.PathValue("committee")
-	n, err := strconv.Atoi(r.PathValue("number"))
-	if err != nil || n <= 0 || !sessionRe.MatchString(session) || !committeeRe.MatchString(committee) {
-		return notFound("There is no meeting at %s: meeting pages read like /hearings/45-1/SECU/25.", r.URL.Path)
+	n, start, ok := billwatch.ParseMeeting(r.PathValue("number"))
+	if !ok || !sessionRe.MatchString(session) || !committeeRe.MatchString(committee) {
+		return notFound("There is no meeting at %s: meeting pages read like /hearings/45-1/SECU/25, or /hearings/45-1/LCJC/2026-11-12T16:15 for a meeting listed without a number.", r.URL.Path)
 	}
 	sn, err := s.data()
 	if err != nil {
 		return err
 	}
-	h, ok := sn.hearing(session, committee, n)
+	h, ok := sn.hearing(session, committee, n, start)
 	if !ok {
-		return notFound("billwatch holds no meeting %d of %s in session %s.", n, strings.ToUpper(committee), session)
+		what := strconv.Itoa(n)
+		if n == 0 {
+			what = "of " + start.Format("2006-01-02 15:04")
+		}
+		return notFound("billwatch holds no meeting %s of %s in session %s.", what, strings.ToUpper(committee), session)
 	}
 	if wantsJSON(r) {
 		return writeJSON(w, r, h.JSON())
 	}
-	d := hearingData{Hearing: h, Alerts: sn.alertsAbout(fmtHearingSubject(h.Hearing))}
+	d := hearingData{Hearing: h, Alerts: sn.alertsAbout(h.Subject())}
 	for _, num := range h.Bills {
 		if b, ok := sn.bill(h.Session, num); ok {
 			d.Bills = append(d.Bills, b)
 		}
 	}
-	s.render(w, r, http.StatusOK, "hearing", s.page(sn, h.Committee+" meeting "+strconv.Itoa(h.Number), "hearings", d))
+	s.render(w, r, http.StatusOK, "hearing", s.page(sn, h.Committee+" meeting "+h.Label(), "hearings", d))
 	return nil
-}
-
-func fmtHearingSubject(h billwatch.Hearing) string {
-	return h.Committee + " " + h.Session + " meeting " + strconv.Itoa(h.Number)
 }
 
 // ---- regulations

@@ -79,7 +79,10 @@ type Server struct {
 	diffs   *diffCache
 	cache   pageCache
 	limit   *limiter
-	warming atomic.Bool // a goroutine is preparing recent diffs
+	hashing chan struct{} // the slots in which passwords are checked (hashSlots)
+	// hashWait is how long a sign-in waits for a slot before it answers 503.
+	hashWait time.Duration
+	warming  atomic.Bool // a goroutine is preparing recent diffs
 }
 
 // New returns a server for the options.
@@ -97,7 +100,8 @@ func New(opt Options) (*Server, error) {
 		return nil, errors.New("web: no BillJSON: the bill page's JSON is built by `show --json`'s builder")
 	}
 	opt.PublicURL = strings.TrimRight(opt.PublicURL, "/")
-	s := &Server{opt: opt, diffs: newDiffCache(opt.CacheDiffs), limit: newLimiter()}
+	s := &Server{opt: opt, diffs: newDiffCache(opt.CacheDiffs), limit: newLimiter(),
+		hashing: make(chan struct{}, hashSlots), hashWait: 3 * time.Second}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}

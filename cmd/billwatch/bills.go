@@ -11,11 +11,13 @@ import (
 	"github.com/billwatch/billwatch/tracker"
 )
 
+// billJSON is a bill as `show --json` and the bill page's JSON give it: stages, meetings and
+// versions are always there, [] when there are none (CONTRACT.md).
 type billJSON struct {
 	billwatch.Bill
-	Stages   []billwatch.Stage     `json:"stages,omitempty"`
-	Meetings []meetingJSON         `json:"meetings,omitempty"`
-	Versions []tracker.VersionJSON `json:"versions,omitempty"`
+	Stages   []billwatch.Stage     `json:"stages"`
+	Meetings []meetingJSON         `json:"meetings"`
+	Versions []tracker.VersionJSON `json:"versions"`
 	// Lineage and Memory are set by show only.
 	Lineage []tracker.LineageLink `json:"lineage"`
 	Memory  *memoryJSON           `json:"memory,omitempty"`

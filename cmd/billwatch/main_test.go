@@ -68,6 +68,20 @@ func (c *cli) alerts(now string) []billwatch.Alert {
 	if err := json.Unmarshal([]byte(out), &alerts); err != nil {
 		c.t.Fatalf("alerts --json: %v\n%s", err, out)
 	}
+	// Every key CONTRACT.md requires, on every alert and delivery.
+	var raw []struct {
+		Deliveries []map[string]any `json:"deliveries"`
+	}
+	_ = json.Unmarshal([]byte(out), &raw)
+	for i, a := range raw {
+		for _, d := range a.Deliveries {
+			for _, k := range []string{"sink", "channel", "state", "attempts"} {
+				if _, ok := d[k]; !ok {
+					c.t.Errorf("alerts --json: alert %s: a delivery lacks key %q: %v", alerts[i].ID, k, d)
+				}
+			}
+		}
+	}
 	return alerts
 }
 
@@ -172,6 +186,26 @@ func TestScrapeBillsEndToEnd(t *testing.T) {
 		}
 		if b["number"] == "C-19" {
 			t.Errorf("bills lists C-19 (social security agreements) as relevant: %v", b["reasons"])
+		}
+		// show --json has every key of the contract, an empty list included.
+		out, _, _ := c.run(week2, "show", b["number"].(string), "--json")
+		var shown map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(out), &shown); err != nil {
+			t.Fatalf("show %v --json: %v: %s", b["number"], err, out)
+		}
+		for _, k := range []string{"session", "number", "title", "status", "relevant", "reasons", "url", "stages", "meetings", "versions"} {
+			if v, ok := shown[k]; !ok || string(v) == "null" {
+				t.Errorf("show %v --json: key %q is %s, want it present and not null", b["number"], k, v)
+			}
+		}
+		var stages []map[string]any
+		_ = json.Unmarshal(shown["stages"], &stages)
+		for _, st := range stages {
+			for _, k := range []string{"chamber", "name", "state", "committee", "date"} {
+				if _, ok := st[k]; !ok {
+					t.Errorf("show %v --json: a stage lacks key %q: %v", b["number"], k, st)
+				}
+			}
 		}
 	}
 	out, _, code = c.run(week2, "show", "c-12", "--json")
