@@ -439,7 +439,8 @@ func (s *Server) billPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		return writeJSON(w, r, v)
 	}
-	d := billData{Bill: b, Alerts: sn.alertsAbout(b.Key()), Memory: s.memoryFor(r, tracker.BillSubject(b.Session, b.Number), billwatch.BillPath(b.Session, b.Number))}
+	d := billData{Bill: b, Alerts: sn.alertsAbout(b.Key())}
+	d.Memory, _ = s.memoryFor(r, tracker.BillSubject(b.Session, b.Number), billwatch.BillPath(b.Session, b.Number), true)
 	for _, st := range b.Stages {
 		if n := len(d.Chambers); n == 0 || d.Chambers[n-1].Chamber != st.Chamber {
 			d.Chambers = append(d.Chambers, chamberStages{Chamber: st.Chamber})
@@ -697,7 +698,8 @@ func (s *Server) regulationPage(w http.ResponseWriter, r *http.Request) error {
 	if wantsJSON(r) {
 		return writeJSON(w, r, tracker.RegulationView(*x))
 	}
-	d := regulationData{Reg: x, Alerts: sn.alertsAbout("Gazette " + x.ID), Memory: s.memoryFor(r, tracker.RegulationSubject(x.Key()), billwatch.RegulationPath(x.Part, x.ID))}
+	d := regulationData{Reg: x, Alerts: sn.alertsAbout("Gazette " + x.ID)}
+	d.Memory, _ = s.memoryFor(r, tracker.RegulationSubject(x.Key()), billwatch.RegulationPath(x.Part, x.ID), true)
 	if x.Finalises != "" {
 		p, i, _ := strings.Cut(x.Finalises, " ")
 		if pr, ok := sn.regulation(p, i); ok {
