@@ -133,10 +133,19 @@ func (s *Server) guard(next http.Handler) http.Handler {
 	}))
 	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u := s.identify(r)
+		if u == nil && subscription(r) {
+			// A calendar application or a feed reader: its link's key names the user.
+			var keyed bool
+			if u, keyed = s.keyUser(r); keyed && u == nil && (s.opt.Auth.Mode == AuthHeader || s.accountsExist()) {
+				s.writeError(w, r, errBadKey)
+				return
+			}
+		}
 		r = r.WithContext(context.WithValue(r.Context(), userKey{}, u))
 		open := r.URL.Path == "/signin" || strings.HasPrefix(r.URL.Path, "/static/")
 		if u == nil && !open && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 			if s.opt.Auth.Mode == AuthHeader || s.accountsExist() {
+				w.Header().Set("Vary", "Accept") // JSON is told 401, a browser sent to sign in
 				if wantsJSON(r) {
 					s.writeError(w, r, &httpError{status: http.StatusUnauthorized, title: "Sign in", msg: "Sign in to read billwatch."})
 					return
@@ -318,6 +327,22 @@ type signinData struct {
 func (s *Server) signinPage(w http.ResponseWriter, r *http.Request) error {
 	d := signinData{Token: r.URL.Query().Get("token"), Next: safeNext(r.URL.Query().Get("next")), User: userOf(r)}
 	d.NoAccounts = d.Token == "" && d.User == nil && s.opt.Auth.Mode != AuthHeader && !s.accountsExist()
+	if d.Token != "" {
+		// A used, expired or mistyped link says so now, not after a password is chosen.
+		store, err := tracker.OpenReadOnly(s.opt.DB)
+		if err != nil {
+			return err
+		}
+		if _, err := store.CheckSignin(d.Token, s.opt.Now()); err != nil {
+			if !errors.Is(err, tracker.ErrSigninUsed) && !errors.Is(err, tracker.ErrSigninExpired) && !errors.Is(err, tracker.ErrSigninUnknown) {
+				return err
+			}
+			d.Token, d.Error = "", err.Error()
+			w.Header().Set("Cache-Control", "no-store")
+			s.render(w, r, http.StatusGone, "signin", page{Title: "Sign in", Now: s.opt.Now(), Data: d})
+			return nil
+		}
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "signin", page{Title: "Sign in", Now: s.opt.Now(), Data: d})
 	return nil
