@@ -85,6 +85,9 @@ func Open(path string) (*Store, error) {
 	if err := s.inspect(); err != nil {
 		return nil, err
 	}
+	if err := writable(path); err != nil {
+		return nil, err
+	}
 	// An existing, current database is only read: opening it must not cost a write.
 	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
 		ready := false
@@ -129,7 +132,9 @@ func Open(path string) (*Store, error) {
 	return s, nil
 }
 
-// OpenReadOnly returns a store for reading an existing database; it never creates one.
+// OpenReadOnly returns a store for reading an existing database; it never creates one. An
+// empty file is no database either: a read-only handle cannot initialise it, and a command
+// that writes through a store opened here (compact) must not.
 func OpenReadOnly(path string) (*Store, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -142,7 +147,54 @@ func OpenReadOnly(path string) (*Store, error) {
 	if fi.IsDir() {
 		return nil, s.inspect()
 	}
+	if fi.Size() == 0 {
+		return nil, fmt.Errorf("database %s is empty: %w (run `billwatch scrape` first)", path, ErrNoDatabase)
+	}
 	return s, nil
+}
+
+// OpenExisting opens a database that must already exist, to write to it: a command that adds
+// to what the sources built (the watch list, the memory, accounts) never creates a database,
+// nor the directories of a mistyped path, nor takes over an empty file. The error wraps
+// ErrNoDatabase and says how a database is made.
+func OpenExisting(path string) (*Store, error) {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil, noDatabase(fmt.Sprintf("database %s does not exist: `billwatch scrape` (or `run`) creates it; --db or BILLWATCH_DB names another", path))
+	case err != nil:
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	case fi.IsDir():
+		return nil, (&Store{path: path}).inspect()
+	case fi.Size() == 0:
+		return nil, noDatabase(fmt.Sprintf("database %s is an empty file, not a database: `billwatch scrape` (or `run`) builds one; --db or BILLWATCH_DB names another", path))
+	}
+	return Open(path)
+}
+
+// noDatabaseError is an error that says in its own words that there is no database; it
+// matches ErrNoDatabase.
+type noDatabaseError string
+
+func noDatabase(msg string) error              { return noDatabaseError(msg) }
+func (e noDatabaseError) Error() string        { return string(e) }
+func (e noDatabaseError) Is(target error) bool { return target == ErrNoDatabase }
+
+// writable checks that this process may write the database file at path, if it exists, so
+// that a command finds out before its network pass rather than after.
+func writable(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("database %s cannot be written (%w): give this user write permission on it, or point --db at another", path, err)
+	}
+	return f.Close()
 }
 
 // Path is the database file.

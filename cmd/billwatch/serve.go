@@ -93,7 +93,7 @@ func webHandler(g *globals, cfg *Config, now func() time.Time, log *slog.Logger)
 		DB: db, Sources: sourceNames(), Now: now, Log: log, PublicURL: cfg.Web.PublicURL,
 		Auth: auth, ConfigWatch: configWatch(cfg),
 		Writer: func() (*tracker.Tracker, error) {
-			store, err := tracker.Open(db)
+			store, err := tracker.OpenExisting(db)
 			if err != nil {
 				return nil, err
 			}
