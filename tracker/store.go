@@ -443,11 +443,18 @@ func (s *Store) Verify() (Report, error) {
 
 // Backup writes a consistent copy of the database to path while others may use it, after
 // checking it (a damaged file is not backed up over a good copy), with the status file beside
-// it (path.status.json).
+// it (path.status.json). A path that is a symbolic link is written through: the copy replaces
+// the file the link points to, and the link stays (see BackupTarget). A path that is the
+// database itself, its status file or its lock file, or a directory, is refused before
+// anything is written; on any failure the temporary file is removed.
 func (s *Store) Backup(path string) (int64, error) {
-	tmp := path + ".tmp"
+	target, err := s.BackupTarget(path)
+	if err != nil {
+		return 0, err
+	}
+	tmp := target + ".tmp"
 	var n int64
-	err := s.withDB(true, func(db *bolt.DB) error {
+	err = s.withDB(true, func(db *bolt.DB) error {
 		return db.View(func(tx *bolt.Tx) error {
 			f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 			if err != nil {
@@ -472,13 +479,78 @@ func (s *Store) Backup(path string) (int64, error) {
 		}
 		return 0, fmt.Errorf("backup to %s: %w", path, err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := os.Rename(tmp, target); err != nil {
+		os.Remove(tmp)
 		return 0, fmt.Errorf("backup to %s: %w", path, err)
 	}
-	if err := copyStatus(s.statusPath(), path+".status.json"); err != nil {
+	if err := copyStatus(s.statusPath(), target+".status.json"); err != nil {
 		return n, fmt.Errorf("backup to %s: status file: %w", path, err)
 	}
 	return n, nil
+}
+
+// BackupTarget is the file Backup(path) writes: path, or the file it links to. It refuses a
+// directory, a link to nothing, and any path whose copy (or its status file, or their
+// temporary files) would land on the database, its status file or its lock file, comparing
+// the files themselves, not their names.
+func (s *Store) BackupTarget(path string) (string, error) {
+	target := path
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		resolved, err := filepath.EvalSymlinks(path)
+		if err != nil {
+			return "", fmt.Errorf("backup to %s: it is a symbolic link to a file that cannot be reached (%w): give a file name", path, unwrapPath(err))
+		}
+		target = resolved
+	}
+	if fi, err := os.Stat(target); err == nil && fi.IsDir() {
+		return "", fmt.Errorf("backup to %s: it is a directory: give a file name, e.g. %s", path, filepath.Join(path, "billwatch-backup.db"))
+	}
+	protected := []struct{ path, what string }{
+		{s.path, "the database itself"},
+		{s.statusPath(), "the database's status file"},
+		{s.path + ".lock", "the database's writer lock file"},
+	}
+	for _, w := range []string{target, target + ".tmp", target + ".status.json", target + ".status.json.tmp"} {
+		for _, p := range protected {
+			if sameFile(w, p.path) {
+				return "", fmt.Errorf("backup to %s: that is %s (%s): give the copy another name", path, p.what, p.path)
+			}
+		}
+	}
+	return target, nil
+}
+
+// sameFile reports whether a and b name the same file: the same file on disk when both
+// exist, else the same path once the links of their directories are resolved.
+func sameFile(a, b string) bool {
+	fa, erra := os.Stat(a)
+	fb, errb := os.Stat(b)
+	if erra == nil && errb == nil {
+		return os.SameFile(fa, fb)
+	}
+	return resolvedPath(a) == resolvedPath(b)
+}
+
+// resolvedPath is path made absolute, its links resolved as far as they exist.
+func resolvedPath(path string) string {
+	if r, err := filepath.EvalSymlinks(path); err == nil {
+		path = r
+	} else if dir, err := filepath.EvalSymlinks(filepath.Dir(path)); err == nil {
+		path = filepath.Join(dir, filepath.Base(path))
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return filepath.Clean(path)
+}
+
+// unwrapPath drops the operation and path an *os.PathError repeats.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // copyStatus copies the status file, if there is one, atomically.
@@ -492,22 +564,43 @@ func copyStatus(from, to string) error {
 	}
 	tmp := to + ".tmp"
 	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		os.Remove(tmp)
 		return err
 	}
-	return os.Rename(tmp, to)
+	if err := os.Rename(tmp, to); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
 }
 
 // Compact rewrites the database without its free pages and returns the sizes before and after.
 // A damaged file is not compacted: the copy would carry the damage, or lose what it hides.
+//
+// A database reached through a symbolic link is compacted where it lies: the copy replaces
+// the file the link points to, and the link stays a link (replacing the link with the copy
+// would leave the real file stale, and the next command through the link writing elsewhere).
+// The copy keeps the file's permissions.
 func (s *Store) Compact() (before, after int64, err error) {
-	if fi, err := os.Stat(s.path); err == nil {
-		before = fi.Size()
+	real, err := filepath.EvalSymlinks(s.path)
+	if err != nil {
+		return 0, 0, fmt.Errorf("compact %s: %w", s.path, err)
 	}
-	tmp := s.path + ".compact"
+	fi, err := os.Stat(real)
+	if err != nil {
+		return 0, 0, fmt.Errorf("compact %s: %w", s.path, err)
+	}
+	before = fi.Size()
+	tmp := real + ".compact"
 	err = s.withDB(false, func(src *bolt.DB) error {
 		os.Remove(tmp)
-		dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: s.timeout})
+		dst, err := bolt.Open(tmp, fi.Mode().Perm(), &bolt.Options{Timeout: s.timeout})
 		if err != nil {
+			return fmt.Errorf("compact %s: %w", s.path, err)
+		}
+		if err := os.Chmod(tmp, fi.Mode().Perm()); err != nil { // bbolt's mode passes through the umask
+			dst.Close()
+			os.Remove(tmp)
 			return fmt.Errorf("compact %s: %w", s.path, err)
 		}
 		if err := bolt.Compact(dst, src, 64<<20); err != nil {
@@ -520,7 +613,7 @@ func (s *Store) Compact() (before, after int64, err error) {
 			return fmt.Errorf("compact %s: %w", s.path, err)
 		}
 		// The rename happens while src still holds the lock on the old file.
-		if err := os.Rename(tmp, s.path); err != nil {
+		if err := os.Rename(tmp, real); err != nil {
 			os.Remove(tmp)
 			return fmt.Errorf("compact %s: %w", s.path, err)
 		}

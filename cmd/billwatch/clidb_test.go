@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/billwatch/billwatch/fixtures"
+	"github.com/billwatch/billwatch/tracker"
 )
 
 // addingCommands are the commands that add to a database the sources built: none of them
@@ -126,5 +127,146 @@ func TestWriteCommandsStillWriteAnExistingDatabase(t *testing.T) {
 	}
 	if out, errOut, code := c.run(week1, "user", "add", "lea", "--role", "editor"); code != 0 {
 		t.Errorf("user add on a built database: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestBackupRefusesTheDatabaseItself: a backup whose target is the database (by any name: a
+// link, a path through ..), its status file or its lock file is refused in one line, before
+// anything is written, also while `run` holds the writer lock; a directory is named as such,
+// and no temporary file is left behind.
+func TestBackupRefusesTheDatabaseItself(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t, fixtures.FS())
+	if out, errOut, code := c.run(week1, "scrape"); code != 0 {
+		t.Fatalf("scrape: exit %d\n%s%s", code, out, errOut)
+	}
+	dir := filepath.Dir(c.db)
+	if err := os.WriteFile(c.db+".status.json", []byte("{}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), "link.db")
+	if err := os.Symlink(c.db, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files := []string{c.db, c.db + ".status.json", c.db + ".lock"}
+	before := map[string][]byte{}
+	for _, f := range files {
+		before[f] = must(os.ReadFile(f))
+	}
+	check := func(target, want string) {
+		t.Helper()
+		out, errOut, code := c.run(week1, "backup", target)
+		line := strings.TrimSpace(errOut)
+		if code != 1 || strings.Contains(line, "\n") || !strings.Contains(line, "backup to "+target) || !strings.Contains(line, want) {
+			t.Errorf("backup %s: exit %d, stderr %q, stdout %q; want exit 1 and one line saying %q", target, code, errOut, out, want)
+		}
+		for _, f := range files {
+			if after, _ := os.ReadFile(f); !bytes.Equal(after, before[f]) {
+				t.Errorf("backup %s: %s was changed", target, f)
+			}
+		}
+		if fi, err := os.Lstat(c.db); err != nil || !fi.Mode().IsRegular() {
+			t.Errorf("backup %s: the database is no longer a regular file (%v)", target, err)
+		}
+		left, _ := filepath.Glob(filepath.Join(dir, "*.tmp"))
+		if len(left) > 0 {
+			t.Errorf("backup %s: left %v behind", target, left)
+		}
+	}
+	check(c.db, "that is the database itself")
+	check(filepath.Join(dir, "sub", "..", "billwatch.db"), "that is the database itself")
+	check(link, "that is the database itself")
+	check(c.db+".status.json", "that is the database's status file")
+	check(c.db+".lock", "that is the database's writer lock file")
+	check(filepath.Join(dir, "sub"), "it is a directory")
+
+	held, err := tracker.LockWriter(c.db, "run", mustTime(t, week1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before[c.db+".lock"] = must(os.ReadFile(c.db + ".lock"))
+	check(c.db, "that is the database itself")
+	good := filepath.Join(t.TempDir(), "copy.db")
+	if out, errOut, code := c.run(week1, "backup", good); code != 0 || !strings.Contains(out, "backed up") {
+		t.Errorf("backup to another file while run holds the lock: exit %d\n%s%s", code, out, errOut)
+	}
+	held.Release()
+}
+
+// TestBackupThroughALink: a backup target that is a symbolic link is written through to the
+// file it points to, and the link stays a link.
+func TestBackupThroughALink(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t, fixtures.FS())
+	if out, errOut, code := c.run(week1, "scrape"); code != 0 {
+		t.Fatalf("scrape: exit %d\n%s%s", code, out, errOut)
+	}
+	backups := t.TempDir()
+	real := filepath.Join(backups, "2026-11-16.db")
+	if err := os.WriteFile(real, []byte("last week's backup"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), "latest.db")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := c.run(week1, "backup", link)
+	if code != 0 || !strings.Contains(out, "through the link to "+real) {
+		t.Fatalf("backup to a link: exit %d\n%s%s; want exit 0 naming %s", code, out, errOut, real)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("backup to a link: %s is no longer a link (%v)", link, err)
+	}
+	c.db = real
+	if out, errOut, code := c.run(week1, "check"); code != 0 {
+		t.Errorf("check of the backup %s: exit %d\n%s%s", real, code, out, errOut)
+	}
+}
+
+// TestCompactThroughALink: compacting a database reached through a symbolic link rewrites
+// the file the link points to; the link stays a link, and what is read through it is the
+// compacted file.
+func TestCompactThroughALink(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t, fixtures.FS())
+	if out, errOut, code := c.run(week1, "scrape"); code != 0 {
+		t.Fatalf("scrape: exit %d\n%s%s", code, out, errOut)
+	}
+	real := c.db
+	if err := os.Chmod(real, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	billsBefore, _, _ := c.run(week1, "bills", "--all")
+	link := filepath.Join(t.TempDir(), "billwatch.db")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	c.db = link
+	if out, errOut, code := c.run(week1, "compact"); code != 0 {
+		t.Fatalf("compact through a link: exit %d\n%s%s", code, out, errOut)
+	}
+	fi, err := os.Lstat(link)
+	if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("compact replaced the link %s with a file (%v)", link, err)
+	}
+	if fi, err := os.Stat(real); err != nil || fi.Mode().Perm() != 0o640 {
+		t.Errorf("compact: the real file's mode is %v (%v), want 0640", fi.Mode().Perm(), err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(real), "*.compact")); len(left) > 0 {
+		t.Errorf("compact left %v behind", left)
+	}
+	// A write through the link lands in the real file.
+	if out, errOut, code := c.run(week1, "watch", "add", "keyword", "lawful access"); code != 0 {
+		t.Fatalf("watch add through the link: exit %d\n%s%s", code, out, errOut)
+	}
+	c.db = real
+	if out, _, _ := c.run(week1, "watch", "list"); !strings.Contains(out, "lawful access") {
+		t.Errorf("the write through the link is not in the real file:\n%s", out)
+	}
+	if out, _, _ := c.run(week1, "bills", "--all"); out != billsBefore {
+		t.Errorf("bills after compact differ:\n%s\nwant\n%s", out, billsBefore)
 	}
 }
