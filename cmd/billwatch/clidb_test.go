@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/billwatch/billwatch/fixtures"
 	"github.com/billwatch/billwatch/tracker"
@@ -268,5 +269,27 @@ func TestCompactThroughALink(t *testing.T) {
 	}
 	if out, _, _ := c.run(week1, "bills", "--all"); out != billsBefore {
 		t.Errorf("bills after compact differ:\n%s\nwant\n%s", out, billsBefore)
+	}
+}
+
+// TestServeRefusesADamagedDatabase: `serve` checks the database at start, as `run` does, and
+// stops at once with the one line, instead of answering 500 on every page.
+func TestServeRefusesADamagedDatabase(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t, fixtures.FS())
+	if out, errOut, code := c.run(week1, "scrape"); code != 0 {
+		t.Fatalf("scrape: exit %d\n%s%s", code, out, errOut)
+	}
+	if err := os.WriteFile(c.db, damages[2].damage(t, must(os.ReadFile(c.db))), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	out, errOut, code := c.runWithin(20*time.Second, week1, "serve", "--listen", "127.0.0.1:0")
+	line := strings.TrimSpace(errOut)
+	if code != 1 || time.Since(start) > 10*time.Second || strings.Contains(line, "\n") || !strings.Contains(line, "database "+c.db+" is damaged") {
+		t.Errorf("serve on a damaged database: exit %d after %v, stderr %q, stdout %q; want exit 1 at once with one line saying it is damaged", code, time.Since(start).Round(time.Millisecond), errOut, out)
+	}
+	if strings.Contains(out, "serving") {
+		t.Errorf("serve on a damaged database started serving: %q", out)
 	}
 }
