@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -291,5 +292,51 @@ func TestServeRefusesADamagedDatabase(t *testing.T) {
 	}
 	if strings.Contains(out, "serving") {
 		t.Errorf("serve on a damaged database started serving: %q", out)
+	}
+}
+
+// makeReadOnly makes path unwritable for this process: mode 0444, or, for root (whom modes
+// do not stop), the immutable attribute; the test is skipped when neither is possible.
+func makeReadOnly(t *testing.T, path string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		if err := os.Chmod(path, 0o444); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if out, err := exec.Command("chattr", "+i", path).CombinedOutput(); err != nil {
+		t.Skipf("running as root, and chattr +i %s failed: %v %s", path, err, out)
+	}
+	t.Cleanup(func() { exec.Command("chattr", "-i", path).Run() })
+}
+
+// TestScrapeChecksTheDatabaseIsWritableFirst: a database this process cannot write is
+// reported before the network pass, in one line naming the file and the problem, even when
+// every site is unreachable.
+func TestScrapeChecksTheDatabaseIsWritableFirst(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t, fixtures.FS())
+	if out, errOut, code := c.run(week1, "scrape"); code != 0 {
+		t.Fatalf("scrape: exit %d\n%s%s", code, out, errOut)
+	}
+	before := must(os.ReadFile(c.db))
+	makeReadOnly(t, c.db)
+	c.servers.Close() // every site unreachable
+	for _, args := range [][]string{{"scrape"}, {"scrape", "bills"}, {"backfill", "--session", "44-1"}, {"watch", "add", "keyword", "x"}} {
+		out, errOut, code := c.runWithin(20*time.Second, week2, args...)
+		line := strings.TrimSpace(errOut)
+		if code != 1 || strings.Contains(line, "\n") || !strings.Contains(line, "database "+c.db+" cannot be written") {
+			t.Errorf("%s on a read-only database: exit %d, stderr %q, stdout %q; want exit 1 and one line saying %s cannot be written", strings.Join(args, " "), code, errOut, tail(out, 400), c.db)
+		}
+		if out != "" {
+			t.Errorf("%s on a read-only database printed a pass: %q", strings.Join(args, " "), tail(out, 400))
+		}
+	}
+	if after, _ := os.ReadFile(c.db); !bytes.Equal(after, before) {
+		t.Error("the read-only database changed")
+	}
+	if out, errOut, code := c.run(week2, "bills"); code != 0 || out == "" {
+		t.Errorf("bills on a read-only database: exit %d, %q%s; want the bills", code, out, errOut)
 	}
 }
