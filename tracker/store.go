@@ -68,8 +68,11 @@ type Store struct {
 
 	statusMu sync.Mutex // serialises this process's updates of the status file
 
-	mu    sync.Mutex
-	sound *stamp // the file as this store last verified or wrote it
+	mu      sync.Mutex
+	sound   *stamp // the file as this store last verified or wrote it
+	records *stamp // the file as this store last found every record of decodable, or wrote it
+
+	onSkip func(BadRecord) // see OnSkip
 }
 
 // stamp identifies one state of the file: which file, after which transaction.
@@ -234,6 +237,11 @@ func (s *Store) withDB(readOnly bool, fn func(db *bolt.DB) error) error {
 		if err := s.ensureSound(db); err != nil {
 			return err
 		}
+		if !readOnly {
+			if err := s.ensureRecords(db); err != nil {
+				return err
+			}
+		}
 		return fn(db)
 	})
 	if db != nil {
@@ -280,6 +288,47 @@ func (s *Store) ensureSound(db *bolt.DB) error {
 		return s.damaged("%s", strings.Join(problems, "; "))
 	}
 	s.remember(st)
+	return nil
+}
+
+// ensureRecords decodes every record before this store first writes the file, and again
+// whenever another process changed it since: a record that cannot be decoded is damage, and a
+// damaged file is not written (a pass that could not read what it stored would take an item
+// for new and alert again, or write over what a restore needs). Reads skip such a record.
+func (s *Store) ensureRecords(db *bolt.DB) error {
+	st, err := s.stamp(db)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	ok := s.records != nil && s.records.file != nil && os.SameFile(s.records.file, st.file) && s.records.txid == st.txid
+	s.mu.Unlock()
+	if ok {
+		return nil
+	}
+	var bad []BadRecord
+	var n int
+	current := true
+	if err := db.View(func(tx *bolt.Tx) error {
+		// An older schema's records are read by its migration, inside the write.
+		if meta := tx.Bucket(bktMeta); meta == nil || string(meta.Get([]byte("schema"))) != fmt.Sprint(SchemaVersion) {
+			current = false
+			return nil
+		}
+		bad, n = badRecords(tx)
+		return nil
+	}); err != nil {
+		return fmt.Errorf("database %s: %w", s.path, err)
+	}
+	if n > 0 {
+		return s.damaged("%s", recordsProblem(bad, n))
+	}
+	if !current {
+		return nil
+	}
+	s.mu.Lock()
+	s.records = &st
+	s.mu.Unlock()
 	return nil
 }
 
@@ -358,6 +407,9 @@ func (s *Store) update(fn func(tx *bolt.Tx) error) error {
 			return err
 		}
 		s.remember(st)
+		s.mu.Lock()
+		s.records = &st
+		s.mu.Unlock()
 		return nil
 	})
 }
@@ -372,6 +424,10 @@ type Report struct {
 	Schema   string
 	Keys     map[string]int // entries per bucket
 	Notes    []string       // oddities that are not damage
+	// BadRecords are the records that cannot be decoded (at most 100; BadRecordCount counts
+	// them all): damage inside sound pages.
+	BadRecords     []BadRecord
+	BadRecordCount int
 }
 
 // Check verifies the whole database (see Verify).
@@ -423,11 +479,17 @@ func (s *Store) Verify() (Report, error) {
 			if len(missing) > 0 {
 				r.Notes = append(r.Notes, fmt.Sprintf("buckets %s are missing; the next write creates them", strings.Join(missing, ", ")))
 			}
+			if r.Schema == fmt.Sprint(SchemaVersion) {
+				r.BadRecords, r.BadRecordCount = badRecords(tx)
+			}
 			return nil
 		})
 	})
 	if err != nil {
 		return r, err
+	}
+	if r.BadRecordCount > 0 {
+		return r, s.damaged("%s", recordsProblem(r.BadRecords, r.BadRecordCount))
 	}
 	if fi, err := os.Stat(s.path); err == nil {
 		r.Size = fi.Size()
@@ -456,6 +518,11 @@ func (s *Store) Backup(path string) (int64, error) {
 	var n int64
 	err = s.withDB(true, func(db *bolt.DB) error {
 		return db.View(func(tx *bolt.Tx) error {
+			// A file holding records that cannot be decoded is damaged: not backed up over a
+			// good copy either.
+			if bad, n := badRecords(tx); n > 0 {
+				return s.damaged("%s", recordsProblem(bad, n))
+			}
 			f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 			if err != nil {
 				return err

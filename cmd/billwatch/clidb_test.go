@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -338,5 +339,100 @@ func TestScrapeChecksTheDatabaseIsWritableFirst(t *testing.T) {
 	}
 	if out, errOut, code := c.run(week2, "bills"); code != 0 || out == "" {
 		t.Errorf("bills on a read-only database: exit %d, %q%s; want the bills", code, out, errOut)
+	}
+}
+
+// damageRecord overwrites 24 bytes inside every stored copy of the alert with this id (the
+// live one, and stale ones in free pages), leaving every page's structure as it was.
+func damageRecord(t *testing.T, db, id string) []byte {
+	t.Helper()
+	b := must(os.ReadFile(db))
+	pat := []byte(`{"id":"` + id + `"`)
+	n := 0
+	for i := bytes.Index(b, pat); i >= 0; i = bytes.Index(b, pat) {
+		copy(b[i+1:], bytes.Repeat([]byte{0x01}, 24))
+		n++
+	}
+	if n == 0 {
+		t.Fatalf("alert %s not found in %s", id, db)
+	}
+	if err := os.WriteFile(db, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestDamagedRecordIsFoundAndSkipped: a record whose bytes were overwritten inside a sound
+// page is damage. `check` decodes every record and lists it (exit 1); `alerts` skips it with
+// one warning line and lists the others; writes and backups refuse the file.
+func TestDamagedRecordIsFoundAndSkipped(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t, fixtures.FS())
+	if out, errOut, code := c.run(week1, "scrape"); code != 0 {
+		t.Fatalf("scrape: exit %d\n%s%s", code, out, errOut)
+	}
+	c.servers.SetSnapshot(2)
+	if out, errOut, code := c.run(week2, "scrape"); code != 0 {
+		t.Fatalf("scrape: exit %d\n%s%s", code, out, errOut)
+	}
+	all := c.alerts(week2)
+	if len(all) < 3 {
+		t.Fatalf("want at least 3 alerts to damage one, got %d", len(all))
+	}
+	victim := all[1]
+	damaged := damageRecord(t, c.db, victim.ID)
+
+	out, errOut, code := c.run(week1, "check")
+	if code != 1 || !strings.Contains(out, "bucket alerts, key ") || !strings.Contains(errOut, "database "+c.db+" is damaged: 1 record cannot be decoded") || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+		t.Errorf("check: exit %d\nstdout %s\nstderr %s\nwant exit 1, the record listed, one summary line", code, out, errOut)
+	}
+	out, _, code = c.run(week1, "check", "--json")
+	var r struct {
+		Sound      bool `json:"sound"`
+		BadRecords []struct {
+			Bucket string `json:"bucket"`
+			Key    string `json:"key"`
+		} `json:"bad_records"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 1 || r.Sound || len(r.BadRecords) != 1 || r.BadRecords[0].Bucket != "alerts" {
+		t.Errorf("check --json: exit %d, %v: %s; want exit 1 and the alerts record listed", code, err, out)
+	}
+
+	out, errOut, code = c.run(week1, "alerts", "--json")
+	var listed []struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal([]byte(out), &listed); err != nil || code != 0 || len(listed) != len(all)-1 {
+		t.Errorf("alerts --json: exit %d, %v, %d alerts; want exit 0 and the %d others\n%s", code, err, len(listed), len(all)-1, errOut)
+	}
+	for _, a := range listed {
+		if a.ID == victim.ID {
+			t.Errorf("alerts --json listed the damaged alert %s", a.ID)
+		}
+	}
+	warn := strings.TrimSpace(errOut)
+	if strings.Count(warn, "\n") != 0 || !strings.Contains(warn, "warning: skipped record ") || !strings.Contains(warn, "bucket alerts") || !strings.Contains(warn, "billwatch check") {
+		t.Errorf("alerts: stderr %q; want one warning line naming the record and billwatch check", errOut)
+	}
+	if out, errOut, code := c.run(week1, "alerts"); code != 0 || strings.Count(out, "\n") != len(all) {
+		t.Errorf("alerts: exit %d, %d lines; want the header and %d alerts\n%s%s", code, strings.Count(out, "\n"), len(all)-1, out, errOut)
+	}
+	if out, errOut, code := c.run(week1, "bills", "--all"); code != 0 || out == "" || errOut != "" {
+		t.Errorf("bills on a file with a damaged alert: exit %d\n%s%s", code, out, errOut)
+	}
+
+	backup := filepath.Join(t.TempDir(), "b.db")
+	for _, args := range [][]string{{"watch", "add", "keyword", "x"}, {"memory", "note", "C-8", "hello"}, {"scrape"}, {"backup", backup}, {"compact"}, {"serve", "--listen", "127.0.0.1:0"}} {
+		out, errOut, code := c.runWithin(20*time.Second, week2, args...)
+		line := strings.TrimSpace(errOut)
+		if code != 1 || strings.Contains(line, "\n") || !strings.Contains(line, "database "+c.db+" is damaged") {
+			t.Errorf("%s on a file with a damaged record: exit %d, stderr %q, stdout %q; want exit 1 and one line saying it is damaged", strings.Join(args, " "), code, errOut, tail(out, 300))
+		}
+		if after, _ := os.ReadFile(c.db); !bytes.Equal(after, damaged) {
+			t.Fatalf("%s wrote to a file with a damaged record", strings.Join(args, " "))
+		}
+	}
+	if _, err := os.Stat(backup); err == nil {
+		t.Error("a file with a damaged record was backed up")
 	}
 }
