@@ -576,6 +576,7 @@ func (s *Store) BackupTarget(path string) (string, error) {
 		{s.path, "the database itself"},
 		{s.statusPath(), "the database's status file"},
 		{s.path + ".lock", "the database's writer lock file"},
+		{lockPath(s.path), "the database's writer lock file"},
 	}
 	for _, w := range []string{target, target + ".tmp", target + ".status.json", target + ".status.json.tmp"} {
 		for _, p := range protected {

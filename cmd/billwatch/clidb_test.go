@@ -436,3 +436,28 @@ func TestDamagedRecordIsFoundAndSkipped(t *testing.T) {
 		t.Error("a file with a damaged record was backed up")
 	}
 }
+
+// TestOneLockThroughALink: a writer reaching the database through a symbolic link takes the
+// same lock as one using its own name.
+func TestOneLockThroughALink(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t, fixtures.FS())
+	if out, errOut, code := c.run(week1, "scrape"); code != 0 {
+		t.Fatalf("scrape: exit %d\n%s%s", code, out, errOut)
+	}
+	held, err := tracker.LockWriter(c.db, "run", mustTime(t, week1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Release()
+	link := filepath.Join(t.TempDir(), "link.db")
+	if err := os.Symlink(c.db, link); err != nil {
+		t.Fatal(err)
+	}
+	c.db = link
+	for _, args := range [][]string{{"compact"}, {"scrape"}} {
+		if _, errOut, code := c.run(week1, args...); code != 1 || !strings.Contains(errOut, "another billwatch is writing to it") {
+			t.Errorf("%s through a link while run holds the database: exit %d, %q; want 1, refused", args[0], code, errOut)
+		}
+	}
+}
