@@ -6,6 +6,7 @@ package billwatch
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -248,6 +249,21 @@ func DaysLeft(now time.Time, deadline string) string {
 		return "1 day left"
 	}
 	return fmt.Sprintf("%d days left", n)
+}
+
+// Label names a meeting within its committee: its number ("25"), or for a meeting the site
+// lists without one, its Eastern start ("of 2026-11-12 16:15").
+func (h Hearing) Label() string {
+	if h.Number == 0 && !h.Start.IsZero() {
+		return "of " + h.Start.In(Eastern).Format("2006-01-02 15:04")
+	}
+	return strconv.Itoa(h.Number)
+}
+
+// Subject is what alerts about a meeting name it by, and thread under: "SECU 45-1 meeting 25",
+// "LCJC 45-1 meeting of 2026-11-12 16:15".
+func (h Hearing) Subject() string {
+	return h.Committee + " " + h.Session + " meeting " + h.Label()
 }
 
 func (h Hearing) Key() string {

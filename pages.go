@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The web interface's pages have stable paths, so that alerts and people can link to them.
@@ -62,7 +63,35 @@ func DiffPath(session, number, from, to, anchor string) string {
 
 // HearingPath is the page of one committee meeting: "/hearings/45-1/SECU/9".
 func HearingPath(session, committee string, number int) string {
-	return "/hearings/" + url.PathEscape(session) + "/" + url.PathEscape(committee) + "/" + strconv.Itoa(number)
+	return hearingPath(session, committee, strconv.Itoa(number))
+}
+
+// hearingTimeLayout is how a meeting's path names a meeting that has no number: by its Eastern
+// start, "2026-11-12T16:15".
+const hearingTimeLayout = "2006-01-02T15:04"
+
+// PagePath is the page of the meeting: by its number ("/hearings/45-1/SECU/9"), or, for a
+// meeting the site lists without one, by its Eastern start
+// ("/hearings/45-1/LCJC/2026-11-12T16:15").
+func (h Hearing) PagePath() string {
+	if h.Number == 0 && !h.Start.IsZero() {
+		return hearingPath(h.Session, h.Committee, h.Start.In(Eastern).Format(hearingTimeLayout))
+	}
+	return HearingPath(h.Session, h.Committee, h.Number)
+}
+
+func hearingPath(session, committee, meeting string) string {
+	return "/hearings/" + url.PathEscape(session) + "/" + url.PathEscape(committee) + "/" + url.PathEscape(meeting)
+}
+
+// ParseMeeting reads the last segment of a meeting's path: a number, or an Eastern start for a
+// meeting without one (zero number). ok is false when it is neither.
+func ParseMeeting(s string) (number int, start time.Time, ok bool) {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n, time.Time{}, n > 0
+	}
+	t, err := time.ParseInLocation(hearingTimeLayout, s, Eastern)
+	return 0, t, err == nil
 }
 
 // RegulationPath is the page of one Gazette item: "/regulations/I/2026-06-20-reg2".
@@ -83,6 +112,11 @@ func (a Alert) PagePath() string {
 	case strings.HasPrefix(string(a.Kind), "hearing.") && len(f) == 4 && f[2] == "meeting":
 		if n, err := strconv.Atoi(f[3]); err == nil {
 			return HearingPath(f[1], f[0], n)
+		}
+	case strings.HasPrefix(string(a.Kind), "hearing.") && len(f) == 6 && f[2] == "meeting" && f[3] == "of":
+		// A meeting without a number: "LCJC 45-1 meeting of 2026-11-12 16:15".
+		if _, _, ok := ParseMeeting(f[4] + "T" + f[5]); ok {
+			return hearingPath(f[1], f[0], f[4]+"T"+f[5])
 		}
 	case (a.Kind == KindRegulationProposed || a.Kind == KindDeadlineReminder) && len(f) == 2 && f[0] == "Gazette":
 		return RegulationPath("I", f[1])

@@ -179,6 +179,25 @@ func TestUnnumberedSenateMeetingLinkedByDate(t *testing.T) {
 	if hs[0].Key() != "Senate LCJC 45-1 2026-12-02T16:15" {
 		t.Errorf("key = %q", hs[0].Key())
 	}
+	// Its reminder names it by its start, and links to its page.
+	h.now = time.Date(2026, 12, 1, 9, 0, 0, 0, billwatch.Eastern)
+	if _, err := h.tr.Reminders(context.Background(), DefaultReminders); err != nil {
+		t.Fatal(err)
+	}
+	alerts, _ := h.tr.Store.Alerts(0)
+	found := false
+	for _, a := range alerts {
+		if a.Kind != billwatch.KindHearingReminder {
+			continue
+		}
+		found = true
+		if !strings.Contains(a.Title, "LCJC meeting of 2026-12-02 16:15") || a.PagePath() != "/hearings/45-1/LCJC/2026-12-02T16:15" {
+			t.Errorf("reminder %q links to %s, want it named and linked by its start", a.Title, a.PagePath())
+		}
+	}
+	if !found {
+		t.Errorf("no reminder the day before the meeting; alerts: %v", alerts)
+	}
 }
 
 // rechecker is a text source that answers the weekly check conditionally.

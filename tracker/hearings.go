@@ -412,19 +412,6 @@ func HearingWhen(h billwatch.Hearing) string {
 	return out + " " + s.Format("MST")
 }
 
-func hearingSubject(h billwatch.Hearing) string {
-	return fmt.Sprintf("%s %s meeting %s", h.Committee, h.Session, meetingLabel(h))
-}
-
-// meetingLabel names a meeting within its committee: its number, or for a meeting the site
-// lists without one, its date and time ("of 2021-06-16 18:31").
-func meetingLabel(h billwatch.Hearing) string {
-	if h.Number == 0 && !h.Start.IsZero() {
-		return "of " + h.Start.In(billwatch.Eastern).Format("2006-01-02 15:04")
-	}
-	return fmt.Sprint(h.Number)
-}
-
 // hearingWhy is the real reason a hearing matters, from its reasons: the watched bill, the
 // keyword its study matched, or failing both the watched committee.
 func hearingWhy(st hearingState) string {
@@ -482,8 +469,8 @@ func (t *Tracker) hearingAlerts(old *hearingState, st hearingState, now time.Tim
 	h := st.Hearing
 	future := h.Start.After(now) || (h.Start.Hour() == 0 && !startOfDay(h.Start).Before(startOfDay(now)))
 	links := []billwatch.Link{{Label: "notice", URL: h.URL}}
-	thread := hearingSubject(h)
-	base := billwatch.Alert{Audience: billwatch.Lobbying, Subject: thread, Title: fmt.Sprintf("%s meeting %s: %s", h.Committee, meetingLabel(h), hearingTopic(h)), Links: links, Deadline: h.Start.Format(time.RFC3339)}
+	thread := h.Subject()
+	base := billwatch.Alert{Audience: billwatch.Lobbying, Subject: thread, Title: fmt.Sprintf("%s meeting %s: %s", h.Committee, h.Label(), hearingTopic(h)), Links: links, Deadline: h.Start.Format(time.RFC3339)}
 	// A meeting on a watched bill or a study matching the profile calls for action; any
 	// other meeting of a watched committee is still announced, for the digest.
 	severity := billwatch.Info
@@ -493,7 +480,7 @@ func (t *Tracker) hearingAlerts(old *hearingState, st hearingState, now time.Tim
 	why := hearingWhy(st)
 	describe := func() string {
 		var b strings.Builder
-		fmt.Fprintf(&b, "%s (%s) meeting %s, %s", h.Committee, h.Chamber, meetingLabel(h), HearingWhen(h))
+		fmt.Fprintf(&b, "%s (%s) meeting %s, %s", h.Committee, h.Chamber, h.Label(), HearingWhen(h))
 		if h.Room != "" {
 			fmt.Fprintf(&b, ", %s", h.Room)
 		}

@@ -134,7 +134,44 @@ type Edit struct {
 	Priority *string
 	Owner    *string
 	Next     *NextStep // Text "" clears the next step
+	// Rev, when set, is the record's revision the editor saw (Revision of its history): the
+	// edit is refused with a *ConflictError when the position, priority, owner or next step
+	// changed since, so that two editors never silently undo each other's changes.
+	Rev *uint64
 }
+
+// Revision is a record's revision as its history gives it: the sequence number of its last
+// change, 0 when it has none.
+func Revision(h []Change) uint64 {
+	if len(h) == 0 {
+		return 0
+	}
+	return h[len(h)-1].Seq
+}
+
+// ErrConflict marks an edit refused because the record changed since the editor read it.
+var ErrConflict = errors.New("the record changed since it was read")
+
+// ConflictError is an edit refused because someone else changed the record's position,
+// priority, owner or next step since the revision the editor saw. Since lists those changes.
+type ConflictError struct {
+	Subject string
+	Rev     uint64   // the record's revision now
+	Since   []Change // the changes after the editor's revision
+}
+
+func (e *ConflictError) Error() string {
+	var who []string
+	for _, c := range e.Since {
+		who = append(who, c.By+" changed "+c.Field)
+	}
+	return fmt.Sprintf("%s: %v (%s)", e.Subject, ErrConflict, strings.Join(who, ", "))
+}
+
+func (e *ConflictError) Unwrap() error { return ErrConflict }
+
+// scalarFields are the fields of a record that an Edit sets.
+var scalarFields = []string{"position", "priority", "owner", "next"}
 
 func bad(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrBadInput, fmt.Sprintf(format, args...))
@@ -237,6 +274,12 @@ func appendHistory(tx *bolt.Tx, c Change) error {
 // editRecord applies fn to a subject's record and writes it with its history, in one
 // transaction. fn returns the changes it made (without seq, by and at).
 func (s *Store) editRecord(subject, by string, now time.Time, fn func(r *Record) ([]Change, error)) (Record, error) {
+	return s.editRecordTx(subject, by, now, func(_ *bolt.Tx, r *Record) ([]Change, error) { return fn(r) })
+}
+
+// editRecordTx is editRecord with the transaction at hand, for checks that read more than
+// the record.
+func (s *Store) editRecordTx(subject, by string, now time.Time, fn func(tx *bolt.Tx, r *Record) ([]Change, error)) (Record, error) {
 	if err := checkSubject(subject); err != nil {
 		return Record{}, err
 	}
@@ -246,7 +289,7 @@ func (s *Store) editRecord(subject, by string, now time.Time, fn func(r *Record)
 		if err != nil {
 			return err
 		}
-		changes, err := fn(&r)
+		changes, err := fn(tx, &r)
 		if err != nil {
 			return err
 		}
@@ -273,7 +316,19 @@ func (s *Store) SetRecord(subject string, e Edit, by string, now time.Time) (Rec
 	if err := e.Validate(); err != nil {
 		return Record{}, err
 	}
-	return s.editRecord(subject, by, now, func(r *Record) ([]Change, error) {
+	return s.editRecordTx(subject, by, now, func(tx *bolt.Tx, r *Record) ([]Change, error) {
+		if e.Rev != nil {
+			h := history(tx, subject)
+			var since []Change
+			for _, c := range h {
+				if c.Seq > *e.Rev && slices.Contains(scalarFields, c.Field) {
+					since = append(since, c)
+				}
+			}
+			if len(since) > 0 || *e.Rev > Revision(h) {
+				return nil, &ConflictError{Subject: subject, Rev: Revision(h), Since: since}
+			}
+		}
 		var cs []Change
 		set := func(field string, p *string, v *string) {
 			if v != nil && *p != *v {
@@ -311,8 +366,21 @@ func (s *Store) AddNote(subject, text, by string, now time.Time) (Record, error)
 	})
 }
 
-// CheckDocument validates a document link: a title, a date and an http(s) URL.
+// CheckDocument validates a new document link: a title, a date and an http(s) URL without a
+// user name or password in it (the link is shown to every reader).
 func CheckDocument(d Document) error {
+	if err := checkDocument(d); err != nil {
+		return err
+	}
+	if u, err := url.Parse(d.URL); err == nil && u.User != nil {
+		return bad("document URL %q carries a user name or password: link the document without them (people sign in where it is kept)", u.Redacted())
+	}
+	return nil
+}
+
+// checkDocument validates a stored document link: a title, a date and an http(s) URL. A
+// restored export keeps what was linked before credentials were refused.
+func checkDocument(d Document) error {
 	if err := checkText("document title", d.Title, 300); err != nil {
 		return err
 	}
@@ -321,7 +389,11 @@ func CheckDocument(d Document) error {
 	}
 	u, err := url.Parse(d.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return bad("document URL %q: want an http or https address", d.URL)
+		shown := d.URL
+		if err == nil {
+			shown = u.Redacted()
+		}
+		return bad("document URL %q: want an http or https address", shown)
 	}
 	return nil
 }
@@ -335,9 +407,44 @@ func (s *Store) AddDocument(subject string, d Document, by string, now time.Time
 	d.By, d.At = by, now.UTC()
 	return s.editRecord(subject, by, now, func(r *Record) ([]Change, error) {
 		r.Documents = append(r.Documents, d)
-		return []Change{{Field: "document", After: d.Title + " (" + d.Date + ") " + d.URL}}, nil
+		return []Change{{Field: "document", After: documentString(d)}}, nil
 	})
 }
+
+// ID names a note within its record, for retracting it: "n-" and ten hex digits of a hash of
+// who wrote it, when, and its text. It needs no stored key, so older records have one too.
+func (n Note) ID() string {
+	return "n-" + Hash([]byte(n.By + "\x00" + n.At.UTC().Format(time.RFC3339Nano) + "\x00" + n.Text))[:10]
+}
+
+// ID names a document link within its record, like Note.ID: "d-" and ten hex digits.
+func (d Document) ID() string {
+	return "d-" + Hash([]byte(d.By + "\x00" + d.At.UTC().Format(time.RFC3339Nano) + "\x00" + d.Title + "\x00" + d.Date + "\x00" + d.URL))[:10]
+}
+
+// Retract removes a note or a document (by its ID) from a subject's record. The history keeps
+// the fact: field "note" or "document", before the text retracted, after empty.
+func (s *Store) Retract(subject, id, by string, now time.Time) (Record, error) {
+	id = strings.TrimSpace(id)
+	if !strings.HasPrefix(id, "n-") && !strings.HasPrefix(id, "d-") {
+		return Record{}, bad("%q is not a note or document id (they read like n-3f2a9c0d1e or d-…; billwatch memory show lists them)", id)
+	}
+	return s.editRecord(subject, by, now, func(r *Record) ([]Change, error) {
+		if i := slices.IndexFunc(r.Notes, func(n Note) bool { return n.ID() == id }); i >= 0 {
+			n := r.Notes[i]
+			r.Notes = slices.Delete(r.Notes, i, i+1)
+			return []Change{{Field: "note", Before: n.Text}}, nil
+		}
+		if i := slices.IndexFunc(r.Documents, func(d Document) bool { return d.ID() == id }); i >= 0 {
+			d := r.Documents[i]
+			r.Documents = slices.Delete(r.Documents, i, i+1)
+			return []Change{{Field: "document", Before: documentString(d)}}, nil
+		}
+		return nil, bad("%s has no note or document %s (retracted already? billwatch memory show lists them)", subject, id)
+	})
+}
+
+func documentString(d Document) string { return d.Title + " (" + d.Date + ") " + d.URL }
 
 // CarryOver copies the position, priority, owner, next step, notes and documents of one
 // subject's record to another (a reintroduced bill) where the target has none, and records it.
@@ -381,7 +488,7 @@ func (s *Store) CarryOver(from, to, by string, now time.Time) (Record, error) {
 		for _, d := range src.Documents {
 			if !slices.ContainsFunc(r.Documents, func(x Document) bool { return x.URL == d.URL }) {
 				r.Documents = append(r.Documents, d)
-				cs = append(cs, Change{Field: "document", After: d.Title + " (" + d.Date + ") " + d.URL})
+				cs = append(cs, Change{Field: "document", After: documentString(d)})
 			}
 		}
 		if len(cs) > 0 {
@@ -460,28 +567,40 @@ func history(tx *bolt.Tx, subject string) []Change {
 // MemoryJSON is a record as `show --json`, `memory show --json` and the web's JSON give it:
 // every key present, position "none" when none was taken.
 type MemoryJSON struct {
-	Position  string     `json:"position"`
-	Priority  string     `json:"priority"`
-	Owner     string     `json:"owner"`
-	Next      *NextStep  `json:"next"`
-	Notes     []Note     `json:"notes"`
-	Documents []Document `json:"documents"`
-	Updated   time.Time  `json:"updated,omitzero"`
+	Position  string         `json:"position"`
+	Priority  string         `json:"priority"`
+	Owner     string         `json:"owner"`
+	Next      *NextStep      `json:"next"`
+	Notes     []NoteJSON     `json:"notes"`
+	Documents []DocumentJSON `json:"documents"`
+	Updated   time.Time      `json:"updated,omitzero"`
 	// InheritedFrom names the earlier bill of the lineage whose record this is, when the bill
 	// has none of its own ("44-1 C-26").
 	InheritedFrom string   `json:"inherited_from,omitempty"`
 	History       []Change `json:"history,omitempty"`
 }
 
+// NoteJSON is a note with its ID, the handle `memory retract` takes.
+type NoteJSON struct {
+	Note
+	ID string `json:"id"`
+}
+
+// DocumentJSON is a document link with its ID, like NoteJSON.
+type DocumentJSON struct {
+	Document
+	ID string `json:"id"`
+}
+
 // JSON is the record as MemoryJSON.
 func (r Record) JSON() MemoryJSON {
 	m := MemoryJSON{Position: firstNonEmpty(r.Position, PositionNone), Priority: r.Priority, Owner: r.Owner, Next: r.Next,
-		Notes: r.Notes, Documents: r.Documents, Updated: r.Updated}
-	if m.Notes == nil {
-		m.Notes = []Note{}
+		Notes: []NoteJSON{}, Documents: []DocumentJSON{}, Updated: r.Updated}
+	for _, n := range r.Notes {
+		m.Notes = append(m.Notes, NoteJSON{Note: n, ID: n.ID()})
 	}
-	if m.Documents == nil {
-		m.Documents = []Document{}
+	for _, d := range r.Documents {
+		m.Documents = append(m.Documents, DocumentJSON{Document: d, ID: d.ID()})
 	}
 	return m
 }

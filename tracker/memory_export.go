@@ -97,7 +97,7 @@ func ReadMemoryExport(r io.Reader) (MemoryExport, error) {
 			return ex, fmt.Errorf("records[%d] (%s): %w", i, r.Subject, err)
 		}
 		for j, d := range r.Documents {
-			if err := CheckDocument(d); err != nil {
+			if err := checkDocument(d); err != nil {
 				return ex, fmt.Errorf("records[%d] (%s) documents[%d]: %w", i, r.Subject, j, err)
 			}
 		}

@@ -52,9 +52,9 @@ func (t *Tracker) Reminders(ctx context.Context, plan ReminderPlan) (ReminderSum
 		}
 		a := billwatch.Alert{
 			Kind: billwatch.KindHearingReminder, Severity: billwatch.Action, Audience: billwatch.Lobbying,
-			Subject: hearingSubject(h.Hearing), Title: fmt.Sprintf("Tomorrow: %s meeting %d on %s", h.Committee, h.Number, hearingTopic(h.Hearing)),
+			Subject: h.Subject(), Title: fmt.Sprintf("Tomorrow: %s meeting %s on %s", h.Committee, h.Label(), hearingTopic(h.Hearing)),
 			Why:      "the hearing is tomorrow: last chance to brief members or send a written submission",
-			Text:     fmt.Sprintf("%s (%s) meeting %d, %s.", h.Committee, h.Chamber, h.Number, HearingWhen(h.Hearing)),
+			Text:     fmt.Sprintf("%s (%s) meeting %s, %s.", h.Committee, h.Chamber, h.Label(), HearingWhen(h.Hearing)),
 			Deadline: h.Start.Format(time.RFC3339),
 			Links:    []billwatch.Link{{Label: "notice", URL: h.URL}},
 		}

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/billwatch/billwatch"
 	"github.com/billwatch/billwatch/tracker"
@@ -210,10 +211,11 @@ func (sn *snapshot) hearingsOn(session, number string) []tracker.StoredHearing {
 	return out
 }
 
-func (sn *snapshot) hearing(session, committee string, number int) (*tracker.StoredHearing, bool) {
+// hearing finds a meeting by its number, or, for one without (number 0), by its start.
+func (sn *snapshot) hearing(session, committee string, number int, start time.Time) (*tracker.StoredHearing, bool) {
 	for i := range sn.hearings {
 		h := &sn.hearings[i]
-		if h.Session == session && strings.EqualFold(h.Committee, committee) && h.Number == number {
+		if h.Session == session && strings.EqualFold(h.Committee, committee) && h.Number == number && (number != 0 || h.Start.Equal(start)) {
 			return h, true
 		}
 	}

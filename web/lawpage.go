@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/billwatch/billwatch/diff"
 	"github.com/billwatch/billwatch/law"
@@ -70,7 +71,7 @@ func lawEffects(a law.ActResult) []lawEffectView {
 
 func (s *Server) lawPage(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	act := q.Get("act")
+	act := strings.ToUpper(q.Get("act")) // codes are upper case: t-3.4 is T-3.4
 	if act != "" && !justice.ValidCode(act) {
 		return badParam("act", "%q is not an Act code (they read like T-3.4)", act)
 	}
@@ -93,10 +94,7 @@ func (s *Server) lawPage(w http.ResponseWriter, r *http.Request) error {
 			return notFound("No text version of bill %s %s is stored yet: its effect on the law is not known.", b.Session, b.Number)
 		}
 	} else if tv, err = pickVersion(b, "version", v); err != nil {
-		if he, ok := err.(*httpError); ok {
-			return badParam("version", "%s", he.msg)
-		}
-		return err
+		return err // 404, as on the diff page: the bill has no such version
 	}
 	if s.opt.Law == nil {
 		return fmt.Errorf("web: no law reader configured")

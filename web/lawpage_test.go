@@ -110,9 +110,10 @@ func TestLawPageBadInput(t *testing.T) {
 	}{
 		{"/bills/45-1/C-99/law?act=%3Cscript%3E", 400, `Query parameter &#34;act&#34;`},
 		{"/bills/45-1/C-99/law?act=C-46", 400, "does not amend the Act C-46"},
-		{"/bills/45-1/C-99/law?version=royal-assent", 400, `Query parameter &#34;version&#34;`},
+		{"/bills/45-1/C-99/law?version=royal-assent", 404, `has no version &#34;royal-assent&#34;`},
 		{"/bills/45-1/C-404/law", 404, "Not found"},
 		{"/bills/45-1/C-99/law?act=T-3.4&version=first-reading", 200, "Telecommunications Act (T-3.4)"},
+		{"/bills/45-1/C-99/law?act=t-3.4", 200, "Telecommunications Act (T-3.4)"},
 		{"/bills/45-1/C-99/law?version=1", 200, "Not applied: target not found"},
 	} {
 		rec := serve(h, c.path, "")

@@ -437,7 +437,8 @@ func (s *Server) billPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		return writeJSON(w, r, v)
 	}
-	d := billData{Bill: b, Alerts: sn.alertsAbout(b.Key()), Memory: s.memoryFor(r, tracker.BillSubject(b.Session, b.Number), billwatch.BillPath(b.Session, b.Number))}
+	d := billData{Bill: b, Alerts: sn.alertsAbout(b.Key())}
+	d.Memory, _ = s.memoryFor(r, tracker.BillSubject(b.Session, b.Number), billwatch.BillPath(b.Session, b.Number), true)
 	for _, st := range b.Stages {
 		if n := len(d.Chambers); n == 0 || d.Chambers[n-1].Chamber != st.Chamber {
 			d.Chambers = append(d.Chambers, chamberStages{Chamber: st.Chamber})
@@ -571,33 +572,41 @@ type hearingData struct {
 
 func (s *Server) hearingPage(w http.ResponseWriter, r *http.Request) error {
 	session, committee := r.PathValue("session"), r.PathValue("committee")
-	n, err := strconv.Atoi(r.PathValue("number"))
-	if err != nil || n <= 0 || !sessionRe.MatchString(session) || !committeeRe.MatchString(committee) {
-		return notFound("There is no meeting at %s: meeting pages read like /hearings/45-1/SECU/25.", r.URL.Path)
+	n, start, ok := billwatch.ParseMeeting(r.PathValue("number"))
+	if !ok || !sessionRe.MatchString(session) || !committeeRe.MatchString(committee) {
+		return notFound("There is no meeting at %s: meeting pages read like /hearings/45-1/SECU/25, or /hearings/45-1/LCJC/2026-11-12T16:15 for a meeting listed without a number.", r.URL.Path)
+	}
+	if up := strings.ToUpper(committee); up != committee { // one page per meeting: SECU, not secu
+		target := "/hearings/" + session + "/" + up + "/" + r.PathValue("number")
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+		return nil
 	}
 	sn, err := s.data()
 	if err != nil {
 		return err
 	}
-	h, ok := sn.hearing(session, committee, n)
+	h, ok := sn.hearing(session, committee, n, start)
 	if !ok {
-		return notFound("billwatch holds no meeting %d of %s in session %s.", n, strings.ToUpper(committee), session)
+		what := strconv.Itoa(n)
+		if n == 0 {
+			what = "of " + start.Format("2006-01-02 15:04")
+		}
+		return notFound("billwatch holds no meeting %s of %s in session %s.", what, strings.ToUpper(committee), session)
 	}
 	if wantsJSON(r) {
 		return writeJSON(w, r, h.JSON())
 	}
-	d := hearingData{Hearing: h, Alerts: sn.alertsAbout(fmtHearingSubject(h.Hearing))}
+	d := hearingData{Hearing: h, Alerts: sn.alertsAbout(h.Subject())}
 	for _, num := range h.Bills {
 		if b, ok := sn.bill(h.Session, num); ok {
 			d.Bills = append(d.Bills, b)
 		}
 	}
-	s.render(w, r, http.StatusOK, "hearing", s.page(sn, h.Committee+" meeting "+strconv.Itoa(h.Number), "hearings", d))
+	s.render(w, r, http.StatusOK, "hearing", s.page(sn, h.Committee+" meeting "+h.Label(), "hearings", d))
 	return nil
-}
-
-func fmtHearingSubject(h billwatch.Hearing) string {
-	return h.Committee + " " + h.Session + " meeting " + strconv.Itoa(h.Number)
 }
 
 // ---- regulations
@@ -687,7 +696,8 @@ func (s *Server) regulationPage(w http.ResponseWriter, r *http.Request) error {
 	if wantsJSON(r) {
 		return writeJSON(w, r, tracker.RegulationView(*x))
 	}
-	d := regulationData{Reg: x, Alerts: sn.alertsAbout("Gazette " + x.ID), Memory: s.memoryFor(r, tracker.RegulationSubject(x.Key()), billwatch.RegulationPath(x.Part, x.ID))}
+	d := regulationData{Reg: x, Alerts: sn.alertsAbout("Gazette " + x.ID)}
+	d.Memory, _ = s.memoryFor(r, tracker.RegulationSubject(x.Key()), billwatch.RegulationPath(x.Part, x.ID), true)
 	if x.Finalises != "" {
 		p, i, _ := strings.Cut(x.Finalises, " ")
 		if pr, ok := sn.regulation(p, i); ok {

@@ -94,7 +94,7 @@ func writeJSONBytes(w http.ResponseWriter, r *http.Request, body []byte) {
 var funcs = template.FuncMap{
 	"billPath":    billwatch.BillPath,
 	"siteOf":      siteOf,
-	"hearingPath": func(h billwatch.Hearing) string { return billwatch.HearingPath(h.Session, h.Committee, h.Number) },
+	"hearingPath": func(h billwatch.Hearing) string { return h.PagePath() },
 	"regPath":     func(r billwatch.Regulation) string { return billwatch.RegulationPath(r.Part, r.ID) },
 	"alertPath":   func(a billwatch.Alert) string { return a.PagePath() },
 	"date":        fmtDate,

@@ -203,6 +203,11 @@ func badParam(name, format string, args ...any) error {
 	return &httpError{status: http.StatusBadRequest, title: "Bad request", msg: fmt.Sprintf("Query parameter %q: ", name) + fmt.Sprintf(format, args...)}
 }
 
+// badField is a 400 naming a form field (badParam names a query parameter).
+func badField(name, format string, args ...any) error {
+	return &httpError{status: http.StatusBadRequest, title: "Bad request", msg: fmt.Sprintf("Form field %q: ", name) + fmt.Sprintf(format, args...)}
+}
+
 // handle adapts a page function: an error becomes a proper page (or JSON) with its status.
 func (s *Server) handle(fn func(w http.ResponseWriter, r *http.Request) error) http.HandlerFunc {
 	return s.cached(func(w http.ResponseWriter, r *http.Request) {

@@ -84,7 +84,7 @@ func hearingsCommand() command {
 				for _, x := range h.Witnesses {
 					ws = append(ws, strings.TrimSpace(x.Name+" "+orgSuffix(x)))
 				}
-				fmt.Fprintf(g.stdout, "\n%s meeting %d witnesses: %s", h.Committee, h.Number, strings.Join(ws, "; "))
+				fmt.Fprintf(g.stdout, "\n%s meeting %s witnesses: %s", h.Committee, h.Label(), strings.Join(ws, "; "))
 			}
 			fmt.Fprintln(g.stdout)
 			return nil

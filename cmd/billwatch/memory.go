@@ -82,7 +82,7 @@ func memoryCommand() command {
 	o := &memOpts{}
 	var fset *flag.FlagSet
 	return command{
-		name: "memory", args: "set|note|doc|show|carry|export|import ...",
+		name: "memory", args: "set|note|doc|retract|show|carry|export|import ...",
 		summary: "the coalition's record on bills and regulations: position, owner, next step, notes, documents",
 		flags: func(fs *flag.FlagSet) {
 			fset = fs
@@ -102,14 +102,14 @@ func memoryCommand() command {
 		},
 		run: func(ctx context.Context, g *globals, args []string) error {
 			if len(args) == 0 {
-				return usageError("memory needs a subcommand: set, note, doc, show, carry, export or import")
+				return usageError("memory needs a subcommand: set, note, doc, retract, show, carry, export or import")
 			}
 			sub := map[string]func(context.Context, *globals, *memOpts, []string) error{
-				"set": memorySet, "note": memoryNote, "doc": memoryDoc, "show": memoryShow,
+				"set": memorySet, "note": memoryNote, "doc": memoryDoc, "retract": memoryRetract, "show": memoryShow,
 				"carry": memoryCarry, "export": memoryExport, "import": memoryImport,
 			}[args[0]]
 			if sub == nil {
-				return usageError("unknown memory subcommand %q (want set, note, doc, show, carry, export or import)", args[0])
+				return usageError("unknown memory subcommand %q (want set, note, doc, retract, show, carry, export or import)", args[0])
 			}
 			o.set = map[string]bool{}
 			fset.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
@@ -132,6 +132,27 @@ func writeStore(g *globals) (*tracker.Store, *Config, error) {
 	}
 	store, err := tracker.OpenExisting(g.dbPath())
 	return store, cfg, err
+}
+
+// storedRecord is record for a change that needs the bill or Gazette item in the database
+// (set, note, doc): a record kept for a bill billwatch does not hold would show nowhere.
+// Records for such bills come only from `memory import` and `memory carry --from`.
+func (o *memOpts) storedRecord(g *globals, arg string) (store *tracker.Store, subject, label string, err error) {
+	store, subject, label, err = o.record(g, arg)
+	if err != nil {
+		return nil, "", "", err
+	}
+	if rest, ok := strings.CutPrefix(subject, "bill "); ok {
+		session, number, _ := strings.Cut(rest, " ")
+		_, found, err := store.Bill(session, number)
+		if err != nil {
+			return nil, "", "", err
+		}
+		if !found {
+			return nil, "", "", fmt.Errorf("bill %s of session %s is not in the database %s: nothing recorded (billwatch bills --all lists the stored ones; --session names another session)", number, session, store.Path())
+		}
+	}
+	return store, subject, label, nil
 }
 
 // record checks --session, opens the database to write, and finds the record arg names: the
@@ -166,7 +187,7 @@ func memorySet(ctx context.Context, g *globals, o *memOpts, pos []string) error 
 	if set["due"] && !set["next"] {
 		return usageError("--due needs --next \"TEXT\": the due date belongs to a next step")
 	}
-	store, subject, label, err := o.record(g, pos[0])
+	store, subject, label, err := o.storedRecord(g, pos[0])
 	if err != nil {
 		return err
 	}
@@ -196,7 +217,7 @@ func memoryNote(ctx context.Context, g *globals, o *memOpts, pos []string) error
 	if len(pos) < 2 {
 		return usageError("memory note takes a bill and the text, e.g. billwatch memory note C-8 \"met the minister's staff\"")
 	}
-	store, subject, label, err := o.record(g, pos[0])
+	store, subject, label, err := o.storedRecord(g, pos[0])
 	if err != nil {
 		return err
 	}
@@ -214,7 +235,7 @@ func memoryDoc(ctx context.Context, g *globals, o *memOpts, pos []string) error 
 	if len(pos) != 1 {
 		return usageError("memory doc takes one bill, e.g. billwatch memory doc C-8 --title brief --date 2026-11-20 --url https://…")
 	}
-	store, subject, label, err := o.record(g, pos[0])
+	store, subject, label, err := o.storedRecord(g, pos[0])
 	if err != nil {
 		return err
 	}
@@ -223,6 +244,28 @@ func memoryDoc(ctx context.Context, g *globals, o *memOpts, pos []string) error 
 		return inputError(err)
 	}
 	fmt.Fprintf(g.stdout, "%s: document linked (%d documents)\n", label, len(r.Documents))
+	return nil
+}
+
+// memoryRetract removes a note or a document from a record by its id (memory show lists the
+// ids); the history keeps what was retracted, by whom, when.
+func memoryRetract(ctx context.Context, g *globals, o *memOpts, pos []string) error {
+	if len(pos) != 2 {
+		return usageError("memory retract takes a bill and a note or document id, e.g. billwatch memory retract C-8 n-3f2a9c0d1e (memory show lists the ids)")
+	}
+	store, subject, label, err := o.record(g, pos[0])
+	if err != nil {
+		return err
+	}
+	r, err := store.Retract(subject, pos[1], who(o.by), g.clock())
+	if err != nil {
+		return inputError(err)
+	}
+	what := "note"
+	if strings.HasPrefix(pos[1], "d-") {
+		what = "document"
+	}
+	fmt.Fprintf(g.stdout, "%s: %s %s retracted (%d notes, %d documents left)\n", label, what, pos[1], len(r.Notes), len(r.Documents))
 	return nil
 }
 
@@ -284,12 +327,12 @@ func memoryShow(ctx context.Context, g *globals, o *memOpts, pos []string) error
 		return writeJSON(g.stdout, m)
 	}
 	fmt.Fprintf(g.stdout, "%s\n", label)
-	printMemory(g.stdout, m)
+	printMemory(g.stdout, m, m.InheritedFrom == "")
 	if len(m.History) > 0 {
 		fmt.Fprintln(g.stdout, "\nHistory:")
 		w := table(g.stdout)
 		for _, c := range m.History {
-			fmt.Fprintf(w, "  %s\t%s\t%s\t%s → %s\n", c.At.In(billwatch.Eastern).Format("2006-01-02 15:04"), termSafe(c.By), c.Field, termSafe(truncate(firstNonEmpty(c.Before, "—"), 40)), termSafe(truncate(firstNonEmpty(c.After, "—"), 60)))
+			fmt.Fprintf(w, "  %s\t%s\t%s\t%s → %s\n", c.At.In(billwatch.Eastern).Format("2006-01-02 15:04"), termSafe(c.By), c.Field, termSafe(truncate(firstNonEmpty(c.Before, "—"), 40)), termSafe(truncate(afterText(c), 60)))
 		}
 		w.Flush()
 	}
@@ -306,7 +349,18 @@ func termSafe(s string) string {
 	}, s)
 }
 
-func printMemory(w io.Writer, m memoryJSON) {
+// afterText is a history entry's after value as `memory show` prints it: a note or document
+// whose after is empty was retracted.
+func afterText(c tracker.Change) string {
+	if c.After == "" && c.Before != "" && (c.Field == "note" || c.Field == "document") {
+		return "(retracted)"
+	}
+	return firstNonEmpty(c.After, "—")
+}
+
+// printMemory prints a record; ids adds each note's and document's id (the bill's own record,
+// for memory retract).
+func printMemory(w io.Writer, m memoryJSON, ids bool) {
 	if m.InheritedFrom != "" {
 		fmt.Fprintf(w, "No record of its own; from %s, which it reintroduces (carry it over: billwatch memory carry … --from %q):\n", m.InheritedFrom, m.InheritedFrom)
 	}
@@ -324,11 +378,17 @@ func printMemory(w io.Writer, m memoryJSON) {
 		}
 		fmt.Fprintln(w)
 	}
+	id := func(s string) string {
+		if ids {
+			return " [" + s + "]"
+		}
+		return ""
+	}
 	for _, n := range m.Notes {
-		fmt.Fprintf(w, "Note:        %s — %s, %s\n", termSafe(n.Text), termSafe(n.By), n.At.In(billwatch.Eastern).Format("2006-01-02"))
+		fmt.Fprintf(w, "Note:        %s — %s, %s%s\n", termSafe(n.Text), termSafe(n.By), n.At.In(billwatch.Eastern).Format("2006-01-02"), id(n.ID))
 	}
 	for _, d := range m.Documents {
-		fmt.Fprintf(w, "Document:    %s (%s) %s\n", termSafe(d.Title), d.Date, termSafe(d.URL))
+		fmt.Fprintf(w, "Document:    %s (%s) %s%s\n", termSafe(d.Title), d.Date, termSafe(d.URL), id(d.ID))
 	}
 }
 
@@ -401,7 +461,7 @@ func printLineageMemory(w io.Writer, b billJSON) {
 	}
 	if b.Memory != nil && (b.Memory.Position != tracker.PositionNone || b.Memory.Owner != "" || len(b.Memory.Notes)+len(b.Memory.Documents) > 0 || b.Memory.Next != nil) {
 		fmt.Fprintln(w, "\nOur record:")
-		printMemory(w, *b.Memory)
+		printMemory(w, *b.Memory, false)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -109,6 +110,8 @@ var demoPages = []struct {
 	{"/hearings", []string{"Upcoming", "Past", "SECU", "Cancelled", "Notice amended"}},
 	{"/hearings?all=1", []string{"Every stored committee meeting"}},
 	{"/hearings/45-1/SECU/25", []string{"SECU meeting 25", "Witnesses", "Léa Martin", "notice of this meeting was amended", "C-22"}},
+	// A Senate meeting listed without a number has its page, by its start.
+	{"/hearings/45-1/LCJC/2026-11-12T16:15", []string{"LCJC meeting of 2026-11-12 16:15", "C-9"}},
 	{"/regulations", []string{"Open for comment", "26 days left", "Regulations made", "Finalises the proposal"}},
 	{"/regulations/I/2026-11-21-reg1", []string{"Comments by", "Mon 21 Dec 2026", "Alerts on this item"}},
 	{"/alerts", []string{"Bill text amended", "Hearing scheduled"}},
@@ -116,14 +119,23 @@ var demoPages = []struct {
 	{"/status", []string{"bills", "hearings", "regulations", "Healthy", "Last good fetch"}},
 }
 
+// siteLink is a link from a page to another of the site's own pages.
+var siteLink = regexp.MustCompile(`href="(/[^"#]*)`)
+
 func TestWebPagesOnDemo(t *testing.T) {
 	db, cfg := demoDB(t, "")
 	srv := webServer(t, db, cfg, mustTime(t, demoNow))
+	links := map[string]string{} // every link of the site's own, and a page it is on
 	for _, p := range demoPages {
 		code, h, body := get(t, srv.URL+p.path, "")
 		if code != http.StatusOK {
 			t.Errorf("GET %s = %d, want 200\n%s", p.path, code, body)
 			continue
+		}
+		for _, m := range siteLink.FindAllStringSubmatch(body, -1) {
+			if l := html.UnescapeString(m[1]); links[l] == "" {
+				links[l] = p.path
+			}
 		}
 		if ct := h.Get("Content-Type"); ct != "text/html; charset=utf-8" {
 			t.Errorf("GET %s: Content-Type %q", p.path, ct)
@@ -154,6 +166,12 @@ func TestWebPagesOnDemo(t *testing.T) {
 	}
 	if code, _, body := get(t, srv.URL+"/static/style.css", ""); code != 200 || !strings.Contains(body, "--ink") {
 		t.Errorf("GET /static/style.css = %d", code)
+	}
+	// No page links to a page that is not there.
+	for l, from := range links {
+		if code, _, _ := get(t, srv.URL+l, ""); code != http.StatusOK {
+			t.Errorf("GET %s (linked from %s) = %d, want 200", l, from, code)
+		}
 	}
 }
 
@@ -274,6 +292,15 @@ func TestWebBadInput(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/bills/45-1/C-22" {
 		t.Errorf("GET /bills/45-1/c-22 = %d → %q, want a redirect to /bills/45-1/C-22", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	// So is a committee written in lower case.
+	resp, err = (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Get(srv.URL + "/hearings/45-1/secu/25")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/hearings/45-1/SECU/25" {
+		t.Errorf("GET /hearings/45-1/secu/25 = %d to %q, want 301 to /hearings/45-1/SECU/25", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	// Reads only.
 	resp, err = http.Post(srv.URL+"/bills", "text/plain", strings.NewReader("x"))

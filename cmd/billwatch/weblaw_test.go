@@ -56,7 +56,7 @@ func TestWebLawPageOnDemo(t *testing.T) {
 		"/bills/45-1/C-8/law?act=T-3.4&version=royal-assent": 200,
 		"/bills/45-1/C-8/law?act=nope":                       400,
 		"/bills/45-1/C-8/law?act=C-46":                       400,
-		"/bills/45-1/C-8/law?version=999":                    400,
+		"/bills/45-1/C-8/law?version=999":                    404,
 		"/bills/45-1/C-999/law":                              404,
 	} {
 		if code, _, _ := get(t, srv.URL+path, ""); code != want {
