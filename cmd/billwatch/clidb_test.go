@@ -23,6 +23,7 @@ var addingCommands = [][]string{
 	{"memory", "set", "C-8", "--position", "oppose"},
 	{"memory", "doc", "C-8", "--title", "Brief", "--date", "2026-11-20", "--url", "https://example.org/brief"},
 	{"memory", "carry", "C-8", "--from", "44-1 C-26"},
+	{"memory", "retract", "C-8", "n-3f2a9c0d1e"},
 	{"memory", "import", "MEMORY"},
 	{"user", "add", "lea", "--role", "editor"},
 	{"user", "rm", "lea"},
