@@ -172,7 +172,7 @@ func (s *Store) User(name string) (User, bool, error) {
 	return u, ok, err
 }
 
-// RemoveUser deletes an account with its sessions and sign-in links.
+// RemoveUser deletes an account with its sessions, sign-in links and subscription key.
 func (s *Store) RemoveUser(name string) error {
 	return s.update(func(tx *bolt.Tx) error {
 		if tx.Bucket(bktUsers).Get([]byte(name)) == nil {
@@ -181,22 +181,9 @@ func (s *Store) RemoveUser(name string) error {
 		if err := tx.Bucket(bktUsers).Delete([]byte(name)); err != nil {
 			return err
 		}
-		for _, bn := range [][]byte{bktSessions, bktSignin} {
-			b := tx.Bucket(bn)
-			var del [][]byte
-			_ = b.ForEach(func(k, v []byte) error {
-				var x struct {
-					User string `json:"user"`
-				}
-				if decodeJSON(v, &x) == nil && x.User == name {
-					del = append(del, slices.Clone(k))
-				}
-				return nil
-			})
-			for _, k := range del {
-				if err := b.Delete(k); err != nil {
-					return err
-				}
+		for _, bn := range [][]byte{bktSessions, bktSignin, bktFeedKeys} {
+			if err := deleteUserKeys(tx.Bucket(bn), name); err != nil {
+				return err
 			}
 		}
 		return nil

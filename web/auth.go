@@ -133,10 +133,19 @@ func (s *Server) guard(next http.Handler) http.Handler {
 	}))
 	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u := s.identify(r)
+		if u == nil && subscription(r) {
+			// A calendar application or a feed reader: its link's key names the user.
+			var keyed bool
+			if u, keyed = s.keyUser(r); keyed && u == nil && (s.opt.Auth.Mode == AuthHeader || s.accountsExist()) {
+				s.writeError(w, r, errBadKey)
+				return
+			}
+		}
 		r = r.WithContext(context.WithValue(r.Context(), userKey{}, u))
 		open := r.URL.Path == "/signin" || strings.HasPrefix(r.URL.Path, "/static/")
 		if u == nil && !open && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 			if s.opt.Auth.Mode == AuthHeader || s.accountsExist() {
+				w.Header().Set("Vary", "Accept") // JSON is told 401, a browser sent to sign in
 				if wantsJSON(r) {
 					s.writeError(w, r, &httpError{status: http.StatusUnauthorized, title: "Sign in", msg: "Sign in to read billwatch."})
 					return

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/xml"
 	"net/http"
+	"net/url"
+	"os"
 	"strings"
 	"time"
 )
@@ -67,18 +69,30 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	base := s.base(r)
-	self := base + "/feed.atom"
+	// The feed's id and its alternate page keep the filter but never a subscription key; its
+	// self link is the address the reader fetched, key included, since some readers move
+	// their subscription to the self link.
+	filter := url.Values{}
+	for _, p := range []string{"audience", "kind", "severity"} {
+		if v := q.Get(p); v != "" {
+			filter.Set(p, v)
+		}
+	}
+	id, alt := base+"/feed.atom", base+"/alerts"
+	if len(filter) > 0 {
+		id += "?" + filter.Encode()
+		alt += "?" + filter.Encode()
+	}
+	self := id
+	if k := q.Get(KeyParam); k != "" {
+		filter.Set(KeyParam, k)
+		self = base + "/feed.atom?" + filter.Encode()
+	}
 	title := "billwatch alerts"
-	if r.URL.RawQuery != "" {
-		self += "?" + q.Encode()
-	}
-	if f.Audience != "" {
-		title += " for " + string(f.Audience)
-	}
 	feed := atomFeed{
 		Title: title, Subtitle: "Canadian federal bills, hearings and regulations watched by billwatch",
-		ID:        self,
-		Links:     []atomLink{{Rel: "self", Type: "application/atom+xml", Href: self}, {Rel: "alternate", Type: "text/html", Href: base + "/alerts"}},
+		ID:        id,
+		Links:     []atomLink{{Rel: "self", Type: "application/atom+xml", Href: self}, {Rel: "alternate", Type: "text/html", Href: alt}},
 		Author:    atomPerson{Name: "billwatch"},
 		Generator: "billwatch",
 	}
@@ -122,7 +136,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
 		})
 	}
 	if updated.IsZero() {
-		updated = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		updated = s.lastChange(sn)
 	}
 	feed.Updated = updated.UTC().Format(time.RFC3339)
 	var buf bytes.Buffer
@@ -139,4 +153,24 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
 		w.Write(buf.Bytes())
 	}
 	return nil
+}
+
+// lastChange is when the alerts last changed, for a feed with no entry of its own: the newest
+// alert of any audience, else the last pass over any source, else the database's last write.
+func (s *Server) lastChange(sn *snapshot) time.Time {
+	if len(sn.alerts) > 0 {
+		return sn.alerts[0].Created
+	}
+	var last time.Time
+	for _, rs := range sn.runs {
+		if rs.LastRun.After(last) {
+			last = rs.LastRun
+		}
+	}
+	if last.IsZero() {
+		if fi, err := os.Stat(s.opt.DB); err == nil {
+			last = fi.ModTime()
+		}
+	}
+	return last
 }

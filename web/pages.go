@@ -57,6 +57,8 @@ func stale(sources []string, sn *snapshot, now time.Time) []string {
 			out = append(out, msg)
 		case drifted(h) != "":
 			out = append(out, src+": pages no longer show what they did ("+drifted(h)+") — see the status")
+		case r.LastSuccess.Sub(now) > time.Minute:
+			out = append(out, src+": last good fetch dated "+fmtDateTime(r.LastSuccess)+", "+futureNote)
 		case !r.LastSuccess.IsZero() && now.Sub(r.LastSuccess) > staleAfter:
 			out = append(out, src+": last good fetch "+ago(now, r.LastSuccess)+" — what this page shows may be out of date")
 		}
@@ -760,17 +762,21 @@ func (f alertFilter) keep(a billwatch.Alert) bool {
 type alertsData struct {
 	Filter     alertFilter
 	Alerts     []billwatch.Alert
-	More       int
+	More       int    // how many older alerts match beyond this page
+	Older      string // the next page's address, when there is one
+	Newest     string // the first page's address, when this is not it
 	Audiences  []billwatch.Audience
 	Kinds      []billwatch.Kind
 	Severities []billwatch.Severity
 }
 
-// alertsShown bounds the alerts page; the JSON has them all, like `alerts --json`.
+// alertsShown is how many alerts a page of /alerts shows; "Older alerts" leads to the next
+// page (?before=ID). The JSON has them all, like `alerts --json`, unless asked for a page.
 const alertsShown = 300
 
 func (s *Server) alertList(w http.ResponseWriter, r *http.Request) error {
-	f, err := alertFilterParams(r.URL.Query())
+	q := r.URL.Query()
+	f, err := alertFilterParams(q)
 	if err != nil {
 		return err
 	}
@@ -778,13 +784,20 @@ func (s *Server) alertList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	from, limit, err := alertPageParams(q, sn.alerts)
+	if err != nil {
+		return err
+	}
 	var list []billwatch.Alert
-	for _, a := range sn.alerts {
+	for _, a := range sn.alerts[from:] {
 		if f.keep(a) {
 			list = append(list, a)
 		}
 	}
 	if wantsJSON(r) {
+		if limit > 0 && len(list) > limit {
+			list = list[:limit]
+		}
 		out := []billwatch.Alert{}
 		for _, a := range list {
 			out = append(out, AlertJSON(a, s.opt.PublicURL))
@@ -792,9 +805,13 @@ func (s *Server) alertList(w http.ResponseWriter, r *http.Request) error {
 		return writeJSON(w, r, out)
 	}
 	d := alertsData{Filter: f, Audiences: billwatch.Audiences, Kinds: kinds, Severities: severities}
-	if len(list) > alertsShown {
-		d.More = len(list) - alertsShown
-		list = list[:alertsShown]
+	if n := s.alertsPerPage(); len(list) > n {
+		d.More = len(list) - n
+		list = list[:n]
+		d.Older = f.path(list[n-1].ID)
+	}
+	if from > 0 {
+		d.Newest = f.path("")
 	}
 	d.Alerts = list
 	s.render(w, r, http.StatusOK, "alerts", s.page(sn, "Alerts", "alerts", d))

@@ -24,7 +24,7 @@ type page struct {
 	Data  any
 }
 
-var pageNames = []string{"error", "board", "bills", "bill", "diff", "law", "hearings", "hearing", "regulations", "regulation", "alerts", "status", "signin", "memory", "watch", "steps"}
+var pageNames = []string{"error", "board", "bills", "bill", "diff", "law", "hearings", "hearing", "regulations", "regulation", "alerts", "status", "signin", "memory", "watch", "steps", "account"}
 
 func (s *Server) parseTemplates() error {
 	s.pages = map[string]*template.Template{}
@@ -184,13 +184,17 @@ func countdown(now, t time.Time) string {
 	return fmt.Sprintf("%d days ago", -days)
 }
 
-// ago says how long ago a moment was: "12 min ago", "3 h ago", "2 days ago".
+// ago says how long ago a moment was: "12 min ago", "3 h ago", "2 days ago". A moment more
+// than a minute ahead of now is a clock out of step (the server's, or the one that wrote it):
+// it says so rather than hide it as "just now".
 func ago(now, t time.Time) string {
 	if t.IsZero() {
 		return "never"
 	}
 	d := now.Sub(t)
 	switch {
+	case d < -time.Minute:
+		return futureNote
 	case d < 0:
 		return "just now"
 	case d < time.Minute:
@@ -202,6 +206,9 @@ func ago(now, t time.Time) string {
 	}
 	return fmt.Sprintf("%d days ago", int(d.Hours()/24))
 }
+
+// futureNote is what ago says of a moment ahead of now.
+const futureNote = "in the future — check the server's clock"
 
 // kindLabel names an alert kind in plain words.
 func kindLabel(k billwatch.Kind) string {

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -83,6 +82,9 @@ type Server struct {
 	// hashWait is how long a sign-in waits for a slot before it answers 503.
 	hashWait time.Duration
 	warming  atomic.Bool // a goroutine is preparing recent diffs
+	// alertPage is how many alerts a page of /alerts shows; 0 means alertsShown (tests
+	// set fewer).
+	alertPage int
 }
 
 // New returns a server for the options.
@@ -137,19 +139,12 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /status", s.handle(s.statusPage))
 	m.HandleFunc("GET /calendar.ics", s.handle(s.calendar))
 	m.HandleFunc("GET /feed.atom", s.handle(s.feed))
+	m.HandleFunc("GET /account", s.handle(s.accountPage))
+	m.HandleFunc("POST /account/feeds", s.handle(s.feedKeyPost))
 	s.memoryRoutes(m)
-	static, _ := fs.Sub(staticFS, "static")
-	files := http.FileServer(http.FS(static))
-	m.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(24*time.Hour, files)))
-	m.HandleFunc("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			return &httpError{status: http.StatusMethodNotAllowed, title: "Method not allowed", msg: r.Method + " is not served at " + r.URL.Path + "."}
-		}
-		return notFound("There is no page at %s.", r.URL.Path)
-	}))
+	m.Handle("GET /static/", s.staticFiles())
 	s.mux = m
-	s.guarded = s.guard(m)
+	s.guarded = s.guard(s.fallback(m))
 }
 
 func cacheFor(d time.Duration, h http.Handler) http.Handler {
@@ -209,12 +204,17 @@ func badField(name, format string, args ...any) error {
 }
 
 // handle adapts a page function: an error becomes a proper page (or JSON) with its status.
+// Every response says it varies with Accept: the page, or its error, is JSON when asked.
 func (s *Server) handle(fn func(w http.ResponseWriter, r *http.Request) error) http.HandlerFunc {
-	return s.cached(func(w http.ResponseWriter, r *http.Request) {
+	cached := s.cached(func(w http.ResponseWriter, r *http.Request) {
 		if err := fn(w, r); err != nil {
 			s.writeError(w, r, err)
 		}
 	})
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Vary", "Accept")
+		cached(w, r)
+	}
 }
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
@@ -230,6 +230,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.opt.Log.Error("web: page failed", "path", r.URL.Path, "error", err)
 		he = &httpError{status: http.StatusInternalServerError, title: "Something went wrong", msg: "billwatch could not read what this page needs: " + firstLine(err.Error())}
 	}
+	w.Header().Set("Vary", "Accept")
 	if wantsJSON(r) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(he.status)

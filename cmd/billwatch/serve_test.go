@@ -117,6 +117,7 @@ var demoPages = []struct {
 	{"/alerts", []string{"Bill text amended", "Hearing scheduled"}},
 	{"/alerts?audience=members&kind=bill.amended&severity=action", []string{"45-1 C-12"}},
 	{"/status", []string{"bills", "hearings", "regulations", "Healthy", "Last good fetch"}},
+	{"/account", []string{"Your account", "need no key"}},
 }
 
 // siteLink is a link from a page to another of the site's own pages.

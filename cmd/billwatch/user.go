@@ -18,15 +18,15 @@ const defaultSiteURL = "http://127.0.0.1:8080"
 func userCommand() command {
 	var role, site string
 	return command{
-		name: "user", args: "add NAME --role viewer|editor|admin | list | rm NAME | link NAME",
-		summary: "web accounts; add (and link) print a one-time sign-in URL as the last line",
+		name: "user", args: "add NAME --role viewer|editor|admin | list | rm NAME | link NAME | feeds NAME",
+		summary: "web accounts; add (and link) print a one-time sign-in URL as the last line, feeds new private calendar and feed links",
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&role, "role", "", "the account's `ROLE`: viewer, editor or admin (add)")
-			fs.StringVar(&site, "url", "", "the web interface's public `URL` for sign-in links (default: [web] public_url, else "+defaultSiteURL+")")
+			fs.StringVar(&site, "url", "", "the web interface's public `URL` for sign-in and subscription links (default: [web] public_url, else "+defaultSiteURL+")")
 		},
 		run: func(ctx context.Context, g *globals, args []string) error {
 			if len(args) == 0 {
-				return usageError("user needs a subcommand: add NAME --role ROLE, list, rm NAME or link NAME")
+				return usageError("user needs a subcommand: add NAME --role ROLE, list, rm NAME, link NAME or feeds NAME")
 			}
 			base, err := signinBase(g, site)
 			if err != nil {
@@ -56,7 +56,7 @@ func userCommand() command {
 					fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", u.Name, u.Role, u.Created.Format("2006-01-02"), pw)
 				}
 				return w.Flush()
-			case "add", "rm", "link":
+			case "add", "rm", "link", "feeds":
 				if len(args) != 2 {
 					return usageError("user %s takes one name, e.g. billwatch user %s lea", args[0], args[0])
 				}
@@ -86,15 +86,24 @@ func userCommand() command {
 					}
 					fmt.Fprintf(g.stdout, "a new one-time sign-in link for %s, valid %s:\n", name, tracker.SigninTTL)
 					fmt.Fprintln(g.stdout, signinURL(base, token))
+				case "feeds":
+					key, err := store.NewFeedKey(name, g.clock())
+					if err != nil {
+						return inputError(err)
+					}
+					l := web.Links(base, key)
+					fmt.Fprintf(g.stdout, "new private subscription links for %s, which read the calendar and the alerts' feed as %s (any previous ones stop working; add &audience=policy, lobbying, members or ops to the feed's to narrow it):\n", name, name)
+					fmt.Fprintln(g.stdout, l.Calendar)
+					fmt.Fprintln(g.stdout, l.Feed)
 				case "rm":
 					if err := store.RemoveUser(name); err != nil {
 						return inputError(err)
 					}
-					fmt.Fprintf(g.stdout, "user %s removed, with their sessions\n", name)
+					fmt.Fprintf(g.stdout, "user %s removed, with their sessions and subscription links\n", name)
 				}
 				return nil
 			default:
-				return usageError("unknown user subcommand %q (want add, list, rm or link)", args[0])
+				return usageError("unknown user subcommand %q (want add, list, rm, link or feeds)", args[0])
 			}
 		},
 	}
