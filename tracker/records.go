@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -49,6 +50,7 @@ var recordDecoders = map[string]func(k, v []byte) error{
 	string(bktUsers):       jsonAs[User],
 	string(bktSessions):    jsonAs[session],
 	string(bktSignin):      jsonAs[signin],
+	string(bktFeedKeys):    jsonAs[feedKey],
 	string(bktAlertIDs): func(_, v []byte) error {
 		if len(v) != 8 {
 			return fmt.Errorf("an alert's sequence number is %d bytes, not 8", len(v))
@@ -73,7 +75,8 @@ const maxBadRecords = 100
 // badRecords decodes every record of every bucket whose form is known and returns those that
 // cannot be decoded (at most maxBadRecords), with their number.
 func badRecords(tx *bolt.Tx) (bad []BadRecord, n int) {
-	for _, name := range allBuckets {
+	// Buckets made on first use (the subscription keys) are not in allBuckets.
+	for _, name := range append(slices.Clip(allBuckets), bktFeedKeys) {
 		decode := recordDecoders[string(name)]
 		b := tx.Bucket(name)
 		if decode == nil || b == nil {

@@ -480,6 +480,7 @@ func TestCheckFindsEveryRecordDecodable(t *testing.T) {
 		{week1, []string{"memory", "doc", "C-8", "--title", "Brief", "--date", "2026-11-20", "--url", "https://example.org/brief"}},
 		{week1, []string{"watch", "add", "keyword", "lawful access"}},
 		{week1, []string{"user", "add", "lea", "--role", "editor"}},
+		{week1, []string{"user", "feeds", "lea"}},
 		{week2, []string{"scrape"}},
 	} {
 		if step.now == week2 {
