@@ -1,6 +1,7 @@
 package law
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -75,8 +76,11 @@ func (ix *Index) Resolve(r ActRef) (string, error) {
 	case len(byC) > 1 && len(byT) == 0:
 		return "", fmt.Errorf("%d Acts have the chapter %q: pin one in [acts]", len(byC), r.Chapter)
 	}
-	return "", fmt.Errorf("%q is not in the index of Acts", r.String())
+	return "", fmt.Errorf("%q: %w", r.String(), ErrNotIndexed)
 }
+
+// ErrNotIndexed is Resolve's answer for an Act the index does not hold.
+var ErrNotIndexed = errors.New("not in the index of Acts")
 
 // TitleKey is the comparison form of an Act's title: lower case, quotes straightened,
 // spaces folded.

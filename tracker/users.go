@@ -254,10 +254,10 @@ func verifyPassword(hash, password string) bool {
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
-// RedeemSignin uses a one-time sign-in token to set the user's password. The token works
-// once, before it expires; the password is checked first, so a weak one does not spend it.
-func (s *Store) RedeemSignin(token, password string, now time.Time) (User, error) {
-	var u User
+// CheckSignin says whose a one-time sign-in token is, without using it, or why it no longer
+// works (ErrSigninUnknown, ErrSigninUsed, ErrSigninExpired): the page that sets a password
+// says so before anyone types one.
+func (s *Store) CheckSignin(token string, now time.Time) (string, error) {
 	var sg signin
 	if err := s.view(func(tx *bolt.Tx) error {
 		ok, err := getJSON(tx.Bucket(bktSignin), tokenKey(token), &sg)
@@ -269,19 +269,30 @@ func (s *Store) RedeemSignin(token, password string, now time.Time) (User, error
 		}
 		return nil
 	}); err != nil {
-		return User{}, err
+		return "", err
 	}
 	if sg.Used {
-		return User{}, ErrSigninUsed
+		return "", ErrSigninUsed
 	}
 	if !now.Before(sg.Expires) {
-		return User{}, ErrSigninExpired
+		return "", ErrSigninExpired
 	}
-	if err := CheckPassword(sg.User, password); err != nil {
+	return sg.User, nil
+}
+
+// RedeemSignin uses a one-time sign-in token to set the user's password. The token works
+// once, before it expires; the password is checked first, so a weak one does not spend it.
+func (s *Store) RedeemSignin(token, password string, now time.Time) (User, error) {
+	var u User
+	name, err := s.CheckSignin(token, now)
+	if err != nil {
+		return User{}, err
+	}
+	if err := CheckPassword(name, password); err != nil {
 		return User{}, err
 	}
 	hash := HashPassword(password) // slow on purpose: outside the transaction
-	err := s.update(func(tx *bolt.Tx) error {
+	err = s.update(func(tx *bolt.Tx) error {
 		var cur signin
 		if ok, err := getJSON(tx.Bucket(bktSignin), tokenKey(token), &cur); err != nil || !ok {
 			return ErrSigninUnknown

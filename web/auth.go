@@ -327,6 +327,22 @@ type signinData struct {
 func (s *Server) signinPage(w http.ResponseWriter, r *http.Request) error {
 	d := signinData{Token: r.URL.Query().Get("token"), Next: safeNext(r.URL.Query().Get("next")), User: userOf(r)}
 	d.NoAccounts = d.Token == "" && d.User == nil && s.opt.Auth.Mode != AuthHeader && !s.accountsExist()
+	if d.Token != "" {
+		// A used, expired or mistyped link says so now, not after a password is chosen.
+		store, err := tracker.OpenReadOnly(s.opt.DB)
+		if err != nil {
+			return err
+		}
+		if _, err := store.CheckSignin(d.Token, s.opt.Now()); err != nil {
+			if !errors.Is(err, tracker.ErrSigninUsed) && !errors.Is(err, tracker.ErrSigninExpired) && !errors.Is(err, tracker.ErrSigninUnknown) {
+				return err
+			}
+			d.Token, d.Error = "", err.Error()
+			w.Header().Set("Cache-Control", "no-store")
+			s.render(w, r, http.StatusGone, "signin", page{Title: "Sign in", Now: s.opt.Now(), Data: d})
+			return nil
+		}
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "signin", page{Title: "Sign in", Now: s.opt.Now(), Data: d})
 	return nil

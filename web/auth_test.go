@@ -334,6 +334,12 @@ func TestSigninLink(t *testing.T) {
 	if resp, body := post(t, client(t), srv, "/signin", url.Values{"token": {token}, "password": {"a long enough passphrase"}}, nil); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "already used") {
 		t.Errorf("reused link = %d", resp.StatusCode)
 	}
+	// A used or unknown link says so at once, without the password form.
+	for _, tok := range []string{token, "not-a-token"} {
+		if resp, body := get(t, client(t), srv, "/signin?token="+tok); resp.StatusCode != http.StatusGone || strings.Contains(body, "Set your password") || !strings.Contains(body, "sign-in link") {
+			t.Errorf("GET /signin?token=%s = %d, want 410 saying the link no longer works, without the password form", tok, resp.StatusCode)
+		}
+	}
 }
 
 func TestOpenReadsWithoutAccounts(t *testing.T) {

@@ -97,14 +97,20 @@ func lawFiles(g *globals, billPath string, actPaths []string) (*law.Result, erro
 	if err != nil {
 		return nil, err
 	}
-	ix := law.NewIndex(entries, pins)
-	res := law.Apply(bill, law.IndexLookup(ix, func(code string) (*law.Act, error) {
+	lookup := law.IndexLookup(law.NewIndex(entries, pins), func(code string) (*law.Act, error) {
 		if a, ok := acts[code]; ok {
 			return a, nil
 		}
 		return nil, fmt.Errorf("%s was not given with --act-file", code)
-	}))
-	return res, nil
+	})
+	// The index is the Acts given: one it lacks was not given, whether or not Justice Laws has it.
+	return law.Apply(bill, func(r law.ActRef) (string, *law.Act, error) {
+		code, a, err := lookup(r)
+		if errors.Is(err, law.ErrNotIndexed) {
+			err = fmt.Errorf("%s was not given with --act-file", r)
+		}
+		return code, a, err
+	}), nil
 }
 
 // actPins reads the config's [acts] pins (title → code) without opening the database.
