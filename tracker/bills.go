@@ -120,7 +120,8 @@ func (s *Store) Bills(session string) ([]StoredBill, error) {
 		return tx.Bucket(bktBills).ForEach(func(k, v []byte) error {
 			st, err := decodeBill(k, v)
 			if err != nil {
-				return err
+				s.skip(bktBills, k, err)
+				return nil
 			}
 			if session == "" || st.Bill.Session == session {
 				out = append(out, st.stored())

@@ -212,7 +212,8 @@ func (s *Store) Health() (map[string]Health, error) {
 		return tx.Bucket(bktHealth).ForEach(func(k, v []byte) error {
 			var h Health
 			if err := decodeJSON(v, &h); err != nil {
-				return err
+				s.skip(bktHealth, k, err)
+				return nil
 			}
 			out[string(k)] = h
 			return nil

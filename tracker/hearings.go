@@ -47,9 +47,10 @@ func (s *Store) Hearings() ([]StoredHearing, error) {
 	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bktHearings).ForEach(func(k, v []byte) error {
 			var st hearingState
-			j, key := splitStoreKey(k)
+			j, _ := splitStoreKey(k)
 			if err := decodeJSON(v, &st); err != nil {
-				return fmt.Errorf("hearing %s: %w", key, err)
+				s.skip(bktHearings, k, err)
+				return nil
 			}
 			st.Hearing.Jurisdiction = j
 			out = append(out, StoredHearing{Hearing: st.Hearing, Relevant: st.Relevant, Watched: st.Watched, Reasons: st.Reasons, FromBillRecord: st.FromBillRecord})

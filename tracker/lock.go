@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -37,7 +38,7 @@ func LockWriter(dbPath, command string, since time.Time) (*WriterLock, error) {
 	if fi, err := os.Stat(dbPath); err == nil && fi.IsDir() {
 		return nil, (&Store{path: dbPath}).inspect() // says so, and leaves no lock file beside it
 	}
-	path := dbPath + ".lock"
+	path := lockPath(dbPath)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("database %s: writer lock: %w", dbPath, err)
@@ -62,6 +63,15 @@ func LockWriter(dbPath, command string, since time.Time) (*WriterLock, error) {
 		return nil, fmt.Errorf("database %s: writer lock %s: %w", dbPath, path, err)
 	}
 	return &WriterLock{f: f, path: path}, nil
+}
+
+// lockPath is the lock file of the database at dbPath: beside the file itself, so that
+// writers reaching one database through a symbolic link and by its own name take one lock.
+func lockPath(dbPath string) string {
+	if real, err := filepath.EvalSymlinks(dbPath); err == nil {
+		dbPath = real
+	}
+	return dbPath + ".lock"
 }
 
 // describeHolder reads who holds the lock: `billwatch run`, pid 4242, since 2026-11-23 10:00:00 UTC.

@@ -538,7 +538,8 @@ func (s *Store) Records() ([]Record, error) {
 		return b.ForEach(func(k, v []byte) error {
 			var r Record
 			if err := decodeJSON(v, &r); err != nil {
-				return fmt.Errorf("memory %s: %w", k, err)
+				s.skip(bktMemory, k, err)
+				return nil
 			}
 			out = append(out, r)
 			return nil

@@ -44,9 +44,10 @@ func (s *Store) Regulations() ([]billwatch.Regulation, error) {
 	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bktRegulations).ForEach(func(k, v []byte) error {
 			var st regulationState
-			j, key := splitStoreKey(k)
+			j, _ := splitStoreKey(k)
 			if err := decodeJSON(v, &st); err != nil {
-				return fmt.Errorf("regulation %s: %w", key, err)
+				s.skip(bktRegulations, k, err)
+				return nil
 			}
 			st.Regulation.Jurisdiction = j
 			out = append(out, st.Regulation)

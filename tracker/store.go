@@ -68,8 +68,11 @@ type Store struct {
 
 	statusMu sync.Mutex // serialises this process's updates of the status file
 
-	mu    sync.Mutex
-	sound *stamp // the file as this store last verified or wrote it
+	mu      sync.Mutex
+	sound   *stamp // the file as this store last verified or wrote it
+	records *stamp // the file as this store last found every record of decodable, or wrote it
+
+	onSkip func(BadRecord) // see OnSkip
 }
 
 // stamp identifies one state of the file: which file, after which transaction.
@@ -83,6 +86,9 @@ type stamp struct {
 func Open(path string) (*Store, error) {
 	s := &Store{path: path, timeout: 5 * time.Second}
 	if err := s.inspect(); err != nil {
+		return nil, err
+	}
+	if err := writable(path); err != nil {
 		return nil, err
 	}
 	// An existing, current database is only read: opening it must not cost a write.
@@ -129,7 +135,9 @@ func Open(path string) (*Store, error) {
 	return s, nil
 }
 
-// OpenReadOnly returns a store for reading an existing database; it never creates one.
+// OpenReadOnly returns a store for reading an existing database; it never creates one. An
+// empty file is no database either: a read-only handle cannot initialise it, and a command
+// that writes through a store opened here (compact) must not.
 func OpenReadOnly(path string) (*Store, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -142,7 +150,54 @@ func OpenReadOnly(path string) (*Store, error) {
 	if fi.IsDir() {
 		return nil, s.inspect()
 	}
+	if fi.Size() == 0 {
+		return nil, fmt.Errorf("database %s is empty: %w (run `billwatch scrape` first)", path, ErrNoDatabase)
+	}
 	return s, nil
+}
+
+// OpenExisting opens a database that must already exist, to write to it: a command that adds
+// to what the sources built (the watch list, the memory, accounts) never creates a database,
+// nor the directories of a mistyped path, nor takes over an empty file. The error wraps
+// ErrNoDatabase and says how a database is made.
+func OpenExisting(path string) (*Store, error) {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil, noDatabase(fmt.Sprintf("database %s does not exist: `billwatch scrape` (or `run`) creates it; --db or BILLWATCH_DB names another", path))
+	case err != nil:
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	case fi.IsDir():
+		return nil, (&Store{path: path}).inspect()
+	case fi.Size() == 0:
+		return nil, noDatabase(fmt.Sprintf("database %s is an empty file, not a database: `billwatch scrape` (or `run`) builds one; --db or BILLWATCH_DB names another", path))
+	}
+	return Open(path)
+}
+
+// noDatabaseError is an error that says in its own words that there is no database; it
+// matches ErrNoDatabase.
+type noDatabaseError string
+
+func noDatabase(msg string) error              { return noDatabaseError(msg) }
+func (e noDatabaseError) Error() string        { return string(e) }
+func (e noDatabaseError) Is(target error) bool { return target == ErrNoDatabase }
+
+// writable checks that this process may write the database file at path, if it exists, so
+// that a command finds out before its network pass rather than after.
+func writable(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("database %s cannot be written (%w): give this user write permission on it, or point --db at another", path, err)
+	}
+	return f.Close()
 }
 
 // Path is the database file.
@@ -181,6 +236,11 @@ func (s *Store) withDB(readOnly bool, fn func(db *bolt.DB) error) error {
 		}
 		if err := s.ensureSound(db); err != nil {
 			return err
+		}
+		if !readOnly {
+			if err := s.ensureRecords(db); err != nil {
+				return err
+			}
 		}
 		return fn(db)
 	})
@@ -228,6 +288,47 @@ func (s *Store) ensureSound(db *bolt.DB) error {
 		return s.damaged("%s", strings.Join(problems, "; "))
 	}
 	s.remember(st)
+	return nil
+}
+
+// ensureRecords decodes every record before this store first writes the file, and again
+// whenever another process changed it since: a record that cannot be decoded is damage, and a
+// damaged file is not written (a pass that could not read what it stored would take an item
+// for new and alert again, or write over what a restore needs). Reads skip such a record.
+func (s *Store) ensureRecords(db *bolt.DB) error {
+	st, err := s.stamp(db)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	ok := s.records != nil && s.records.file != nil && os.SameFile(s.records.file, st.file) && s.records.txid == st.txid
+	s.mu.Unlock()
+	if ok {
+		return nil
+	}
+	var bad []BadRecord
+	var n int
+	current := true
+	if err := db.View(func(tx *bolt.Tx) error {
+		// An older schema's records are read by its migration, inside the write.
+		if meta := tx.Bucket(bktMeta); meta == nil || string(meta.Get([]byte("schema"))) != fmt.Sprint(SchemaVersion) {
+			current = false
+			return nil
+		}
+		bad, n = badRecords(tx)
+		return nil
+	}); err != nil {
+		return fmt.Errorf("database %s: %w", s.path, err)
+	}
+	if n > 0 {
+		return s.damaged("%s", recordsProblem(bad, n))
+	}
+	if !current {
+		return nil
+	}
+	s.mu.Lock()
+	s.records = &st
+	s.mu.Unlock()
 	return nil
 }
 
@@ -306,6 +407,9 @@ func (s *Store) update(fn func(tx *bolt.Tx) error) error {
 			return err
 		}
 		s.remember(st)
+		s.mu.Lock()
+		s.records = &st
+		s.mu.Unlock()
 		return nil
 	})
 }
@@ -320,6 +424,10 @@ type Report struct {
 	Schema   string
 	Keys     map[string]int // entries per bucket
 	Notes    []string       // oddities that are not damage
+	// BadRecords are the records that cannot be decoded (at most 100; BadRecordCount counts
+	// them all): damage inside sound pages.
+	BadRecords     []BadRecord
+	BadRecordCount int
 }
 
 // Check verifies the whole database (see Verify).
@@ -371,11 +479,17 @@ func (s *Store) Verify() (Report, error) {
 			if len(missing) > 0 {
 				r.Notes = append(r.Notes, fmt.Sprintf("buckets %s are missing; the next write creates them", strings.Join(missing, ", ")))
 			}
+			if r.Schema == fmt.Sprint(SchemaVersion) {
+				r.BadRecords, r.BadRecordCount = badRecords(tx)
+			}
 			return nil
 		})
 	})
 	if err != nil {
 		return r, err
+	}
+	if r.BadRecordCount > 0 {
+		return r, s.damaged("%s", recordsProblem(r.BadRecords, r.BadRecordCount))
 	}
 	if fi, err := os.Stat(s.path); err == nil {
 		r.Size = fi.Size()
@@ -391,12 +505,24 @@ func (s *Store) Verify() (Report, error) {
 
 // Backup writes a consistent copy of the database to path while others may use it, after
 // checking it (a damaged file is not backed up over a good copy), with the status file beside
-// it (path.status.json).
+// it (path.status.json). A path that is a symbolic link is written through: the copy replaces
+// the file the link points to, and the link stays (see BackupTarget). A path that is the
+// database itself, its status file or its lock file, or a directory, is refused before
+// anything is written; on any failure the temporary file is removed.
 func (s *Store) Backup(path string) (int64, error) {
-	tmp := path + ".tmp"
+	target, err := s.BackupTarget(path)
+	if err != nil {
+		return 0, err
+	}
+	tmp := target + ".tmp"
 	var n int64
-	err := s.withDB(true, func(db *bolt.DB) error {
+	err = s.withDB(true, func(db *bolt.DB) error {
 		return db.View(func(tx *bolt.Tx) error {
+			// A file holding records that cannot be decoded is damaged: not backed up over a
+			// good copy either.
+			if bad, n := badRecords(tx); n > 0 {
+				return s.damaged("%s", recordsProblem(bad, n))
+			}
 			f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 			if err != nil {
 				return err
@@ -420,13 +546,79 @@ func (s *Store) Backup(path string) (int64, error) {
 		}
 		return 0, fmt.Errorf("backup to %s: %w", path, err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := os.Rename(tmp, target); err != nil {
+		os.Remove(tmp)
 		return 0, fmt.Errorf("backup to %s: %w", path, err)
 	}
-	if err := copyStatus(s.statusPath(), path+".status.json"); err != nil {
+	if err := copyStatus(s.statusPath(), target+".status.json"); err != nil {
 		return n, fmt.Errorf("backup to %s: status file: %w", path, err)
 	}
 	return n, nil
+}
+
+// BackupTarget is the file Backup(path) writes: path, or the file it links to. It refuses a
+// directory, a link to nothing, and any path whose copy (or its status file, or their
+// temporary files) would land on the database, its status file or its lock file, comparing
+// the files themselves, not their names.
+func (s *Store) BackupTarget(path string) (string, error) {
+	target := path
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		resolved, err := filepath.EvalSymlinks(path)
+		if err != nil {
+			return "", fmt.Errorf("backup to %s: it is a symbolic link to a file that cannot be reached (%w): give a file name", path, unwrapPath(err))
+		}
+		target = resolved
+	}
+	if fi, err := os.Stat(target); err == nil && fi.IsDir() {
+		return "", fmt.Errorf("backup to %s: it is a directory: give a file name, e.g. %s", path, filepath.Join(path, "billwatch-backup.db"))
+	}
+	protected := []struct{ path, what string }{
+		{s.path, "the database itself"},
+		{s.statusPath(), "the database's status file"},
+		{s.path + ".lock", "the database's writer lock file"},
+		{lockPath(s.path), "the database's writer lock file"},
+	}
+	for _, w := range []string{target, target + ".tmp", target + ".status.json", target + ".status.json.tmp"} {
+		for _, p := range protected {
+			if sameFile(w, p.path) {
+				return "", fmt.Errorf("backup to %s: that is %s (%s): give the copy another name", path, p.what, p.path)
+			}
+		}
+	}
+	return target, nil
+}
+
+// sameFile reports whether a and b name the same file: the same file on disk when both
+// exist, else the same path once the links of their directories are resolved.
+func sameFile(a, b string) bool {
+	fa, erra := os.Stat(a)
+	fb, errb := os.Stat(b)
+	if erra == nil && errb == nil {
+		return os.SameFile(fa, fb)
+	}
+	return resolvedPath(a) == resolvedPath(b)
+}
+
+// resolvedPath is path made absolute, its links resolved as far as they exist.
+func resolvedPath(path string) string {
+	if r, err := filepath.EvalSymlinks(path); err == nil {
+		path = r
+	} else if dir, err := filepath.EvalSymlinks(filepath.Dir(path)); err == nil {
+		path = filepath.Join(dir, filepath.Base(path))
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return filepath.Clean(path)
+}
+
+// unwrapPath drops the operation and path an *os.PathError repeats.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // copyStatus copies the status file, if there is one, atomically.
@@ -440,22 +632,43 @@ func copyStatus(from, to string) error {
 	}
 	tmp := to + ".tmp"
 	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		os.Remove(tmp)
 		return err
 	}
-	return os.Rename(tmp, to)
+	if err := os.Rename(tmp, to); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
 }
 
 // Compact rewrites the database without its free pages and returns the sizes before and after.
 // A damaged file is not compacted: the copy would carry the damage, or lose what it hides.
+//
+// A database reached through a symbolic link is compacted where it lies: the copy replaces
+// the file the link points to, and the link stays a link (replacing the link with the copy
+// would leave the real file stale, and the next command through the link writing elsewhere).
+// The copy keeps the file's permissions.
 func (s *Store) Compact() (before, after int64, err error) {
-	if fi, err := os.Stat(s.path); err == nil {
-		before = fi.Size()
+	real, err := filepath.EvalSymlinks(s.path)
+	if err != nil {
+		return 0, 0, fmt.Errorf("compact %s: %w", s.path, err)
 	}
-	tmp := s.path + ".compact"
+	fi, err := os.Stat(real)
+	if err != nil {
+		return 0, 0, fmt.Errorf("compact %s: %w", s.path, err)
+	}
+	before = fi.Size()
+	tmp := real + ".compact"
 	err = s.withDB(false, func(src *bolt.DB) error {
 		os.Remove(tmp)
-		dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: s.timeout})
+		dst, err := bolt.Open(tmp, fi.Mode().Perm(), &bolt.Options{Timeout: s.timeout})
 		if err != nil {
+			return fmt.Errorf("compact %s: %w", s.path, err)
+		}
+		if err := os.Chmod(tmp, fi.Mode().Perm()); err != nil { // bbolt's mode passes through the umask
+			dst.Close()
+			os.Remove(tmp)
 			return fmt.Errorf("compact %s: %w", s.path, err)
 		}
 		if err := bolt.Compact(dst, src, 64<<20); err != nil {
@@ -468,7 +681,7 @@ func (s *Store) Compact() (before, after int64, err error) {
 			return fmt.Errorf("compact %s: %w", s.path, err)
 		}
 		// The rename happens while src still holds the lock on the old file.
-		if err := os.Rename(tmp, s.path); err != nil {
+		if err := os.Rename(tmp, real); err != nil {
 			os.Remove(tmp)
 			return fmt.Errorf("compact %s: %w", s.path, err)
 		}

@@ -266,7 +266,8 @@ func (s *Store) Alerts(limit int) ([]billwatch.Alert, error) {
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {
 			var a billwatch.Alert
 			if err := decodeJSON(v, &a); err != nil {
-				return fmt.Errorf("alert %x: %w", k, err)
+				s.skip(bktAlerts, k, err)
+				continue
 			}
 			out = append(out, a)
 			if limit > 0 && len(out) == limit {

@@ -140,7 +140,8 @@ func (s *Store) Users() ([]User, error) {
 		return b.ForEach(func(k, v []byte) error {
 			var u User
 			if err := decodeJSON(v, &u); err != nil {
-				return fmt.Errorf("user %s: %w", k, err)
+				s.skip(bktUsers, k, err)
+				return nil
 			}
 			out = append(out, u)
 			return nil

@@ -28,7 +28,10 @@ func checkCommand() command {
 			}
 			r, err := store.Verify()
 			if asJSON {
-				out := checkJSON{Database: store.Path(), Sound: err == nil, Size: r.Size, PageSize: r.PageSize, Pages: r.Pages, TxID: r.TxID, Schema: r.Schema, Keys: r.Keys, Notes: r.Notes}
+				out := checkJSON{Database: store.Path(), Sound: err == nil, Size: r.Size, PageSize: r.PageSize, Pages: r.Pages, TxID: r.TxID, Schema: r.Schema, Keys: r.Keys, Notes: r.Notes, BadRecords: r.BadRecords, BadRecordCount: r.BadRecordCount}
+				if out.BadRecords == nil {
+					out.BadRecords = []tracker.BadRecord{}
+				}
 				if err != nil {
 					out.Problem = oneLine(err.Error())
 					out.Damaged = errors.Is(err, tracker.ErrDamaged)
@@ -41,6 +44,17 @@ func checkCommand() command {
 				}
 			}
 			if err != nil {
+				// Records that cannot be decoded inside sound pages: one summary line (the
+				// error, on stderr), and the list on stdout, one record a line.
+				if !asJSON && len(r.BadRecords) > 0 {
+					fmt.Fprintf(g.stdout, "database %s: %d record(s) cannot be decoded:\n", store.Path(), r.BadRecordCount)
+					for _, b := range r.BadRecords {
+						fmt.Fprintf(g.stdout, "  bucket %s, key %s: %s\n", b.Bucket, b.Key, oneLine(b.Problem))
+					}
+					if more := r.BadRecordCount - len(r.BadRecords); more > 0 {
+						fmt.Fprintf(g.stdout, "  and %d more\n", more)
+					}
+				}
 				return err
 			}
 			if asJSON {
@@ -69,6 +83,9 @@ type checkJSON struct {
 	Schema   string         `json:"schema"`
 	Keys     map[string]int `json:"keys"`
 	Notes    []string       `json:"notes"`
+	// BadRecords are the records that cannot be decoded (the first 100 of BadRecordCount).
+	BadRecords     []tracker.BadRecord `json:"bad_records"`
+	BadRecordCount int                 `json:"bad_record_count"`
 }
 
 // holdings says what the database holds, in the user's words.

@@ -12,6 +12,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/billwatch/billwatch/internal/lazyre"
+	"github.com/billwatch/billwatch/internal/text"
 	"github.com/billwatch/billwatch/schedule"
 	"github.com/billwatch/billwatch/scraper"
 	"github.com/billwatch/billwatch/tracker"
@@ -387,7 +388,16 @@ func (g *globals) readStore() (*tracker.Store, *Config, error) {
 		return nil, nil, err
 	}
 	store, err := tracker.OpenReadOnly(g.dbPath())
+	if err == nil {
+		store.OnSkip(g.warnSkipped)
+	}
 	return store, cfg, err
+}
+
+// warnSkipped says, in one line on stderr, that a listing skipped a record it cannot decode,
+// and lists the others.
+func (g *globals) warnSkipped(b tracker.BadRecord) {
+	fmt.Fprintln(g.stderr, "billwatch: warning:", text.Terminal(oneLine(fmt.Sprintf("skipped record %s of bucket %s in %s: it cannot be decoded (%s); the database is damaged, see `billwatch check`", b.Key, b.Bucket, g.dbPath(), b.Problem))))
 }
 
 // digestTime is the hour and minute of the Slack digest.

@@ -124,12 +124,16 @@ func memoryCommand() command {
 	}
 }
 
+// writeStore checks the configuration and opens the database to write to it. Only the
+// commands that build a database from the sources (scrape, run, backfill, demo) create one: a
+// command that adds to it refuses a database that does not exist, or an empty file, so that a
+// mistyped --db is not a new, empty database that seems to have taken the change.
 func writeStore(g *globals) (*tracker.Store, *Config, error) {
 	cfg, err := loadConfig(g.config)
 	if err != nil {
 		return nil, nil, err
 	}
-	store, err := tracker.Open(g.dbPath())
+	store, err := tracker.OpenExisting(g.dbPath())
 	return store, cfg, err
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/billwatch/billwatch/fixtures"
+	"github.com/billwatch/billwatch/tracker"
 )
 
 // TestMemoryRefusalsAndRetract: set, note and doc refuse a bill the database does not hold
@@ -67,6 +68,11 @@ func TestMemoryRefusalsAndRetract(t *testing.T) {
 	}
 	fresh := *c
 	fresh.db = filepath.Join(t.TempDir(), "fresh.db")
+	// memory import adds to a database and creates none: start from an empty one, which
+	// holds no bill.
+	if _, err := tracker.Open(fresh.db); err != nil {
+		t.Fatal(err)
+	}
 	fresh.ok("memory", "import", file)
 	if got := fresh.ok("memory", "export"); got != exported {
 		t.Errorf("export → import → export differs")

@@ -83,6 +83,8 @@ func TestMemoryCommands(t *testing.T) {
 	}
 	fresh := *c
 	fresh.db = filepath.Join(t.TempDir(), "fresh.db")
+	fresh.fails(1, "does not exist", "memory", "import", file) // import adds to a database; it creates none
+	fresh.ok("scrape", "--no-notify")
 	fresh.ok("memory", "import", file)
 	if d := cmp.Diff(exported, fresh.ok("memory", "export")); d != "" {
 		t.Errorf("export → import → export differs (-first +second):\n%s", d)

@@ -40,6 +40,9 @@ func serveCommand() command {
 			if err := checkListen(addr); err != nil {
 				return usageError("--listen %q: %v", addr, err)
 			}
+			if err := checkServable(g.dbPath()); err != nil {
+				return err
+			}
 			h, err := webHandler(g, cfg, g.clock, g.logger())
 			if err != nil {
 				return err
@@ -56,6 +59,24 @@ func serveCommand() command {
 			return serveHTTP(ctx, ln, h, g.logger())
 		},
 	}
+}
+
+// checkServable checks the whole database before `serve` starts, as `run` does: a damaged
+// file (or one this billwatch cannot read) stops it with one line, rather than a server that
+// answers 500 on every page. A database not yet created is served (its pages say how to
+// create it), and one another process holds for long is checked by the pages as they come.
+func checkServable(db string) error {
+	store, err := tracker.OpenReadOnly(db)
+	if err != nil {
+		if errors.Is(err, tracker.ErrNoDatabase) {
+			return nil
+		}
+		return err
+	}
+	if err := store.Check(); err != nil && !errors.Is(err, tracker.ErrNoDatabase) && !errors.Is(err, tracker.ErrBusy) {
+		return err
+	}
+	return nil
 }
 
 // checkListen checks a listen address: HOST:PORT. Beyond loopback, checkExposure also
@@ -95,7 +116,7 @@ func webHandler(g *globals, cfg *Config, now func() time.Time, log *slog.Logger)
 		DB: db, Sources: sourceNames(), Now: now, Log: log, PublicURL: cfg.Web.PublicURL,
 		Auth: auth, ConfigWatch: configWatch(cfg),
 		Writer: func() (*tracker.Tracker, error) {
-			store, err := tracker.Open(db)
+			store, err := tracker.OpenExisting(db)
 			if err != nil {
 				return nil, err
 			}

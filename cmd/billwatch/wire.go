@@ -90,6 +90,14 @@ func (g *globals) wire(opts wireOptions) (*app, error) {
 		lock.Release()
 		return nil, err
 	}
+	if opts.writer != "" {
+		// A writer refuses a damaged file at once, records included, as `check` finds it,
+		// even when its pass would have found nothing to write.
+		if err := store.Check(); errors.Is(err, tracker.ErrDamaged) {
+			lock.Release()
+			return nil, err
+		}
+	}
 	t := tracker.New(store, cfg.profile(), log)
 	t.Now = g.clock
 	if opts.now != nil {
