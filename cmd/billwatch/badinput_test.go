@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/billwatch/billwatch/fixtures"
+	"github.com/billwatch/billwatch/tracker"
 )
 
 // runWithEnv runs billwatch in-process with args and env as the whole environment.
@@ -124,8 +125,11 @@ func TestWatchValuesCheckedAlikeInFileAndCommand(t *testing.T) {
 			t.Errorf("[watch] %s = [..., %q]: exit %d, stderr %q; want %q", tc.key, tc.value, code, errOut, want)
 		}
 	}
-	// What one accepts, the other accepts.
+	// What one accepts, the other accepts (on a database that exists: watch add creates none).
 	db := filepath.Join(t.TempDir(), "x.db")
+	if _, err := tracker.Open(db); err != nil {
+		t.Fatal(err)
+	}
 	cfg := writeConfig(t, "[watch]\ncommittees = [\"secu\", \"LCJC\"]\nprovisions = [\"Canadian Security Intelligence Service Act s. 21\"]\n")
 	for _, args := range [][]string{{"watch", "add", "committee", "ethi"}, {"watch", "add", "provision", "C-23 s. 12.1"}, {"bills"}} {
 		if _, errOut, code := runWithEnv(t, nil, append([]string{"--config", cfg, "--db", db}, args...)...); code != 0 {

@@ -47,13 +47,19 @@ func watchCommand() command {
 				if len(args) < 3 {
 					return usageError("watch %s takes a kind and a value, e.g. billwatch watch %s keyword \"lawful access\" (kinds: %s)", args[0], args[0], strings.Join(tracker.WatchKinds, ", "))
 				}
+				kind, value := args[1], strings.Join(args[2:], " ")
+				if args[0] == "add" {
+					// A value no list could hold is a usage error, whatever the database.
+					if _, err := tracker.NormalizeWatch(kind, value); err != nil {
+						return inputError(err)
+					}
+				}
 				store, cfg, err := writeStore(g)
 				if err != nil {
 					return err
 				}
 				t := tracker.New(store, cfg.profile(), g.logger())
 				t.Now = g.clock
-				kind, value := args[1], strings.Join(args[2:], " ")
 				var res tracker.WatchResult
 				if args[0] == "add" {
 					res, err = t.WatchAdd(kind, value, who(by))
