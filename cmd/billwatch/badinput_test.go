@@ -445,3 +445,27 @@ func TestWatchListSaysWhereEachEntryComesFrom(t *testing.T) {
 		t.Errorf("watch list, [watch] keywords: exit %d\n%s", code, out)
 	}
 }
+
+// A bad value is told before the database is opened: on a database that does not exist, the
+// value is what is wrong (exit 2), and nothing is created.
+func TestBadValuesBeforeTheDatabase(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "missing", "x.db")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"memory", "set", "C-8", "--position", "bogus"}, `position "bogus"`},
+		{[]string{"memory", "doc", "C-8", "--title", "x", "--date", "2026-13-01", "--url", "https://example.org/b"}, `document date "2026-13-01"`},
+		{[]string{"user", "add", "lea", "--role", "god"}, `role "god": want viewer, editor or admin`},
+		{[]string{"watch", "add", "committee", "bad one"}, `"bad one": want a committee acronym`},
+	} {
+		_, errOut, code := runWithEnv(t, nil, append([]string{"--db", db}, c.args...)...)
+		if code != 2 || !strings.Contains(errOut, c.want) {
+			t.Errorf("billwatch %s on a missing database: exit %d, stderr %q; want exit 2 naming %s", strings.Join(c.args, " "), code, errOut, c.want)
+		}
+	}
+	if _, err := os.Stat(filepath.Dir(db)); !os.IsNotExist(err) {
+		t.Errorf("a refused command created %s", filepath.Dir(db))
+	}
+}

@@ -190,10 +190,6 @@ func memorySet(ctx context.Context, g *globals, o *memOpts, pos []string) error 
 	if set["due"] && !set["next"] {
 		return usageError("--due needs --next \"TEXT\": the due date belongs to a next step")
 	}
-	store, subject, label, err := o.storedRecord(g, pos[0])
-	if err != nil {
-		return err
-	}
 	var e tracker.Edit
 	if set["position"] {
 		e.Position = &position
@@ -206,6 +202,13 @@ func memorySet(ctx context.Context, g *globals, o *memOpts, pos []string) error 
 	}
 	if set["next"] {
 		e.Next = &tracker.NextStep{Text: next, Due: due}
+	}
+	if err := e.Validate(); err != nil { // a bad value is told before the database is opened
+		return inputError(err)
+	}
+	store, subject, label, err := o.storedRecord(g, pos[0])
+	if err != nil {
+		return err
 	}
 	r, err := store.SetRecord(subject, e, who(by), g.clock())
 	if err != nil {
@@ -237,6 +240,9 @@ func memoryDoc(ctx context.Context, g *globals, o *memOpts, pos []string) error 
 	d := tracker.Document{Title: o.title, Date: o.date, URL: o.url}
 	if len(pos) != 1 {
 		return usageError("memory doc takes one bill, e.g. billwatch memory doc C-8 --title brief --date 2026-11-20 --url https://…")
+	}
+	if err := tracker.CheckDocument(d); err != nil {
+		return inputError(err)
 	}
 	store, subject, label, err := o.storedRecord(g, pos[0])
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/billwatch/billwatch/tracker"
@@ -67,15 +68,18 @@ func userCommand() command {
 				if err := tracker.CheckUserName(name); err != nil {
 					return inputError(err)
 				}
+				switch {
+				case args[0] == "add" && role == "":
+					return usageError("user add needs --role viewer, editor or admin")
+				case args[0] == "add" && !slices.Contains(tracker.Roles, role):
+					return usageError("role %q: want viewer, editor or admin", role)
+				}
 				store, _, err := writeStore(g)
 				if err != nil {
 					return err
 				}
 				switch args[0] {
 				case "add":
-					if role == "" {
-						return usageError("user add needs --role viewer, editor or admin")
-					}
 					u, token, err := store.AddUser(name, role, g.clock())
 					if err != nil {
 						return inputError(err)
