@@ -234,7 +234,8 @@ func TestScreenshots(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	db, cfg := demoDB(t, "")
+	// The database as it stood at demoNow, after the third pass.
+	db, cfg := demoDB(t, "", "--passes", "3")
 	srv := webServer(t, db, cfg, mustTime(t, demoNow))
 	for _, s := range []struct {
 		file, path    string

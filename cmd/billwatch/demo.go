@@ -43,19 +43,26 @@ func (c *clock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t 
 func (c *clock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 func demoCommand() command {
+	passes := len(demoSteps)
 	return command{
-		name: "demo", summary: "the whole pipeline, offline, on the bundled fixtures served on loopback",
-		flags: func(fs *flag.FlagSet) {},
+		name: "demo", args: "[--passes N]", summary: "the whole pipeline, offline, on the bundled fixtures served on loopback",
+		flags: func(fs *flag.FlagSet) {
+			fs.IntVar(&passes, "passes", len(demoSteps), fmt.Sprintf("run the first `N` passes only (1 to %d): the database as it stood then", len(demoSteps)))
+		},
 		run: func(ctx context.Context, g *globals, args []string) error {
 			if len(args) > 0 {
 				return usageError("demo takes no arguments")
 			}
-			return runDemo(ctx, g)
+			if passes < 1 || passes > len(demoSteps) {
+				return usageError("--passes %d: want 1 to %d", passes, len(demoSteps))
+			}
+			return runDemo(ctx, g, demoSteps[:passes])
 		},
 	}
 }
 
-func runDemo(ctx context.Context, g *globals) error {
+// runDemo runs the demo's passes (the first steps of demoSteps).
+func runDemo(ctx context.Context, g *globals, steps []demoStep) error {
 	servers, err := fixtures.Server(1)
 	if err != nil {
 		return err
@@ -77,7 +84,7 @@ func runDemo(ctx context.Context, g *globals) error {
 	dg := *g
 	dg.db = dbPath
 	dg.bases = baseFlags(servers.Bases())
-	clk := &clock{t: demoSteps[0].at}
+	clk := &clock{t: steps[0].at}
 	a, err := dg.wire(wireOptions{now: clk.now, demo: true, writer: "demo"})
 	if err != nil {
 		return err
@@ -92,7 +99,7 @@ func runDemo(ctx context.Context, g *globals) error {
 	} else {
 		fmt.Fprintln(out, "Database: a temporary file, removed at the end (keep it with billwatch --db FILE demo).")
 	}
-	for i, step := range demoSteps {
+	for i, step := range steps {
 		servers.SetSnapshot(step.snapshot)
 		clk.set(step.at)
 		fmt.Fprintf(out, "\n══ Pass %d · %s · %s\n", i+1, step.at.Format("Mon 2006-01-02 15:04 MST"), step.title)
@@ -120,10 +127,13 @@ func runDemo(ctx context.Context, g *globals) error {
 	if err := a.demoDiff(ctx, out, dbPath, keep); err != nil {
 		return err
 	}
+	// Its pages are read at the demo's time, an hour after its last pass: on the real clock
+	// they would say that the sources were read in the future, or long ago.
+	at := steps[len(steps)-1].at.Add(time.Hour).Format(time.RFC3339)
 	if keep {
-		fmt.Fprintf(out, "\n══ Browse it: billwatch --db %s serve, then open http://127.0.0.1:8080/\n", dbPath)
+		fmt.Fprintf(out, "\n══ Browse it: billwatch --db %s --now %s serve, then open http://127.0.0.1:8080/\n", dbPath, at)
 	} else {
-		fmt.Fprintln(out, "\n══ Browse it: billwatch --db demo.db demo keeps the database; then billwatch --db demo.db serve, and open http://127.0.0.1:8080/")
+		fmt.Fprintf(out, "\n══ Browse it: billwatch --db demo.db demo keeps the database; then billwatch --db demo.db --now %s serve, and open http://127.0.0.1:8080/\n", at)
 	}
 	return nil
 }

@@ -25,9 +25,9 @@ import (
 // third pass, with SECU meeting 25 tomorrow and the comment period open.
 const demoNow = "2026-11-25T11:00:00-05:00"
 
-// demoDB runs `billwatch demo` into a fresh database (with the configuration text, if any)
-// and returns the database and configuration paths.
-func demoDB(t testing.TB, config string) (db, cfgPath string) {
+// demoDB runs `billwatch demo` (with demoArgs) into a fresh database (with the configuration
+// text, if any) and returns the database and configuration paths.
+func demoDB(t testing.TB, config string, demoArgs ...string) (db, cfgPath string) {
 	t.Helper()
 	t.Setenv("SLACK_BOT_TOKEN", "")
 	t.Setenv("BILLWATCH_DB", "")
@@ -38,7 +38,7 @@ func demoDB(t testing.TB, config string) (db, cfgPath string) {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	if code := exitCode(run(t.Context(), []string{"--config", cfgPath, "--db", db, "demo"}, &stdout, &stderr), &stderr); code != 0 {
+	if code := exitCode(run(t.Context(), append([]string{"--config", cfgPath, "--db", db, "demo"}, demoArgs...), &stdout, &stderr), &stderr); code != 0 {
 		t.Fatalf("demo: exit %d\n%s", code, stderr.String())
 	}
 	return db, cfgPath
@@ -122,6 +122,26 @@ var demoPages = []struct {
 
 // siteLink is a link from a page to another of the site's own pages.
 var siteLink = regexp.MustCompile(`href="(/[^"#]*)`)
+
+// The demo's database, browsed at the time the demo names (an hour after its last pass), shows
+// every source read and none stale or read in the future; so does the database of its first
+// three passes at demoNow, which the screenshots show.
+func TestDemoBrowsedAtItsTime(t *testing.T) {
+	for _, c := range []struct {
+		passes, now string
+	}{{"5", "2026-12-19T10:00:00-05:00"}, {"3", demoNow}} {
+		db, cfg := demoDB(t, "", "--passes", c.passes)
+		srv := webServer(t, db, cfg, mustTime(t, c.now))
+		if _, _, body := get(t, srv.URL+"/", ""); strings.Contains(body, "A source has gone stale") {
+			t.Errorf("the board after %s passes, at %s, says a source has gone stale:\n%s", c.passes, c.now, body)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	run(t.Context(), []string{"--db", filepath.Join(t.TempDir(), "d.db"), "demo"}, &stdout, &stderr)
+	if !strings.Contains(stdout.String(), "--now 2026-12-19T10:00:00-05:00 serve") {
+		t.Errorf("the demo's last line does not name the time to browse it at:\n%s", stdout.String()[max(0, stdout.Len()-300):])
+	}
+}
 
 func TestWebPagesOnDemo(t *testing.T) {
 	db, cfg := demoDB(t, "")
