@@ -36,20 +36,7 @@ func TestBusyDatabase(t *testing.T) {
 	if rec := get(read); rec.Code != 200 {
 		t.Fatalf("GET /status = %d", rec.Code)
 	}
-	// Hold the file as a writer does, and make it look changed.
-	f, err := os.OpenFile(db, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		t.Fatal(err)
-	}
-	defer syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-	later := time.Now().Add(time.Minute)
-	if err := os.Chtimes(db, later, later); err != nil {
-		t.Fatal(err)
-	}
+	holdAsWriter(t, db)
 	if rec := get(read); rec.Code != 200 {
 		t.Errorf("GET /status while the database is held, after a first read = %d, want the state read before", rec.Code)
 	}
@@ -60,5 +47,24 @@ func TestBusyDatabase(t *testing.T) {
 	rec := get(fresh)
 	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), "Database busy") {
 		t.Errorf("GET /status while the database is held, first read = %d %q\n%s", rec.Code, rec.Header().Get("Retry-After"), rec.Body.String())
+	}
+}
+
+// holdAsWriter holds the database file as a writer does (an exclusive flock, until the test
+// ends) and makes it look changed since it was last read, so that a reader must open it again.
+func holdAsWriter(t *testing.T, db string) {
+	t.Helper()
+	f, err := os.OpenFile(db, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Flock(int(f.Fd()), syscall.LOCK_UN) })
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(db, later, later); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -29,14 +29,7 @@ func (s *Server) fallback(m *http.ServeMux) http.Handler {
 			w.Header().Set("Allow", buf.header.Get("Allow"))
 			s.writeError(w, r, &httpError{status: http.StatusMethodNotAllowed, title: "Method not allowed", msg: r.Method + " is not served at " + r.URL.Path + "; " + buf.header.Get("Allow") + " is."})
 		default:
-			for k, v := range buf.header {
-				w.Header()[k] = v
-			}
-			if buf.status == 0 {
-				buf.status = http.StatusOK
-			}
-			w.WriteHeader(buf.status)
-			w.Write(buf.body.Bytes())
+			buf.replay(w)
 		}
 	})
 }

@@ -5,11 +5,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -315,19 +313,7 @@ func TestBillPageRecordUnreadable(t *testing.T) {
 	if rec := get(); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "none recorded") {
 		t.Fatalf("bill page = %d", rec.Code)
 	}
-	f, err := os.OpenFile(db, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		t.Fatal(err)
-	}
-	defer syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-	later := time.Now().Add(time.Minute) // the file looks changed: the page is built again
-	if err := os.Chtimes(db, later, later); err != nil {
-		t.Fatal(err)
-	}
+	holdAsWriter(t, db) // and the file looks changed: the page is built again
 	rec := get()
 	if body := rec.Body.String(); rec.Code != http.StatusOK || strings.Contains(body, "none recorded") || !strings.Contains(body, "record on this item could not be read") {
 		t.Errorf("bill page with its record unreadable = %d\n%s", rec.Code, body)

@@ -76,6 +76,18 @@ func (b *bufferedWriter) Write(p []byte) (int, error) {
 	return b.body.Write(p)
 }
 
+// replay writes what was written to b to w: its header, status and body.
+func (b *bufferedWriter) replay(w http.ResponseWriter) {
+	for k, v := range b.header {
+		w.Header()[k] = v
+	}
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	w.WriteHeader(b.status)
+	w.Write(b.body.Bytes())
+}
+
 // cached serves GET requests from the page cache, and fills it with the pages that answer 200.
 func (s *Server) cached(fn http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -119,13 +131,6 @@ func (s *Server) cached(fn http.HandlerFunc) http.HandlerFunc {
 				p.ok, p.header, p.body = true, buf.header.Clone(), buf.body.Bytes()
 			}
 		}()
-		for k, v := range buf.header {
-			w.Header()[k] = v
-		}
-		if buf.status == 0 {
-			buf.status = http.StatusOK
-		}
-		w.WriteHeader(buf.status)
-		w.Write(buf.body.Bytes())
+		buf.replay(w)
 	}
 }
