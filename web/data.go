@@ -27,6 +27,7 @@ type snapshot struct {
 	records  []tracker.Record // the coalition's memory: positions, next steps
 	hasUsers bool             // accounts exist: reading needs a signed-in user
 	size     int64
+	skipped  []tracker.BadRecord // records that could not be decoded, left out
 
 	billByKey map[string]*tracker.StoredBill
 }
@@ -159,6 +160,7 @@ func load(path, key string) (*snapshot, error) {
 		return nil, err
 	}
 	sn := &snapshot{key: key, size: store.Size(), billByKey: map[string]*tracker.StoredBill{}}
+	store.OnSkip(func(b tracker.BadRecord) { sn.skipped = append(sn.skipped, b) })
 	if sn.bills, err = store.Bills(""); err != nil {
 		return nil, err
 	}
@@ -187,6 +189,19 @@ func load(path, key string) (*snapshot, error) {
 		sn.billByKey[sn.bills[i].Key()] = &sn.bills[i]
 	}
 	return sn, nil
+}
+
+// unreadable says, for the banner, which records the pages leave out because they cannot be
+// decoded; "" when none.
+func (sn *snapshot) unreadable() string {
+	if len(sn.skipped) == 0 {
+		return ""
+	}
+	first := sn.skipped[0]
+	if len(sn.skipped) == 1 {
+		return fmt.Sprintf("One stored record cannot be read (%s %s), so these pages leave it out. Whoever runs billwatch should run billwatch check, and restore the last backup.", first.Bucket, first.Key)
+	}
+	return fmt.Sprintf("%d stored records cannot be read (the first: %s %s), so these pages leave them out. Whoever runs billwatch should run billwatch check, and restore the last backup.", len(sn.skipped), first.Bucket, first.Key)
 }
 
 func (sn *snapshot) bill(session, number string) (*tracker.StoredBill, bool) {

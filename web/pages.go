@@ -80,7 +80,7 @@ func drifted(h tracker.Health) string {
 
 func (s *Server) page(sn *snapshot, title, nav string, data any) page {
 	now := s.opt.Now()
-	return page{Title: title, Nav: nav, Now: now, Stale: stale(s.opt.Sources, sn, now), Data: data}
+	return page{Title: title, Nav: nav, Now: now, Stale: stale(s.opt.Sources, sn, now), Unreadable: sn.unreadable(), Data: data}
 }
 
 // ---- the action board

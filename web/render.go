@@ -21,7 +21,10 @@ type page struct {
 	Nav   string // the section of the site, for the menu
 	Now   time.Time
 	Stale []string // sources gone stale, shown in a banner on every page
-	Data  any
+	// Unreadable says that the database holds records that cannot be decoded, which the
+	// pages leave out (a banner on every page); "" when none.
+	Unreadable string
+	Data       any
 }
 
 var pageNames = []string{"error", "board", "bills", "bill", "diff", "law", "hearings", "hearing", "regulations", "regulation", "alerts", "status", "signin", "memory", "watch", "steps", "account"}

@@ -436,6 +436,17 @@ func TestDamagedRecordIsFoundAndSkipped(t *testing.T) {
 	if _, err := os.Stat(backup); err == nil {
 		t.Error("a file with a damaged record was backed up")
 	}
+
+	// The web pages, which have no stderr, say so in a banner, and list the others.
+	cfg := filepath.Join(t.TempDir(), "billwatch.toml")
+	if err := os.WriteFile(cfg, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv := webServer(t, c.db, cfg, mustTime(t, week2))
+	code, _, body := get(t, srv.URL+"/alerts", "")
+	if code != 200 || !strings.Contains(body, "Part of the database cannot be read") || !strings.Contains(body, "One stored record cannot be read (alerts ") || !strings.Contains(body, "billwatch check") {
+		t.Errorf("GET /alerts on a file with a damaged record = %d, want 200 with a banner naming it\n%s", code, body)
+	}
 }
 
 // TestOneLockThroughALink: a writer reaching the database through a symbolic link takes the
