@@ -282,6 +282,7 @@ func (s *Store) CheckSignin(token string, now time.Time) (string, error) {
 
 // RedeemSignin uses a one-time sign-in token to set the user's password. The token works
 // once, before it expires; the password is checked first, so a weak one does not spend it.
+// It ends the account's sessions (the caller starts a new one).
 func (s *Store) RedeemSignin(token, password string, now time.Time) (User, error) {
 	var u User
 	name, err := s.CheckSignin(token, now)
@@ -310,6 +311,11 @@ func (s *Store) RedeemSignin(token, password string, now time.Time) (User, error
 		}
 		if !ok {
 			return ErrSigninUnknown
+		}
+		// A new password ends the account's sessions: a reset after a lost or stolen password
+		// leaves no other browser signed in. (Subscription links stay: `user feeds` renews them.)
+		if err := deleteUserKeys(tx.Bucket(bktSessions), u.Name); err != nil {
+			return err
 		}
 		u.PasswordHash, u.PasswordSet = hash, now.UTC()
 		return putJSON(tx.Bucket(bktUsers), []byte(u.Name), u)

@@ -82,3 +82,31 @@ func TestAccounts(t *testing.T) {
 		t.Errorf("RemoveUser twice = %v", err)
 	}
 }
+
+// A password set again with a new sign-in link (`user link`, after a lost or stolen password)
+// ends the account's sessions.
+func TestNewPasswordEndsSessions(t *testing.T) {
+	t.Parallel()
+	s := MustOpen(t)
+	_, token, err := s.AddUser("lea", RoleEditor, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RedeemSignin(token, "correct horse battery staple", t0); err != nil {
+		t.Fatal(err)
+	}
+	old, err := s.NewSession("lea", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.SigninLink("lea", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RedeemSignin(again, "a different long passphrase", t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if u, err := s.Session(old, t0.Add(time.Hour)); err == nil {
+		t.Errorf("the session from before the new password still names %s", u.Name)
+	}
+}

@@ -202,8 +202,18 @@ func newLimiter() *limiter {
 }
 
 // attemptKeys are the keys an attempt from ip for name counts against, with their limits.
+// An IPv6 address counts by its /64, which one host commonly has whole. A name that is not
+// known ("" for a sign-in link that names no account) counts by the address alone, so that
+// bogus links spend no one else's attempts.
 func attemptKeys(ip netip.Addr, name string) map[string]int {
-	return map[string]int{"addr+name " + ip.String() + " " + name: maxPerAddrName, "addr " + ip.String(): maxPerAddr, "name " + name: maxPerName}
+	addr := ip.String()
+	if ip.Is6() && !ip.Is4In6() {
+		addr = netip.PrefixFrom(ip, 64).Masked().String()
+	}
+	if name == "" {
+		return map[string]int{"addr " + addr: maxPerAddr}
+	}
+	return map[string]int{"addr+name " + addr + " " + name: maxPerAddrName, "addr " + addr: maxPerAddr, "name " + name: maxPerName}
 }
 
 // try counts an attempt against keys and reports true, or reports false, counting nothing,
@@ -320,6 +330,7 @@ func safeNext(next string) string {
 
 type signinData struct {
 	Token, Next, Error string
+	Account            string // the account a sign-in link sets the password of
 	User               *tracker.User
 	NoAccounts         bool // no account exists yet: say how one is made
 }
@@ -333,7 +344,7 @@ func (s *Server) signinPage(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		if _, err := store.CheckSignin(d.Token, s.opt.Now()); err != nil {
+		if d.Account, err = store.CheckSignin(d.Token, s.opt.Now()); err != nil {
 			if !errors.Is(err, tracker.ErrSigninUsed) && !errors.Is(err, tracker.ErrSigninExpired) && !errors.Is(err, tracker.ErrSigninUnknown) {
 				return err
 			}
@@ -366,12 +377,14 @@ func (s *Server) signinPost(w http.ResponseWriter, r *http.Request) error {
 	}
 	name := strings.ToLower(strings.TrimSpace(r.PostForm.Get("name")))
 	if d.Token != "" {
-		name = "" // a sign-in link names its user itself
+		// A sign-in link names its account itself; one that names none counts by address.
+		name, _ = store.Store.CheckSignin(d.Token, now)
+		d.Account = name
 	}
 	keys := attemptKeys(s.clientIP(r), name)
 	if !s.limit.try(keys, now) {
 		w.Header().Set("Retry-After", "300")
-		return again(http.StatusTooManyRequests, "Too many failed attempts for this name or from your address: wait five minutes and try again.")
+		return again(http.StatusTooManyRequests, "Too many failed attempts for this account or from your address: wait five minutes and try again.")
 	}
 	// One slot of the few in which passwords are hashed, or 503 rather than a queue that
 	// grows with the attempts.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -287,6 +288,37 @@ func TestSigninLimitPerClientAndName(t *testing.T) {
 	}
 }
 
+// Bogus sign-in links count against the address that sends them, not against every link.
+func TestBogusLinksSpendNoOneElses(t *testing.T) {
+	t.Parallel()
+	loop := netip.MustParsePrefix("127.0.0.1/32")
+	srv, db := memoryServer(t, Auth{TrustedProxies: []netip.Prefix{loop}}, nil)
+	store, _ := tracker.Open(db)
+	_, token, err := store.AddUser("nina", tracker.RoleEditor, authNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := func(addr string) map[string]string { return map[string]string{"X-Forwarded-For": addr} }
+	for i := range maxPerAddr {
+		post(t, client(t), srv, "/signin", url.Values{"token": {fmt.Sprint("bogus", i)}, "password": {"whatever whatever 1"}}, from("203.0.113.9"))
+	}
+	if resp, _ := post(t, client(t), srv, "/signin", url.Values{"token": {"bogus"}, "password": {"whatever whatever 1"}}, from("203.0.113.9")); resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("the bogus links' address after %d tries = %d, want 429", maxPerAddr, resp.StatusCode)
+	}
+	if resp, _ := post(t, client(t), srv, "/signin", url.Values{"token": {token}, "password": {"a long enough passphrase"}}, from("198.51.100.4")); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("nina's own link from her address = %d, want 303", resp.StatusCode)
+	}
+}
+
+func TestAttemptKeysIPv6(t *testing.T) {
+	t.Parallel()
+	a := attemptKeys(netip.MustParseAddr("2001:db8:1:2::1"), "lea")
+	b := attemptKeys(netip.MustParseAddr("2001:db8:1:2:ffff::9"), "lea")
+	if !maps.Equal(a, b) {
+		t.Errorf("two addresses of one /64 count apart: %v and %v", a, b)
+	}
+}
+
 func TestSafeNext(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
@@ -322,8 +354,8 @@ func TestSigninLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := client(t)
-	if _, body := get(t, c, srv, "/signin?token="+token); !strings.Contains(body, "Set your password") {
-		t.Errorf("sign-in link page lacks the password form")
+	if _, body := get(t, c, srv, "/signin?token="+token); !strings.Contains(body, "Set your password") || !strings.Contains(body, "The account: <strong>sam</strong>") || !strings.Contains(body, `autocomplete="username"`) {
+		t.Errorf("sign-in link page lacks the password form, or does not name the account")
 	}
 	if resp, body := post(t, c, srv, "/signin", url.Values{"token": {token}, "password": {"short"}}, nil); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "too short") {
 		t.Errorf("weak password = %d", resp.StatusCode)
