@@ -150,6 +150,12 @@ func (s *Server) guard(next http.Handler) http.Handler {
 					s.writeError(w, r, &httpError{status: http.StatusUnauthorized, title: "Sign in", msg: "Sign in to read billwatch."})
 					return
 				}
+				if subscription(r) && !strings.Contains(r.Header.Get("Accept"), "text/html") {
+					// A calendar application or feed reader without its key: a sign-in page
+					// served as the calendar would fail in it without a word.
+					s.writeError(w, r, errNoKey)
+					return
+				}
 				http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}

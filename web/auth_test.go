@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -316,6 +317,23 @@ func TestAttemptKeysIPv6(t *testing.T) {
 	b := attemptKeys(netip.MustParseAddr("2001:db8:1:2:ffff::9"), "lea")
 	if !maps.Equal(a, b) {
 		t.Errorf("two addresses of one /64 count apart: %v and %v", a, b)
+	}
+}
+
+// A page made for a signed-in user is private to them: no shared cache keeps it.
+func TestSignedInPagesArePrivate(t *testing.T) {
+	t.Parallel()
+	srv, _ := memoryServer(t, Auth{}, map[string]string{"lea": tracker.RoleEditor})
+	c := client(t)
+	signIn(t, c, srv, "lea")
+	for _, path := range []string{"/bills/45-1/C-8", "/bills", "/calendar.ics", "/feed.atom"} {
+		if resp, _ := get(t, c, srv, path); !slices.Contains([]string{"private, no-cache", "no-store"}, resp.Header.Get("Cache-Control")) {
+			t.Errorf("GET %s signed in: Cache-Control %q, want private, no-cache (or no-store)", path, resp.Header.Get("Cache-Control"))
+		}
+	}
+	open, _ := memoryServer(t, Auth{}, nil)
+	if resp, _ := get(t, client(t), open, "/bills/45-1/C-8"); resp.Header.Get("Cache-Control") != "no-cache" {
+		t.Errorf("GET /bills/45-1/C-8 with no account: Cache-Control %q, want no-cache", resp.Header.Get("Cache-Control"))
 	}
 }
 

@@ -148,7 +148,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
 	}
 	buf.WriteString("\n")
 	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("Cache-Control", noCache(r))
 	if r.Method != http.MethodHead {
 		w.Write(buf.Bytes())
 	}

@@ -856,7 +856,7 @@ func (s *Server) calendar(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Content-Disposition", `inline; filename="billwatch.ics"`)
-	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("Cache-Control", noCache(r))
 	if r.Method != http.MethodHead {
 		w.Write([]byte(buf.String()))
 	}

@@ -58,7 +58,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	if h.Get("Cache-Control") == "" {
-		h.Set("Cache-Control", "no-cache")
+		h.Set("Cache-Control", noCache(r))
 	}
 	h.Set("Content-Length", fmt.Sprint(buf.Len()))
 	w.WriteHeader(status)
@@ -74,13 +74,22 @@ func writeJSONBody(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
+// noCache is the Cache-Control of a page that is checked again on every use: private when it
+// was made for a signed-in or subscribed user, so that no shared cache keeps it.
+func noCache(r *http.Request) string {
+	if userOf(r) != nil {
+		return "private, no-cache"
+	}
+	return "no-cache"
+}
+
 // writeJSON answers with the same JSON as the read command's --json.
 func writeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	var buf bytes.Buffer
 	if err := writeJSONBody(&buf, v); err != nil {
 		return err
 	}
-	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("Cache-Control", noCache(r))
 	writeJSONBytes(w, r, buf.Bytes())
 	return nil
 }

@@ -49,6 +49,11 @@ func (s *Server) keyUser(r *http.Request) (u *tracker.User, keyed bool) {
 var errBadKey = &httpError{status: http.StatusUnauthorized, title: "Subscription link not valid",
 	msg: "This subscription link's key is not valid: it was renewed since, or its account was removed. Sign in and open /account for a new link, or ask whoever runs billwatch for `billwatch user feeds NAME`."}
 
+// errNoKey answers a calendar application or feed reader that reads without a key once
+// accounts exist.
+var errNoKey = &httpError{status: http.StatusUnauthorized, title: "Private link needed",
+	msg: "Calendar applications and feed readers read billwatch with a private link: sign in, open /account, and subscribe with the link shown there."}
+
 // SubscriptionLinks are the private links of one key.
 type SubscriptionLinks struct {
 	Calendar string

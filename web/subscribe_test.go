@@ -60,9 +60,23 @@ func TestSubscriptionLinks(t *testing.T) {
 	var logs syncBuffer
 	s.opt.Log = slog.New(slog.NewTextHandler(&logs, nil))
 	anon := client(t)
-	// Feed readers cannot sign in: without a key, the feed still needs one.
-	if resp, _ := get(t, anon, srv, "/feed.atom"); resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("feed without key or session = %d, want 303 to sign in", resp.StatusCode)
+	// Feed readers cannot sign in: without a key, the feed still needs one. An application
+	// is told so (401), not sent a sign-in page it would take for the calendar; a browser
+	// goes to sign in.
+	for _, path := range []string{"/feed.atom", "/calendar.ics"} {
+		if resp, body := get(t, anon, srv, path); resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "private link") {
+			t.Errorf("%s from an application without key or session = %d, want 401 naming the private link", path, resp.StatusCode)
+		}
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		req.Header.Set("Accept", "text/html,application/xhtml+xml")
+		resp, err := anon.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("%s from a browser without key or session = %d, want 303 to sign in", path, resp.StatusCode)
+		}
 	}
 	if resp, _ := post(t, anon, srv, "/account/feeds", nil, nil); resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("making links without a session = %d, want 401", resp.StatusCode)
