@@ -218,6 +218,7 @@ func (t *Tracker) ScrapeBillsFrom(ctx context.Context, feed BillFeed, session st
 	if err != nil {
 		sum.Outcome = Failed
 		sum.Problems = append(sum.Problems, err)
+		sum.StoreErr = err
 		return sum
 	}
 	sum.Baseline = len(old) == 0

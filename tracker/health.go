@@ -120,13 +120,7 @@ func (t *Tracker) healthAlerts(tx *bolt.Tx, source string, outcome Outcome, prob
 			case h.Failures < after:
 				why = fmt.Sprintf("one page failed on %d passes in a row: %s", pageFailures, page)
 			}
-			alerts = append(alerts, t.newAlert(billwatch.Alert{
-				Kind: billwatch.KindSourceUnhealthy, Severity: billwatch.Urgent, Audience: billwatch.Ops,
-				Subject: "source " + source, Title: source + " is not being watched",
-				Why:    why,
-				Text:   fmt.Sprintf("billwatch cannot read %s: %s. Until this is fixed, changes there go unnoticed.", source, h.LastError),
-				Thread: "source " + source,
-			}, fmt.Sprint(h.Episode, " unhealthy")))
+			alerts = append(alerts, t.unhealthyAlert(source, h, why))
 		}
 	} else {
 		if h.Unhealthy {
@@ -144,6 +138,17 @@ func (t *Tracker) healthAlerts(tx *bolt.Tx, source string, outcome Outcome, prob
 		return alerts, false, nil
 	}
 	return alerts, true, putJSON(b, []byte(source), h)
+}
+
+// unhealthyAlert is the source.unhealthy alert of h's episode.
+func (t *Tracker) unhealthyAlert(source string, h Health, why string) billwatch.Alert {
+	return t.newAlert(billwatch.Alert{
+		Kind: billwatch.KindSourceUnhealthy, Severity: billwatch.Urgent, Audience: billwatch.Ops,
+		Subject: "source " + source, Title: source + " is not being watched",
+		Why:    why,
+		Text:   fmt.Sprintf("billwatch cannot read %s: %s. Until this is fixed, changes there go unnoticed.", source, h.LastError),
+		Thread: "source " + source,
+	}, fmt.Sprint(h.Episode, " unhealthy"))
 }
 
 // settle ends a pass's transaction: it updates the source's health and queues the pass's
@@ -185,9 +190,12 @@ func (t *Tracker) finish(sum *Summary, start time.Time, err error) {
 		sum.Outcome = Failed
 		sum.Alerts, sum.Wrote = nil, false
 		sum.Problems = append(sum.Problems, err)
+		sum.StoreErr = err
 	}
 	if !sum.cancelled() {
-		t.recordRun(*sum, start)
+		if err := t.recordRun(*sum, start); err != nil && sum.StoreErr == nil {
+			sum.StoreErr = err
+		}
 	}
 }
 
@@ -292,7 +300,7 @@ func (s *Store) UpdateRunStatus(source string, fn func(*RunStatus)) error {
 	return nil
 }
 
-func (t *Tracker) recordRun(sum Summary, start time.Time) {
+func (t *Tracker) recordRun(sum Summary, start time.Time) error {
 	err := t.Store.UpdateRunStatus(sum.Source, func(st *RunStatus) {
 		st.LastRun = start.UTC().Truncate(time.Second)
 		st.LastOutcome = sum.Outcome.String()
@@ -309,6 +317,7 @@ func (t *Tracker) recordRun(sum Summary, start time.Time) {
 	if err != nil {
 		t.Log.Warn("cannot write status file", "source", sum.Source, "error", err)
 	}
+	return err
 }
 
 // settleOnly ends a pass that has nothing of its own to store: only its health, if that

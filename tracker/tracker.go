@@ -140,6 +140,11 @@ type Summary struct {
 	Alerts   []billwatch.Alert
 	Problems []error
 	Wrote    bool // whether the pass wrote to the database
+	// StoreErr says why what the pass found could not be stored or read back: its database
+	// commit failed, the status file could not be written, or a stored record could not be
+	// decoded. Such a pass is a failed pass of its source even though its health, written in
+	// the same commit, was not stored (the daemon counts it in memory).
+	StoreErr error
 	Duration time.Duration
 	// Coverage is, per kind of page and expected field, how many pages had it this pass.
 	Coverage []FieldShare

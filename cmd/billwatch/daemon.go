@@ -241,13 +241,109 @@ type daemon struct {
 	metrics *metrics.Metrics
 	mu      sync.Mutex        // one pass writes the calendar at a time
 	fatal   func(cause error) // stops the daemon with cause
+
+	unstoredMu sync.Mutex
+	unstored   map[string]*unstored // per source: failed passes the database does not know of
 }
 
-// stopIfDamaged stops the daemon when err says the database is damaged.
+// unstored is what the daemon alone knows of a source: the failed passes in a row whose
+// failure could not be stored (a full disk, an unwritable status file), on top of the
+// failures its stored health counts.
+type unstored struct {
+	failures int
+	since    time.Time
+	lastErr  string
+	logged   bool // the source.unhealthy alert could not be stored, and the log said so
+}
+
+// stopIfDamaged stops the daemon when err says the database is damaged, or is a stored
+// record that cannot be decoded in a file the whole check finds damaged: a file changed under
+// the running daemon is not written to again.
 func (d *daemon) stopIfDamaged(err error) {
-	if err != nil && errors.Is(err, tracker.ErrDamaged) && d.fatal != nil {
+	if err == nil || d.fatal == nil {
+		return
+	}
+	if !errors.Is(err, tracker.ErrDamaged) && tracker.IsDecodeError(err) {
+		if _, verr := d.app.tracker.Store.Verify(); errors.Is(verr, tracker.ErrDamaged) {
+			err = verr
+		}
+	}
+	if errors.Is(err, tracker.ErrDamaged) {
 		d.fatal(err)
 	}
+}
+
+// damaged reports whether the daemon is stopping on a damaged database.
+func (d *daemon) damaged(ctx context.Context) bool {
+	return errors.Is(context.Cause(ctx), tracker.ErrDamaged)
+}
+
+// recordOutcome keeps the daemon's own count of the failed passes of src whose failure the
+// database could not store, and raises source.unhealthy when that count, with the stored
+// one, reaches daemon.unhealthy_after. A pass that succeeds and is stored clears it; a failed
+// pass that is stored keeps it (the stored count goes on from its own).
+func (d *daemon) recordOutcome(ctx context.Context, src string, s tracker.Summary) {
+	if ctx.Err() != nil || d.damaged(ctx) {
+		return
+	}
+	d.unstoredMu.Lock()
+	defer d.unstoredMu.Unlock()
+	if d.unstored == nil {
+		d.unstored = map[string]*unstored{}
+	}
+	u := d.unstored[src]
+	if s.StoreErr == nil {
+		if s.Outcome != tracker.Failed {
+			delete(d.unstored, src)
+		}
+		return
+	}
+	if u == nil {
+		u = &unstored{since: d.app.tracker.Now()}
+		d.unstored[src] = u
+	}
+	u.failures++
+	u.lastErr = s.FirstProblem()
+	if s.Outcome != tracker.Failed {
+		u.lastErr = "results not stored: " + strings.SplitN(s.StoreErr.Error(), "\n", 2)[0]
+	}
+	health, err := d.app.tracker.Store.Health()
+	if err != nil {
+		return
+	}
+	h := health[src]
+	if h.Unhealthy || h.Failures+u.failures < d.app.tracker.Threshold() {
+		return
+	}
+	since := u.since
+	if !h.Since.IsZero() && h.Since.Before(since) {
+		since = h.Since
+	}
+	queued, err := d.app.tracker.MarkUnhealthy(src, h.Failures+u.failures, since, u.lastErr)
+	if err != nil {
+		if !u.logged {
+			u.logged = true
+			d.app.log.Error("source unhealthy, and the alert cannot be stored", "source", src, "failures", h.Failures+u.failures, "last_error", u.lastErr, "error", err)
+		}
+		return
+	}
+	// The database holds the count now: what it does not know starts again from nothing.
+	delete(d.unstored, src)
+	for _, a := range queued {
+		d.metrics.AlertQueued(string(a.Kind))
+	}
+}
+
+// sourceHealth is src's health as the daemon knows it: the stored health, with the failed
+// passes the database could not store added to its count.
+func (d *daemon) sourceHealth(h tracker.Health, src string) (unhealthy bool, failures int) {
+	d.unstoredMu.Lock()
+	defer d.unstoredMu.Unlock()
+	failures = h.Failures
+	if u := d.unstored[src]; u != nil {
+		failures += u.failures
+	}
+	return h.Unhealthy || failures >= d.app.tracker.Threshold(), failures
 }
 
 func (d *daemon) pass(src string) func(ctx context.Context) error {
@@ -262,6 +358,10 @@ func (d *daemon) pass(src string) func(ctx context.Context) error {
 		for _, p := range s.Problems {
 			d.stopIfDamaged(p)
 		}
+		if d.damaged(ctx) {
+			return context.Cause(ctx)
+		}
+		d.recordOutcome(ctx, src, s)
 		d.refresh()
 		// What the pass read (pages, bill texts, provision trees, diffs) is garbage now. Give
 		// its memory back to the system at once, not minutes later when the scavenger gets
@@ -311,8 +411,8 @@ func (d *daemon) refresh() {
 	health, _ := store.Health()
 	runs, _ := store.RunStatuses()
 	for _, src := range sourceNames() {
-		h := health[src]
-		d.metrics.SetSourceHealth(src, !h.Unhealthy, h.Failures, runs[src].LastSuccess)
+		unhealthy, failures := d.sourceHealth(health[src], src)
+		d.metrics.SetSourceHealth(src, !unhealthy, failures, runs[src].LastSuccess)
 		for _, f := range runs[src].Fields {
 			d.metrics.SetFieldFound(src, f.Page, f.Field, f.Share())
 		}
@@ -334,8 +434,8 @@ func (d *daemon) health(ctx context.Context) error {
 	}
 	var bad []string
 	for _, src := range sourceNames() {
-		if h := health[src]; h.Unhealthy {
-			bad = append(bad, fmt.Sprintf("%s unhealthy after %d failures", src, h.Failures))
+		if unhealthy, failures := d.sourceHealth(health[src], src); unhealthy {
+			bad = append(bad, fmt.Sprintf("%s unhealthy after %d failures", src, failures))
 		}
 	}
 	if len(bad) > 0 {
