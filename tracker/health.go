@@ -122,6 +122,10 @@ func (t *Tracker) healthAlerts(tx *bolt.Tx, source string, outcome Outcome, prob
 			}
 			alerts = append(alerts, t.unhealthyAlert(source, h, why))
 		}
+	} else if h.Unhealthy && t.Store.statusFailing(source) {
+		// The pass was stored, but its status file could not be written last time: an
+		// unhealthy source does not recover before its status can be written again.
+		return nil, false, nil
 	} else {
 		if h.Unhealthy {
 			alerts = append(alerts, t.newAlert(billwatch.Alert{
@@ -275,6 +279,26 @@ func (s *Store) UpdateRunStatus(source string, fn func(*RunStatus)) error {
 	st := all[source]
 	fn(&st)
 	all[source] = st
+	if err := s.writeStatus(all); err != nil {
+		if s.statusFailed == nil {
+			s.statusFailed = map[string]bool{}
+		}
+		s.statusFailed[source] = true
+		return err
+	}
+	delete(s.statusFailed, source)
+	return nil
+}
+
+// statusFailing reports whether the last write of source's status failed.
+func (s *Store) statusFailing(source string) bool {
+	s.statusMu.Lock()
+	defer s.statusMu.Unlock()
+	return s.statusFailed[source]
+}
+
+// writeStatus replaces the status file with all.
+func (s *Store) writeStatus(all map[string]RunStatus) error {
 	b, err := json.MarshalIndent(all, "", "  ")
 	if err != nil {
 		return err

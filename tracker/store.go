@@ -67,6 +67,9 @@ type Store struct {
 	timeout time.Duration
 
 	statusMu sync.Mutex // serialises this process's updates of the status file
+	// statusFailed holds the sources whose last status write failed (guarded by statusMu):
+	// such a source, once unhealthy, does not recover before its status is written again.
+	statusFailed map[string]bool
 
 	mu      sync.Mutex
 	sound   *stamp // the file as this store last verified or wrote it
