@@ -139,6 +139,15 @@ func TestDaemonUnhealthyWhenNothingCanBeStored(t *testing.T) {
 	if m := regexp.MustCompile(`bills unhealthy after (\d+) failures`).FindStringSubmatch(body); m == nil || m[1] < "3" && len(m[1]) == 1 {
 		t.Errorf("GET /healthz = %q, want bills unhealthy after 3 or more failures (daemon.unhealthy_after)", body)
 	}
+	resp, err := http.Get("http://" + d.addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsText, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(metricsText), `billwatch_source_healthy{source="bills"} 0`) {
+		t.Errorf("/metrics while bills cannot be stored lacks billwatch_source_healthy{source=\"bills\"} 0")
+	}
 	// More passes fail: the alert that cannot be stored is logged once.
 	waitFor(t, 30*time.Second, "more failed passes", func() bool {
 		return strings.Count(d.logs.String(), `"msg":"job failed","job":"bills"`)-before >= 6
