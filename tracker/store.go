@@ -84,6 +84,14 @@ type stamp struct {
 	txid uint64
 }
 
+// same reports whether st is the file as it was when old was taken: the same file, the same
+// last transaction, and not written since (its time and size: a stray write under a running
+// process, which leaves the transaction id alone, must be verified again before a write).
+func (st stamp) same(old *stamp) bool {
+	return old != nil && old.file != nil && st.file != nil && os.SameFile(old.file, st.file) && old.txid == st.txid &&
+		old.file.ModTime().Equal(st.file.ModTime()) && old.file.Size() == st.file.Size()
+}
+
 // Open checks (and on first use creates) the database at path, migrating or refusing an unknown
 // schema.
 func Open(path string) (*Store, error) {
@@ -278,7 +286,7 @@ func (s *Store) ensureSound(db *bolt.DB) error {
 		return err
 	}
 	s.mu.Lock()
-	ok := s.sound != nil && s.sound.file != nil && os.SameFile(s.sound.file, st.file) && s.sound.txid == st.txid
+	ok := st.same(s.sound)
 	s.mu.Unlock()
 	if ok {
 		return nil
@@ -304,7 +312,7 @@ func (s *Store) ensureRecords(db *bolt.DB) error {
 		return err
 	}
 	s.mu.Lock()
-	ok := s.records != nil && s.records.file != nil && os.SameFile(s.records.file, st.file) && s.records.txid == st.txid
+	ok := st.same(s.records)
 	s.mu.Unlock()
 	if ok {
 		return nil

@@ -286,8 +286,9 @@ func (d *daemon) recordOutcome(ctx context.Context, src string, s tracker.Summar
 	if ctx.Err() != nil || d.damaged(ctx) {
 		return
 	}
+	// Only src's own job calls this for src: the entry may be read outside the lock here, and
+	// the lock is not held across the database's reads and writes (/healthz takes it).
 	d.unstoredMu.Lock()
-	defer d.unstoredMu.Unlock()
 	if d.unstored == nil {
 		d.unstored = map[string]*unstored{}
 	}
@@ -296,6 +297,7 @@ func (d *daemon) recordOutcome(ctx context.Context, src string, s tracker.Summar
 		if s.Outcome != tracker.Failed {
 			delete(d.unstored, src)
 		}
+		d.unstoredMu.Unlock()
 		return
 	}
 	if u == nil {
@@ -307,28 +309,36 @@ func (d *daemon) recordOutcome(ctx context.Context, src string, s tracker.Summar
 	if s.Outcome != tracker.Failed {
 		u.lastErr = "results not stored: " + strings.SplitN(s.StoreErr.Error(), "\n", 2)[0]
 	}
+	mine := *u
+	d.unstoredMu.Unlock()
+
 	health, err := d.app.tracker.Store.Health()
 	if err != nil {
 		return
 	}
 	h := health[src]
-	if h.Unhealthy || h.Failures+u.failures < d.app.tracker.Threshold() {
+	failures := h.Failures + mine.failures
+	if h.Unhealthy || failures < d.app.tracker.Threshold() {
 		return
 	}
-	since := u.since
+	since := mine.since
 	if !h.Since.IsZero() && h.Since.Before(since) {
 		since = h.Since
 	}
-	queued, err := d.app.tracker.MarkUnhealthy(src, h.Failures+u.failures, since, u.lastErr)
+	queued, err := d.app.tracker.MarkUnhealthy(src, failures, since, mine.lastErr)
 	if err != nil {
-		if !u.logged {
+		if !mine.logged {
+			d.app.log.Error("source unhealthy, and the alert cannot be stored", "source", src, "failures", failures, "last_error", mine.lastErr, "error", err)
+			d.unstoredMu.Lock()
 			u.logged = true
-			d.app.log.Error("source unhealthy, and the alert cannot be stored", "source", src, "failures", h.Failures+u.failures, "last_error", u.lastErr, "error", err)
+			d.unstoredMu.Unlock()
 		}
 		return
 	}
 	// The database holds the count now: what it does not know starts again from nothing.
+	d.unstoredMu.Lock()
 	delete(d.unstored, src)
+	d.unstoredMu.Unlock()
 	for _, a := range queued {
 		d.metrics.AlertQueued(string(a.Kind))
 	}
