@@ -19,6 +19,10 @@ var ErrLocked = errors.New("another billwatch is writing to it")
 // second writer is refused, while read commands go on reading. The lock is a file beside the database (PATH.lock) held
 // with flock: the kernel releases it when its process ends, even after kill -9, and the file
 // says who holds it.
+//
+// The lock file belongs to the database's owner: the service's user must be able to open it
+// after anyone else took the lock. A writer running as root gives the lock file (new or left
+// by an earlier root run) the database file's owner and group; it stays mode 0600.
 type WriterLock struct {
 	f    *os.File
 	path string
@@ -42,6 +46,14 @@ func LockWriter(dbPath, command string, since time.Time) (*WriterLock, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("database %s: writer lock: %w", dbPath, err)
+	}
+	if runAsRoot() {
+		if fi, err := os.Stat(dbPath); err == nil {
+			if err := keepOwner(path, fi); err != nil {
+				f.Close()
+				return nil, fmt.Errorf("database %s: writer lock %s: %w", dbPath, path, err)
+			}
+		}
 	}
 	held, err := tryLock(f)
 	if err != nil {
