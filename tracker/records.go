@@ -151,3 +151,52 @@ func (s *Store) skip(bucket, k []byte, err error) {
 		s.onSkip(BadRecord{Bucket: string(bucket), Key: recordKey(bucket, k), Problem: firstLine(err)})
 	}
 }
+
+// recordName names a stored record as a person reads it: "the memory record of bill 45-1
+// C-8", "change #3 in the history of bill 45-1 C-8", "the watch-list entry bill C-8".
+func recordName(bucket, k []byte) string {
+	switch string(bucket) {
+	case string(bktMemory):
+		_, subject := splitStoreKey(k)
+		return "the memory record of " + printableKey([]byte(subject))
+	case string(bktHistory):
+		if i := len(k) - 9; i >= 0 && k[i] == 0 {
+			_, subject := splitStoreKey(k[:i])
+			return fmt.Sprintf("change #%d in the history of %s", binary.BigEndian.Uint64(k[i+1:]), printableKey([]byte(subject)))
+		}
+	case string(bktWatch):
+		if kind, value, ok := strings.Cut(string(k), "\x00"); ok {
+			return "the watch-list entry " + printableKey([]byte(kind+" "+value))
+		}
+	case string(bktLinks):
+		_, bill := splitStoreKey(k)
+		return "the lineage links of bill " + printableKey([]byte(bill))
+	}
+	return fmt.Sprintf("record %s of bucket %s", recordKey(bucket, k), bucket)
+}
+
+// recordError is a stored record a reader needed and could not decode. A read transaction
+// (Store.view) turns it into a DamagedError that names the record and `billwatch check`.
+type recordError struct {
+	bucket, key []byte
+	err         error
+}
+
+func (e *recordError) Error() string {
+	return fmt.Sprintf("%s cannot be decoded (%s)", recordName(e.bucket, e.key), firstLine(e.err))
+}
+
+func (e *recordError) Unwrap() error { return e.err }
+
+// badRecordsError refuses a read that must be whole (a memory export) because of the records
+// in bad, which it cannot decode.
+func (s *Store) badRecordsError(what string, bad []*recordError) error {
+	if len(bad) == 0 {
+		return nil
+	}
+	first := bad[0].Error()
+	if len(bad) > 1 {
+		first = fmt.Sprintf("%s, and %d more records", first, len(bad)-1)
+	}
+	return s.damaged("%s: %s would not be whole without it; `billwatch check` lists every damaged record", first, what)
+}

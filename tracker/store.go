@@ -373,7 +373,11 @@ func (s *Store) view(fn func(tx *bolt.Tx) error) error {
 			}
 			return fmt.Errorf("database %s has schema version %q; this billwatch reads version %d", s.path, v, SchemaVersion)
 		}
-		return fn(tx)
+		err := fn(tx)
+		if re := (*recordError)(nil); errors.As(err, &re) {
+			return s.damaged("%s; `billwatch check` lists every damaged record", re)
+		}
+		return err
 	})
 }
 
