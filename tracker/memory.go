@@ -564,7 +564,6 @@ func (s *Store) History(subject string) ([]Change, error) {
 	return out, err
 }
 
-//
 // A change that cannot be decoded is left out and given to skip (when not nil).
 func history(tx *bolt.Tx, subject string, skip func(bucket, k []byte, err error)) []Change {
 	b := tx.Bucket(bktHistory)

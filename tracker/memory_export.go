@@ -69,7 +69,7 @@ func (s *Store) ExportMemory() (MemoryExport, error) {
 		return nil
 	})
 	if err == nil {
-		err = s.badRecordsError("the memory export", bad)
+		err = s.badRecordsError("a memory export", bad)
 	}
 	if err != nil {
 		return MemoryExport{}, err

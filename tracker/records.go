@@ -99,7 +99,7 @@ func badRecords(tx *bolt.Tx) (bad []BadRecord, n int) {
 }
 
 // recordKey shows a key as a person reads it: a sequence number in hex (as `alerts` names an
-// alert), a document and its sequence number, or the key's text, quoted when it holds
+// alert), a document and its sequence number, a watch-list entry's kind and value, or the key's text, quoted when it holds
 // anything but printable characters.
 func recordKey(bucket, k []byte) string {
 	switch string(bucket) {
@@ -110,6 +110,10 @@ func recordKey(bucket, k []byte) string {
 	case string(bktVersions), string(bktHistory):
 		if i := len(k) - 9; i >= 0 && k[i] == 0 {
 			return fmt.Sprintf("%s #%d", printableKey(k[:i]), binary.BigEndian.Uint64(k[i+1:]))
+		}
+	case string(bktWatch):
+		if kind, value, ok := strings.Cut(string(k), "\x00"); ok {
+			return printableKey([]byte(kind + " " + value))
 		}
 	}
 	return printableKey(k)
@@ -165,8 +169,8 @@ func recordName(bucket, k []byte) string {
 			return fmt.Sprintf("change #%d in the history of %s", binary.BigEndian.Uint64(k[i+1:]), printableKey([]byte(subject)))
 		}
 	case string(bktWatch):
-		if kind, value, ok := strings.Cut(string(k), "\x00"); ok {
-			return "the watch-list entry " + printableKey([]byte(kind+" "+value))
+		if _, _, ok := strings.Cut(string(k), "\x00"); ok {
+			return "the watch-list entry " + recordKey(bucket, k)
 		}
 	case string(bktLinks):
 		_, bill := splitStoreKey(k)
@@ -198,5 +202,5 @@ func (s *Store) badRecordsError(what string, bad []*recordError) error {
 	if len(bad) > 1 {
 		first = fmt.Sprintf("%s, and %d more records", first, len(bad)-1)
 	}
-	return s.damaged("%s: %s would not be whole without it; `billwatch check` lists every damaged record", first, what)
+	return s.damaged("%s; %s without it would not be whole, so none is written; `billwatch check` lists every damaged record", first, what)
 }
