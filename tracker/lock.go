@@ -45,6 +45,11 @@ func LockWriter(dbPath, command string, since time.Time) (*WriterLock, error) {
 	path := lockPath(dbPath)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
+		if fi, serr := os.Stat(path); errors.Is(err, os.ErrPermission) && serr == nil {
+			if uid, _, ok := fileOwner(fi); ok && uid != os.Geteuid() {
+				return nil, fmt.Errorf("database %s: writer lock: %w (the lock file belongs to uid %d: give it to the database's owner, `chown --reference=%s %s`)", dbPath, err, uid, dbPath, path)
+			}
+		}
 		return nil, fmt.Errorf("database %s: writer lock: %w", dbPath, err)
 	}
 	if runAsRoot() {
