@@ -32,7 +32,7 @@ func (s *Store) NewFeedKey(name string, now time.Time) (string, error) {
 	token := newToken()
 	err := s.update(func(tx *bolt.Tx) error {
 		if tx.Bucket(bktUsers).Get([]byte(name)) == nil {
-			return bad("no user %s (billwatch user list)", name)
+			return notFound("no user %s (billwatch user list)", name)
 		}
 		b, err := tx.CreateBucketIfNotExists(bktFeedKeys)
 		if err != nil {

@@ -145,14 +145,27 @@ type Edit struct {
 // Such an error also matches ErrBadInput, so that the web interface answers it as a mistake.
 var ErrNotFound = errors.New("not found")
 
-type notFoundError struct{ msg string }
+// ErrExists means that a well-formed request would make something that exists already (an
+// account): like ErrNotFound, the command line exits 1 for it, and it matches ErrBadInput.
+var ErrExists = errors.New("exists already")
 
-func (e *notFoundError) Error() string { return e.msg }
+// wellFormedError is a request that is well formed but cannot be done on what is stored: it
+// is its kind (ErrNotFound, ErrExists) and ErrBadInput.
+type wellFormedError struct {
+	kind error
+	msg  string
+}
 
-func (e *notFoundError) Is(target error) bool { return target == ErrNotFound || target == ErrBadInput }
+func (e *wellFormedError) Error() string { return e.msg }
+
+func (e *wellFormedError) Is(target error) bool { return target == e.kind || target == ErrBadInput }
 
 func notFound(format string, args ...any) error {
-	return &notFoundError{msg: fmt.Sprintf(format, args...)}
+	return &wellFormedError{kind: ErrNotFound, msg: fmt.Sprintf(format, args...)}
+}
+
+func exists(format string, args ...any) error {
+	return &wellFormedError{kind: ErrExists, msg: fmt.Sprintf(format, args...)}
 }
 
 // Revision is a record's revision as its history gives it: the sequence number of its last
@@ -460,7 +473,7 @@ func (s *Store) Retract(subject, id, by string, now time.Time) (Record, error) {
 			r.Documents = slices.Delete(r.Documents, i, i+1)
 			return []Change{{Field: "document", Before: documentString(d)}}, nil
 		}
-		return nil, bad("%s has no note or document %s (retracted already? billwatch memory show lists them)", subject, id)
+		return nil, notFound("%s has no note or document %s (retracted already? billwatch memory show lists them)", subject, id)
 	})
 }
 

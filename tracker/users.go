@@ -104,7 +104,7 @@ func (s *Store) AddUser(name, role string, now time.Time) (User, string, error) 
 	err := s.update(func(tx *bolt.Tx) error {
 		users := tx.Bucket(bktUsers)
 		if users.Get([]byte(name)) != nil {
-			return bad("user %s already exists (billwatch user list; remove it first with billwatch user rm %s)", name, name)
+			return exists("user %s already exists (billwatch user list; remove it first with billwatch user rm %s)", name, name)
 		}
 		if err := putJSON(users, []byte(name), u); err != nil {
 			return err

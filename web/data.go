@@ -230,7 +230,8 @@ func (sn *snapshot) hearingsOn(session, number string) []tracker.StoredHearing {
 func (sn *snapshot) hearing(session, committee string, number int, start time.Time) (*tracker.StoredHearing, bool) {
 	for i := range sn.hearings {
 		h := &sn.hearings[i]
-		if h.Session == session && strings.EqualFold(h.Committee, committee) && h.Number == number && (number != 0 || h.Start.Equal(start)) {
+		// A meeting without a number is named by its start to the minute, as its path gives it.
+		if h.Session == session && strings.EqualFold(h.Committee, committee) && h.Number == number && (number != 0 || h.Start.Truncate(time.Minute).Equal(start)) {
 			return h, true
 		}
 	}

@@ -27,7 +27,7 @@ func (s *Server) fallback(m *http.ServeMux) http.Handler {
 			s.writeError(w, r, notFound("There is no page at %s.", r.URL.Path))
 		case http.StatusMethodNotAllowed:
 			w.Header().Set("Allow", buf.header.Get("Allow"))
-			s.writeError(w, r, &httpError{status: http.StatusMethodNotAllowed, title: "Method not allowed", msg: r.Method + " is not served at " + r.URL.Path + "; " + buf.header.Get("Allow") + " is."})
+			s.writeError(w, r, &httpError{status: http.StatusMethodNotAllowed, title: "Method not allowed", msg: r.Method + " is not served at " + r.URL.Path + ": it answers " + buf.header.Get("Allow") + "."})
 		default:
 			buf.replay(w)
 		}

@@ -237,6 +237,9 @@ func (s *Server) memoryPost(w http.ResponseWriter, r *http.Request) error {
 		return badField("action", "%q is not one of set, note, doc, carry or retract", f.Get("action"))
 	}
 	if err != nil {
+		if f.Get("action") == "retract" && errors.Is(err, tracker.ErrNotFound) {
+			return &httpError{status: http.StatusConflict, title: "Not on the record", msg: "That note or document is not on the record any more: it was retracted already (a second click?)."}
+		}
 		if errors.Is(err, tracker.ErrBadInput) {
 			return badInput(err)
 		}

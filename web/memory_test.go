@@ -204,8 +204,8 @@ func TestRetractFromThePage(t *testing.T) {
 			t.Errorf("retract %s = %d\n%s", id[1], resp.StatusCode, body)
 		}
 	}
-	if resp, body := post(t, c, srv, "/bills/45-1/C-8/memory", url.Values{"action": {"retract"}, "id": {ids[0][1]}}, nil); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, ids[0][1]) {
-		t.Errorf("retracting twice = %d, want 400 naming it", resp.StatusCode)
+	if resp, body := post(t, c, srv, "/bills/45-1/C-8/memory", url.Values{"action": {"retract"}, "id": {ids[0][1]}}, nil); resp.StatusCode != http.StatusConflict || !strings.Contains(body, "retracted already") {
+		t.Errorf("retracting twice = %d, want 409 saying it was retracted already", resp.StatusCode)
 	}
 	_, page = get(t, c, srv, "/bills/45-1/C-8")
 	if strings.Contains(page, "posted on the wrong bill") || strings.Contains(page, "Old draft") {

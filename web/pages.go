@@ -578,8 +578,13 @@ func (s *Server) hearingPage(w http.ResponseWriter, r *http.Request) error {
 	if !ok || !sessionRe.MatchString(session) || !committeeRe.MatchString(committee) {
 		return notFound("There is no meeting at %s: meeting pages read like /hearings/45-1/SECU/25, or /hearings/45-1/LCJC/2026-11-12T16:15 for a meeting listed without a number.", r.URL.Path)
 	}
-	if up := strings.ToUpper(committee); up != committee { // one page per meeting: SECU, not secu
-		target := "/hearings/" + session + "/" + up + "/" + r.PathValue("number")
+	// One page per meeting: SECU, not secu; 25, not 025.
+	canonical := strconv.Itoa(n)
+	if n == 0 {
+		canonical = start.Format("2006-01-02T15:04")
+	}
+	if up := strings.ToUpper(committee); up != committee || canonical != r.PathValue("number") {
+		target := "/hearings/" + session + "/" + up + "/" + canonical
 		if r.URL.RawQuery != "" {
 			target += "?" + r.URL.RawQuery
 		}

@@ -2,8 +2,10 @@ package web
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/billwatch/billwatch"
@@ -57,6 +59,7 @@ var errNoKey = &httpError{status: http.StatusUnauthorized, title: "Private link 
 // SubscriptionLinks are the private links of one key.
 type SubscriptionLinks struct {
 	Calendar string
+	Webcal   template.URL // the calendar link as webcal:// (Apple Calendar subscribes to it); "" when not https
 	Feed     string
 	// Audiences are the feed's links narrowed to each audience.
 	Audiences []AudienceLink
@@ -72,6 +75,9 @@ type AudienceLink struct {
 func Links(base, key string) SubscriptionLinks {
 	k := KeyParam + "=" + url.QueryEscape(key)
 	l := SubscriptionLinks{Calendar: base + "/calendar.ics?" + k, Feed: base + "/feed.atom?" + k}
+	if rest, ok := strings.CutPrefix(l.Calendar, "https://"); ok {
+		l.Webcal = template.URL("webcal://" + rest) // a scheme html/template does not know: its parts are ours
+	}
 	for _, a := range billwatch.Audiences {
 		l.Audiences = append(l.Audiences, AudienceLink{Audience: a, URL: l.Feed + "&audience=" + url.QueryEscape(string(a))})
 	}
@@ -84,11 +90,12 @@ type accountData struct {
 	NoAccounts bool // no account exists: the routes are open
 	KeyMade    time.Time
 	Links      *SubscriptionLinks // only right after the key is made
+	PublicURL  bool               // [web] public_url is set: the links name it
 	Error      string
 }
 
 func (s *Server) accountData(r *http.Request) accountData {
-	d := accountData{User: userOf(r)}
+	d := accountData{User: userOf(r), PublicURL: s.opt.PublicURL != ""}
 	if d.User == nil {
 		d.NoAccounts = s.opt.Auth.Mode != AuthHeader && !s.accountsExist()
 		return d

@@ -46,7 +46,7 @@ func makeLinks(t *testing.T, post func(path string) (*http.Response, string)) st
 	if m == nil {
 		t.Fatalf("no feed link with a key on the page:\n%s", body)
 	}
-	for _, want := range []string{"/calendar.ics?key=" + m[1], "/feed.atom?key=" + m[1] + "&audience=members", "cannot show them again"} {
+	for _, want := range []string{"/calendar.ics?key=" + m[1], "/feed.atom?key=" + m[1] + "&audience=members", "cannot show them again", "Subscribe from web", "so that the links name its public https address"} {
 		if !strings.Contains(html.UnescapeString(body), want) {
 			t.Errorf("the links page lacks %q", want)
 		}
@@ -185,5 +185,18 @@ func TestSubscriptionOpenWithoutAccounts(t *testing.T) {
 	}
 	if _, body := get(t, c, srv, "/account"); !strings.Contains(body, "need no key") {
 		t.Errorf("/account without accounts does not say the feeds are open:\n%s", body)
+	}
+}
+
+// The calendar link is offered as webcal:// too when the site is https (Apple Calendar
+// subscribes to it); an http site has no such link.
+func TestLinksWebcal(t *testing.T) {
+	t.Parallel()
+	l := Links("https://billwatch.example.org", "k/1")
+	if l.Calendar != "https://billwatch.example.org/calendar.ics?key=k%2F1" || string(l.Webcal) != "webcal://billwatch.example.org/calendar.ics?key=k%2F1" {
+		t.Errorf("Links(https) = %q, %q", l.Calendar, l.Webcal)
+	}
+	if l := Links("http://127.0.0.1:8080", "k"); l.Webcal != "" {
+		t.Errorf("Links(http) webcal = %q, want none", l.Webcal)
 	}
 }

@@ -469,3 +469,13 @@ func TestBadValuesBeforeTheDatabase(t *testing.T) {
 		t.Errorf("a refused command created %s", filepath.Dir(db))
 	}
 }
+
+// run with a bad configuration names the configuration, whatever --every says.
+func TestRunReportsTheConfigurationFirst(t *testing.T) {
+	t.Parallel()
+	bad := writeConfig(t, "bogus = 1\n")
+	_, errOut, code := runWithEnv(t, nil, "--config", bad, "--db", filepath.Join(t.TempDir(), "x.db"), "--base-url", "parl=http://127.0.0.1:9", "run", "--every", "1s")
+	if code == 0 || !strings.Contains(errOut, "config "+bad) || strings.Contains(errOut, "--every") {
+		t.Errorf("run --every 1s with a bad configuration: exit %d, stderr %q; want the configuration's error", code, errOut)
+	}
+}

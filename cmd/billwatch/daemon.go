@@ -84,8 +84,14 @@ func checkEvery(g *globals, every durationFlag) error {
 	case every.d == 0:
 		return usageError("--every %q: must be more than 0 (leave --every out to follow the schedules)", every.raw)
 	}
+	// The floor depends on the sites the configuration names: a bad configuration is the
+	// problem to report, not --every.
+	cfg, err := loadConfig(g.config)
+	if err != nil {
+		return err
+	}
 	floor := minEvery
-	if allLoopback(g) {
+	if allLoopback(g, cfg) {
 		floor = minEveryLoopback
 	}
 	switch {
@@ -104,13 +110,8 @@ func roughEvery(d time.Duration) string {
 	return d.String()
 }
 
-// allLoopback reports whether every site is read from this machine (fixtures, a mirror). An
-// unreadable configuration counts as not: the command reports it next.
-func allLoopback(g *globals) bool {
-	cfg, err := loadConfig(g.config)
-	if err != nil {
-		return false
-	}
+// allLoopback reports whether every site is read from this machine (fixtures, a mirror).
+func allLoopback(g *globals, cfg *Config) bool {
 	bases := g.basesFor(cfg)
 	for site := range scraper.DefaultBases {
 		u, err := url.Parse(bases[site])

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -48,8 +49,15 @@ func subjectFor(store *tracker.Store, arg, session, current string) (subject, la
 			return tracker.RegulationSubject(r.Key()), "Gazette " + r.Key(), nil
 		}
 	}
+	if gazetteID.MatchString(arg) { // well formed, but not stored: exit 1, as for a bill
+		return "", "", fmt.Errorf("no Gazette item %s is stored (billwatch regulations --all lists them)", arg)
+	}
 	return "", "", usageError("%q is neither a bill number (C-22) nor a stored Gazette item id (billwatch regulations --all)", arg)
 }
+
+// gazetteID is the form of a Gazette item's id: its issue's date, then the item
+// ("2026-06-20-reg2", "2026-11-25-sor-dors231").
+var gazetteID = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}[a-z0-9]*-[a-z0-9-]+$`)
 
 // who names the person making a change from the command line: --by, else the login name.
 func who(by string) string {
@@ -63,8 +71,8 @@ func who(by string) string {
 }
 
 func inputError(err error) error {
-	if errors.Is(err, tracker.ErrNotFound) {
-		return errors.New(err.Error()) // a well-formed request for what does not exist: exit 1
+	if errors.Is(err, tracker.ErrNotFound) || errors.Is(err, tracker.ErrExists) {
+		return errors.New(err.Error()) // a well-formed request for what is not, or is already, there: exit 1
 	}
 	if errors.Is(err, tracker.ErrBadInput) {
 		return usageError("%s", strings.TrimPrefix(err.Error(), tracker.ErrBadInput.Error()+": "))

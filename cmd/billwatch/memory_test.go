@@ -138,7 +138,7 @@ func TestWatchAndUserCommands(t *testing.T) {
 	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "https://billwatch.example.org/signin?token=") || len(last) < 80 {
 		t.Errorf("user add last line = %q, want a sign-in URL", last)
 	}
-	c.fails(2, "user lea already exists", "user", "add", "lea", "--role", "viewer")
+	c.fails(1, "user lea already exists", "user", "add", "lea", "--role", "viewer") // well formed, but there already: exit 1
 	c.fails(2, `role "boss"`, "user", "add", "sam", "--role", "boss")
 	c.fails(2, "user add needs --role", "user", "add", "sam")
 	if list := c.ok("user", "list"); !strings.Contains(list, "lea") || !strings.Contains(list, "editor") {

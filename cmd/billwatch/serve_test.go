@@ -314,14 +314,16 @@ func TestWebBadInput(t *testing.T) {
 	if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/bills/45-1/C-22" {
 		t.Errorf("GET /bills/45-1/c-22 = %d → %q, want a redirect to /bills/45-1/C-22", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	// So is a committee written in lower case.
-	resp, err = (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Get(srv.URL + "/hearings/45-1/secu/25")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/hearings/45-1/SECU/25" {
-		t.Errorf("GET /hearings/45-1/secu/25 = %d to %q, want 301 to /hearings/45-1/SECU/25", resp.StatusCode, resp.Header.Get("Location"))
+	// So is a meeting written otherwise: a committee in lower case, a number with a zero.
+	for _, p := range []string{"/hearings/45-1/secu/25", "/hearings/45-1/SECU/025", "/hearings/45-1/SECU/+25"} {
+		resp, err = (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Get(srv.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/hearings/45-1/SECU/25" {
+			t.Errorf("GET %s = %d to %q, want 301 to /hearings/45-1/SECU/25", p, resp.StatusCode, resp.Header.Get("Location"))
+		}
 	}
 	// Reads only.
 	resp, err = http.Post(srv.URL+"/bills", "text/plain", strings.NewReader("x"))

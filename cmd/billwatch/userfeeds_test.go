@@ -44,8 +44,8 @@ func TestUserFeeds(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Errorf("calendar without key with accounts = %d, want 303 to sign in", resp.StatusCode)
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("calendar without key with accounts, from an application = %d, want 401 naming the private link", resp.StatusCode)
 	}
 	cal2, _ := links()
 	if code, _, _ := get(t, cal, ""); code != http.StatusUnauthorized {
