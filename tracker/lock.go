@@ -19,6 +19,10 @@ var ErrLocked = errors.New("another billwatch is writing to it")
 // second writer is refused, while read commands go on reading. The lock is a file beside the database (PATH.lock) held
 // with flock: the kernel releases it when its process ends, even after kill -9, and the file
 // says who holds it.
+//
+// The lock file belongs to the database's owner: the service's user must be able to open it
+// after anyone else took the lock. A writer running as root gives the lock file (new or left
+// by an earlier root run) the database file's owner and group; it stays mode 0600.
 type WriterLock struct {
 	f    *os.File
 	path string
@@ -41,7 +45,20 @@ func LockWriter(dbPath, command string, since time.Time) (*WriterLock, error) {
 	path := lockPath(dbPath)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
+		if fi, serr := os.Stat(path); errors.Is(err, os.ErrPermission) && serr == nil {
+			if uid, _, ok := fileOwner(fi); ok && uid != os.Geteuid() {
+				return nil, fmt.Errorf("database %s: writer lock: %w (the lock file belongs to uid %d: give it to the database's owner, `chown --reference=%s %s`)", dbPath, err, uid, dbPath, path)
+			}
+		}
 		return nil, fmt.Errorf("database %s: writer lock: %w", dbPath, err)
+	}
+	if runAsRoot() {
+		if fi, err := os.Stat(dbPath); err == nil {
+			if err := keepOwner(path, fi); err != nil {
+				f.Close()
+				return nil, fmt.Errorf("database %s: writer lock %s: %w", dbPath, path, err)
+			}
+		}
 	}
 	held, err := tryLock(f)
 	if err != nil {

@@ -278,8 +278,13 @@ func getRecord(tx *bolt.Tx, subject string) (Record, error) {
 	if b == nil {
 		return r, nil
 	}
-	_, err := getJSON(b, []byte(subjectKey(subject)), &r)
-	return r, err
+	k := []byte(subjectKey(subject))
+	if v := b.Get(k); v != nil {
+		if err := decodeJSON(v, &r); err != nil {
+			return Record{Subject: subject}, &recordError{bucket: bktMemory, key: k, err: err}
+		}
+	}
+	return r, nil
 }
 
 func historyKey(subject string, seq uint64) []byte {
@@ -346,7 +351,7 @@ func (s *Store) SetRecord(subject string, e Edit, by string, now time.Time) (Rec
 	}
 	return s.editRecordTx(subject, by, now, func(tx *bolt.Tx, r *Record) ([]Change, error) {
 		if e.Rev != nil {
-			h := history(tx, subject)
+			h := history(tx, subject, nil)
 			var since []Change
 			for _, c := range h {
 				if c.Seq > *e.Rev && slices.Contains(scalarFields, c.Field) {
@@ -566,13 +571,14 @@ func (s *Store) Records() ([]Record, error) {
 func (s *Store) History(subject string) ([]Change, error) {
 	var out []Change
 	err := s.view(func(tx *bolt.Tx) error {
-		out = history(tx, subject)
+		out = history(tx, subject, s.skip)
 		return nil
 	})
 	return out, err
 }
 
-func history(tx *bolt.Tx, subject string) []Change {
+// A change that cannot be decoded is left out and given to skip (when not nil).
+func history(tx *bolt.Tx, subject string, skip func(bucket, k []byte, err error)) []Change {
 	b := tx.Bucket(bktHistory)
 	if b == nil {
 		return nil
@@ -585,9 +591,13 @@ func history(tx *bolt.Tx, subject string) []Change {
 	}
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		var ch Change
-		if decodeJSON(v, &ch) == nil {
-			out = append(out, ch)
+		if err := decodeJSON(v, &ch); err != nil {
+			if skip != nil {
+				skip(bktHistory, k, err)
+			}
+			continue
 		}
+		out = append(out, ch)
 	}
 	if subject == "" {
 		slices.SortFunc(out, func(a, b Change) int { return cmp.Compare(a.Seq, b.Seq) })

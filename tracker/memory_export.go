@@ -26,33 +26,40 @@ type MemoryExport struct {
 	Lineage map[string][]LineageLink `json:"lineage"`
 }
 
-// ExportMemory reads the whole memory in one consistent view.
+// ExportMemory reads the whole memory in one consistent view. A record it cannot decode
+// (memory, history, watch list or lineage) refuses the export with a DamagedError naming it:
+// an export is the coalition's record, and must never be mistaken for the whole memory when
+// it is not.
 func (s *Store) ExportMemory() (MemoryExport, error) {
 	ex := MemoryExport{Schema: MemorySchema, Records: []Record{}, History: []Change{}, Watch: []WatchItem{}, Lineage: map[string][]LineageLink{}}
+	var bad []*recordError
+	skip := func(bucket, k []byte, err error) {
+		bad = append(bad, &recordError{bucket: bucket, key: bytes.Clone(k), err: err})
+	}
 	err := s.view(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bktMemory); b != nil {
-			if err := b.ForEach(func(k, v []byte) error {
+			_ = b.ForEach(func(k, v []byte) error {
 				var r Record
 				if err := decodeJSON(v, &r); err != nil {
-					return fmt.Errorf("memory %s: %w", k, err)
+					skip(bktMemory, k, err)
+					return nil
 				}
 				ex.Records = append(ex.Records, r)
 				return nil
-			}); err != nil {
-				return err
-			}
+			})
 		}
-		if h := history(tx, ""); h != nil {
+		if h := history(tx, "", skip); h != nil {
 			ex.History = h
 		}
-		if w := watchList(tx); w != nil {
+		if w := watchList(tx, skip); w != nil {
 			ex.Watch = w
 		}
 		if b := tx.Bucket(bktLinks); b != nil {
-			return b.ForEach(func(k, v []byte) error {
+			_ = b.ForEach(func(k, v []byte) error {
 				var ls []LineageLink
 				if err := decodeJSON(v, &ls); err != nil {
-					return fmt.Errorf("lineage %s: %w", k, err)
+					skip(bktLinks, k, err)
+					return nil
 				}
 				_, bill := splitStoreKey(k)
 				ex.Lineage[bill] = ls
@@ -61,7 +68,13 @@ func (s *Store) ExportMemory() (MemoryExport, error) {
 		}
 		return nil
 	})
-	return ex, err
+	if err == nil {
+		err = s.badRecordsError("a memory export", bad)
+	}
+	if err != nil {
+		return MemoryExport{}, err
+	}
+	return ex, nil
 }
 
 // ReadMemoryExport decodes and checks an export document. An unknown schema version is refused
@@ -192,7 +205,7 @@ func (t *Tracker) ImportMemory(ex MemoryExport, replace bool) error {
 				return err
 			}
 		}
-		_, _, err := recomputeRelevance(tx, t.Profile.With(watchList(tx)))
+		_, _, err := recomputeRelevance(tx, t.Profile.With(watchList(tx, nil)))
 		return err
 	})
 }

@@ -99,7 +99,7 @@ func badRecords(tx *bolt.Tx) (bad []BadRecord, n int) {
 }
 
 // recordKey shows a key as a person reads it: a sequence number in hex (as `alerts` names an
-// alert), a document and its sequence number, or the key's text, quoted when it holds
+// alert), a document and its sequence number, a watch-list entry's kind and value, or the key's text, quoted when it holds
 // anything but printable characters.
 func recordKey(bucket, k []byte) string {
 	switch string(bucket) {
@@ -110,6 +110,10 @@ func recordKey(bucket, k []byte) string {
 	case string(bktVersions), string(bktHistory):
 		if i := len(k) - 9; i >= 0 && k[i] == 0 {
 			return fmt.Sprintf("%s #%d", printableKey(k[:i]), binary.BigEndian.Uint64(k[i+1:]))
+		}
+	case string(bktWatch):
+		if kind, value, ok := strings.Cut(string(k), "\x00"); ok {
+			return printableKey([]byte(kind + " " + value))
 		}
 	}
 	return printableKey(k)
@@ -150,4 +154,53 @@ func (s *Store) skip(bucket, k []byte, err error) {
 	if s.onSkip != nil {
 		s.onSkip(BadRecord{Bucket: string(bucket), Key: recordKey(bucket, k), Problem: firstLine(err)})
 	}
+}
+
+// recordName names a stored record as a person reads it: "the memory record of bill 45-1
+// C-8", "change #3 in the history of bill 45-1 C-8", "the watch-list entry bill C-8".
+func recordName(bucket, k []byte) string {
+	switch string(bucket) {
+	case string(bktMemory):
+		_, subject := splitStoreKey(k)
+		return "the memory record of " + printableKey([]byte(subject))
+	case string(bktHistory):
+		if i := len(k) - 9; i >= 0 && k[i] == 0 {
+			_, subject := splitStoreKey(k[:i])
+			return fmt.Sprintf("change #%d in the history of %s", binary.BigEndian.Uint64(k[i+1:]), printableKey([]byte(subject)))
+		}
+	case string(bktWatch):
+		if _, _, ok := strings.Cut(string(k), "\x00"); ok {
+			return "the watch-list entry " + recordKey(bucket, k)
+		}
+	case string(bktLinks):
+		_, bill := splitStoreKey(k)
+		return "the lineage links of bill " + printableKey([]byte(bill))
+	}
+	return fmt.Sprintf("record %s of bucket %s", recordKey(bucket, k), bucket)
+}
+
+// recordError is a stored record a reader needed and could not decode. A read transaction
+// (Store.view) turns it into a DamagedError that names the record and `billwatch check`.
+type recordError struct {
+	bucket, key []byte
+	err         error
+}
+
+func (e *recordError) Error() string {
+	return fmt.Sprintf("%s cannot be decoded (%s)", recordName(e.bucket, e.key), firstLine(e.err))
+}
+
+func (e *recordError) Unwrap() error { return e.err }
+
+// badRecordsError refuses a read that must be whole (a memory export) because of the records
+// in bad, which it cannot decode.
+func (s *Store) badRecordsError(what string, bad []*recordError) error {
+	if len(bad) == 0 {
+		return nil
+	}
+	first := bad[0].Error()
+	if len(bad) > 1 {
+		first = fmt.Sprintf("%s, and %d more records", first, len(bad)-1)
+	}
+	return s.damaged("%s; %s without it would not be whole, so none is written; `billwatch check` lists every damaged record", first, what)
 }

@@ -384,7 +384,11 @@ func (s *Store) view(fn func(tx *bolt.Tx) error) error {
 			}
 			return fmt.Errorf("database %s has schema version %q; this billwatch reads version %d", s.path, v, SchemaVersion)
 		}
-		return fn(tx)
+		err := fn(tx)
+		if re := (*recordError)(nil); errors.As(err, &re) {
+			return s.damaged("%s; `billwatch check` lists every damaged record", re)
+		}
+		return err
 	})
 }
 
@@ -659,7 +663,9 @@ func copyStatus(from, to string) error {
 // A database reached through a symbolic link is compacted where it lies: the copy replaces
 // the file the link points to, and the link stays a link (replacing the link with the copy
 // would leave the real file stale, and the next command through the link writing elsewhere).
-// The copy keeps the file's permissions.
+// The copy keeps the file's permissions, owner and group: a root compaction of a database
+// the service's user owns must leave it that user's. A copy that cannot keep them (another
+// user's file, compacted by someone who is not root) is not put in place.
 func (s *Store) Compact() (before, after int64, err error) {
 	real, err := filepath.EvalSymlinks(s.path)
 	if err != nil {
@@ -678,6 +684,11 @@ func (s *Store) Compact() (before, after int64, err error) {
 			return fmt.Errorf("compact %s: %w", s.path, err)
 		}
 		if err := os.Chmod(tmp, fi.Mode().Perm()); err != nil { // bbolt's mode passes through the umask
+			dst.Close()
+			os.Remove(tmp)
+			return fmt.Errorf("compact %s: %w", s.path, err)
+		}
+		if err := keepOwner(tmp, fi); err != nil {
 			dst.Close()
 			os.Remove(tmp)
 			return fmt.Errorf("compact %s: %w", s.path, err)

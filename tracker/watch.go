@@ -108,17 +108,23 @@ func watchKey(kind, value string) []byte {
 	return []byte(kind + "\x00" + strings.ToLower(value))
 }
 
-func watchList(tx *bolt.Tx) []WatchItem {
+// watchList reads the watch list; an entry that cannot be decoded is left out and given to
+// skip (when not nil).
+func watchList(tx *bolt.Tx, skip func(bucket, k []byte, err error)) []WatchItem {
 	b := tx.Bucket(bktWatch)
 	if b == nil {
 		return nil
 	}
 	var out []WatchItem
-	_ = b.ForEach(func(_, v []byte) error {
+	_ = b.ForEach(func(k, v []byte) error {
 		var w WatchItem
-		if decodeJSON(v, &w) == nil {
-			out = append(out, w)
+		if err := decodeJSON(v, &w); err != nil {
+			if skip != nil {
+				skip(bktWatch, k, err)
+			}
+			return nil
 		}
+		out = append(out, w)
 		return nil
 	})
 	return out
@@ -128,7 +134,7 @@ func watchList(tx *bolt.Tx) []WatchItem {
 func (s *Store) WatchList() ([]WatchItem, error) {
 	var out []WatchItem
 	err := s.view(func(tx *bolt.Tx) error {
-		out = watchList(tx)
+		out = watchList(tx, s.skip)
 		return nil
 	})
 	return out, err
@@ -240,7 +246,7 @@ func (t *Tracker) watchEdit(kind, value, by string, add bool) (WatchResult, erro
 		if err := appendHistory(tx, ch); err != nil {
 			return err
 		}
-		res.Bills, res.Regulations, err = recomputeRelevance(tx, t.Profile.With(watchList(tx)))
+		res.Bills, res.Regulations, err = recomputeRelevance(tx, t.Profile.With(watchList(tx, nil)))
 		return err
 	})
 	return res, err

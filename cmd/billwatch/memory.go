@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/billwatch/billwatch"
 	"github.com/billwatch/billwatch/calendar"
+	"github.com/billwatch/billwatch/internal/lazyre"
 	"github.com/billwatch/billwatch/tracker"
 )
 
@@ -57,7 +57,7 @@ func subjectFor(store *tracker.Store, arg, session, current string) (subject, la
 
 // gazetteID is the form of a Gazette item's id: its issue's date, then the item
 // ("2026-06-20-reg2", "2026-11-25-sor-dors231").
-var gazetteID = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}[a-z0-9]*-[a-z0-9-]+$`)
+var gazetteID = lazyre.New(`^\d{4}-\d{2}-\d{2}[a-z0-9]*-[a-z0-9-]+$`)
 
 // who names the person making a change from the command line: --by, else the login name.
 func who(by string) string {

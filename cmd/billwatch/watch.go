@@ -116,6 +116,7 @@ func watchList(g *globals, asJSON bool) error {
 		return err
 	}
 	if err == nil {
+		store.OnSkip(g.warnSkipped)
 		items, err := store.WatchList()
 		if err != nil {
 			return err
