@@ -63,7 +63,11 @@ func holdAsWriter(t *testing.T, db string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { syscall.Flock(int(f.Fd()), syscall.LOCK_UN) })
-	later := time.Now().Add(time.Minute)
+	fi, err := f.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := fi.ModTime().Add(time.Minute) // another time than the one read: the file looks changed
 	if err := os.Chtimes(db, later, later); err != nil {
 		t.Fatal(err)
 	}
