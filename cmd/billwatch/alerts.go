@@ -21,9 +21,6 @@ func alertsCommand() command {
 			fs.IntVar(&limit, "limit", 0, "at most `N` alerts (0: all)")
 		},
 		run: func(ctx context.Context, g *globals, args []string) error {
-			if len(args) > 0 {
-				return usageError("alerts takes no arguments, got %q", args[0])
-			}
 			if limit < 0 {
 				return usageError("--limit %d: must be 0 or more", limit)
 			}

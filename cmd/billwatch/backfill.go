@@ -15,9 +15,6 @@ func backfillCommand() command {
 			fs.StringVar(&session, "session", "", "the session `P-S` to import, e.g. 44-1")
 		},
 		run: func(ctx context.Context, g *globals, args []string) error {
-			if len(args) > 0 {
-				return usageError("backfill takes no arguments, got %q", args[0])
-			}
 			if session == "" {
 				return usageError("backfill needs --session, e.g. billwatch backfill --session 44-1")
 			}

@@ -35,9 +35,6 @@ func billsCommand() command {
 			fs.BoolVar(&asJSON, "json", false, "JSON output")
 		},
 		run: func(ctx context.Context, g *globals, args []string) error {
-			if len(args) > 0 {
-				return usageError("bills takes no arguments, got %q", args[0])
-			}
 			if err := checkSession(session); err != nil {
 				return err
 			}

@@ -127,9 +127,6 @@ func summaryTopic(h billwatch.Hearing) string {
 
 // runCalendar is `billwatch calendar`.
 func runCalendar(ctx context.Context, g *globals, args []string) error {
-	if len(args) > 0 {
-		return usageError("calendar takes no arguments, got %q", args[0])
-	}
 	store, _, err := g.readStore()
 	if err != nil {
 		return err

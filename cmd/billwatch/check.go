@@ -19,9 +19,6 @@ func checkCommand() command {
 		summary: "check the database's integrity and schema (exit 0 sound, 1 damaged)",
 		flags:   func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "JSON output") },
 		run: func(ctx context.Context, g *globals, args []string) error {
-			if len(args) > 0 {
-				return usageError("check takes no arguments, got %q", args[0])
-			}
 			store, err := tracker.OpenReadOnly(g.dbPath())
 			if err != nil {
 				return err

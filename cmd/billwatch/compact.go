@@ -8,9 +8,6 @@ import (
 )
 
 func runCompact(ctx context.Context, g *globals, args []string) error {
-	if len(args) != 0 {
-		return usageError("compact takes no arguments")
-	}
 	store, _, err := g.readStore()
 	if err != nil {
 		return err

@@ -28,13 +28,10 @@ func runCommand() command {
 			fs.Var(&every, "every", "run every source every `DURATION`, overriding the schedules (tests, demos): at least 1m, or 100ms when every site is on loopback (--base-url)")
 		},
 		run: func(ctx context.Context, g *globals, args []string) error {
-			if len(args) > 0 {
-				return usageError("run takes no arguments, got %q", args[0])
-			}
 			if err := checkEvery(g, every); err != nil {
 				return err
 			}
-			return runDaemon(ctx, g, every.d, args)
+			return runDaemon(ctx, g, every.d)
 		},
 	}
 }
@@ -132,10 +129,7 @@ const deliverEvery = time.Minute
 // runDaemon is `billwatch run`: every source on its schedule, delivery and reminders every
 // minute, metrics and health on loopback; it stops cleanly on SIGINT or SIGTERM. runEvery
 // (--every), when not zero, replaces every schedule.
-func runDaemon(ctx context.Context, g *globals, runEvery time.Duration, args []string) error {
-	if len(args) > 0 {
-		return usageError("run takes no arguments, got %q", args[0])
-	}
+func runDaemon(ctx context.Context, g *globals, runEvery time.Duration) error {
 	a, err := g.wire(wireOptions{writer: "run"})
 	if err != nil {
 		return err

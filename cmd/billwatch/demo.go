@@ -50,9 +50,6 @@ func demoCommand() command {
 			fs.IntVar(&passes, "passes", len(demoSteps), fmt.Sprintf("run the first `N` passes only (1 to %d): the database as it stood then", len(demoSteps)))
 		},
 		run: func(ctx context.Context, g *globals, args []string) error {
-			if len(args) > 0 {
-				return usageError("demo takes no arguments")
-			}
 			if passes < 1 || passes > len(demoSteps) {
 				return usageError("--passes %d: want 1 to %d", passes, len(demoSteps))
 			}

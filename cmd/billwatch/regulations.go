@@ -20,9 +20,6 @@ func regulationsCommand() command {
 			fs.BoolVar(&asJSON, "json", false, "JSON output")
 		},
 		run: func(ctx context.Context, g *globals, args []string) error {
-			if len(args) > 0 {
-				return usageError("regulations takes no arguments, got %q", args[0])
-			}
 			store, _, err := g.readStore()
 			if err != nil {
 				return err

@@ -29,9 +29,6 @@ func serveCommand() command {
 			fs.StringVar(&listen, "listen", "", "address `ADDR` to listen on (default [web] listen, else "+defaultListen+")")
 		},
 		run: func(ctx context.Context, g *globals, args []string) error {
-			if len(args) > 0 {
-				return usageError("serve takes no arguments, got %q", args[0])
-			}
 			cfg, err := loadConfig(g.config)
 			if err != nil {
 				return err
