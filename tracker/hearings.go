@@ -399,10 +399,26 @@ func startOfDay(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, billwatch.Eastern)
 }
 
+// HearingTimeKnown reports whether a hearing's start time was published: a meeting known by
+// its date alone starts at midnight Eastern and has no end (the calendar makes it an all-day
+// event).
+func HearingTimeKnown(h billwatch.Hearing) bool {
+	s := h.Start.In(billwatch.Eastern)
+	return s.Hour() != 0 || s.Minute() != 0 || !h.End.IsZero()
+}
+
+// hearingClock is a hearing's Eastern start time ("15:30"), "" when it was not published.
+func hearingClock(h billwatch.Hearing) string {
+	if !HearingTimeKnown(h) {
+		return ""
+	}
+	return h.Start.In(billwatch.Eastern).Format("15:04")
+}
+
 // HearingWhen formats a hearing's time for people: "Thu 2026-11-26 15:30–17:30 EST".
 func HearingWhen(h billwatch.Hearing) string {
 	s := h.Start.In(billwatch.Eastern)
-	if s.Hour() == 0 && s.Minute() == 0 && h.End.IsZero() {
+	if !HearingTimeKnown(h) {
 		return s.Format("Mon 2006-01-02") + " (time not yet published)"
 	}
 	out := s.Format("Mon 2006-01-02 15:04")
