@@ -407,6 +407,15 @@ func HearingTimeKnown(h billwatch.Hearing) bool {
 	return s.Hour() != 0 || s.Minute() != 0 || !h.End.IsZero()
 }
 
+// hearingDeadline is the Deadline of an alert about a hearing: its start (RFC 3339), or its
+// date alone (YYYY-MM-DD) when the time was not published, so that no sink shows "00:00".
+func hearingDeadline(h billwatch.Hearing) string {
+	if !HearingTimeKnown(h) {
+		return h.Start.In(billwatch.Eastern).Format(billwatch.DateLayout)
+	}
+	return h.Start.Format(time.RFC3339)
+}
+
 // hearingClock is a hearing's Eastern start time ("15:30"), "" when it was not published.
 func hearingClock(h billwatch.Hearing) string {
 	if !HearingTimeKnown(h) {
@@ -486,7 +495,7 @@ func (t *Tracker) hearingAlerts(old *hearingState, st hearingState, now time.Tim
 	future := h.Start.After(now) || (h.Start.Hour() == 0 && !startOfDay(h.Start).Before(startOfDay(now)))
 	links := []billwatch.Link{{Label: "notice", URL: h.URL}}
 	thread := h.Subject()
-	base := billwatch.Alert{Audience: billwatch.Lobbying, Subject: thread, Title: fmt.Sprintf("%s meeting %s: %s", h.Committee, h.Label(), hearingTopic(h)), Links: links, Deadline: h.Start.Format(time.RFC3339)}
+	base := billwatch.Alert{Audience: billwatch.Lobbying, Subject: thread, Title: fmt.Sprintf("%s meeting %s: %s", h.Committee, h.Label(), hearingTopic(h)), Links: links, Deadline: hearingDeadline(h)}
 	// A meeting on a watched bill or a study matching the profile calls for action; any
 	// other meeting of a watched committee is still announced, for the digest.
 	severity := billwatch.Info

@@ -43,7 +43,9 @@ func (t *Tracker) Reminders(ctx context.Context, plan ReminderPlan) (ReminderSum
 	}
 	var alerts []billwatch.Alert
 	for _, h := range hearings {
-		if !h.Watched || h.Status != billwatch.HearingScheduled || !h.Start.After(now) {
+		// A meeting known by its date alone is ahead all of its day.
+		today := !HearingTimeKnown(h.Hearing) && startOfDay(h.Start).Equal(startOfDay(now))
+		if !h.Watched || h.Status != billwatch.HearingScheduled || !h.Start.After(now) && !today {
 			continue
 		}
 		// The day before at the hour, Eastern wall clock: a day is not 24 hours across a
@@ -69,7 +71,7 @@ func (t *Tracker) Reminders(ctx context.Context, plan ReminderPlan) (ReminderSum
 			Subject: h.Subject(), Title: fmt.Sprintf("%s: %s meeting %s on %s", when, h.Committee, h.Label(), hearingTopic(h.Hearing)),
 			Why:      "the hearing is " + day + ": last chance to brief members or send a written submission",
 			Text:     fmt.Sprintf("%s (%s) meeting %s, %s.", h.Committee, h.Chamber, h.Label(), HearingWhen(h.Hearing)),
-			Deadline: h.Start.Format(time.RFC3339),
+			Deadline: hearingDeadline(h.Hearing),
 			Links:    []billwatch.Link{{Label: "notice", URL: h.URL}},
 		}
 		if ws := witnessNames(h.Witnesses); len(ws) > 0 {

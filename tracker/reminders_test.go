@@ -163,3 +163,50 @@ func TestDeadlineReminderWording(t *testing.T) {
 		}
 	}
 }
+
+// TestHearingTimeUnknown: a meeting published with its date alone (a Senate schedule without a
+// time: midnight Eastern, no end) is never shown at "00:00": its alerts carry the date alone as
+// their deadline and say that the time is not yet published; on its day it is reminded as
+// today's.
+func TestHearingTimeUnknown(t *testing.T) {
+	t.Parallel()
+	m := secuOnC22(time.Date(2026, 11, 2, 0, 0, 0, 0, billwatch.Eastern))
+	m.End = time.Time{}
+	check := func(when string, a billwatch.Alert) {
+		t.Helper()
+		if a.Deadline != "2026-11-02" {
+			t.Errorf("%s: deadline %q, want the date alone, 2026-11-02", when, a.Deadline)
+		}
+		if !strings.Contains(a.Text, "Mon 2026-11-02 (time not yet published)") {
+			t.Errorf("%s: text %q; want the date and that the time is not yet published", when, a.Text)
+		}
+		for _, s := range []string{a.Title, a.Why, a.Text, a.Deadline} {
+			if strings.Contains(s, "00:00") {
+				t.Errorf("%s: %q shows a time nobody published", when, s)
+			}
+		}
+	}
+	// Seen days ahead: scheduled, then reminded the day before.
+	h := reminderHarness(t, m, time.Date(2026, 10, 26, 9, 0, 0, 0, billwatch.Eastern))
+	h.now = time.Date(2026, 10, 27, 9, 0, 0, 0, billwatch.Eastern)
+	m2 := m
+	m2.Witnesses = []billwatch.Witness{{Name: "Jane Roe", Organization: "Canadian Civil Liberties Association"}}
+	sum := h.tr.ScrapeHearings(t.Context(), &fakeHearings{hs: []billwatch.Hearing{m2}}, nil, HearingPlan{Session: "45-1", House: []string{"SECU"}})
+	if len(sum.Alerts) != 1 || sum.Alerts[0].Kind != billwatch.KindHearingChanged {
+		t.Fatalf("witnesses added: alerts %v; want hearing.changed", h.kinds(sum.Alerts))
+	}
+	check("hearing.changed", sum.Alerts[0])
+	got := h.remindersAt(time.Date(2026, 11, 1, 8, 0, 0, 0, billwatch.Eastern))
+	if len(got) != 1 || !strings.HasPrefix(got[0].Title, "Tomorrow: ") {
+		t.Fatalf("reminders the day before = %+v; want one, for tomorrow", got)
+	}
+	check("reminder the day before", got[0])
+
+	// First seen on its day: reminded as today's, time not yet published.
+	h = reminderHarness(t, m, time.Date(2026, 11, 2, 6, 30, 0, 0, billwatch.Eastern))
+	got = h.remindersAt(time.Date(2026, 11, 2, 9, 0, 0, 0, billwatch.Eastern))
+	if len(got) != 1 || !strings.HasPrefix(got[0].Title, "Today (time not yet published): SECU meeting 31") || !strings.Contains(got[0].Why, "the hearing is today (time not yet published)") {
+		t.Fatalf("reminders on the day = %+v; want one, for today, time not yet published", got)
+	}
+	check("reminder on the day", got[0])
+}
