@@ -356,6 +356,10 @@ func (t *Tracker) storeHearings(tx *bolt.Tx, sum *Summary, got []hearingState, n
 		var prev *hearingState
 		if had {
 			prev = &old
+			if why, stale := staleHearing(old, read); stale {
+				t.staleCopy(sum, read.Hearing.Subject(), why)
+				continue // keep the newer notice stored
+			}
 		}
 		st, v := judgeHearing(prev, read, known[read.Hearing.Chamber+" "+read.Hearing.Committee])
 		if !v.Store {
