@@ -114,6 +114,14 @@ func TestUnnumberedMeetingMoved(t *testing.T) {
 	if !strings.Contains(out, "moved to Tue 2026-12-01 18:30") {
 		t.Errorf("hearings --all does not say the meeting moved:\n%s", out)
 	}
+	// The web pages say so too: the old meeting's page links to the new one.
+	srv := webServer(t, c.db, c.cfg, mustTime(t, now))
+	if code, _, body := get(t, srv.URL+"/hearings/45-1/SECD/2026-11-30T11:00", ""); code != 200 || !strings.Contains(body, `it moved to <a href="/hearings/45-1/SECD/2026-12-01T18:30">`) {
+		t.Errorf("the old meeting's page: %d, does not link to the new one:\n%s", code, body)
+	}
+	if code, _, body := get(t, srv.URL+"/hearings", ""); code != 200 || strings.Contains(body, "2026-11-30T11:00") || !strings.Contains(body, "2026-12-01T18:30") {
+		t.Errorf("/hearings: %d, want the meeting at its new time only:\n%s", code, body)
+	}
 	// The day before the old time: no reminder. The day before the new one: its reminder.
 	if _, got := c.scrapeStep(3, "2026-11-29T08:00:00-05:00", "hearings"); len(subjectAlerts(got, "SECD")) != 0 {
 		t.Errorf("the day before the old time: %v", keys(got))
@@ -154,6 +162,10 @@ func TestUnnumberedMeetingUnlisted(t *testing.T) {
 		if !strings.Contains(text, "no longer listed since 2026-11-25") {
 			t.Errorf("hearings does not say the meeting is no longer listed:\n%s", text)
 		}
+		srv := webServer(t, c.db, c.cfg, mustTime(t, "2026-11-25T10:00:00-05:00"))
+		if code, _, body := get(t, srv.URL+"/hearings", ""); code != 200 || !strings.Contains(body, "no longer listed since 2026-11-25") {
+			t.Errorf("/hearings: %d, does not mark the meeting no longer listed:\n%s", code, body)
+		}
 		if _, got := c.scrapeStep(3, "2026-11-29T08:00:00-05:00", "hearings"); len(subjectAlerts(got, "SECD")) != 0 {
 			t.Errorf("the day before: %v, want no reminder", keys(got))
 		}
@@ -181,4 +193,33 @@ func TestUnnumberedMeetingUnlisted(t *testing.T) {
 			t.Error("a schedule read in part unlisted the meeting: no reminder")
 		}
 	})
+}
+
+// TestMovedMeetingInCalendar: in the calendar, the meeting that moved is cancelled (the
+// event at its new time replaces it) and says where it went.
+func TestMovedMeetingInCalendar(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t, unnumberedSECD(t, movedToDecember1, nil))
+	c.scrapeStep(1, week1, "hearings")
+	c.scrapeStep(2, week2, "hearings")
+	c.scrapeStep(3, "2026-11-25T10:00:00-05:00", "hearings")
+	out, errOut, code := c.run("2026-11-25T10:00:00-05:00", "calendar")
+	if code != 0 {
+		t.Fatalf("calendar: exit %d: %s", code, errOut)
+	}
+	var old, moved string
+	for _, ev := range strings.Split(out, "BEGIN:VEVENT")[1:] {
+		switch {
+		case strings.Contains(ev, "DTSTART;TZID=America/Toronto:20261130T110000"):
+			old = ev
+		case strings.Contains(ev, "DTSTART;TZID=America/Toronto:20261201T183000"):
+			moved = ev
+		}
+	}
+	if !strings.Contains(old, "STATUS:CANCELLED") || !strings.Contains(old, "SUMMARY:MOVED: SECD") || !strings.Contains(strings.ReplaceAll(old, "\r\n ", ""), "moved to Tue 2026-12-01 18:30") {
+		t.Errorf("the meeting of November 30 in the calendar:\n%s", old)
+	}
+	if moved == "" || strings.Contains(moved, "CANCELLED") {
+		t.Errorf("the meeting of December 1 in the calendar:\n%s", moved)
+	}
 }
