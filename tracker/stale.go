@@ -66,7 +66,10 @@ func staleBill(prev billState, had bool, lb billwatch.Bill) (string, bool) {
 			return "", false // newer activity: whatever it says is news
 		}
 	}
-	if backwards(prev.Bill.Phase, lb.Phase) {
+	// A record read at this very stamp stands whatever the entry says (billFromList): only an
+	// entry that would be stored is judged, so that a list lagging its records is no noise.
+	merges := !prev.Detailed || !prev.ListActivity.Equal(at)
+	if merges && backwards(prev.Bill.Phase, lb.Phase) {
 		return fmt.Sprintf("%s: list entry puts the bill back from %q to %q with no newer activity stamp",
 			lb.Key(), prev.Bill.Status, lb.Status), true
 	}

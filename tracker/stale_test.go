@@ -39,6 +39,7 @@ func TestStaleBill(t *testing.T) {
 			return s
 		}(), true, entry(committee, billwatch.PhaseCommittee, day(15)), true},
 		{"same stamp, same status", stored(committee, billwatch.PhaseCommittee, day(20), time.Time{}, true), true, entry(committee, billwatch.PhaseCommittee, day(20)), false},
+		{"same stamp as the record read, behind it (the record stands)", stored(report, billwatch.PhaseReport, day(20), time.Time{}, true), true, entry(committee, billwatch.PhaseCommittee, day(20)), false},
 		{"newer stamp, moving back (sent back to committee)", stored(report, billwatch.PhaseReport, day(20), time.Time{}, true), true, entry(committee, billwatch.PhaseCommittee, day(21)), false},
 		{"same stamp, moving back", stored(report, billwatch.PhaseReport, day(20), time.Time{}, false), true, entry(committee, billwatch.PhaseCommittee, day(20)), true},
 		{"no stamp, moving back from royal assent", stored(assent, billwatch.PhaseRoyalAssent, time.Time{}, time.Time{}, false), true, entry(second, billwatch.PhaseSecond, time.Time{}), true},
