@@ -1,6 +1,8 @@
 package tracker
 
 import (
+	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -128,5 +130,66 @@ func TestBillBackToAnEarlierStatusIsNews(t *testing.T) {
 	}
 	if b, _, _ := h.tr.Store.Bill("45-1", "C-22"); b.Status != "At report stage in the House of Commons" {
 		t.Errorf("after the stale list, C-22 is %q", b.Status)
+	}
+}
+
+// erringHearings lists its meetings with an error: a schedule read in part.
+type erringHearings struct{ fakeHearings }
+
+func (f *erringHearings) Meetings(ctx context.Context, committee, session string) ([]billwatch.Hearing, error) {
+	hs, _ := f.fakeHearings.Meetings(ctx, committee, session)
+	return hs, errors.New("senate: SECD past meetings: 503")
+}
+
+// TestUnnumberedMeetingsPairedOnlyWhenUnambiguous: two unnumbered meetings of a committee on
+// one study vanish and two appear: which moved where cannot be told, so neither is a move
+// (two scheduled alerts, two meetings no longer listed); a meeting on another study is not
+// taken for a moved one; and a schedule read with an error unlists nothing.
+func TestUnnumberedMeetingsPairedOnlyWhenUnambiguous(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	meeting := func(day, hour int, study string) billwatch.Hearing {
+		return billwatch.Hearing{Chamber: billwatch.Senate, Committee: "SECD", Session: "45-1",
+			Start: time.Date(2026, 12, day, hour, 0, 0, 0, billwatch.Eastern), Status: billwatch.HearingScheduled,
+			Studies: []string{study}, Bills: []string{}}
+	}
+	const fi, other = "Study on foreign interference", "Study on veterans"
+	plan := HearingPlan{Session: "45-1", Senate: []string{"SECD"}}
+	h.now = day(20)
+	senate := &fakeHearings{hs: []billwatch.Hearing{meeting(1, 11, fi), meeting(2, 11, fi), meeting(3, 11, other)}}
+	if s := h.tr.ScrapeHearings(t.Context(), nil, senate, plan); s.Outcome != OK || !s.Baseline {
+		t.Fatalf("baseline: %s", s.Line())
+	}
+	// Read in part: the three are missing, nothing is judged.
+	partial := &erringHearings{fakeHearings{hs: []billwatch.Hearing{meeting(9, 11, other)}}}
+	h.tr.ScrapeHearings(t.Context(), nil, partial, plan)
+	hs, _ := h.tr.Store.Hearings()
+	for _, m := range hs {
+		if m.Unlisted != "" {
+			t.Errorf("after a read in part, %s is unlisted %q", m.Key(), m.Unlisted)
+		}
+	}
+	// Whole: both foreign interference meetings gone, two others on it appear; the veterans
+	// meeting is gone with nothing on its study in its place.
+	senate.hs = []billwatch.Hearing{meeting(4, 11, fi), meeting(5, 11, fi), meeting(9, 11, other)}
+	s := h.tr.ScrapeHearings(t.Context(), nil, senate, plan)
+	var kinds []string
+	for _, a := range s.Alerts {
+		kinds = append(kinds, string(a.Kind)+" "+a.Subject)
+	}
+	slices.Sort(kinds)
+	want := []string{"hearing.scheduled SECD 45-1 meeting of 2026-12-04 11:00", "hearing.scheduled SECD 45-1 meeting of 2026-12-05 11:00"}
+	if !slices.Equal(kinds, want) {
+		t.Errorf("alerts = %v, want %v (%s)", kinds, want, s.Line())
+	}
+	hs, _ = h.tr.Store.Hearings()
+	unlisted := map[string]string{}
+	for _, m := range hs {
+		if m.Unlisted != "" {
+			unlisted[m.Key()] = UnlistedNote(m.Hearing)
+		}
+	}
+	if len(unlisted) != 3 || unlisted["Senate SECD 45-1 2026-12-03T11:00"] != "no longer listed since 2026-11-20" {
+		t.Errorf("unlisted = %v, want the three meetings of December 1, 2 and 3, none moved", unlisted)
 	}
 }
