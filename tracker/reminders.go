@@ -43,9 +43,10 @@ func (t *Tracker) Reminders(ctx context.Context, plan ReminderPlan) (ReminderSum
 	}
 	var alerts []billwatch.Alert
 	for _, h := range hearings {
-		// A meeting known by its date alone is ahead all of its day.
+		// A meeting known by its date alone is ahead all of its day. A meeting no longer on
+		// its committee's schedule (moved, or gone) is not reminded.
 		today := !HearingTimeKnown(h.Hearing) && startOfDay(h.Start).Equal(startOfDay(now))
-		if !h.Watched || h.Status != billwatch.HearingScheduled || !h.Start.After(now) && !today {
+		if !h.Watched || h.Status != billwatch.HearingScheduled || !h.Start.After(now) && !today || h.Unlisted != "" {
 			continue
 		}
 		// The day before at the hour, Eastern wall clock: a day is not 24 hours across a

@@ -10,13 +10,10 @@ import (
 	"github.com/billwatch/billwatch/fixtures"
 )
 
-// senateUpcoming is the Senate's list of upcoming meetings of all committees.
-const senateUpcoming = "sencanada/umbraco/surface/CommitteesAjax/GetTablePartialView@tableName=Meetings&committeeId=0&selectedSession=45-1&TabSelected=UPCOMING&PageSize=250&p=1&isCommitteeSpecific=false&Lang=en"
-
-// unnumberedSECD is snapshot 2 with the Senate listing SECD meeting 14 without its number, and
+// twoUnnumberedSECD is snapshot 2 with the Senate listing SECD meeting 14 without its number, and
 // a second SECD meeting, also without one, the next day: the schedule as the Senate often
 // publishes it.
-func unnumberedSECD(t *testing.T) fs.FS {
+func twoUnnumberedSECD(t *testing.T) fs.FS {
 	t.Helper()
 	page, err := fs.ReadFile(fixtures.FS(), "2/"+senateUpcoming)
 	if err != nil {
@@ -42,7 +39,7 @@ func unnumberedSECD(t *testing.T) fs.FS {
 // serves the very same feed.
 func TestCalendarUnnumberedSenateMeetings(t *testing.T) {
 	t.Parallel()
-	c := newCLI(t, unnumberedSECD(t))
+	c := newCLI(t, twoUnnumberedSECD(t))
 	for i, now := range []string{week1, week2} {
 		c.servers.SetSnapshot(i + 1)
 		if out, errOut, code := c.run(now, "scrape", "--no-notify"); code != 0 && code != 3 {
