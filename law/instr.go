@@ -23,6 +23,13 @@ const (
 	ReasonNoAct    = "Act not available"
 	ReasonUnsure   = "not applied with certainty"
 	ReasonFrench   = "amends the French version only"
+	// ReasonAlready is an instruction whose change the Act already shows: the provision is
+	// already repealed, the words are already there.
+	ReasonAlready = "already in the Act"
+	// ReasonCompound is a step of a compound instruction left undone because another step
+	// of the same instruction could not be applied: an instruction is applied whole or not
+	// at all.
+	ReasonCompound = "not applied: another part of the same instruction could not be"
 )
 
 // action kinds, one per drafting formula.

@@ -90,12 +90,22 @@ func Apply(b *Bill, lookup Lookup) *Result {
 			byRef[key] = st
 		}
 		ar := &res.Acts[st.idx]
-		for _, a := range parseActions(ins.Text, ins.Act.Title) {
+		actions := parseActions(ins.Text, ins.Act.Title)
+		// A compound instruction is applied whole or not at all: its steps are applied to
+		// a copy of what they touch, kept only when every step applied.
+		var undo func()
+		if len(actions) > 1 && st.ap != nil {
+			undo = st.ap.begin(actions)
+		}
+		effects := make([]Effect, 0, len(actions))
+		failed := false
+		for _, a := range actions {
 			e := Effect{BillProvision: ins.BillProvision, Instruction: ins.Text, Language: a.lang}
 			describe(a, ins.Amended, &e)
 			switch {
 			case a.err != "":
 				e.Reason = a.err
+				failed = true
 			case a.lang == "fr":
 				e.Reason = ReasonFrench + ": the English text is unchanged"
 			case st.err != nil:
@@ -103,11 +113,28 @@ func Apply(b *Bill, lookup Lookup) *Result {
 			default:
 				if err := st.ap.apply(a, ins.Amended, &e); err != nil {
 					e.Reason = err.Error()
-					e.Before, e.After = "", ""
+					e.Before, e.After, e.Note = "", "", ""
+					failed = true
 				} else {
 					e.Applied = true
 				}
 			}
+			effects = append(effects, e)
+		}
+		if failed && undo != nil {
+			undo()
+			for i := range effects {
+				if effects[i].Applied {
+					effects[i].Applied = false
+					effects[i].Reason = ReasonCompound
+					effects[i].Before, effects[i].After, effects[i].Note = "", "", ""
+				}
+			}
+		}
+		if st.ap != nil {
+			st.ap.keep(effects)
+		}
+		for _, e := range effects {
 			ar.Effects = append(ar.Effects, e)
 			res.Summary.Instructions++
 			if e.Applied {

@@ -95,6 +95,10 @@ func lawFiles(g *globals, billPath string, actPaths []string) (*law.Result, erro
 			a.Code = strings.TrimSuffix(p[strings.LastIndex(p, "/")+1:], ".xml")
 		}
 		acts[a.Code] = a
+		// The long title names the Act too; the short title, last, is the entry's title.
+		if a.LongTitle != "" && a.LongTitle != a.Title {
+			entries = append(entries, law.IndexEntry{Code: a.Code, Title: a.LongTitle, Chapter: a.Chapter})
+		}
 		entries = append(entries, law.IndexEntry{Code: a.Code, Title: a.Title, Chapter: a.Chapter})
 	}
 	pins, err := actPins(g)

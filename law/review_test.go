@@ -1,0 +1,218 @@
+package law
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// telecomBill is a bill of our own whose units amend the Telecommunications Act, named
+// as real bills name it: its title in a heading, its chapter beneath. Each unit is an
+// instruction and the text it sets out (may be empty).
+func telecomBill(units ...[2]string) []byte {
+	var sb strings.Builder
+	sb.WriteString(`<Bill xml:lang="en"><Identification><BillNumber>C-777</BillNumber></Identification><Body>` +
+		`<Heading level="1"><MarginalNote><HistoricalNote>1993, c. 38</HistoricalNote></MarginalNote><TitleText>Telecommunications Act</TitleText></Heading>`)
+	for i, u := range units {
+		fmt.Fprintf(&sb, `<Section type="amending"><Label>%d</Label><Text>%s</Text>`, i+1, u[0])
+		if u[1] != "" {
+			sb.WriteString(`<AmendedText>` + u[1] + `</AmendedText>`)
+		}
+		sb.WriteString("</Section>\n")
+	}
+	sb.WriteString(`</Body></Bill>`)
+	return []byte(sb.String())
+}
+
+// onTelecom applies units to the real Telecommunications Act.
+func onTelecom(t *testing.T, act *Act, units ...[2]string) *Result {
+	t.Helper()
+	res := Apply(mustBill(t, telecomBill(units...)), only(act))
+	if len(res.Acts) != 1 || res.Acts[0].Act == nil {
+		t.Fatalf("%+v", res.Acts)
+	}
+	return res
+}
+
+// sectionText renders one section of an Act.
+func sectionText(t *testing.T, act *Act, label string) string {
+	t.Helper()
+	for _, n := range act.Body {
+		if n.Kind == KindSection && n.Label == label {
+			return render([]*Node{n})
+		}
+	}
+	t.Fatalf("no section %s", label)
+	return ""
+}
+
+// TestRenumberSectionWithSubsections: a section that already has subsections is not
+// renumbered as its own subsection (1), which would nest (1)…(9) inside the new (1).
+func TestRenumberSectionWithSubsections(t *testing.T) {
+	t.Parallel()
+	act := mustAct(t, readSample(t, "justice-act-T-3.4.xml"))
+	res := onTelecom(t, act,
+		[2]string{"Section 16 of the Act is renumbered as subsection 16(1).", ""},
+		[2]string{"Section 47 of the Act is renumbered as subsection 47(1).", ""})
+	es := res.Acts[0].Effects
+	if es[0].Applied || !strings.HasPrefix(es[0].Reason, ReasonUnsure+": section 16 already has subsections") {
+		t.Errorf("16 renumbered: %+v", es[0])
+	}
+	if got, want := sectionText(t, res.Acts[0].Act, "16"), sectionText(t, act, "16"); got != want {
+		t.Errorf("section 16 changed:\n%s", got)
+	}
+	// A section without subsections still becomes subsection (1).
+	if !es[1].Applied || !strings.Contains(sectionText(t, res.Acts[0].Act, "47"), "\n  (1) The Commission shall") {
+		t.Errorf("47 renumbered: %+v\n%s", es[1], sectionText(t, res.Acts[0].Act, "47"))
+	}
+}
+
+// TestAddWordsAlreadyThere: "adding “and” at the end of paragraph (h)" when (h) already
+// ends "; and" is not applied: the Act would read "; and and".
+func TestAddWordsAlreadyThere(t *testing.T) {
+	t.Parallel()
+	act := mustAct(t, readSample(t, "justice-act-T-3.4.xml"))
+	if !strings.Contains(sectionText(t, act, "7"), "; and\n") {
+		t.Skip("the sample's 7(h) no longer ends with “and”")
+	}
+	res := onTelecom(t, act, [2]string{"Section 7 of the Act is amended by adding “and” at the end of paragraph (h).", ""})
+	e := res.Acts[0].Effects[0]
+	if e.Applied || e.Reason != ReasonAlready+": “and” is already at the end of 7(h)" {
+		t.Errorf("effect = %+v", e)
+	}
+	if got := sectionText(t, res.Acts[0].Act, "7"); strings.Contains(got, "and and") || got != sectionText(t, act, "7") {
+		t.Errorf("section 7 changed:\n%s", got)
+	}
+}
+
+// TestCompoundAllOrNothing: when one step of an instruction cannot be applied, none is,
+// each saying why, and the Act is as it was.
+func TestCompoundAllOrNothing(t *testing.T) {
+	t.Parallel()
+	act := mustAct(t, readSample(t, "justice-act-T-3.4.xml"))
+	res := onTelecom(t, act, [2]string{
+		"Section 47 of the Act is amended by replacing “Commission” with “CRTC” wherever it occurs and by adding the following after paragraph (z):",
+		`<Paragraph><Label>(z.1)</Label><Text>new;</Text></Paragraph>`})
+	es := res.Acts[0].Effects
+	if len(es) != 2 {
+		t.Fatalf("%d effects", len(es))
+	}
+	if es[0].Applied || es[0].Reason != ReasonCompound || es[0].Before != "" || es[0].After != "" {
+		t.Errorf("the step that alone would apply: %+v", es[0])
+	}
+	if es[1].Applied || !strings.HasPrefix(es[1].Reason, ReasonNotFound) {
+		t.Errorf("the failing step: %+v", es[1])
+	}
+	if res.Summary.Applied != 0 || res.Summary.Unapplied != 2 {
+		t.Errorf("summary %+v", res.Summary)
+	}
+	if got := sectionText(t, res.Acts[0].Act, "47"); got != sectionText(t, act, "47") {
+		t.Errorf("section 47 changed:\n%s", got)
+	}
+
+	// The real C-8 applied to the Act it already amended: its s. 1 (three steps on 7(h),
+	// (i) and (j)) is not applied at all, and section 7 is left as the first pass made it.
+	c8 := mustBill(t, readSample(t, "bill-45-1-C-8-first-reading.xml"))
+	once := Apply(c8, only(act))
+	twice := Apply(c8, only(once.Acts[0].Act))
+	for _, e := range effectsOf(twice, once.Acts[0].Code) {
+		if e.BillProvision == "1" && e.Applied {
+			t.Errorf("C-8 s. 1 applied twice: %+v", e)
+		}
+	}
+	if got, want := sectionText(t, twice.Acts[0].Act, "7"), sectionText(t, once.Acts[0].Act, "7"); got != want {
+		t.Errorf("section 7 half-amended:\n%s", got)
+	}
+}
+
+// TestRepealAlreadyRepealed: a section the Act keeps as a "[Repealed, …]" stub is not
+// repealed again.
+func TestRepealAlreadyRepealed(t *testing.T) {
+	t.Parallel()
+	act := mustAct(t, readSample(t, "justice-act-T-3.4.xml"))
+	res := onTelecom(t, act,
+		[2]string{"Section 72.02 of the Act is repealed.", ""},
+		[2]string{"Sections 72.05 to 72.1 of the Act are repealed.", ""})
+	es := res.Acts[0].Effects
+	if es[0].Applied || es[0].Reason != ReasonAlready+": 72.02 is already repealed ([Repealed, 2014, c. 39, s. 203])" {
+		t.Errorf("72.02: %+v", es[0])
+	}
+	// A range holding live sections is repealed; its stubs keep their history.
+	if !es[1].Applied {
+		t.Errorf("72.05 to 72.1: %+v", es[1])
+	}
+	if got := sectionText(t, res.Acts[0].Act, "72.05"); !strings.Contains(got, "2014, c. 39, s. 204") {
+		t.Errorf("72.05 stub lost its history: %s", got)
+	}
+}
+
+// TestRepealSeparateProvisions: "Sections 47 and 72 … are repealed", "Paragraphs
+// 71(4)(a) and (c) … are repealed" name provisions that are not next to each other: each
+// is repealed, and what lies between is not.
+func TestRepealSeparateProvisions(t *testing.T) {
+	t.Parallel()
+	act := mustAct(t, readSample(t, "justice-act-T-3.4.xml"))
+	res := onTelecom(t, act,
+		[2]string{"Sections 47 and 72 of the Act are repealed.", ""},
+		[2]string{"Paragraphs 71(4)(a) and (c) of the Act are repealed.", ""},
+		[2]string{"Sections 48, 50 and 52 of the Act are repealed.", ""})
+	for _, e := range res.Acts[0].Effects {
+		if !e.Applied {
+			t.Errorf("%s: %s", e.Target, e.Reason)
+		}
+	}
+	after := res.Acts[0].Act
+	for _, c := range []struct {
+		label    string
+		repealed bool
+	}{{"47", true}, {"72", true}, {"48", true}, {"50", true}, {"52", true}, {"49", false}, {"51", false}, {"71", false}} {
+		if got := strings.HasPrefix(sectionText(t, after, c.label), c.label+" [Repealed]"); got != c.repealed {
+			t.Errorf("section %s repealed = %v, want %v:\n%s", c.label, got, c.repealed, sectionText(t, after, c.label))
+		}
+	}
+	s71 := sectionText(t, after, "71")
+	if !strings.Contains(s71, "(a) [Repealed]") || !strings.Contains(s71, "(c) [Repealed]") || strings.Contains(s71, "(b) [Repealed]") {
+		t.Errorf("71(4):\n%s", s71)
+	}
+}
+
+// TestResolveNamedTitle: a bill that names an Act by a title that is not the title of
+// the Act its chapter resolves to is not applied to that Act.
+func TestResolveNamedTitle(t *testing.T) {
+	t.Parallel()
+	act := mustAct(t, readSample(t, "justice-act-T-3.4.xml"))
+	ix := NewIndex([]IndexEntry{{Code: "T-3.4", Title: act.Title, Chapter: act.Chapter}}, nil)
+	if _, err := ix.Resolve(ActRef{"Radiocommunication Act", "1993, c. 38"}); err == nil ||
+		!strings.Contains(err.Error(), "Radiocommunication Act") || !strings.Contains(err.Error(), "Telecommunications Act") {
+		t.Errorf("Radiocommunication Act over 1993, c. 38: %v", err)
+	}
+	if c, err := ix.Resolve(ActRef{"", "1993, c. 38"}); c != "T-3.4" || err != nil {
+		t.Errorf("chapter alone: %q, %v", c, err)
+	}
+	bill := strings.Replace(string(telecomBill([2]string{"Section 47 of the Act is replaced by the following:",
+		`<Section><Label>47</Label><Text>Radio.</Text></Section>`})), "<TitleText>Telecommunications Act", "<TitleText>Radiocommunication Act", 1)
+	res := Apply(mustBill(t, []byte(bill)), IndexLookup(ix, func(string) (*Act, error) { return act, nil }))
+	if len(res.Acts) != 1 || res.Acts[0].Act != nil || res.Acts[0].Effects[0].Applied {
+		t.Fatalf("applied to the Telecommunications Act: %+v", res.Acts)
+	}
+	// Real chapter collisions: three Acts share "R.S.C. 1985, c. 41 (4th Supp.)"; a title
+	// tells them apart, the chapter alone does not.
+	full := NewIndex(loadIndexTSV(t), nil)
+	var shared []IndexEntry
+	for _, e := range loadIndexTSV(t) {
+		if ChapterKey(e.Chapter) == ChapterKey("R.S.C. 1985, c. 41 (4th Supp.)") {
+			shared = append(shared, e)
+		}
+	}
+	if len(shared) < 2 {
+		t.Skipf("the index sample has %d Acts for the chapter", len(shared))
+	}
+	for _, e := range shared {
+		if c, err := full.Resolve(ActRef{e.Title, e.Chapter}); c != e.Code || err != nil {
+			t.Errorf("%s: %q, %v", e.Title, c, err)
+		}
+	}
+	if c, err := full.Resolve(ActRef{"", shared[0].Chapter}); err == nil {
+		t.Errorf("chapter alone resolved to %s", c)
+	}
+}
