@@ -216,3 +216,56 @@ func TestResolveNamedTitle(t *testing.T) {
 		t.Errorf("chapter alone resolved to %s", c)
 	}
 }
+
+// TestWatchRange: a provision watch is touched by a range that holds it, its end
+// included, in the Act's order and, without the Act (alerts read no Act), in the labels'.
+func TestWatchRange(t *testing.T) {
+	t.Parallel()
+	act := mustAct(t, readSample(t, "justice-act-T-3.4.xml"))
+	res := onTelecom(t, act,
+		[2]string{"Sections 72.05 to 72.1 of the Act are repealed.", ""},
+		[2]string{"Paragraphs 71(4)(a) to (c) of the Act are repealed.", ""})
+	noAct := *res
+	noAct.Acts = append([]ActResult(nil), res.Acts...)
+	noAct.Acts[0].Act = nil
+	for _, c := range []struct {
+		watch string
+		n     int
+	}{
+		{"Telecommunications Act s. 72.05", 1},
+		{"Telecommunications Act s. 72.06", 1},
+		{"Telecommunications Act s. 72.09(2)", 1},
+		{"Telecommunications Act s. 72.1", 1},
+		{"Telecommunications Act s. 72.11", 0},
+		{"Telecommunications Act s. 72.01", 0},
+		{"Telecommunications Act s. 72", 0},
+		{"Telecommunications Act s. 71(4)(b)", 1},
+		{"Telecommunications Act s. 71(4)(c)", 1},
+		{"Telecommunications Act s. 71(4)(d)", 0},
+		{"Telecommunications Act s. 71(4)", 1},
+		{"Telecommunications Act s. 71", 1},
+		{"Telecommunications Act s. 71(5)", 0},
+	} {
+		w, err := ParseWatch(c.watch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, r := range map[string]*Result{"with the Act": res, "without": &noAct} {
+			if got := len(w.Touching(r, nil)); got != c.n {
+				t.Errorf("%s (%s): %d effects, want %d", c.watch, name, got, c.n)
+			}
+		}
+	}
+	for _, c := range []struct {
+		a, b, other string
+		want        int
+	}{
+		{"72.05", "72.1", "72.1", -1}, {"72.11", "72.1", "72.05", 1}, {"72.001", "72.01", "72.1", -1},
+		{"(z)", "(aa)", "(a)", -1}, {"(a.1)", "(b)", "(a)", -1}, {"(ii)", "(iv)", "(v)", -1}, {"(i)", "(k)", "(k)", -1},
+		{"(3.1)", "(10)", "(1)", -1}, {"12A", "12", "13", 1},
+	} {
+		if got := compareLabels(c.a, c.b, c.other); got != c.want {
+			t.Errorf("compareLabels(%s, %s) = %d, want %d", c.a, c.b, got, c.want)
+		}
+	}
+}
