@@ -283,6 +283,9 @@ func (ap *applier) replace(a action, amended []*Node, e *Effect) error {
 	if len(a.targets) == 1 && len(a.targets[0].terms) > 0 {
 		return ap.replaceDefinitions(a, amended, e)
 	}
+	if ls, ok := ap.separate(a.targets); ok {
+		return ap.replaceSeparate(a, ls, provisions(amended), e)
+	}
 	list, from, to, err := ap.span(a.targets)
 	if err != nil {
 		return err
@@ -305,6 +308,43 @@ func (ap *applier) replace(a action, amended []*Node, e *Effect) error {
 	}
 	e.Before = render((*list)[from : to+1])
 	splice(list, from, to+1, cloneAll(news))
+	e.After = render(news)
+	return nil
+}
+
+// replaceSeparate replaces provisions that are not next to each other ("Paragraphs
+// 71(4)(a) and (c) … are replaced by the following"): the new text sets out each in turn,
+// and each is replaced by its own, with what follows it up to the next.
+func (ap *applier) replaceSeparate(a action, ls []loc, news []*Node, e *Effect) error {
+	var groups [][]*Node
+	k := 0
+	for i, l := range ls {
+		old := l.node()
+		if k >= len(news) || news[k].Kind != old.Kind || !sameLabel(news[k].Label, old.Label) {
+			return unsure("the new text does not set out %s in its place", pathString(a.targets[i].path))
+		}
+		end := k + 1
+		for end < len(news) && (i+1 >= len(ls) || !(news[end].Kind == ls[i+1].node().Kind && sameLabel(news[end].Label, ls[i+1].node().Label))) {
+			end++
+		}
+		groups = append(groups, news[k:end])
+		k = end
+	}
+	for i, l := range ls {
+		others := append(append([]*Node(nil), (*l.list)[:l.i]...), (*l.list)[l.i+1:]...)
+		if err := noClash(others, groups[i]); err != nil {
+			return err
+		}
+	}
+	var before []*Node
+	for _, l := range ls {
+		before = append(before, l.node())
+	}
+	e.Before = render(before)
+	// From the last back, so that the earlier places stay valid.
+	for i := len(ls) - 1; i >= 0; i-- {
+		splice(ls[i].list, ls[i].i, ls[i].i+1, cloneAll(groups[i]))
+	}
 	e.After = render(news)
 	return nil
 }

@@ -269,3 +269,35 @@ func TestWatchRange(t *testing.T) {
 		}
 	}
 }
+
+// TestReplaceSeparateProvisions: "Paragraphs 71(4)(a) and (c) … are replaced by the
+// following" replaces each with its own new text and leaves (b) as it was.
+func TestReplaceSeparateProvisions(t *testing.T) {
+	t.Parallel()
+	act := mustAct(t, readSample(t, "justice-act-T-3.4.xml"))
+	res := onTelecom(t, act,
+		[2]string{"Paragraphs 71(4)(a) and (c) of the Act are replaced by the following:",
+			`<Paragraph><Label>(a)</Label><Text>new a;</Text></Paragraph><Paragraph><Label>(c)</Label><Text>new c;</Text></Paragraph>`},
+		[2]string{"Sections 47 and 72 of the Act are replaced by the following:",
+			`<Section><Label>47</Label><Text>Forty-seven.</Text></Section><Section><Label>72</Label><Text>Seventy-two.</Text></Section>`},
+		[2]string{"Sections 48 and 50 of the Act are replaced by the following:",
+			`<Section><Label>50</Label><Text>Fifty.</Text></Section><Section><Label>48</Label><Text>Forty-eight.</Text></Section>`})
+	es := res.Acts[0].Effects
+	if !es[0].Applied || !es[1].Applied {
+		t.Fatalf("%+v\n%+v", es[0], es[1])
+	}
+	if es[2].Applied || !strings.HasPrefix(es[2].Reason, ReasonUnsure) {
+		t.Errorf("new text out of order: %+v", es[2])
+	}
+	after := res.Acts[0].Act
+	s71 := sectionText(t, after, "71")
+	b := "(b) make use of, or cause to be made use of, any computer system"
+	if !strings.Contains(s71, "(a) new a;\n") || !strings.Contains(s71, "(c) new c;\n") || !strings.Contains(s71, b) ||
+		strings.Index(s71, "(a) new a;") > strings.Index(s71, b) || strings.Index(s71, b) > strings.Index(s71, "(c) new c;") {
+		t.Errorf("71:\n%s", s71)
+	}
+	if sectionText(t, after, "47") != "47 Forty-seven." || sectionText(t, after, "72") != "72 Seventy-two." ||
+		sectionText(t, after, "48") != sectionText(t, act, "48") || sectionText(t, after, "50") != sectionText(t, act, "50") {
+		t.Errorf("47: %s\n72: %s", sectionText(t, after, "47"), sectionText(t, after, "72"))
+	}
+}
