@@ -55,15 +55,19 @@ type applier struct {
 // Bounds on what one bill may cost, so that a hostile or broken bill text cannot tie up
 // the command or the web page (which applies the bill at every request). Real bills stay
 // far below them: the longest section of the Telecommunications Act is under 10 kB, and
-// a 5 MB omnibus bill's word changes go through a few MB of text.
-const (
+// a 5 MB omnibus bill's word changes go through a few MB of text. They are variables for
+// the tests only.
+var (
 	// maxProvisionText is how long an instruction may make one provision's text.
 	maxProvisionText = 1 << 20
 	// maxWordWork is how much provision text one bill's word changes may go through, per Act.
-	maxWordWork = 256 << 20
+	maxWordWork = 64 << 20
 	// maxShownText is how much before and after text the effects on one Act keep; past
-	// it, effects are still applied and listed, without their text.
-	maxShownText = 32 << 20
+	// it, effects are still applied and listed, without their text (and so without a
+	// word diff, which costs in proportion to it).
+	maxShownText = 8 << 20
+	// maxDiffText is the longest before and after text of one effect that is word-diffed.
+	maxDiffText = 256 << 10
 )
 
 // begin prepares a compound instruction: the sections its actions name are copied in a
@@ -845,10 +849,9 @@ func boundary(s string, i int, start bool) bool {
 
 // foldQuotes straightens quotes byte-for-byte in length: curly quotes are three bytes, so
 // they become three-byte placeholders that compare equal to each other.
-func foldQuotes(s string) string {
-	r := strings.NewReplacer("‘", "'\x00\x00", "’", "'\x00\x00", "“", "\"\x00\x00", "”", "\"\x00\x00")
-	return r.Replace(s)
-}
+func foldQuotes(s string) string { return quoteFolder.Replace(s) }
+
+var quoteFolder = strings.NewReplacer("‘", "'\x00\x00", "’", "'\x00\x00", "“", "\"\x00\x00", "”", "\"\x00\x00")
 
 func (ap *applier) words(a action, e *Effect) error {
 	scopeRef := a.targets[0]

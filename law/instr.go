@@ -105,6 +105,8 @@ var (
 	addWordsRE     = lazyre.New(`(?i)^adding ` + quotePat + ` (?:(after|before) ` + quotePat + `|(at the end of) ` + kindWords + ` (` + refPat + `))$`)
 	renumberRE     = lazyre.New(`(?i)^renumbered as ` + kindWords + ` (` + refPat + `)$`)
 	verbRE         = lazyre.New(`(?i)^(?:is|are) `)
+	clauseSepRE    = lazyre.New(` and (?:is|are) `)
+	stepSepRE      = lazyre.New(`,? (?:and )?by `)
 )
 
 // parseActions reads an instruction's text into the actions it makes. actTitle is the
@@ -195,7 +197,7 @@ func parseActions(text, actTitle string) []action {
 	// The predicates: "is replaced by the following", "is amended by A, by B and by C",
 	// "is renumbered as … and is amended by …".
 	var out []action
-	for _, clause := range splitOutsideQuotes(rest, regexp.MustCompile(` and (?:is|are) `)) {
+	for _, clause := range splitOutsideQuotes(rest, clauseSepRE.Get()) {
 		clause = verbRE.ReplaceAllString(strings.TrimSpace(clause), "")
 		low := strings.ToLower(clause)
 		a := base
@@ -243,7 +245,7 @@ func parseActions(text, actTitle string) []action {
 				a.err = ReasonForm + ": “" + subject + " … amended by”"
 				break
 			}
-			for _, step := range splitOutsideQuotes(clause[len("amended by "):], regexp.MustCompile(`,? (?:and )?by `)) {
+			for _, step := range splitOutsideQuotes(clause[len("amended by "):], stepSepRE.Get()) {
 				out = append(out, amendStep(base, strings.TrimSpace(step)))
 			}
 			continue

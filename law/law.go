@@ -161,7 +161,11 @@ func (r *Result) Annotate() {
 			defer wg.Done()
 			defer func() { <-sem }()
 			for j := range es {
-				if es[j].Applied {
+				switch {
+				case !es[j].Applied:
+				case len(es[j].Before)+len(es[j].After) > maxDiffText:
+					es[j].Note = strings.TrimPrefix(es[j].Note+"; ", "; ") + fmt.Sprintf("not word-diffed: the text before and after is over %d kB", maxDiffText>>10)
+				default:
 					es[j].Ops, es[j].Flags = compare(es[j])
 				}
 			}
