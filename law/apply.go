@@ -34,6 +34,9 @@ type Effect struct {
 	Flags []diff.Flag `json:"flags,omitempty"`
 	// Sections lists the sections the effect touches ("15.1", "47"), for watches and alerts.
 	Sections []string `json:"sections,omitempty"`
+	// Change is set when the effect is no bill's instruction but a comparison of two
+	// consolidations of an Act (diff-act): "changed", "added" or "gone".
+	Change string `json:"change,omitempty"`
 }
 
 // loc is where a node sits: its list and index.

@@ -73,8 +73,17 @@ func (a ActResult) ActName() string {
 	return s
 }
 
-// Status is "applied" or "not applied: REASON".
+// Status is "applied" or "not applied: REASON"; for a comparison of consolidations, what
+// the later one shows.
 func (e Effect) Status() string {
+	switch e.Change {
+	case ChangeChanged:
+		return "the later consolidation reads differently"
+	case ChangeAdded:
+		return "new in the later consolidation"
+	case ChangeGone:
+		return "repealed or gone in the later consolidation"
+	}
 	if e.Applied {
 		return "applied"
 	}
@@ -99,6 +108,9 @@ func (e Effect) Summary() string {
 		}
 	}
 	kind := e.Kind
+	if e.Change != "" {
+		return cite + " " + e.Change
+	}
 	if kind == "" {
 		if cite == "" {
 			return "an instruction"
