@@ -17,6 +17,8 @@ type Result struct {
 	Version string      `json:"version"`
 	Summary Summary     `json:"summary"`
 	Acts    []ActResult `json:"acts"`
+	// InForce are the bill's coming-into-force provisions, as printed ("When it takes effect").
+	InForce []InForce `json:"in_force,omitempty"`
 
 	headline string // replaces the bill's name in Headline (an Act compared with itself)
 }
@@ -48,7 +50,7 @@ type Lookup func(ref ActRef) (code string, act *Act, err error)
 // Apply applies a bill's instructions, in the bill's order, to copies of the Acts lookup
 // finds. The Acts given are not changed.
 func Apply(b *Bill, lookup Lookup) *Result {
-	res := &Result{Bill: b.Number, Version: b.Version}
+	res := &Result{Bill: b.Number, Version: b.Version, InForce: b.InForce}
 	type state struct {
 		idx int
 		ap  *applier

@@ -301,3 +301,38 @@ func TestReplaceSeparateProvisions(t *testing.T) {
 		t.Errorf("47: %s\n72: %s", sectionText(t, after, "47"), sectionText(t, after, "72"))
 	}
 }
+
+// TestInForce: the bill's coming-into-force provisions are kept as printed (C-8's s. 16,
+// under its "Coming into Force" heading) and shown under "When it takes effect"; a
+// coordinating provision that mentions coming into force elsewhere is not one.
+func TestInForce(t *testing.T) {
+	t.Parallel()
+	act := mustAct(t, readSample(t, "justice-act-T-3.4.xml"))
+	res := Apply(mustBill(t, readSample(t, "bill-45-1-C-8-first-reading.xml")), only(act))
+	want := []InForce{{"16", "The provisions of this Part come into force on a day or days to be fixed by order of the Governor in Council."}}
+	if len(res.InForce) != 1 || res.InForce[0] != want[0] {
+		t.Errorf("C-8 in force = %+v", res.InForce)
+	}
+	for format, w := range map[string]string{
+		"text":     "When it takes effect (as the bill says it):\n  bill s. 16: The provisions of this Part come into force",
+		"markdown": "## When it takes effect\n\n> **Bill s. 16** The provisions of this Part come into force",
+		"html":     "<h2>When it takes effect</h2>\n<blockquote class=\"text\"><strong>Bill s. 16</strong> The provisions of this Part come into force",
+		"json":     "\"in_force\": [\n    {\n      \"provision\": \"16\",",
+	} {
+		var out strings.Builder
+		if err := Render(&out, res, format, false); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), w) {
+			t.Errorf("%s lacks %q", format, w)
+		}
+	}
+	bill := strings.Replace(string(telecomBill([2]string{"Section 47 of the Act is repealed.", ""})), "</Body>",
+		`<Heading level="2"><TitleText>Coordinating Amendments</TitleText></Heading><Section><MarginalNote>Bill C-2</MarginalNote><Label>2</Label><Text>If section 12 of the other Act comes into force before section 1 of this Act, then section 1 of this Act is repealed.</Text></Section>`+
+			`<Heading level="2"><TitleText>Coming into Force</TitleText></Heading><Section type="CIF"><MarginalNote>Order in council</MarginalNote><Label>3</Label><Subsection><Label>(1)</Label><Text>Section 1 comes into force on a day to be fixed by order of the Governor in Council.</Text></Subsection><Subsection><Label>(2)</Label><Text>Section 2 comes into force on the day on which this Act receives royal assent.</Text></Subsection></Section></Body>`, 1)
+	res = Apply(mustBill(t, []byte(bill)), only(act))
+	if len(res.InForce) != 1 || res.InForce[0].Provision != "3" ||
+		res.InForce[0].Text != "(1) Section 1 comes into force on a day to be fixed by order of the Governor in Council.\n(2) Section 2 comes into force on the day on which this Act receives royal assent." {
+		t.Errorf("synthetic in force = %+v", res.InForce)
+	}
+}
