@@ -63,13 +63,13 @@ func TestLawPageHostileTextIsInert(t *testing.T) {
 	h := lawServer(t, func() *law.Result {
 		return &law.Result{Summary: law.Summary{Instructions: 2, Applied: 1, Unapplied: 1},
 			InForce: []law.InForce{{Provision: "16", Text: `The provisions of this Part come into force on a day <u>to be fixed</u> by order of the Governor in Council.`}}, Acts: []law.ActResult{{
-			Code: "T-3.4", Title: `Telecommunications Act<script>alert(1)</script>`, ConsolidatedTo: "2024-06-20",
-			Effects: []law.Effect{
-				{BillProvision: "4", Instruction: `Section 47 of the Act is replaced by the following:<img src=x onerror=alert(2)>`, Kind: "replaced", Target: "47", Applied: true,
-					Before: "The Commission shall <b>approve</b> tariffs.", After: `The Minister may <iframe src="javascript:alert(3)"> tariffs.`},
-				{BillProvision: "5", Instruction: "Section 99 of the Act is repealed.", Kind: "repealed", Target: "99", Reason: `target not found: s. 99 <a href="x">`},
-			},
-		}}}
+				Code: "T-3.4", Title: `Telecommunications Act<script>alert(1)</script>`, ConsolidatedTo: "2024-06-20",
+				Effects: []law.Effect{
+					{BillProvision: "4", Instruction: `Section 47 of the Act is replaced by the following:<img src=x onerror=alert(2)>`, Kind: "replaced", Target: "47", Applied: true,
+						Before: "The Commission shall <b>approve</b> tariffs.", After: `The Minister may <iframe src="javascript:alert(3)"> tariffs.`},
+					{BillProvision: "5", Instruction: "Section 99 of the Act is repealed.", Kind: "repealed", Target: "99", Reason: `target not found: s. 99 <a href="x">`},
+				},
+			}}}
 	})
 	rec := serve(h, "/bills/45-1/C-99/law", "")
 	body := rec.Body.String()
