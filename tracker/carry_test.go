@@ -7,6 +7,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/billwatch/billwatch"
 )
 
 // linkBills records that bill later reintroduces bill earlier ("45-1 C-8", "44-1 C-26").
@@ -127,5 +129,40 @@ func TestCarryMovesNextStep(t *testing.T) {
 	res, err = s.CarryRecord(from, BillSubject("45-2", "C-241"), false, "newbie", now)
 	if err != nil || res.Linked || res.Moved != nil || res.Record.Position != "oppose" {
 		t.Errorf("carry to an unlinked bill = %+v, %v", res, err)
+	}
+}
+
+// TestNextStepReminderWording: an overdue next step's reminder says "was due on …: overdue"
+// (not "is due overdue since …"), links the bill's page, and is known as a next step's
+// reminder; a comment deadline's reminder is not.
+func TestNextStepReminderWording(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	if _, err := h.tr.Store.SetRecord(BillSubject("45-1", "C-8"), Edit{Position: ptr("oppose"), Owner: ptr("lea"), Next: &NextStep{Text: "brief to SECU", Due: "2026-06-30"}}, "lea", t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.tr.Store.SetRecord(BillSubject("45-1", "C-2"), Edit{Next: &NextStep{Text: "call the clerk", Due: "2026-12-03"}}, "sam", t0); err != nil {
+		t.Fatal(err)
+	}
+	h.now = time.Date(2026, 12, 3, 14, 0, 0, 0, time.UTC)
+	if n, err := h.tr.NextStepReminders(t.Context()); err != nil || n != 2 {
+		t.Fatalf("reminders = %d, %v; want 2", n, err)
+	}
+	alerts, _ := h.tr.Store.Alerts(0)
+	whys := map[string]string{}
+	for _, a := range alerts {
+		whys[a.Subject] = a.Why
+		if !IsNextStepReminder(a) || a.PagePath() != "/bills/"+strings.ReplaceAll(a.Subject, " ", "/") {
+			t.Errorf("reminder %s: next step %v, page %q", a.Subject, IsNextStepReminder(a), a.PagePath())
+		}
+	}
+	if got, want := whys["45-1 C-8"], "our next step on 45-1 C-8 was due on 2026-06-30: overdue (lea)"; got != want {
+		t.Errorf("overdue why = %q, want %q", got, want)
+	}
+	if got, want := whys["45-1 C-2"], "our next step on 45-1 C-2 is due today (no owner)"; got != want {
+		t.Errorf("today's why = %q, want %q", got, want)
+	}
+	if IsNextStepReminder(billwatch.Alert{Kind: billwatch.KindDeadlineReminder, Subject: "Gazette 2026-06-20-reg2", Title: "Next step: a regulation so titled", Why: "comments close in 2 days, on 2026-07-20"}) {
+		t.Error("a comment deadline's reminder taken for a next step's")
 	}
 }

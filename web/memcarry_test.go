@@ -88,3 +88,38 @@ func TestCarryRefusedOnThePage(t *testing.T) {
 		t.Errorf("the history lacks %q", want)
 	}
 }
+
+// TestNextStepReminderOnPages: a next step's reminder is labelled "Next step due" on /alerts
+// and the board and links the bill's page; the bill page marks its overdue step "overdue".
+func TestNextStepReminderOnPages(t *testing.T) {
+	t.Parallel()
+	srv, db := memoryServer(t, Auth{}, nil)
+	store, err := tracker.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.SetRecord(tracker.BillSubject("45-1", "C-8"), tracker.Edit{Position: ptr("oppose"), Owner: ptr("lea"), Next: &tracker.NextStep{Text: "brief to SECU", Due: "2026-11-18"}}, "lea", authNow.AddDate(0, 0, -10)); err != nil {
+		t.Fatal(err)
+	}
+	tr := tracker.New(store, tracker.DefaultProfile(), nil)
+	tr.Now = func() time.Time { return authNow }
+	if n, err := tr.NextStepReminders(t.Context()); err != nil || n != 1 {
+		t.Fatalf("reminders = %d, %v", n, err)
+	}
+	c := client(t)
+	for _, path := range []string{"/alerts", "/"} {
+		_, body := get(t, c, srv, path)
+		for _, want := range []string{`<span class="kind">Next step due</span>`, `<a href="/bills/45-1/C-8">45-1 C-8 — Next step: brief to SECU</a>`, "our next step on 45-1 C-8 was due on 2026-11-18: overdue (lea)"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s lacks %q", path, want)
+			}
+		}
+		if strings.Contains(body, "Comment deadline</span>") {
+			t.Errorf("%s labels the next step's reminder a comment deadline", path)
+		}
+	}
+	_, body := get(t, c, srv, "/bills/45-1/C-8")
+	if !strings.Contains(body, `<span class="badge bad">overdue</span></dd>`) {
+		t.Errorf("the bill page shows no overdue badge on its next step:\n%s", body[strings.Index(body, "Next step"):][:300])
+	}
+}

@@ -10,6 +10,16 @@ import (
 // The memory pages' template functions, kept apart from render.go's table.
 func init() {
 	funcs["carriedRef"] = carriedRef
+	funcs["alertLabel"] = alertLabel
+}
+
+// alertLabel names an alert's kind in plain words, as kindLabel does, but for a next step's
+// reminder, which shares the kind deadline.reminder with comment deadlines: "Next step due".
+func alertLabel(a billwatch.Alert) string {
+	if tracker.IsNextStepReminder(a) {
+		return "Next step due"
+	}
+	return kindLabel(a.Kind)
 }
 
 // carriedLink is a carry entry of the history split around the bill it names, so the page

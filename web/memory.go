@@ -43,6 +43,8 @@ type memoryView struct {
 	CarryRefused, CarryFrom string
 	// Err says the record could not be read (the page shows that rather than "none recorded").
 	Err string
+	// Today is the date (Eastern) a next step due before is overdue.
+	Today string
 }
 
 // memoryForm is the set form's values.
@@ -61,7 +63,8 @@ func formOf(r tracker.Record) memoryForm {
 // memoryFor reads an item's record, history and lineage. An error reading them is returned
 // with a view that says so (the item's own page still shows; the history page does not).
 func (s *Server) memoryFor(r *http.Request, subject, path string, stored bool) (*memoryView, error) {
-	v := &memoryView{Subject: subject, Path: path, Stored: stored, User: userOf(r), Options: tracker.Positions, Priority: tracker.Priorities}
+	v := &memoryView{Subject: subject, Path: path, Stored: stored, User: userOf(r), Options: tracker.Positions, Priority: tracker.Priorities,
+		Today: s.opt.Now().In(billwatch.Eastern).Format(billwatch.DateLayout)}
 	v.CanEdit = stored && v.User != nil && tracker.CanWrite(v.User.Role)
 	err := s.readMemory(v)
 	if err != nil {

@@ -45,3 +45,41 @@ func TestMemoryCarryRefusesOwnRecord(t *testing.T) {
 		t.Errorf("a second carry = %q", out)
 	}
 }
+
+// TestInheritedRecordNamesTheCarryCommand: show and memory show print the carry command of a
+// bill that inherits a record with its own number and session, ready to run.
+func TestInheritedRecordNamesTheCarryCommand(t *testing.T) {
+	t.Parallel()
+	m := memoryJSON{Position: "oppose", Owner: "lea", InheritedFrom: "44-1 C-26"}
+	want := `carry it over: billwatch memory carry C-8 --session 45-1 --from "44-1 C-26"`
+	var buf strings.Builder
+	printMemory(&buf, m, false, "bill 45-1 C-8")
+	if !strings.Contains(buf.String(), want) || strings.Contains(buf.String(), "…") {
+		t.Errorf("memory show prints:\n%s\nwant %q", buf.String(), want)
+	}
+	buf.Reset()
+	b := billJSON{Memory: &m}
+	b.Session, b.Number = "45-1", "C-8"
+	printLineageMemory(&buf, b)
+	if !strings.Contains(buf.String(), want) {
+		t.Errorf("show prints:\n%s\nwant %q", buf.String(), want)
+	}
+}
+
+// TestDueInThePastWarns: a due date before today is recorded, with one line of warning on
+// stderr; a date to come is recorded without one.
+func TestDueInThePastWarns(t *testing.T) {
+	c := newCLI(t, fixtures.FS())
+	c.ok("scrape", "--no-notify")
+	out, errOut, code := c.run(memNow, "memory", "set", "C-8", "--next", "brief to SECU", "--due", "2026-11-01", "--by", "lea")
+	if code != 0 || !strings.Contains(out, "next: brief to SECU (due 2026-11-01)") || strings.TrimSpace(errOut) != "warning: the due date 2026-11-01 is in the past (today is 2026-11-20): the step is recorded as overdue and its reminder goes out at the next pass" {
+		t.Errorf("--due in the past: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	_, errOut, code = c.run(memNow, "memory", "set", "C-8", "--due", "2026-10-30", "--by", "lea")
+	if code != 0 || !strings.HasPrefix(errOut, "warning: the due date 2026-10-30 is in the past") || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("--due alone in the past: exit %d, stderr %q", code, errOut)
+	}
+	if _, errOut, code := c.run(memNow, "memory", "set", "C-8", "--due", "2026-11-20", "--by", "lea"); code != 0 || errOut != "" {
+		t.Errorf("--due today: exit %d, stderr %q", code, errOut)
+	}
+}

@@ -222,6 +222,9 @@ func memorySet(ctx context.Context, g *globals, o *memOpts, pos []string) error 
 	if err != nil {
 		return inputError(err)
 	}
+	if today := g.clock().In(billwatch.Eastern).Format(billwatch.DateLayout); due != "" && due < today && (set["next"] || set["due"]) {
+		fmt.Fprintf(g.stderr, "warning: the due date %s is in the past (today is %s): the step is recorded as overdue and its reminder goes out at the next pass\n", due, today)
+	}
 	fmt.Fprintf(g.stdout, "%s: %s\n", label, firstNonEmpty(r.Line(), "no position recorded"))
 	return nil
 }
@@ -373,7 +376,7 @@ func memoryShow(ctx context.Context, g *globals, o *memOpts, pos []string) error
 		return writeJSON(g.stdout, m)
 	}
 	fmt.Fprintf(g.stdout, "%s\n", label)
-	printMemory(g.stdout, m, m.InheritedFrom == "")
+	printMemory(g.stdout, m, m.InheritedFrom == "", subject)
 	if len(m.History) > 0 {
 		fmt.Fprintln(g.stdout, "\nHistory:")
 		w := table(g.stdout)
@@ -413,11 +416,12 @@ func afterText(c tracker.Change) string {
 	return firstNonEmpty(c.After, "—")
 }
 
-// printMemory prints a record; ids adds each note's and document's id (the bill's own record,
-// for memory retract).
-func printMemory(w io.Writer, m memoryJSON, ids bool) {
+// printMemory prints the record of subject ("bill 45-2 C-2"); ids adds each note's and
+// document's id (the bill's own record, for memory retract).
+func printMemory(w io.Writer, m memoryJSON, ids bool, subject string) {
 	if m.InheritedFrom != "" {
-		fmt.Fprintf(w, "No record of its own; from %s, which it reintroduces (carry it over: billwatch memory carry … --from %q):\n", m.InheritedFrom, m.InheritedFrom)
+		session, number, _ := strings.Cut(strings.TrimPrefix(subject, "bill "), " ")
+		fmt.Fprintf(w, "No record of its own; from %s, which it reintroduces (carry it over: billwatch memory carry %s --session %s --from %q):\n", m.InheritedFrom, number, session, m.InheritedFrom)
 	}
 	fmt.Fprintf(w, "Position:    %s\n", tracker.PositionName(m.Position))
 	if m.Priority != "" {
@@ -518,7 +522,7 @@ func printLineageMemory(w io.Writer, b billJSON) {
 	}
 	if b.Memory != nil && (b.Memory.Position != tracker.PositionNone || b.Memory.Owner != "" || len(b.Memory.Notes)+len(b.Memory.Documents) > 0 || b.Memory.Next != nil) {
 		fmt.Fprintln(w, "\nOur record:")
-		printMemory(w, *b.Memory, false)
+		printMemory(w, *b.Memory, false, tracker.BillSubject(b.Session, b.Number))
 	}
 }
 
