@@ -539,7 +539,8 @@ func (r Record) Summary() string {
 // CarryRecord carries one subject's record (an earlier bill's) over to another (the bill that
 // reintroduces it), in one transaction:
 //   - the target must have no record of its own, else the carry is refused (ErrExists) unless
-//     replace: then its position, priority, owner and next step become the source's;
+//     replace: then its position, priority and owner become the source's (empty ones too),
+//     and its next step too when the source has one;
 //   - the position, priority and owner are copied; notes and documents the target lacks are
 //     added (each keeps who wrote it and when);
 //   - the next step moves with the file: the target gets it (with its due date, even past: the
