@@ -86,19 +86,11 @@ func (p *Provision) ownShingles() *shingleSet {
 	s.ownDone = true
 	// Words are mostly one space apart: room for all, so that the pairs are not copied as they grow.
 	own := make([]uint64, 0, strings.Count(p.noteKey, " ")+strings.Count(p.textKey, " ")+len(p.Children)+2)
-	prev := ""
-	prevHash := uint64(fnvOffset)
-	addWord := func(w string) {
-		h := wordHash(w)
-		if prev == "" && s.first == "" {
-			s.first = w
-		} else {
-			own = append(own, pairOf(prevHash, h))
-		}
-		prev, prevHash = w, h
-	}
-	eachWord(p.noteKey, addWord)
-	eachWord(p.textKey, addWord)
+	w := pairWriter{own: own, prevHash: fnvOffset}
+	w.words(p.noteKey)
+	w.words(p.textKey)
+	own, prev, prevHash := w.own, w.prev, w.prevHash
+	s.first = w.first
 	for _, k := range p.Children {
 		ks := k.ownShingles()
 		if ks.first == "" {
@@ -150,6 +142,78 @@ func (p *Provision) shingles() *shingleSet {
 	s.inner = sortParts(n, parts)
 	s.innerDone = true
 	return s
+}
+
+// pairWriter makes the pairs of a run of words, as ownShingles's loop over eachWord and
+// wordHash would, in one pass over each text: an ASCII word is hashed as it is read, a word
+// with another character by wordHash once its end is found.
+type pairWriter struct {
+	own         []uint64
+	first, prev string
+	prevHash    uint64
+}
+
+// word adds the word w, whose hash is h.
+func (pw *pairWriter) word(w string, h uint64) {
+	if pw.prev == "" && pw.first == "" {
+		pw.first = w
+	} else {
+		pw.own = append(pw.own, pairOf(pw.prevHash, h))
+	}
+	pw.prev, pw.prevHash = w, h
+}
+
+// words adds the words of text, as eachWord finds them.
+func (pw *pairWriter) words(text string) {
+	start := -1
+	h := uint64(fnvOffset)
+	ascii := true
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if asciiSpace[c] != 0 {
+				if start >= 0 {
+					if !ascii {
+						h = wordHash(text[start:i])
+					}
+					pw.word(text[start:i], h)
+					start = -1
+				}
+			} else {
+				if start < 0 {
+					start, h, ascii = i, fnvOffset, true
+				}
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				h = (h ^ uint64(c)) * fnvPrime
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if unicode.IsSpace(r) {
+			if start >= 0 {
+				if !ascii {
+					h = wordHash(text[start:i])
+				}
+				pw.word(text[start:i], h)
+				start = -1
+			}
+		} else {
+			if start < 0 {
+				start = i
+			}
+			ascii = false
+		}
+		i += size
+	}
+	if start >= 0 {
+		if !ascii {
+			h = wordHash(text[start:])
+		}
+		pw.word(text[start:], h)
+	}
 }
 
 // eachWord calls f with each word of text: each run of characters that are not white space.
