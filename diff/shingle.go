@@ -163,58 +163,68 @@ func (pw *pairWriter) word(w string, h uint64) {
 	pw.prev, pw.prevHash = w, h
 }
 
-// words adds the words of text, as eachWord finds them.
+// words adds the words of text, as eachWord finds them. An ASCII word is hashed in a tight
+// loop, one table look-up a byte (wordLower); a word with a character from 0x80 is read to
+// its end as eachWord reads it, then hashed by wordHash.
 func (pw *pairWriter) words(text string) {
-	start := -1
-	h := uint64(fnvOffset)
-	ascii := true
 	for i := 0; i < len(text); {
 		c := text[i]
 		if c < utf8.RuneSelf {
 			if asciiSpace[c] != 0 {
-				if start >= 0 {
-					if !ascii {
-						h = wordHash(text[start:i])
-					}
-					pw.word(text[start:i], h)
-					start = -1
-				}
-			} else {
-				if start < 0 {
-					start, h, ascii = i, fnvOffset, true
-				}
-				if 'A' <= c && c <= 'Z' {
-					c += 'a' - 'A'
-				}
-				h = (h ^ uint64(c)) * fnvPrime
+				i++
+				continue
 			}
-			i++
+		} else if r, size := utf8.DecodeRuneInString(text[i:]); unicode.IsSpace(r) {
+			i += size
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if unicode.IsSpace(r) {
-			if start >= 0 {
-				if !ascii {
-					h = wordHash(text[start:i])
+		start := i
+		h := uint64(fnvOffset)
+		for i < len(text) {
+			v := wordLower[text[i]]
+			if v > 0xff {
+				break
+			}
+			h = (h ^ uint64(v)) * fnvPrime
+			i++
+		}
+		if i < len(text) && text[i] >= utf8.RuneSelf {
+			for i < len(text) {
+				c := text[i]
+				if c < utf8.RuneSelf {
+					if asciiSpace[c] != 0 {
+						break
+					}
+					i++
+					continue
 				}
-				pw.word(text[start:i], h)
-				start = -1
+				r, size := utf8.DecodeRuneInString(text[i:])
+				if unicode.IsSpace(r) {
+					break
+				}
+				i += size
 			}
-		} else {
-			if start < 0 {
-				start = i
-			}
-			ascii = false
+			h = wordHash(text[start:i])
 		}
-		i += size
-	}
-	if start >= 0 {
-		if !ascii {
-			h = wordHash(text[start:])
-		}
-		pw.word(text[start:], h)
+		pw.word(text[start:i], h)
 	}
 }
+
+// wordLower is, for an ASCII byte that is not white space, the byte lower-cased; for white
+// space and the bytes from 0x80, 0x100.
+var wordLower = func() (t [256]uint16) {
+	for b := range 256 {
+		switch {
+		case b >= utf8.RuneSelf || asciiSpace[b] != 0:
+			t[b] = 0x100
+		case 'A' <= b && b <= 'Z':
+			t[b] = uint16(b + 'a' - 'A')
+		default:
+			t[b] = uint16(b)
+		}
+	}
+	return t
+}()
 
 // eachWord calls f with each word of text: each run of characters that are not white space.
 func eachWord(text string, f func(w string)) {
