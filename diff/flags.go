@@ -392,7 +392,7 @@ func periodAt(t string, i int) (end int, num, unit string) {
 		return -1, "", ""
 	}
 	for _, w := range periodNumbers {
-		if len(t)-i >= len(w) && strings.EqualFold(t[i:i+len(w)], w) {
+		if hasPrefixLower(t[i:], w) {
 			if e, u := try(i + len(w)); e >= 0 {
 				return e, t[i : i+len(w)], u
 			}
@@ -440,11 +440,31 @@ func spaces(t string, j int) int {
 // prefixFold returns the first of words that s starts with, ignoring ASCII case.
 func prefixFold(s string, words []string) string {
 	for _, w := range words {
-		if len(s) >= len(w) && strings.EqualFold(s[:len(w)], w) {
+		if hasPrefixLower(s, w) {
 			return w
 		}
 	}
 	return ""
+}
+
+// hasPrefixLower says whether s starts with w, a lower-case ASCII word, in any case: as
+// strings.EqualFold(s[:len(w)], w) does on text without ſ and the Kelvin sign (periods
+// leaves those to the regular expression), the only characters outside ASCII that fold to
+// an ASCII letter; but a byte at a time, stopping at the first that differs.
+func hasPrefixLower(s, w string) bool {
+	if len(s) < len(w) {
+		return false
+	}
+	for k := 0; k < len(w); k++ {
+		c := s[k]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != w[k] {
+			return false
+		}
+	}
+	return true
 }
 
 // amounts finds the sums of money in s: "$100,000", "$ 2.50" (\$\s?\d+(?:,\d{3})*(?:\.\d+)?).
