@@ -134,6 +134,9 @@ type Edit struct {
 	Priority *string
 	Owner    *string
 	Next     *NextStep // Text "" clears the next step
+	// Due, without Next, sets ("" clears) the due date of the next step already recorded;
+	// the edit is refused (ErrNotFound) when the record has none.
+	Due *string
 	// Rev, when set, is the record's revision the editor saw (Revision of its history): the
 	// edit is refused with a *ConflictError when the position, priority, owner or next step
 	// changed since, so that two editors never silently undo each other's changes.
@@ -259,6 +262,16 @@ func (e Edit) Validate() error {
 	if e.Next != nil && e.Next.Text == "" && e.Next.Due != "" {
 		return bad("a due date needs a next step (--next \"TEXT\")")
 	}
+	if e.Due != nil {
+		if e.Next != nil {
+			return bad("a due date is given either with its next step or alone, not both")
+		}
+		if *e.Due != "" {
+			if err := checkDate("due date", *e.Due); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
@@ -372,10 +385,17 @@ func (s *Store) SetRecord(subject string, e Edit, by string, now time.Time) (Rec
 		set("position", &r.Position, e.Position)
 		set("priority", &r.Priority, e.Priority)
 		set("owner", &r.Owner, e.Owner)
-		if e.Next != nil {
+		next := e.Next
+		if e.Due != nil {
+			if r.Next == nil {
+				return nil, notFound("%s has no next step to give a due date to: give the step too (--next \"TEXT\")", subject)
+			}
+			next = &NextStep{Text: r.Next.Text, Due: *e.Due}
+		}
+		if next != nil {
 			var nw *NextStep
-			if e.Next.Text != "" {
-				n := *e.Next
+			if next.Text != "" {
+				n := *next
 				nw = &n
 			}
 			if before, after := nextString(r.Next), nextString(nw); before != after {

@@ -19,13 +19,17 @@ func checkCommand() command {
 		summary: "check the database's integrity and schema (exit 0 sound, 1 damaged)",
 		flags:   func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "JSON output") },
 		run: func(ctx context.Context, g *globals, args []string) error {
-			store, err := tracker.OpenReadOnly(g.dbPath())
-			if err != nil {
-				return err
+			path := g.dbPath()
+			var r tracker.Report
+			store, err := tracker.OpenReadOnly(path)
+			if err == nil {
+				path = store.Path()
+				r, err = store.Verify()
 			}
-			r, err := store.Verify()
 			if asJSON {
-				out := checkJSON{Database: store.Path(), Sound: err == nil, Size: r.Size, PageSize: r.PageSize, Pages: r.Pages, TxID: r.TxID, Schema: r.Schema, Keys: r.Keys, Notes: r.Notes, BadRecords: r.BadRecords, BadRecordCount: r.BadRecordCount}
+				// A script asking for JSON gets it whatever the answer, a missing file
+				// included; the one-line error still goes to stderr.
+				out := checkJSON{Database: path, Sound: err == nil, Size: r.Size, PageSize: r.PageSize, Pages: r.Pages, TxID: r.TxID, Schema: r.Schema, Keys: r.Keys, Notes: r.Notes, BadRecords: r.BadRecords, BadRecordCount: r.BadRecordCount}
 				if out.BadRecords == nil {
 					out.BadRecords = []tracker.BadRecord{}
 				}
@@ -35,6 +39,9 @@ func checkCommand() command {
 				}
 				if out.Notes == nil {
 					out.Notes = []string{}
+				}
+				if out.Keys == nil {
+					out.Keys = map[string]int{}
 				}
 				if jerr := writeJSON(g.stdout, out); jerr != nil {
 					return jerr

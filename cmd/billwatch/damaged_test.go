@@ -174,6 +174,17 @@ func TestCheckCommand(t *testing.T) {
 	if _, errOut, code := c.run(week1, "check"); code != 1 || !strings.Contains(errOut, "no database") {
 		t.Errorf("check without a database: exit %d, %q; want 1 saying there is no database", code, errOut)
 	}
+	// A script asking for JSON gets JSON even when there is no file to check.
+	var missing struct {
+		Database string `json:"database"`
+		Sound    bool   `json:"sound"`
+		Damaged  bool   `json:"damaged"`
+		Problem  string `json:"problem"`
+	}
+	if out, _, code := c.run(week1, "check", "--json"); code != 1 || json.Unmarshal([]byte(out), &missing) != nil ||
+		missing.Database != c.db || missing.Sound || missing.Damaged || !strings.Contains(missing.Problem, "no database") {
+		t.Errorf("check --json without a database: exit %d: %q; want exit 1 and JSON naming %s, not sound, not damaged, no database", code, out, c.db)
+	}
 	if out, errOut, code := c.run(week1, "scrape"); code != 0 {
 		t.Fatalf("baseline scrape: exit %d\n%s%s", code, out, errOut)
 	}

@@ -102,7 +102,7 @@ func memoryCommand() command {
 			fs.StringVar(&o.priority, "priority", "", "set: `P`, one of high, normal, low (\"\" clears)")
 			fs.StringVar(&o.owner, "owner", "", "set: who holds the file (`NAME`; \"\" clears)")
 			fs.StringVar(&o.next, "next", "", "set: the next step (`TEXT`; \"\" clears it)")
-			fs.StringVar(&o.due, "due", "", "set: the next step's due `DATE` (YYYY-MM-DD)")
+			fs.StringVar(&o.due, "due", "", "set: the next step's due `DATE` (YYYY-MM-DD; alone, of the step already recorded; \"\" clears)")
 			fs.StringVar(&o.title, "title", "", "doc: the document's `TITLE` (brief, letter, submission…)")
 			fs.StringVar(&o.date, "date", "", "doc: its `DATE` (YYYY-MM-DD)")
 			fs.StringVar(&o.url, "url", "", "doc: where it is (`URL`)")
@@ -195,9 +195,6 @@ func memorySet(ctx context.Context, g *globals, o *memOpts, pos []string) error 
 	if len(set) == 0 {
 		return usageError("memory set: nothing to set (give --position, --priority, --owner or --next)")
 	}
-	if set["due"] && !set["next"] {
-		return usageError("--due needs --next \"TEXT\": the due date belongs to a next step")
-	}
 	var e tracker.Edit
 	if set["position"] {
 		e.Position = &position
@@ -208,8 +205,11 @@ func memorySet(ctx context.Context, g *globals, o *memOpts, pos []string) error 
 	if set["owner"] {
 		e.Owner = &owner
 	}
-	if set["next"] {
+	switch {
+	case set["next"]:
 		e.Next = &tracker.NextStep{Text: next, Due: due}
+	case set["due"]: // the due date of the next step already recorded
+		e.Due = &due
 	}
 	if err := e.Validate(); err != nil { // a bad value is told before the database is opened
 		return inputError(err)

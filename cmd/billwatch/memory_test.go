@@ -40,7 +40,8 @@ func TestMemoryCommands(t *testing.T) {
 	c.ok("memory", "doc", "C-8", "--title", "brief", "--date", "2023-03-01", "--url", "https://example.org/brief.pdf", "--by", "lea")
 	c.fails(2, `position "hate"`, "memory", "set", "C-8", "--position", "hate")
 	c.fails(2, `document URL "ftp://x"`, "memory", "doc", "C-8", "--title", "t", "--date", "2023-03-01", "--url", "ftp://x")
-	c.fails(2, "--due needs --next", "memory", "set", "C-8", "--due", "2026-12-04")
+	c.fails(1, "has no next step to give a due date to", "memory", "set", "C-2", "--due", "2026-12-04")
+	c.fails(2, `due date "2026-13-01"`, "memory", "set", "C-8", "--due", "2026-13-01")
 	c.fails(2, `"Z-9" is neither a bill number`, "memory", "note", "Z-9", "hello")
 
 	var shown struct {
@@ -72,6 +73,12 @@ func TestMemoryCommands(t *testing.T) {
 	}
 	if ics := c.ok("calendar"); !strings.Contains(ics, "SUMMARY:Next step (45-1 C-8): brief to SECU") || !strings.Contains(ics, "DTSTART;VALUE=DATE:20261204") {
 		t.Errorf("calendar lacks the next step:\n%s", ics)
+	}
+
+	// --due alone moves the due date of the step already recorded, and keeps its text.
+	c.ok("memory", "set", "C-8", "--due", "2026-12-11", "--by", "lea")
+	if ics := c.ok("calendar"); !strings.Contains(ics, "SUMMARY:Next step (45-1 C-8): brief to SECU") || !strings.Contains(ics, "DTSTART;VALUE=DATE:20261211") {
+		t.Errorf("after --due alone, the calendar lacks the step on its new date:\n%s", ics)
 	}
 
 	// Export, import into a fresh database, export again: the same document.
