@@ -388,10 +388,7 @@ func periodAt(t string, i int) (end int, num, unit string) {
 		}
 		return -1, "", ""
 	}
-	if !periodFirst[t[i]] {
-		return -1, "", ""
-	}
-	for _, w := range periodNumbers {
+	for _, w := range periodFirst[t[i]] {
 		if hasPrefixLower(t[i:], w) {
 			if e, u := try(i + len(w)); e >= 0 {
 				return e, t[i : i+len(w)], u
@@ -401,10 +398,12 @@ func periodAt(t string, i int) (end int, num, unit string) {
 	return -1, "", ""
 }
 
-// periodFirst marks the bytes a number word of a period starts with, in either case.
-var periodFirst = func() (f [256]bool) {
+// periodFirst lists, for each byte, the number words of a period that start with it in
+// either case, in periodNumbers' order (the order the pattern tries them in).
+var periodFirst = func() (f [256][]string) {
 	for _, w := range periodNumbers {
-		f[w[0]], f[w[0]-'a'+'A'] = true, true
+		f[w[0]] = append(f[w[0]], w)
+		f[w[0]-'a'+'A'] = append(f[w[0]-'a'+'A'], w)
 	}
 	return f
 }()
