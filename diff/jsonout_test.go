@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/billwatch/billwatch/internal/sampletest"
@@ -122,4 +124,51 @@ func FuzzJSON(f *testing.F) {
 			t.Errorf("renderJSON differs from encoding/json:\n%s", firstDifference(got, want))
 		}
 	})
+}
+
+// TestJSONCoversEveryField fills every field of a Result, at every depth, by reflection, so
+// that a field added to Result, Change, Op, Flag or Summary and not to renderJSON fails here
+// rather than going missing from `diff --format json`.
+func TestJSONCoversEveryField(t *testing.T) {
+	t.Parallel()
+	var r Result
+	fill(reflect.ValueOf(&r).Elem(), 0)
+	if got, want := ownJSON(t, &r), encodingJSON(t, &r); got != want {
+		t.Errorf("renderJSON differs from encoding/json on a result with every field set:\n%s", firstDifference(got, want))
+	}
+}
+
+// fill gives every field of v a value that is not its zero, and every slice two elements
+// (each filled, down to depth 3), so that no omitempty field is left out.
+func fill(v reflect.Value, depth int) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(fmt.Sprintf("s%d <&>\u2028", depth))
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		v.SetInt(int64(depth + 1))
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				fill(v.Field(i), depth)
+			}
+		}
+	case reflect.Slice:
+		if depth >= 3 {
+			v.Set(reflect.MakeSlice(v.Type(), 0, 0))
+			return
+		}
+		s := reflect.MakeSlice(v.Type(), 2, 2)
+		for i := range 2 {
+			fill(s.Index(i), depth+1)
+		}
+		v.Set(s)
+	case reflect.Pointer:
+		p := reflect.New(v.Type().Elem())
+		fill(p.Elem(), depth)
+		v.Set(p)
+	default:
+		panic(fmt.Sprintf("fill: a %s field: teach renderJSON and this test about it", v.Kind()))
+	}
 }
