@@ -83,7 +83,7 @@ func (t *Tracker) Backfill(ctx context.Context, session string, progress func(do
 				continue
 			}
 			raw = payload
-			st = billState{Bill: mergeRecord(rec, lb), Detailed: true, Publications: rec.Publications, ListActivity: lb.LatestActivityAt, RecordHash: Hash(payload), Texts: cloneTexts(prev.Texts)}
+			st = billState{Bill: mergeRecord(rec, lb), Detailed: true, Publications: rec.Publications, ListActivity: lb.LatestActivityAt, RecordHash: Hash(payload), Texts: cloneTexts(prev.Texts), Backfilled: !had || prev.Backfilled}
 			st.Bill.Reasons = profile.BillReasons(st.full())
 			st.Bill.Relevant = len(st.Bill.Reasons) > 0
 		}

@@ -28,6 +28,9 @@ type billState struct {
 	// carries neither; the jurisdiction is the key's first segment.
 	Phase billwatch.Phase `json:"phase,omitempty"`
 	Site  string          `json:"site,omitempty"`
+	// Backfilled says that `backfill` stored the bill, not a pass: it does not make the
+	// database one that follows bills (see followsBills).
+	Backfilled bool `json:"backfilled,omitempty"`
 }
 
 // MarshalJSON stores the bill's phase and site beside it.
@@ -221,7 +224,21 @@ func (t *Tracker) ScrapeBillsFrom(ctx context.Context, feed BillFeed, session st
 		sum.StoreErr = err
 		return sum
 	}
-	sum.Baseline = len(old) == 0
+	// A session is a baseline only for a database that follows no bills yet: on one that does,
+	// a new session (after a prorogation or an election) is news, every bill of it new.
+	followed, err := t.Store.followsBills(list)
+	if err != nil {
+		sum.Outcome = Failed
+		sum.Problems = append(sum.Problems, err)
+		sum.StoreErr = err
+		return sum
+	}
+	sum.Baseline = len(old) == 0 && !followed
+	sum.Session = session
+	sum.SessionOver = len(list) > 0 && !slices.ContainsFunc(list, func(b billwatch.Bill) bool { return !b.SessionOver })
+	if sum.SessionOver {
+		t.Log.Warn(SessionOverWarning(session), "source", feed.Source)
+	}
 	profile := t.ActiveProfile()
 
 	var changes []billChange
@@ -311,6 +328,39 @@ func (s *Store) billStates(session string, list []billwatch.Bill) (map[string]bi
 		return nil
 	})
 	return old, err
+}
+
+// followsBills reports whether the store holds a bill, of any session, of the jurisdictions of
+// the listed bills that a pass stored (a backfill's bills do not count: they are the past
+// imported for lineage, not bills followed).
+func (s *Store) followsBills(list []billwatch.Bill) (bool, error) {
+	var jurs []billwatch.Jurisdiction
+	for _, b := range list {
+		if j := b.Jurisdiction.Or(); !slices.Contains(jurs, j) {
+			jurs = append(jurs, j)
+		}
+	}
+	if len(jurs) == 0 {
+		jurs = []billwatch.Jurisdiction{billwatch.Canada}
+	}
+	found := false
+	err := s.view(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bktBills).Cursor()
+		for _, j := range jurs {
+			prefix := []byte(storeKey(j, ""))
+			for k, v := c.Seek(prefix); k != nil && strings.HasPrefix(string(k), string(prefix)); k, v = c.Next() {
+				var st struct {
+					Backfilled bool `json:"backfilled"`
+				}
+				if decodeJSON(v, &st) == nil && !st.Backfilled {
+					found = true
+					return nil
+				}
+			}
+		}
+		return nil
+	})
+	return found, err
 }
 
 // billFromList is a bill's state as the list shows it: what only the record tells is kept

@@ -1,0 +1,264 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/fixtures"
+	"github.com/billwatch/billwatch/internal/sampletest"
+)
+
+// sessionBill is one bill of the sessions fixture: its list entry, record, DocumentViewer page
+// and XML text are the bundled fixtures' C-22 ones, renumbered and retitled (text "" has no
+// publication yet).
+type sessionBill struct {
+	session, number, title, short, status, activity string
+	id, pub                                         int
+	text                                            string
+	reinstated                                      bool
+	current                                         bool
+}
+
+// crimBill is a private member's bill text in the real XML form, its sections given.
+func crimBill(number, session, title string, sections ...string) string {
+	p, s, _ := strings.Cut(session, "-")
+	var body strings.Builder
+	for i, t := range sections {
+		fmt.Fprintf(&body, `<Section type="amending"><Label>%d</Label><Text>%s</Text></Section>`, i+1, t)
+	}
+	return fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?><Bill bill-origin="commons" bill-type="private-public" xml:lang="en"><Identification><BillNumber>%s</BillNumber><Parliament><Session>%s</Session><Number>%s</Number></Parliament><LongTitle>%s</LongTitle></Identification><Introduction><Enacts><Provision><Text>His Majesty, by and with the advice and consent of the Senate and House of Commons of Canada, enacts as follows:</Text></Provision></Enacts></Introduction><Body>%s</Body></Bill>`,
+		number, s, p, title, body.String())
+}
+
+var (
+	xmlBillNumberRe = regexp.MustCompile(`<BillNumber>[^<]*</BillNumber>`)
+	parlRe       = regexp.MustCompile(`(<Parliament><Session>)\d+(</Session><Number>)\d+`)
+	pubsRe       = regexp.MustCompile(`(?s)<Publications>.*?</Publications>`)
+)
+
+// retarget gives a bill XML another number and session.
+func retarget(xml, number, session string) string {
+	p, s, _ := strings.Cut(session, "-")
+	xml = xmlBillNumberRe.ReplaceAllLiteralString(xml, "<BillNumber>"+number+"</BillNumber>")
+	return parlRe.ReplaceAllString(xml, "${1}"+s+"${2}"+p)
+}
+
+// sessionSnapshot writes one snapshot of the parl site holding bills into m.
+func sessionSnapshot(t *testing.T, m fstest.MapFS, snap int, bills []sessionBill) {
+	t.Helper()
+	base := fixtures.FS()
+	read := func(name string) string {
+		b, err := fs.ReadFile(base, "1/parl/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	var list []map[string]any
+	if err := json.Unmarshal([]byte(read("legisinfo/en/bills/json@parlsession=45-1")), &list); err != nil {
+		t.Fatal(err)
+	}
+	var tmpl map[string]any
+	for _, e := range list {
+		if e["BillNumberFormatted"] == "C-22" {
+			tmpl = e
+		}
+	}
+	rec0, dv0 := read("legisinfo/en/bill/45-1/c-22/xml"), read("DocumentViewer/en/14101230")
+	root := fmt.Sprintf("%d/parl/", snap)
+	put := func(name, data string) { m[root+name] = &fstest.MapFile{Data: []byte(data)} }
+	put("robots.txt", "User-agent: *\nAllow: /\n")
+	lists := map[string][]map[string]any{}
+	for _, b := range bills {
+		p, s, _ := strings.Cut(b.session, "-")
+		e := map[string]any{}
+		for k, v := range tmpl {
+			e[k] = v
+		}
+		status := b.status
+		if status == "" {
+			status = "At second reading in the House of Commons"
+		}
+		chamber, typ := 1, "House Government Bill"
+		if strings.HasPrefix(b.number, "S") {
+			chamber, typ = 2, "Senate Public Bill"
+		}
+		e["BillId"], e["BillNumberFormatted"], e["LongTitleEn"], e["ShortTitleEn"] = b.id, b.number, b.title, b.short
+		e["ParlSessionCode"], e["ParliamentNumber"], e["SessionNumber"] = b.session, p, s
+		e["LatestActivityDateTime"], e["CurrentStatusEn"], e["OriginatingChamberId"], e["BillTypeEn"] = b.activity, status, chamber, typ
+		e["DidReinstateFromPreviousSession"], e["IsFromCurrentSession"] = b.reinstated, b.current
+		lists[b.session] = append(lists[b.session], e)
+		num := strings.TrimPrefix(b.number[1:], "-")
+		rec := strings.ReplaceAll(rec0, "C-22", b.number)
+		rec = strings.ReplaceAll(rec, "<Number>22</Number>", "<Number>"+num+"</Number>")
+		rec = strings.ReplaceAll(rec, "<NumberPrefix>C</NumberPrefix>", "<NumberPrefix>"+b.number[:1]+"</NumberPrefix>")
+		rec = strings.ReplaceAll(rec, "An Act respecting lawful access", b.title)
+		rec = strings.ReplaceAll(rec, "Lawful Access Act, 2026", b.short)
+		rec = strings.ReplaceAll(rec, "<ParliamentNumber>45</ParliamentNumber>", "<ParliamentNumber>"+p+"</ParliamentNumber>")
+		rec = strings.ReplaceAll(rec, "<SessionNumber>1</SessionNumber>", "<SessionNumber>"+s+"</SessionNumber>")
+		rec = strings.ReplaceAll(rec, "<Id>14089020</Id>", fmt.Sprintf("<Id>%d</Id>", b.id))
+		if b.text == "" {
+			rec = pubsRe.ReplaceAllString(rec, "")
+		} else {
+			pub := fmt.Sprint(b.pub)
+			rec = strings.ReplaceAll(rec, "14101230", pub)
+			dv := strings.ReplaceAll(dv0, "14101230", pub)
+			dv = strings.ReplaceAll(dv, "C-22", b.number)
+			dv = strings.ReplaceAll(dv, "45-1", b.session)
+			dv = strings.ReplaceAll(dv, "/451/", "/"+p+s+"/")
+			put("DocumentViewer/en/"+pub, dv)
+			put(fmt.Sprintf("Content/Bills/%s%s/Government/%s/%s_1/%s_E.xml", p, s, b.number, b.number, b.number), retarget(b.text, b.number, b.session))
+		}
+		put("legisinfo/en/bill/"+b.session+"/"+strings.ToLower(b.number)+"/xml", rec)
+	}
+	for session, l := range lists {
+		data, err := json.Marshal(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		put("legisinfo/en/bills/json@parlsession="+session, string(data))
+	}
+}
+
+// sessionsFixture is the parl site across a prorogation: snapshot 1 is 45-1 ongoing; in
+// snapshot 2 45-1 is over (its list says so) and 45-2 has begun, C-22 reintroduced without a
+// text yet; in snapshot 3 the text of 45-2 C-22 is published.
+func sessionsFixture(t *testing.T) fs.FS {
+	t.Helper()
+	read := func(name string) string {
+		b, err := fs.ReadFile(fixtures.FS(), "1/parl/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	c8 := string(sampletest.Read(t, "bill-45-1-C-8-first-reading.xml"))
+	c22 := read("Content/Bills/451/Government/C-22/C-22_1/C-22_E.xml")
+	sbill := crimBill("S-210", "45-1", "An Act to amend the Canadian Security Intelligence Service Act (protection of young persons)",
+		"The Canadian Security Intelligence Service Act is amended by adding the following after section 12: 12.01 The Service must not collect biometric information about a person under eighteen years of age without a warrant issued by a judge of the Federal Court.",
+		"Section 21 of the Act is amended by adding the following after subsection (3): (3.1) An application for a warrant in respect of a young person must set out the facts relied on to justify the belief that the young person is a threat to the security of Canada.",
+		"The Service must, within three months after the end of each fiscal year, submit to the Minister a report on the number of warrants issued in respect of young persons and the Minister must table it in each House of Parliament.",
+		"The National Security and Intelligence Review Agency must review the exercise of the powers conferred by this Act in respect of young persons at least once every three years.")
+	crimA := crimBill("C-214", "45-1", "An Act to amend the Criminal Code",
+		"Section 430 of the Criminal Code is amended by adding the following after subsection (4.1): (4.11) Every one who commits mischief in relation to a place of worship is guilty of an indictable offence.",
+		"Section 718.2 of the Criminal Code is amended by adding the following after paragraph (a): (a.1) evidence that the offence was committed against a place of worship shall be deemed to be an aggravating circumstance.",
+		"This Act comes into force on the day on which it receives royal assent.")
+	crimB := crimBill("C-214", "45-2", "An Act to amend the Criminal Code",
+		"Section 264 of the Criminal Code is amended by adding the following after subsection (2): (2.1) Every one who engages in coercive control of an intimate partner is guilty of an indictable offence.",
+		"Section 718.2 of the Criminal Code is amended by adding the following after paragraph (a): (a.1) evidence that the offence was committed against an intimate partner shall be deemed to be an aggravating circumstance.",
+		"This Act comes into force on the day on which it receives royal assent.")
+	calls := crimBill("C-240", "45-1", "An Act to amend the Telecommunications Act (call records)",
+		"The Telecommunications Act is amended by adding the following after section 15: 15.1 A carrier must retain the records of every call for two years and produce them on demand.",
+		"Section 72 of the Act is amended by adding the following after subsection (2): (3) A carrier who fails to retain records is liable to a penalty of up to ten million dollars.",
+		"The Minister must review this Act within five years after it comes into force.")
+	a := func(current bool) []sessionBill {
+		return []sessionBill{
+			{session: "45-1", number: "C-8", id: 1, pub: 20001, title: "An Act respecting cyber security, amending the Telecommunications Act and making consequential amendments to other Acts", activity: "2026-06-10T10:00:00-04:00", text: c8, current: current},
+			{session: "45-1", number: "C-22", id: 2, pub: 20002, title: "An Act respecting lawful access", short: "Lawful Access Act, 2026", activity: "2026-06-11T10:00:00-04:00", text: c22, current: current},
+			{session: "45-1", number: "S-210", id: 3, pub: 20003, title: "An Act to amend the Canadian Security Intelligence Service Act (protection of young persons)", activity: "2026-06-12T10:00:00-04:00", text: sbill, status: "At consideration in committee in the Senate", current: current},
+			{session: "45-1", number: "C-214", id: 4, pub: 20004, title: "An Act to amend the Criminal Code", activity: "2026-06-13T10:00:00-04:00", text: crimA, current: current},
+			{session: "45-1", number: "C-240", id: 5, pub: 20005, title: "An Act to amend the Telecommunications Act (call records)", activity: "2026-06-14T10:00:00-04:00", text: calls, current: current},
+		}
+	}
+	b := []sessionBill{
+		{session: "45-2", number: "C-2", id: 11, pub: 30001, title: "An Act respecting cyber security and amending the Telecommunications Act", activity: "2026-11-20T10:00:00-05:00", text: c8, current: true},
+		{session: "45-2", number: "C-22", id: 12, pub: 30002, title: "An Act respecting lawful access", short: "Lawful Access Act, 2026", activity: "2026-11-20T10:05:00-05:00", current: true},
+		{session: "45-2", number: "C-9", id: 13, pub: 30003, title: "An Act to amend the Canadian Security Intelligence Service Act (protection of young persons)", activity: "2026-11-20T10:10:00-05:00", text: sbill, current: true},
+		{session: "45-2", number: "C-214", id: 14, pub: 30004, title: "An Act to amend the Criminal Code", activity: "2026-11-20T10:15:00-05:00", text: crimB, current: true},
+		{session: "45-2", number: "C-241", id: 15, pub: 30005, title: "An Act to amend the Telecommunications Act (call records)", activity: "2026-11-20T10:20:00-05:00", text: calls, current: true},
+	}
+	c := append([]sessionBill(nil), b...)
+	c[1].text, c[1].activity = c22, "2026-11-21T10:05:00-05:00"
+	m := fstest.MapFS{}
+	sessionSnapshot(t, m, 1, a(true))
+	sessionSnapshot(t, m, 2, append(a(false), b...))
+	sessionSnapshot(t, m, 3, append(a(false), c...))
+	return m
+}
+
+// sessionNow is after the prorogation, fixed.
+const sessionNow = "2026-11-22T12:00:00Z"
+
+// sessionAlerts are the alerts of one session, by bill number.
+func sessionAlerts(c *cli, session string) map[string][]billwatch.Alert {
+	out := map[string][]billwatch.Alert{}
+	for _, a := range c.alerts(sessionNow) {
+		if s, num, ok := strings.Cut(a.Subject, " "); ok && s == session {
+			out[num] = append(out[num], a)
+		}
+	}
+	return out
+}
+
+// TestNewSessionIsNotABaseline: after a prorogation, the first pass over the new session of a
+// database that follows bills alerts its relevant bills (a reintroduced lawful-access bill
+// among them) instead of recording them silently as a baseline; and the ended session is
+// named, with the key to change, in the pass's line, `status` and the web's banner.
+func TestNewSessionIsNotABaseline(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t, sessionsFixture(t))
+	first := c.ok("scrape", "bills", "--no-notify")
+	if !strings.Contains(first, "baseline recorded") || strings.Contains(first, "is over") {
+		t.Errorf("first pass over 45-1 = %q, want a baseline and no warning", first)
+	}
+	c.servers.SetSnapshot(2)
+	// The configured session (the default, 45-1) has ended: the pass says so, names the
+	// key, and guesses nothing.
+	again := c.ok("scrape", "bills", "--no-notify")
+	if !strings.Contains(again, "session 45-1 is over") || !strings.Contains(again, `session = "P-S"`) {
+		t.Errorf("pass over the ended 45-1 = %q, want the warning naming the session and the key", again)
+	}
+	st := c.ok("status")
+	if !strings.Contains(st, "WARNING: session 45-1 is over") {
+		t.Errorf("status lacks the session warning:\n%s", st)
+	}
+	var rows []struct {
+		Source, Warning string
+	}
+	if err := json.Unmarshal([]byte(c.ok("status", "--json")), &rows); err != nil {
+		t.Fatal(err)
+	}
+	warned := false
+	for _, r := range rows {
+		warned = warned || r.Source == "bills" && strings.Contains(r.Warning, "session 45-1 is over")
+	}
+	if !warned {
+		t.Errorf("status --json: no warning on bills: %+v", rows)
+	}
+
+	out := c.ok("scrape", "bills", "--session", "45-2", "--no-notify")
+	if strings.Contains(out, "baseline") || strings.Contains(out, "is over") {
+		t.Errorf("first pass over 45-2 = %q, want no baseline and no warning", out)
+	}
+	got := sessionAlerts(c, "45-2")
+	for _, num := range []string{"C-2", "C-22"} {
+		if !hasKind(got[num], billwatch.KindBillIntroduced) {
+			t.Errorf("45-2 %s: no bill.introduced alert; alerts of 45-2: %v", num, keysOf(got))
+		}
+	}
+}
+
+func hasKind(as []billwatch.Alert, k billwatch.Kind) bool {
+	for _, a := range as {
+		if a.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+func keysOf(m map[string][]billwatch.Alert) []string {
+	var out []string
+	for k, as := range m {
+		for _, a := range as {
+			out = append(out, k+" "+string(a.Kind))
+		}
+	}
+	return out
+}
