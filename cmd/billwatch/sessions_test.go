@@ -38,8 +38,8 @@ func crimBill(number, session, title string, sections ...string) string {
 
 var (
 	xmlBillNumberRe = regexp.MustCompile(`<BillNumber>[^<]*</BillNumber>`)
-	parlRe       = regexp.MustCompile(`(<Parliament><Session>)\d+(</Session><Number>)\d+`)
-	pubsRe       = regexp.MustCompile(`(?s)<Publications>.*?</Publications>`)
+	parlRe          = regexp.MustCompile(`(<Parliament><Session>)\d+(</Session><Number>)\d+`)
+	pubsRe          = regexp.MustCompile(`(?s)<Publications>.*?</Publications>`)
 )
 
 // retarget gives a bill XML another number and session.
