@@ -12,6 +12,7 @@ import (
 	"github.com/billwatch/billwatch"
 	"github.com/billwatch/billwatch/fixtures"
 	"github.com/billwatch/billwatch/internal/sampletest"
+	"github.com/billwatch/billwatch/tracker"
 )
 
 // sessionBill is one bill of the sessions fixture: its list entry, record, DocumentViewer page
@@ -261,4 +262,49 @@ func keysOf(m map[string][]billwatch.Alert) []string {
 		}
 	}
 	return out
+}
+
+// showLineage is `show BILL --session S --json`'s lineage.
+func showLineage(c *cli, session, number string) []tracker.LineageLink {
+	c.t.Helper()
+	var shown struct {
+		Lineage []tracker.LineageLink `json:"lineage"`
+	}
+	if err := json.Unmarshal([]byte(c.ok("show", number, "--session", session, "--json")), &shown); err != nil {
+		c.t.Fatal(err)
+	}
+	return shown.Lineage
+}
+
+// TestSessionLineageBoilerplate: across the prorogation, reintroduced bills are linked with
+// their measure (C-8 → C-2 17 of 17, S-210 → C-9 4 of 4), but 45-2 C-214 (coercive control)
+// is not linked to 45-1 C-214 (places of worship), which shares only its coming-into-force
+// clause and an amending frame of s. 718.2, and does not inherit the position taken on it.
+func TestSessionLineageBoilerplate(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t, sessionsFixture(t))
+	c.ok("scrape", "bills", "--no-notify")
+	out := c.ok("watch", "add", "bill", "C-214", "--by", "lea")
+	if !strings.Contains(out, "every session") {
+		t.Errorf("watch add bill C-214 = %q, want it to say that the number is followed in every session", out)
+	}
+	c.ok("scrape", "bills", "--no-notify") // reads the record and text of 45-1 C-214, now watched
+	c.ok("memory", "set", "C-214", "--session", "45-1", "--position", "support", "--owner", "marc", "--by", "lea")
+	c.servers.SetSnapshot(2)
+	c.ok("scrape", "bills", "--session", "45-2", "--no-notify")
+	want := map[string]string{"C-2": "45-1 C-8 17/17", "C-9": "45-1 S-210 4/4"}
+	for num, w := range want {
+		ls := showLineage(c, "45-2", num)
+		if len(ls) != 1 || fmt.Sprintf("%s %d/%d", ls[0].Key(), ls[0].Carried, ls[0].Of) != w || ls[0].Relation != tracker.Reintroduction {
+			t.Errorf("45-2 %s lineage = %+v, want a reintroduction of %s", num, ls, w)
+		}
+	}
+	if ls := showLineage(c, "45-2", "C-214"); len(ls) != 0 {
+		t.Errorf("45-2 C-214 (coercive control) linked to %+v: boilerplate made a lineage", ls)
+	}
+	for _, a := range sessionAlerts(c, "45-2")["C-214"] {
+		if strings.Contains(a.Text, "support") || strings.Contains(a.Text, "marc") {
+			t.Errorf("45-2 C-214's alert carries the position on the unrelated 45-1 C-214:\n%s", a.Text)
+		}
+	}
 }
