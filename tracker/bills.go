@@ -31,12 +31,14 @@ type billState struct {
 	// Backfilled says that `backfill` stored the bill, not a pass: it does not make the
 	// database one that follows bills (see followsBills).
 	Backfilled bool `json:"backfilled,omitempty"`
+	// ReinstatedFrom is the bill's, kept like Phase and Site.
+	ReinstatedFrom string `json:"reinstated_from,omitempty"`
 }
 
 // MarshalJSON stores the bill's phase and site beside it.
 func (st billState) MarshalJSON() ([]byte, error) {
 	type plain billState
-	st.Phase, st.Site = st.Bill.Phase, st.Bill.Site
+	st.Phase, st.Site, st.ReinstatedFrom = st.Bill.Phase, st.Bill.Site, st.Bill.ReinstatedFrom
 	return json.Marshal(plain(st))
 }
 
@@ -46,7 +48,7 @@ func (st *billState) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, (*plain)(st)); err != nil {
 		return err
 	}
-	st.Bill.Phase, st.Bill.Site = st.Phase, st.Site
+	st.Bill.Phase, st.Bill.Site, st.Bill.ReinstatedFrom = st.Phase, st.Site, st.ReinstatedFrom
 	return nil
 }
 
@@ -234,6 +236,13 @@ func (t *Tracker) ScrapeBillsFrom(ctx context.Context, feed BillFeed, session st
 		return sum
 	}
 	sum.Baseline = len(old) == 0 && !followed
+	past, err := t.Store.pastBills()
+	if err != nil {
+		sum.Outcome = Failed
+		sum.Problems = append(sum.Problems, err)
+		sum.StoreErr = err
+		return sum
+	}
 	sum.Session = session
 	sum.SessionOver = len(list) > 0 && !slices.ContainsFunc(list, func(b billwatch.Bill) bool { return !b.SessionOver })
 	if sum.SessionOver {
@@ -249,7 +258,7 @@ func (t *Tracker) ScrapeBillsFrom(ctx context.Context, feed BillFeed, session st
 		}
 		sum.Items++
 		prev, had := old[string(billKey(lb))]
-		c, ok := t.readBill(ctx, feed, &sum, session, lb, prev, had, profile)
+		c, ok := t.readBill(ctx, feed, &sum, session, lb, prev, had, profile, past)
 		if !ok {
 			continue // keep the stored bill as it was; the next pass retries
 		}
@@ -278,7 +287,7 @@ func (t *Tracker) ScrapeBillsFrom(ctx context.Context, feed BillFeed, session st
 	lineage := t.billLineages(changes)
 	now := t.now()
 	t.commit(&sum, start, func(tx *bolt.Tx) ([]billwatch.Alert, error) {
-		return t.storeBills(tx, &sum, changes, amendments, lawFx, lineage, now)
+		return t.storeBills(tx, &sum, changes, amendments, lawFx, lineage, past, now)
 	})
 	return sum
 }
@@ -366,7 +375,7 @@ func (s *Store) followsBills(list []billwatch.Bill) (bool, error) {
 // billFromList is a bill's state as the list shows it: what only the record tells is kept
 // until the record is read again; while the activity has not moved, the record's values
 // stand. It is pure.
-func billFromList(prev billState, had bool, lb billwatch.Bill, profile Profile) billState {
+func billFromList(prev billState, had bool, lb billwatch.Bill, profile Profile, past *pastBills) billState {
 	nw := billState{Bill: lb, ListActivity: lb.LatestActivityAt}
 	if had {
 		nw = prev
@@ -381,7 +390,8 @@ func billFromList(prev billState, had bool, lb billwatch.Bill, profile Profile) 
 	}
 	nw.Bill.Site = cmp.Or(nw.Bill.Site, lb.Site)
 	nw.Bill.Jurisdiction = lb.Jurisdiction.Or()
-	nw.Bill.Reasons = profile.BillReasons(nw.full())
+	nw.Bill.ReinstatedFrom = lb.ReinstatedFrom
+	nw.Bill.Reasons = billReasons(profile, past, nw.full())
 	nw.Bill.Relevant = len(nw.Bill.Reasons) > 0
 	return nw
 }
@@ -403,10 +413,14 @@ func billChanged(c billChange) bool {
 
 // readBill reads what a pass needs of one listed bill: its record when due, and its texts.
 // ok is false when the stored bill is to be kept as it was.
-func (t *Tracker) readBill(ctx context.Context, feed BillFeed, sum *Summary, session string, lb billwatch.Bill, prev billState, had bool, profile Profile) (c billChange, ok bool) {
-	nw := billFromList(prev, had, lb, profile)
+func (t *Tracker) readBill(ctx context.Context, feed BillFeed, sum *Summary, session string, lb billwatch.Bill, prev billState, had bool, profile Profile, past *pastBills) (c billChange, ok bool) {
+	nw := billFromList(prev, had, lb, profile, past)
+	// A bill with the long title of a followed bill of an earlier session may reintroduce it:
+	// its record and texts are read as a relevant bill's, so that lineage can tell.
+	probe := nw
+	probe.Bill.Relevant = nw.Bill.Relevant || past.titleMatch(nw.Bill)
 	var raw []byte
-	if recordDue(prev, had, nw, lb) {
+	if recordDue(prev, had, probe, lb) {
 		rec, payload, err := feed.Bills.Bill(ctx, session, lb.Number)
 		if err != nil {
 			if nw.Bill.Relevant {
@@ -425,13 +439,14 @@ func (t *Tracker) readBill(ctx context.Context, feed BillFeed, sum *Summary, ses
 			nw.Publications = rec.Publications
 			nw.ListActivity = lb.LatestActivityAt
 			nw.RecordHash = Hash(payload)
-			nw.Bill.Reasons = profile.BillReasons(nw.full())
+			nw.Bill.ReinstatedFrom = lb.ReinstatedFrom
+			nw.Bill.Reasons = billReasons(profile, past, nw.full())
 			nw.Bill.Relevant = len(nw.Bill.Reasons) > 0
 		}
 	}
 	nw.Texts = cloneTexts(prev.Texts)
 	var texts []fetchedText
-	if nw.Bill.Relevant && nw.Detailed && feed.Texts != nil {
+	if (nw.Bill.Relevant || probe.Bill.Relevant) && nw.Detailed && feed.Texts != nil {
 		texts = t.readTexts(ctx, feed.Texts, sum, prev, had, nw)
 	}
 	var prevPtr *billState
@@ -569,7 +584,7 @@ func (t *Tracker) billLineages(changes []billChange) map[int]billLineage {
 
 // storeBills writes, within tx, the bills that changed, their records and texts, and
 // returns their alerts.
-func (t *Tracker) storeBills(tx *bolt.Tx, sum *Summary, changes []billChange, amendments []billAmended, lawFx map[int]LawEffects, lineage map[int]billLineage, now time.Time) ([]billwatch.Alert, error) {
+func (t *Tracker) storeBills(tx *bolt.Tx, sum *Summary, changes []billChange, amendments []billAmended, lawFx map[int]LawEffects, lineage map[int]billLineage, past *pastBills, now time.Time) ([]billwatch.Alert, error) {
 	var alerts []billwatch.Alert
 	bills := tx.Bucket(bktBills)
 	versionsAdded := 0
@@ -587,19 +602,27 @@ func (t *Tracker) storeBills(tx *bolt.Tx, sum *Summary, changes []billChange, am
 			return nil, err
 		}
 		versionsAdded += added
-		if err := putJSON(bills, billKey(nw.Bill), nw); err != nil {
-			return nil, err
-		}
-		sum.Changed++
 		l, hasLineage := lineage[i]
 		if hasLineage {
 			if err := storeLineage(tx, l); err != nil {
 				return nil, err
 			}
 		}
+		found, err := storeReinstatement(tx, past, nw.Bill, l.links)
+		if err != nil {
+			return nil, err
+		}
+		past.linkReasons(&nw.Bill, found)
+		if err := putJSON(bills, billKey(nw.Bill), nw); err != nil {
+			return nil, err
+		}
+		sum.Changed++
 		if !sum.Baseline {
+			if c.old != nil {
+				alerts = append(alerts, t.lineageAlerts(past, nw.Bill, found)...)
+			}
 			for _, a := range t.billAlerts(c.old, nw) {
-				if s := lineageText(l.links); s != "" && a.Kind == billwatch.KindBillIntroduced {
+				if s := lineageText(found); s != "" && a.Kind == billwatch.KindBillIntroduced {
 					a.Why += "; " + strings.TrimSuffix(strings.ToLower(s[:1])+s[1:], ".")
 					a.Text = s + "\n" + a.Text
 				}

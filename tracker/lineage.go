@@ -36,13 +36,21 @@ type LineageLink struct {
 	// Later is true on the earlier bill's side of a reintroduction: the other bill
 	// reintroduces this one.
 	Later bool `json:"later,omitempty"`
+	// Reinstated says that the site calls the later bill a reinstatement of the earlier one
+	// (the same bill, carried over at its stage): linked without a text, and kept when the
+	// texts are compared.
+	Reinstated bool `json:"reinstated,omitempty"`
 }
 
 // Key is the linked bill's key, "44-1 C-26".
 func (l LineageLink) Key() string { return l.Session + " " + l.Number }
 
-// Measure is "§ for §: 14 of 19 sections carried over, 3 amended".
+// Measure is "§ for §: 14 of 19 sections carried over, 3 amended"; for a reinstatement linked
+// before any text was compared, it says so.
 func (l LineageLink) Measure() string {
+	if l.Reinstated && l.Of == 0 {
+		return "reinstated from the previous session, says LEGISinfo; texts not compared yet"
+	}
 	s := fmt.Sprintf("§ for §: %d of %d sections carried over", l.Carried, l.Of)
 	if l.Amended > 0 {
 		s += fmt.Sprintf(", %d amended", l.Amended)
@@ -53,6 +61,10 @@ func (l LineageLink) Measure() string {
 // Line says the link in words: "reintroduces 44-1 C-26 (§ for §: …)".
 func (l LineageLink) Line() string {
 	switch {
+	case l.Reinstated && l.Of == 0 && l.Later:
+		return fmt.Sprintf("reinstated as %s (%s)", l.Key(), l.Measure())
+	case l.Reinstated && l.Of == 0:
+		return fmt.Sprintf("reinstates %s (%s)", l.Key(), l.Measure())
 	case l.Relation == Reintroduction && l.Later:
 		return fmt.Sprintf("reintroduced as %s (%s)", l.Key(), l.Measure())
 	case l.Relation == Reintroduction:
