@@ -98,6 +98,10 @@ func textDoc(b billwatch.Bill, pubID string) string { return billDoc(b) + "/text
 type StoredBill struct {
 	billwatch.Bill
 	Versions []StoredText
+	// SessionEnded says that the bill's session ended while it was before Parliament (see
+	// StatusShown); ReinstatedAs is the bill of the next session that reinstates it, if any.
+	SessionEnded bool   `json:"-"`
+	ReinstatedAs string `json:"-"`
 }
 
 // StoredText is one publication of a bill and whether its text is stored.
@@ -122,7 +126,7 @@ func (st *billState) stored() StoredBill {
 func (s *Store) Bills(session string) ([]StoredBill, error) {
 	var out []StoredBill
 	err := s.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bktBills).ForEach(func(k, v []byte) error {
+		err := tx.Bucket(bktBills).ForEach(func(k, v []byte) error {
 			st, err := decodeBill(k, v)
 			if err != nil {
 				s.skip(bktBills, k, err)
@@ -133,6 +137,10 @@ func (s *Store) Bills(session string) ([]StoredBill, error) {
 			}
 			return nil
 		})
+		if err == nil {
+			s.markEnded(tx, out)
+		}
+		return err
 	})
 	slices.SortFunc(out, func(a, b StoredBill) int {
 		if c := strings.Compare(a.Session, b.Session); c != 0 {
@@ -161,7 +169,12 @@ func (s *Store) Bill(session, number string) (StoredBill, bool, error) {
 	if err != nil || !found {
 		return StoredBill{}, found, err
 	}
-	return st.stored(), true, nil
+	out := []StoredBill{st.stored()}
+	err = s.view(func(tx *bolt.Tx) error {
+		s.markEnded(tx, out)
+		return nil
+	})
+	return out[0], true, err
 }
 
 // compareBillNumbers orders C- before S- and numbers numerically: C-2 < C-12 < S-201.

@@ -17,6 +17,7 @@ import (
 type pastBills struct {
 	recorded map[string]bool          // "45-1 C-22" → has a record
 	relevant map[string]bool          // stored bills judged relevant
+	stored   map[string]bool          // every stored bill
 	links    map[string][]LineageLink // stored links by bill
 	// titles are the normalised long titles of bills with a record or judged relevant, with
 	// their keys: a bill of a later session with the same title may reintroduce one.
@@ -29,7 +30,7 @@ func normTitle(s string) string { return strings.Join(words(s), " ") }
 
 // loadPast reads pastBills within tx.
 func loadPast(tx *bolt.Tx) *pastBills {
-	p := &pastBills{recorded: map[string]bool{}, relevant: map[string]bool{}, links: map[string][]LineageLink{}, titles: map[string][]string{}}
+	p := &pastBills{recorded: map[string]bool{}, relevant: map[string]bool{}, stored: map[string]bool{}, links: map[string][]LineageLink{}, titles: map[string][]string{}}
 	if b := tx.Bucket(bktMemory); b != nil {
 		_ = b.ForEach(func(k, v []byte) error {
 			_, subject := splitStoreKey(k)
@@ -62,6 +63,7 @@ func loadPast(tx *bolt.Tx) *pastBills {
 			return nil
 		}
 		key := st.Bill.Key()
+		p.stored[key] = true
 		if st.Bill.Relevant {
 			p.relevant[key] = true
 		}
@@ -114,8 +116,8 @@ func (p *pastBills) previousSession(s string) string {
 // record on it, or it is watched.
 func (p *pastBills) followed(key string) bool { return p.recorded[key] || p.relevant[key] }
 
-// reinstates is the key of the bill of the previous session b reinstates, "" when the site
-// does not say b is reinstated or that bill is not stored.
+// reinstates is the key of the bill of the previous stored session b reinstates, "" when the
+// site does not say b is reinstated or that bill is not stored.
 func (p *pastBills) reinstates(b billwatch.Bill) string {
 	if b.ReinstatedFrom == "" || b.Jurisdiction.Or() != billwatch.Canada {
 		return ""
@@ -124,11 +126,8 @@ func (p *pastBills) reinstates(b billwatch.Bill) string {
 	if prev == "" {
 		return ""
 	}
-	key := prev + " " + b.ReinstatedFrom
-	for _, s := range p.sessions {
-		if s == prev {
-			return key
-		}
+	if key := prev + " " + b.ReinstatedFrom; p.stored[key] {
+		return key
 	}
 	return ""
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"io/fs"
 	"regexp"
 	"strings"
@@ -390,5 +391,50 @@ func TestReintroductionCarriesTheRecord(t *testing.T) {
 	}
 	if lin == nil || !strings.Contains(lin.Text, "45-2 C-22 reintroduces 45-1 C-22 (§ for §: 3 of 3") || !strings.Contains(lin.Text, "Our position on 45-1 C-22: seek amendments · owner: marc") {
 		t.Errorf("45-2 C-22's lineage alert = %+v, want it to name 45-1 C-22, the measure and our position there", lin)
+	}
+}
+
+// TestEndedSessionBillsDied: once a later session is followed, the bills of the ended one
+// that were still before Parliament show as died on the Order Paper (or reinstated) in `show`,
+// `bills` and on the web, while JSON keeps LEGISinfo's status; the web also carries the banner
+// of the ended session followed.
+func TestEndedSessionBillsDied(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t, sessionsFixture(t))
+	c.ok("scrape", "bills", "--no-notify")
+	if out := c.ok("show", "C-22"); !strings.Contains(out, "Status:      At second reading in the House of Commons") {
+		t.Errorf("show C-22 while 45-1 is ongoing:\n%s", out)
+	}
+	c.servers.SetSnapshot(2)
+	c.ok("scrape", "bills", "--no-notify") // 45-1, now over
+	c.ok("scrape", "bills", "--session", "45-2", "--no-notify")
+	if out := c.ok("show", "C-22", "--session", "45-1"); !strings.Contains(out, "Status:      Died on the Order Paper: session 45-1 ended (last status: At second reading in the House of Commons)") {
+		t.Errorf("show 45-1 C-22 after the prorogation:\n%s", out)
+	}
+	if out := c.ok("show", "C-22", "--session", "45-2"); !strings.Contains(out, "Status:      At second reading in the House of Commons") {
+		t.Errorf("show 45-2 C-22:\n%s", out)
+	}
+	if out := c.ok("show", "C-230", "--session", "45-1"); !strings.Contains(out, "Status:      Reinstated as 45-2 C-231 when session 45-1 ended") {
+		t.Errorf("show 45-1 C-230, reinstated as 45-2 C-231:\n%s", out)
+	}
+	if out := c.ok("bills", "--session", "45-1"); !strings.Contains(out, "Died on the Order Paper") {
+		t.Errorf("bills --session 45-1 after the prorogation:\n%s", out)
+	}
+	var js struct{ Status string }
+	if err := json.Unmarshal([]byte(c.ok("show", "C-22", "--session", "45-1", "--json")), &js); err != nil || js.Status != "At second reading in the House of Commons" {
+		t.Errorf("show --json status = %q, %v; want LEGISinfo's, unchanged", js.Status, err)
+	}
+	srv := webServer(t, c.db, c.cfg, mustTime(t, sessionNow))
+	code, _, body := get(t, srv.URL+"/bills/45-1/C-22", "")
+	body = html.UnescapeString(body)
+	if code != 200 || !strings.Contains(body, "Died on the Order Paper: session 45-1 ended") {
+		t.Errorf("/bills/45-1/C-22: %d\n%s", code, body)
+	}
+	if !strings.Contains(body, "session 45-1 is over") || !strings.Contains(body, `set session = "P-S"`) {
+		t.Errorf("/bills/45-1/C-22 lacks the banner of the ended session:\n%s", body)
+	}
+	_, _, body = get(t, srv.URL+"/bills?session=45-1", "")
+	if !strings.Contains(html.UnescapeString(body), "Died on the Order Paper") {
+		t.Errorf("/bills?session=45-1 does not say the bills died:\n%s", body)
 	}
 }
