@@ -257,7 +257,9 @@ func (t *Tracker) ScrapeBillsFrom(ctx context.Context, feed BillFeed, session st
 		return sum
 	}
 	sum.Session = session
-	sum.SessionOver = len(list) > 0 && !slices.ContainsFunc(list, func(b billwatch.Bill) bool { return !b.SessionOver })
+	// Only the session followed is warned about: a pass over an earlier one, asked for, is
+	// over by design.
+	sum.SessionOver = (t.Session == "" || session == t.Session) && len(list) > 0 && !slices.ContainsFunc(list, func(b billwatch.Bill) bool { return !b.SessionOver })
 	if sum.SessionOver {
 		t.Log.Warn(SessionOverWarning(session), "source", feed.Source)
 	}
