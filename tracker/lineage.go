@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"regexp"
 	"slices"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/billwatch/billwatch/diff"
+	"github.com/billwatch/billwatch/internal/lazyre"
 )
 
 // Lineage relations.
@@ -332,9 +332,9 @@ var (
 	// amendingFrame is the instruction that opens an amending provision, up to the colon
 	// before the text it sets out: "Section 718.2 of the Criminal Code is amended by adding
 	// the following after paragraph (a):".
-	amendingFrame = regexp.MustCompile(`(?i)^.{0,300}?\b(?:is|are)\s+(?:amended|replaced|repealed|renumbered)\b[^:]{0,200}(?::|\.\s*$)`)
+	amendingFrame = lazyre.New(`(?i)^.{0,300}?\b(?:is|are)\s+(?:amended|replaced|repealed|renumbered)\b[^:]{0,200}(?::|\.\s*$)`)
 	// comingIntoForce is the commencement clause every bill has in one form or another.
-	comingIntoForce = regexp.MustCompile(`(?i)\b(?:comes?|came) into force\b`)
+	comingIntoForce = lazyre.New(`(?i)\b(?:comes?|came) into force\b`)
 )
 
 // substantive reports whether a top-level provision says something of its own: not a
