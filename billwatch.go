@@ -212,6 +212,13 @@ type Hearing struct {
 	// Gap says what could not be read: a notice that failed leaves the witnesses unknown,
 	// not empty. A notice read later for the first time is not an amendment.
 	Gap string `json:"gap,omitempty"`
+
+	// Unlisted is the Eastern date (YYYY-MM-DD) on which a meeting listed without a number,
+	// still to come, was found missing from its committee's schedule read whole; MovedTo is
+	// the start of the meeting that appeared in its place that day, when one did (the
+	// meeting moved). Such a meeting is not reminded, and once moved it is not upcoming.
+	Unlisted string    `json:"unlisted,omitempty"`
+	MovedTo  time.Time `json:"moved_to,omitzero"`
 }
 
 // GapNotice is the Gap of a hearing whose notice could not be read.
@@ -228,7 +235,11 @@ const (
 // a number is keyed by its committee, date and time: "Senate TRCM 43-2 2021-06-16T18:31".
 // Upcoming reports whether a meeting is still ahead at now: not yet ended (a meeting with no
 // published end counts as running for the day), or for a cancelled one, not yet due to start.
+// A meeting that moved is not: the meeting at its new time is.
 func (h Hearing) Upcoming(now time.Time) bool {
+	if !h.MovedTo.IsZero() {
+		return false // the meeting that took its place is
+	}
 	if h.Status == HearingCancelled {
 		return h.Start.After(now)
 	}

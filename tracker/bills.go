@@ -33,6 +33,10 @@ type billState struct {
 	Backfilled bool `json:"backfilled,omitempty"`
 	// ReinstatedFrom is the bill's, kept like Phase and Site.
 	ReinstatedFrom string `json:"reinstated_from,omitempty"`
+
+	// ListSeen is the newest list activity stamp seen since the record was read, when newer
+	// than ListActivity: a list entry older than both is a stale copy (stale.go).
+	ListSeen time.Time `json:"list_seen,omitzero"`
 }
 
 // MarshalJSON stores the bill's phase and site beside it.
@@ -273,6 +277,13 @@ func (t *Tracker) ScrapeBillsFrom(ctx context.Context, feed BillFeed, session st
 		}
 		sum.Items++
 		prev, had := old[string(billKey(lb))]
+		if why, stale := staleBill(prev, had, lb); stale {
+			t.staleCopy(&sum, lb.Key(), why)
+			if prev.Bill.Relevant {
+				sum.Relevant++
+			}
+			continue // keep the stored bill as it is
+		}
 		c, ok := t.readBill(ctx, feed, &sum, session, lb, prev, had, profile, past)
 		if !ok {
 			continue // keep the stored bill as it was; the next pass retries
@@ -408,6 +419,7 @@ func billFromList(prev billState, had bool, lb billwatch.Bill, profile Profile, 
 	nw.Bill.ReinstatedFrom = lb.ReinstatedFrom
 	nw.Bill.Reasons = billReasons(profile, past, nw.full())
 	nw.Bill.Relevant = len(nw.Bill.Reasons) > 0
+	nw.ListSeen = listSeen(prev, had, lb)
 	return nw
 }
 
@@ -848,7 +860,7 @@ func (t *Tracker) billAlerts(old *billState, nw billState) []billwatch.Alert {
 			Why:   fmt.Sprintf("referred to %s — the window to ask to appear or send a brief is open", committee),
 			Text:  fmt.Sprintf("%s, %s, was referred to %s. Status: %s. Ask the clerk to appear, send a brief, or brief a member now: hearings can start within days.", b.Number, title, who, b.Status),
 			Links: links,
-		}, "referral "+committee+" "+b.Status)}
+		}, "referral "+committee+" "+stageDiscriminator(b))}
 	}
 	return []billwatch.Alert{t.newAlert(billwatch.Alert{
 		Kind: billwatch.KindBillStage, Severity: billwatch.Info, Audience: billwatch.Policy,
@@ -856,7 +868,7 @@ func (t *Tracker) billAlerts(old *billState, nw billState) []billwatch.Alert {
 		Why:   fmt.Sprintf("status changed: %s → %s", old.Bill.Status, b.Status),
 		Text:  fmt.Sprintf("%s, %s: %s.", b.Number, title, firstNonEmpty(b.LatestActivity, b.Status)),
 		Links: links,
-	}, b.Status)}
+	}, stageDiscriminator(b))}
 }
 
 // billLink is the link to a bill's page on its legislature's site, labelled with the site's

@@ -89,7 +89,7 @@ func (t *Tracker) ScrapeHearings(ctx context.Context, house, senate HearingSourc
 		return sum
 	}
 	links := hearingLinksOf(bills)
-	got, pages, ok := readHearings(ctx, &sum, plan.Session, []hearingRead{
+	got, pages, ok, whole := readHearings(ctx, &sum, plan.Session, []hearingRead{
 		{house, append(slices.Clone(plan.House), links.extraHouse...)},
 		{senate, append(slices.Clone(plan.Senate), links.extraSenate...)},
 	})
@@ -114,7 +114,7 @@ func (t *Tracker) ScrapeHearings(ctx context.Context, house, senate HearingSourc
 	}
 	now := t.now()
 	t.commit(&sum, start, func(tx *bolt.Tx) ([]billwatch.Alert, error) {
-		return t.storeHearings(tx, &sum, got, now)
+		return t.storeHearings(tx, &sum, got, whole, now)
 	})
 	return sum
 }
@@ -172,8 +172,10 @@ type hearingRead struct {
 }
 
 // readHearings reads the meeting lists of each chamber's committees, in order. It returns
-// the meetings read, the pages asked for and the pages that gave something.
-func readHearings(ctx context.Context, sum *Summary, session string, reads []hearingRead) (got []hearingState, pages, ok int) {
+// the meetings read, the pages asked for, the pages that gave something, and the committees
+// ("Senate SECD") whose schedule was read whole: without error and not empty.
+func readHearings(ctx context.Context, sum *Summary, session string, reads []hearingRead) (got []hearingState, pages, ok int, whole map[string]bool) {
+	whole = map[string]bool{}
 	for _, r := range reads {
 		if r.src == nil {
 			continue
@@ -193,10 +195,13 @@ func readHearings(ctx context.Context, sum *Summary, session string, reads []hea
 			}
 			for _, h := range hs {
 				got = append(got, hearingState{Hearing: h})
+				if err == nil {
+					whole[committeeOf(h)] = true
+				}
 			}
 		}
 	}
-	return got, pages, ok
+	return got, pages, ok, whole
 }
 
 // senateOnlyHearings returns the Senate meetings known only from bill records, when the
@@ -327,8 +332,9 @@ func judgeHearing(old *hearingState, st hearingState, committeeKnown bool) (hear
 	return st, v
 }
 
-// storeHearings writes, within tx, the meetings that changed and returns their alerts.
-func (t *Tracker) storeHearings(tx *bolt.Tx, sum *Summary, got []hearingState, now time.Time) ([]billwatch.Alert, error) {
+// storeHearings writes, within tx, the meetings that changed and returns their alerts. whole
+// names the committees whose schedule was read whole (see unlisted).
+func (t *Tracker) storeHearings(tx *bolt.Tx, sum *Summary, got []hearingState, whole map[string]bool, now time.Time) ([]billwatch.Alert, error) {
 	b := tx.Bucket(bktHearings)
 	// Each committee has its own baseline: the first time its meetings are read, they are
 	// stored without alerts, so that a committee whose page failed on the first pass, or a
@@ -345,6 +351,10 @@ func (t *Tracker) storeHearings(tx *bolt.Tx, sum *Summary, got []hearingState, n
 		return nil, err
 	}
 	sum.Baseline = len(known) == 0
+	moves, gone, err := unlisted(b, got, whole, now)
+	if err != nil {
+		return nil, err
+	}
 	var alerts []billwatch.Alert
 	for _, read := range got {
 		key := hearingKey(read.Hearing)
@@ -354,8 +364,16 @@ func (t *Tracker) storeHearings(tx *bolt.Tx, sum *Summary, got []hearingState, n
 			return nil, err
 		}
 		var prev *hearingState
+		moved, isMove := moves[string(key)]
+		if isMove {
+			prev = &moved // the meeting it replaces, judged as its earlier reading
+		}
 		if had {
 			prev = &old
+			if why, stale := staleHearing(old, read); stale {
+				t.staleCopy(sum, read.Hearing.Subject(), why)
+				continue // keep the newer notice stored
+			}
 		}
 		st, v := judgeHearing(prev, read, known[read.Hearing.Chamber+" "+read.Hearing.Committee])
 		if !v.Store {
@@ -372,7 +390,20 @@ func (t *Tracker) storeHearings(tx *bolt.Tx, sum *Summary, got []hearingState, n
 		}
 		sum.Changed++
 		if v.Alert {
-			alerts = append(alerts, t.hearingAlerts(v.Prev, st, now)...)
+			for _, a := range t.hearingAlerts(v.Prev, st, now) {
+				if isMove {
+					a.Thread = moved.Hearing.Subject() // under the alerts of the meeting it replaces
+				}
+				alerts = append(alerts, a)
+			}
+		}
+		if isMove {
+			gone = append(gone, movedTo(moved, st.Hearing.Start))
+		}
+	}
+	for _, st := range gone {
+		if err := t.storeUnlisted(tx, sum, st, now); err != nil {
+			return nil, err
 		}
 	}
 	return alerts, nil

@@ -43,7 +43,8 @@ func (t *Tracker) Reminders(ctx context.Context, plan ReminderPlan) (ReminderSum
 	}
 	var alerts []billwatch.Alert
 	for _, h := range hearings {
-		if !h.Watched || h.Status != billwatch.HearingScheduled || !h.Start.After(now) {
+		// A meeting no longer on its committee's schedule (moved, or gone) is not reminded.
+		if !h.Watched || h.Status != billwatch.HearingScheduled || !h.Start.After(now) || h.Unlisted != "" {
 			continue
 		}
 		due := startOfDay(h.Start).AddDate(0, 0, -1).Add(time.Duration(plan.HearingHour) * time.Hour)

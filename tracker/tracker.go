@@ -142,6 +142,8 @@ type Summary struct {
 	Relevant int
 	Changed  int // items whose stored state changed
 	Versions int // new versions stored
+	// Stale counts the records passed over as stale copies: older than what is stored.
+	Stale    int
 	Alerts   []billwatch.Alert
 	Problems []error
 	Wrote    bool // whether the pass wrote to the database
@@ -204,6 +206,9 @@ func (s Summary) Line() string {
 		fmt.Fprintf(&b, ", baseline recorded (no alerts for what already exists)")
 	}
 	fmt.Fprintf(&b, ", %d seen, %d relevant, %d changed, %d new versions, %d alerts", s.Items, s.Relevant, s.Changed, s.Versions, len(s.Alerts))
+	if s.Stale > 0 {
+		fmt.Fprintf(&b, ", %d stale copies ignored (older than what is stored)", s.Stale)
+	}
 	if s.SessionOver {
 		b.WriteString("; WARNING: " + SessionOverWarning(s.Session))
 	}

@@ -563,8 +563,8 @@ func (s *Server) hearingList(w http.ResponseWriter, r *http.Request) error {
 	}
 	var up, past []tracker.StoredHearing
 	for _, h := range sn.hearings {
-		if !all && !h.Relevant {
-			continue
+		if !all && (!h.Relevant || !h.MovedTo.IsZero()) {
+			continue // a moved meeting is listed at its new time (all: both, marked)
 		}
 		if h.Upcoming(now) {
 			up = append(up, h)

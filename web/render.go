@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/tracker"
 )
 
 // page is what every template receives.
@@ -110,6 +111,9 @@ var funcs = template.FuncMap{
 	"billPath":    billwatch.BillPath,
 	"siteOf":      siteOf,
 	"hearingPath": func(h billwatch.Hearing) string { return h.PagePath() },
+	"unlisted":    tracker.UnlistedNote,
+	"movedPath":   func(h billwatch.Hearing) string { return movedMeeting(h).PagePath() },
+	"moved":       movedMeeting,
 	"regPath":     func(r billwatch.Regulation) string { return billwatch.RegulationPath(r.Part, r.ID) },
 	"alertPath":   func(a billwatch.Alert) string { return a.PagePath() },
 	"date":        fmtDate,
@@ -303,4 +307,10 @@ func siteOf(page string) string {
 		return "its site"
 	}
 	return strings.TrimPrefix(u.Hostname(), "www.")
+}
+
+// movedMeeting is the meeting a moved meeting (listed without a number) became: the same
+// committee's meeting at its new start.
+func movedMeeting(h billwatch.Hearing) billwatch.Hearing {
+	return billwatch.Hearing{Chamber: h.Chamber, Committee: h.Committee, Session: h.Session, Start: h.MovedTo}
 }

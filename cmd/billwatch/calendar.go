@@ -59,6 +59,16 @@ func calendarEvents(store *tracker.Store, now time.Time) ([]calendar.Event, erro
 			ev.Summary = "CANCELLED: " + ev.Summary
 		}
 		var desc []string
+		// A meeting no longer on its committee's schedule: moved (the event at the new time
+		// replaces it), or simply gone, which no page says is cancelled.
+		if note := tracker.UnlistedNote(h.Hearing); note != "" && h.Status == billwatch.HearingScheduled {
+			ev.Status = "TENTATIVE"
+			if !h.MovedTo.IsZero() {
+				ev.Status = "CANCELLED"
+				ev.Summary = "MOVED: " + ev.Summary
+			}
+			desc = append(desc, "No longer on the committee's schedule: "+note+".")
+		}
 		desc = append(desc, fmt.Sprintf("%s, %s", h.Chamber, tracker.HearingWhen(h.Hearing)))
 		if len(h.Studies) > 0 {
 			desc = append(desc, "Study: "+strings.Join(h.Studies, "; "))

@@ -64,6 +64,9 @@ func hearingsCommand() command {
 				if h.Gap != "" {
 					notes = append(notes, h.Gap)
 				}
+				if s := tracker.UnlistedNote(h.Hearing); s != "" {
+					notes = append(notes, s)
+				}
 				subject := strings.Join(h.Studies, "; ")
 				if len(h.Bills) > 0 && !strings.Contains(subject, h.Bills[0]) {
 					subject = strings.TrimSuffix("Bill "+strings.Join(h.Bills, ", ")+": "+subject, ": ")
