@@ -120,6 +120,9 @@ func (a Alert) PagePath() string {
 		}
 	case (a.Kind == KindRegulationProposed || a.Kind == KindDeadlineReminder) && len(f) == 2 && f[0] == "Gazette":
 		return RegulationPath("I", f[1])
+	case a.Kind == KindDeadlineReminder && len(f) == 2 && f[0] != "Gazette" && NormalizeBillNumber(f[1]) == f[1]:
+		// A next step's reminder on a bill (stored before reminders carried their page).
+		return BillPath(f[0], f[1])
 	case a.Kind == KindRegulationFinal && len(f) == 2 && f[0] == "Gazette":
 		return RegulationPath("II", f[1])
 	case a.Kind == KindSourceUnhealthy || a.Kind == KindSourceRecovered:

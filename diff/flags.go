@@ -83,6 +83,7 @@ func flagsFor(old, new string, ops []Op, p *Provision) []Flag {
 		out = append(out, Flag{Code: code, Where: where, Text: fmt.Sprintf(format, args...) + " in " + where})
 	}
 	ow, nw := tallyOf(old), tallyOf(new)
+	x := flagTerms()
 
 	if old != "" && new != "" {
 		var del, ins strings.Builder
@@ -103,8 +104,8 @@ func flagsFor(old, new string, ops []Op, p *Provision) []Flag {
 		case dDuty > 0 && iMay > 0:
 			add(FlagDutyRemoved, "%s → may: a duty becomes a discretion", dw.firstOf("shall", "must"))
 		}
-		ob, nb := ow.all(believeTerms), nw.all(believeTerms)
-		os, ns := ow.all(suspectTerms), nw.all(suspectTerms)
+		ob, nb := ow.sum(x.believe), nw.sum(x.believe)
+		os, ns := ow.sum(x.suspect), nw.sum(x.suspect)
 		switch {
 		case ns > os && nb < ob:
 			add(FlagThresholdLowered, "reasonable grounds to believe → suspect: a lower threshold")
@@ -112,8 +113,8 @@ func flagsFor(old, new string, ops []Op, p *Provision) []Flag {
 			add(FlagThresholdRaised, "reasonable grounds to suspect → believe: a higher threshold")
 		}
 	}
-	termFlag := func(terms []string, addCode, addText, remCode, remText string) {
-		o, n := ow.all(terms), nw.all(terms)
+	termFlag := func(terms []string, ids []int32, addCode, addText, remCode, remText string) {
+		o, n := ow.sum(ids), nw.sum(ids)
 		switch {
 		case n > o:
 			add(addCode, addText+" (%s)", quoteTerms(nw, ow, terms))
@@ -121,10 +122,10 @@ func flagsFor(old, new string, ops []Op, p *Provision) []Flag {
 			add(remCode, remText+" (%s)", quoteTerms(ow, nw, terms))
 		}
 	}
-	termFlag(overrideTerms, FlagOverrideAdded, "adds an override clause", FlagOverrideRemoved, "removes an override clause")
-	termFlag(sunsetTerms, FlagSunsetAdded, "adds a sunset or expiry", FlagSunsetRemoved, "removes a sunset or expiry")
-	termFlag(oversightTerms, FlagOversightAdded, "adds review, reporting or oversight wording", FlagOversightRemoved, "removes review, reporting or oversight wording")
-	termFlag(offenceTerms, FlagOffenceAdded, "adds offence or penalty wording", FlagOffenceRemoved, "removes offence or penalty wording")
+	termFlag(overrideTerms, x.override, FlagOverrideAdded, "adds an override clause", FlagOverrideRemoved, "removes an override clause")
+	termFlag(sunsetTerms, x.sunset, FlagSunsetAdded, "adds a sunset or expiry", FlagSunsetRemoved, "removes a sunset or expiry")
+	termFlag(oversightTerms, x.oversight, FlagOversightAdded, "adds review, reporting or oversight wording", FlagOversightRemoved, "removes review, reporting or oversight wording")
+	termFlag(offenceTerms, x.offence, FlagOffenceAdded, "adds offence or penalty wording", FlagOffenceRemoved, "removes offence or penalty wording")
 
 	// Time limits and periods.
 	rem, gained := multisetDiff(periods(old), periods(new))
@@ -207,6 +208,15 @@ var flagTerms = sync.OnceValue(func() *termIndex {
 			x.words = append(x.words, ws)
 		}
 	}
+	ids := func(terms []string) []int32 {
+		out := make([]int32, len(terms))
+		for i, t := range terms {
+			out[i] = int32(x.id[t])
+		}
+		return out
+	}
+	x.override, x.oversight, x.sunset = ids(overrideTerms), ids(oversightTerms), ids(sunsetTerms)
+	x.offence, x.believe, x.suspect = ids(offenceTerms), ids(believeTerms), ids(suspectTerms)
 	return x
 })
 
@@ -214,6 +224,9 @@ type termIndex struct {
 	words   [][]string       // each term's words, by term number
 	id      map[string]int   // term → number
 	byFirst map[string][]int // first word → the terms that start with it
+	// The numbers of the terms of each group, in the group's order, so that a group's
+	// count takes no look-up by name (tally.sum).
+	override, oversight, sunset, offence, believe, suspect []int32
 }
 
 // tally is how often each flag term occurs in one text, by term number.
@@ -277,11 +290,11 @@ var asciiTermByte = func() (t [utf8.RuneSelf]bool) {
 // of is how often term occurs.
 func (t tally) of(term string) int { return int(t[flagTerms().id[term]]) }
 
-// all is how often the terms occur, together.
-func (t tally) all(terms []string) int {
+// sum is how often the terms numbered ids occur, together, with no look-up by name.
+func (t tally) sum(ids []int32) int {
 	n := 0
-	for _, term := range terms {
-		n += t.of(term)
+	for _, id := range ids {
+		n += int(t[id])
 	}
 	return n
 }
@@ -388,11 +401,8 @@ func periodAt(t string, i int) (end int, num, unit string) {
 		}
 		return -1, "", ""
 	}
-	if !periodFirst[t[i]] {
-		return -1, "", ""
-	}
-	for _, w := range periodNumbers {
-		if len(t)-i >= len(w) && strings.EqualFold(t[i:i+len(w)], w) {
+	for _, w := range periodFirst[t[i]] {
+		if hasPrefixLower(t[i:], w) {
 			if e, u := try(i + len(w)); e >= 0 {
 				return e, t[i : i+len(w)], u
 			}
@@ -401,10 +411,12 @@ func periodAt(t string, i int) (end int, num, unit string) {
 	return -1, "", ""
 }
 
-// periodFirst marks the bytes a number word of a period starts with, in either case.
-var periodFirst = func() (f [256]bool) {
+// periodFirst lists, for each byte, the number words of a period that start with it in
+// either case, in periodNumbers' order (the order the pattern tries them in).
+var periodFirst = func() (f [256][]string) {
 	for _, w := range periodNumbers {
-		f[w[0]], f[w[0]-'a'+'A'] = true, true
+		f[w[0]] = append(f[w[0]], w)
+		f[w[0]-'a'+'A'] = append(f[w[0]-'a'+'A'], w)
 	}
 	return f
 }()
@@ -440,11 +452,31 @@ func spaces(t string, j int) int {
 // prefixFold returns the first of words that s starts with, ignoring ASCII case.
 func prefixFold(s string, words []string) string {
 	for _, w := range words {
-		if len(s) >= len(w) && strings.EqualFold(s[:len(w)], w) {
+		if hasPrefixLower(s, w) {
 			return w
 		}
 	}
 	return ""
+}
+
+// hasPrefixLower says whether s starts with w, a lower-case ASCII word, in any case: as
+// strings.EqualFold(s[:len(w)], w) does on text without ſ and the Kelvin sign (periods
+// leaves those to the regular expression), the only characters outside ASCII that fold to
+// an ASCII letter; but a byte at a time, stopping at the first that differs.
+func hasPrefixLower(s, w string) bool {
+	if len(s) < len(w) {
+		return false
+	}
+	for k := 0; k < len(w); k++ {
+		c := s[k]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != w[k] {
+			return false
+		}
+	}
+	return true
 }
 
 // amounts finds the sums of money in s: "$100,000", "$ 2.50" (\$\s?\d+(?:,\d{3})*(?:\.\d+)?).

@@ -145,3 +145,23 @@ func TestHasFoldableSameAsContainsAny(t *testing.T) {
 		}
 	}
 }
+
+// TestTermGroupsNumbered: each group's term numbers (tally.sum) are its terms', in order.
+func TestTermGroupsNumbered(t *testing.T) {
+	t.Parallel()
+	x := flagTerms()
+	for _, g := range []struct {
+		terms []string
+		ids   []int32
+	}{{overrideTerms, x.override}, {oversightTerms, x.oversight}, {sunsetTerms, x.sunset},
+		{offenceTerms, x.offence}, {believeTerms, x.believe}, {suspectTerms, x.suspect}} {
+		if len(g.ids) != len(g.terms) {
+			t.Fatalf("%q: %d numbers", g.terms, len(g.ids))
+		}
+		for i, term := range g.terms {
+			if int(g.ids[i]) != x.id[term] || !slices.Equal(x.words[g.ids[i]], strings.Split(term, " ")) {
+				t.Errorf("%q is numbered %d, the index says %d", term, g.ids[i], x.id[term])
+			}
+		}
+	}
+}

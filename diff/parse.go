@@ -286,29 +286,50 @@ type parser struct {
 	lazy  bool        // leave unmade the provisions of elements the next version took whole
 }
 
-// provisionKinds maps element names to provision kinds.
-var provisionKinds = map[string]string{
-	"Section":      "section",
-	"Subsection":   "subsection",
-	"Paragraph":    "paragraph",
-	"Subparagraph": "subparagraph",
-	"Clause":       "clause",
-	"Subclause":    "subclause",
-	"Subsubclause": "subsubclause",
-	"Definition":   "definition",
-	"Provision":    "provision",
-	"Schedule":     "schedule",
-	"row":          "row",
-	"Item":         "item",
-	"Heading":      "heading",
+// provisionKind is the provision kind of an element name, if it names one. A switch, not a
+// map: it is asked of every element under a provision.
+func provisionKind(name string) (string, bool) {
+	switch name {
+	case "Section":
+		return "section", true
+	case "Subsection":
+		return "subsection", true
+	case "Paragraph":
+		return "paragraph", true
+	case "Subparagraph":
+		return "subparagraph", true
+	case "Clause":
+		return "clause", true
+	case "Subclause":
+		return "subclause", true
+	case "Subsubclause":
+		return "subsubclause", true
+	case "Definition":
+		return "definition", true
+	case "Provision":
+		return "provision", true
+	case "Schedule":
+		return "schedule", true
+	case "row":
+		return "row", true
+	case "Item":
+		return "item", true
+	case "Heading":
+		return "heading", true
+	}
+	return "", false
 }
 
-// skipped elements carry no law text.
-var skipped = map[string]bool{
-	"ExplanatoryNote": true, "RunningHead": true, "Identification": true, "PageBreak": true,
-	"TableOfProvisions": true, "colspec": true, "spanspec": true, "FootnoteRef": true,
-	"Footnote": true, "ImageGroup": true, "Image": true, "HistoricalNote": true,
-	"OriginatingRef": true, "Recommendation": true, "Summary": true, "Enacts": true,
+// skipped says whether elements of the name carry no law text.
+func skipped(name string) bool {
+	switch name {
+	case "ExplanatoryNote", "RunningHead", "Identification", "PageBreak",
+		"TableOfProvisions", "colspec", "spanspec", "FootnoteRef",
+		"Footnote", "ImageGroup", "Image", "HistoricalNote",
+		"OriginatingRef", "Recommendation", "Summary", "Enacts":
+		return true
+	}
+	return false
 }
 
 // body reads the sections of a Body (the bill's or an enacted Act's), keeping the headings
@@ -350,7 +371,7 @@ func eachInBody(n *node, f func(k *node)) {
 		case k.Name == "":
 		case k.Name == "Heading" || k.Name == "Section" || k.Name == "Schedule":
 			f(k)
-		case skipped[k.Name]:
+		case skipped(k.Name):
 		default:
 			eachInBody(k, f)
 		}
@@ -524,7 +545,7 @@ func (p *parser) newProvision(n *node, kind string, c nesting, label string) *Pr
 				}
 				continue
 			}
-			if kk, ok := provisionKinds[k.Name]; ok && !(kind == "heading") {
+			if kk, ok := provisionKind(k.Name); ok && !(kind == "heading") {
 				pr.Children = append(pr.Children, p.provision(k, kk, cc, ""))
 				continue
 			}
@@ -546,7 +567,7 @@ func (p *parser) newProvision(n *node, kind string, c nesting, label string) *Pr
 			case "Preamble":
 				pr.Children = append(pr.Children, p.preamble(k, cc))
 			default:
-				if skipped[k.Name] {
+				if skipped(k.Name) {
 					continue
 				}
 				if strings.HasPrefix(k.Name, "Continued") {
@@ -611,7 +632,7 @@ func (p *parser) amended(n *node, owner *Provision, c nesting, ord int) {
 				}
 				continue
 			}
-			kind, ok := provisionKinds[k.Name]
+			kind, ok := provisionKind(k.Name)
 			switch {
 			case ok:
 				child := p.newProvision(k, kind, sc, "") // changed below: not shared
@@ -626,7 +647,7 @@ func (p *parser) amended(n *node, owner *Provision, c nesting, ord int) {
 				owner.Children = append(owner.Children, child)
 			case k.Name == "BillInternal":
 				p.enacted(k, owner, c, ord)
-			case skipped[k.Name]:
+			case skipped(k.Name):
 			case k.Name == "SectionPiece" || k.Name == "TableGroup" || k.Name == "table" ||
 				k.Name == "tgroup" || k.Name == "tbody" || k.Name == "thead":
 				walk(k)

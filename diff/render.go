@@ -2,7 +2,6 @@ package diff
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
@@ -29,9 +28,7 @@ func Render(w io.Writer, r *Result, format string, color bool) error {
 		err = renderHTML(bw, r)
 	case "json":
 		r.SetAnchors()
-		enc := json.NewEncoder(bw)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(r)
+		err = renderJSON(bw, r)
 	default:
 		return fmt.Errorf("diff: unknown format %q (want %s)", format, strings.Join(Formats, ", "))
 	}

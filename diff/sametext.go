@@ -67,7 +67,7 @@ func skimForCount(name string, _ int) bool {
 	case "Section", "Schedule", "Heading", "Preamble":
 		return true
 	}
-	return skipped[name]
+	return skipped(name)
 }
 
 // countTop counts the top-level provisions document would make of a bill's tree, or says why

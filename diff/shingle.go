@@ -86,19 +86,11 @@ func (p *Provision) ownShingles() *shingleSet {
 	s.ownDone = true
 	// Words are mostly one space apart: room for all, so that the pairs are not copied as they grow.
 	own := make([]uint64, 0, strings.Count(p.noteKey, " ")+strings.Count(p.textKey, " ")+len(p.Children)+2)
-	prev := ""
-	prevHash := uint64(fnvOffset)
-	addWord := func(w string) {
-		h := wordHash(w)
-		if prev == "" && s.first == "" {
-			s.first = w
-		} else {
-			own = append(own, pairOf(prevHash, h))
-		}
-		prev, prevHash = w, h
-	}
-	eachWord(p.noteKey, addWord)
-	eachWord(p.textKey, addWord)
+	w := pairWriter{own: own, prevHash: fnvOffset}
+	w.words(p.noteKey)
+	w.words(p.textKey)
+	own, prev, prevHash := w.own, w.prev, w.prevHash
+	s.first = w.first
 	for _, k := range p.Children {
 		ks := k.ownShingles()
 		if ks.first == "" {
@@ -151,6 +143,88 @@ func (p *Provision) shingles() *shingleSet {
 	s.innerDone = true
 	return s
 }
+
+// pairWriter makes the pairs of a run of words, as ownShingles's loop over eachWord and
+// wordHash would, in one pass over each text: an ASCII word is hashed as it is read, a word
+// with another character by wordHash once its end is found.
+type pairWriter struct {
+	own         []uint64
+	first, prev string
+	prevHash    uint64
+}
+
+// word adds the word w, whose hash is h.
+func (pw *pairWriter) word(w string, h uint64) {
+	if pw.prev == "" && pw.first == "" {
+		pw.first = w
+	} else {
+		pw.own = append(pw.own, pairOf(pw.prevHash, h))
+	}
+	pw.prev, pw.prevHash = w, h
+}
+
+// words adds the words of text, as eachWord finds them. An ASCII word is hashed in a tight
+// loop, one table look-up a byte (wordLower); a word with a character from 0x80 is read to
+// its end as eachWord reads it, then hashed by wordHash.
+func (pw *pairWriter) words(text string) {
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if asciiSpace[c] != 0 {
+				i++
+				continue
+			}
+		} else if r, size := utf8.DecodeRuneInString(text[i:]); unicode.IsSpace(r) {
+			i += size
+			continue
+		}
+		start := i
+		h := uint64(fnvOffset)
+		for i < len(text) {
+			v := wordLower[text[i]]
+			if v > 0xff {
+				break
+			}
+			h = (h ^ uint64(v)) * fnvPrime
+			i++
+		}
+		if i < len(text) && text[i] >= utf8.RuneSelf {
+			for i < len(text) {
+				c := text[i]
+				if c < utf8.RuneSelf {
+					if asciiSpace[c] != 0 {
+						break
+					}
+					i++
+					continue
+				}
+				r, size := utf8.DecodeRuneInString(text[i:])
+				if unicode.IsSpace(r) {
+					break
+				}
+				i += size
+			}
+			h = wordHash(text[start:i])
+		}
+		pw.word(text[start:i], h)
+	}
+}
+
+// wordLower is, for an ASCII byte that is not white space, the byte lower-cased; for white
+// space and the bytes from 0x80, 0x100.
+var wordLower = func() (t [256]uint16) {
+	for b := range 256 {
+		switch {
+		case b >= utf8.RuneSelf || asciiSpace[b] != 0:
+			t[b] = 0x100
+		case 'A' <= b && b <= 'Z':
+			t[b] = uint16(b + 'a' - 'A')
+		default:
+			t[b] = uint16(b)
+		}
+	}
+	return t
+}()
 
 // eachWord calls f with each word of text: each run of characters that are not white space.
 func eachWord(text string, f func(w string)) {

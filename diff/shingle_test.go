@@ -256,13 +256,27 @@ var countWordsSeeds = []string{
 }
 
 // checkCountWords holds countWords to the words eachWord finds in text, and in each of its
-// tails, so that every byte is met at every offset in a word of eight.
+// tails, so that every byte is met at every offset in a word of eight; and pairWriter, which
+// hashes words as it finds them, to eachWord's words hashed by wordHash.
 func checkCountWords(t *testing.T, text string) {
 	for i := range min(len(text), 8) {
 		want := 0
 		eachWord(text[i:], func(string) { want++ })
 		if got := countWords(text[i:]); got != want {
 			t.Errorf("countWords(%q) = %d, want %d", text[i:], got, want)
+		}
+	}
+	for _, before := range []string{"", "Before"} {
+		want := pairWriter{prevHash: fnvOffset}
+		if before != "" {
+			want.word(before, wordHash(before))
+		}
+		got := want
+		eachWord(text, func(w string) { want.word(w, wordHash(w)) })
+		got.words(text)
+		if !slices.Equal(got.own, want.own) || got.first != want.first || got.prev != want.prev || got.prevHash != want.prevHash {
+			t.Errorf("pairWriter.words(%q) after %q: %v, first %q, last %q; by eachWord and wordHash %v, %q, %q",
+				text, before, got.own, got.first, got.prev, want.own, want.first, want.prev)
 		}
 	}
 }

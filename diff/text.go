@@ -19,15 +19,54 @@ func fold(s string) string {
 	if !hasFoldable(s) {
 		return s
 	}
-	return strings.Map(func(r rune) rune {
-		switch r {
-		case '‘', '’', '‚', '‛', '′':
-			return '\''
-		case '“', '”', '„', '‟', '″':
-			return '"'
+	if !utf8.ValidString(s) {
+		return strings.Map(foldRune, s) // which also writes U+FFFD for each invalid byte
+	}
+	// Each mark is three bytes, E2 80 xx (hasFoldable), and E2 only ever starts a character:
+	// copy the runs between the marks, rather than mapping every character.
+	var b strings.Builder
+	b.Grow(len(s))
+	for {
+		i := strings.IndexByte(s, 0xe2)
+		if i < 0 || i+2 >= len(s) {
+			break
 		}
-		return r
-	}, s)
+		if r := foldMark(s[i+1], s[i+2]); r != 0 {
+			b.WriteString(s[:i])
+			b.WriteByte(r)
+			s = s[i+3:]
+			continue
+		}
+		b.WriteString(s[:i+1])
+		s = s[i+1:]
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+// foldRune is what fold makes of a character.
+func foldRune(r rune) rune {
+	switch r {
+	case '‘', '’', '‚', '‛', '′':
+		return '\''
+	case '“', '”', '„', '‟', '″':
+		return '"'
+	}
+	return r
+}
+
+// foldMark is the straight mark fold puts for the character E2 b1 b2, or 0 for none.
+func foldMark(b1, b2 byte) byte {
+	if b1 != 0x80 {
+		return 0
+	}
+	switch b2 {
+	case 0x98, 0x99, 0x9a, 0x9b, 0xb2: // ‘ ’ ‚ ‛ ′
+		return '\''
+	case 0x9c, 0x9d, 0x9e, 0x9f, 0xb3: // “ ” „ ‟ ″
+		return '"'
+	}
+	return 0
 }
 
 // hasFoldable says whether s holds a mark that fold replaces, as strings.ContainsAny would,

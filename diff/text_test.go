@@ -76,3 +76,39 @@ func FuzzTokenize(f *testing.F) {
 		}
 	})
 }
+
+// foldReference is fold as it was: strings.Map over every character, where there is a mark.
+func foldReference(s string) string {
+	if !hasFoldable(s) {
+		return s
+	}
+	return strings.Map(foldRune, s)
+}
+
+var foldSeeds = []string{
+	"", "plain", "“quoted” and ‘single’ ‚low‛ „double low‟ 5′ 6″", "\xe2\x80", "x\xe2\x80\x98",
+	"\xe2\x80\x98\xff", "— – … ‹›", "\xe2\x82\xac € after ’", "’\xe2", "\xe2\xe2\x80\x9c",
+	"l’article 2 de la « Loi »", "\xe2\x80\xa6\xe2\x80\x99",
+}
+
+// TestFoldAsReference holds fold, which copies the text between the marks, to mapping every
+// character.
+func TestFoldAsReference(t *testing.T) {
+	t.Parallel()
+	for _, s := range foldSeeds {
+		if got, want := fold(s), foldReference(s); got != want {
+			t.Errorf("fold(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func FuzzFold(f *testing.F) {
+	for _, s := range foldSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := fold(s), foldReference(s); got != want {
+			t.Errorf("fold(%q) = %q, want %q", s, got, want)
+		}
+	})
+}

@@ -34,6 +34,9 @@ type Effect struct {
 	Flags []diff.Flag `json:"flags,omitempty"`
 	// Sections lists the sections the effect touches ("15.1", "47"), for watches and alerts.
 	Sections []string `json:"sections,omitempty"`
+	// Change is set when the effect is no bill's instruction but a comparison of two
+	// consolidations of an Act (diff-act): "changed", "added" or "gone".
+	Change string `json:"change,omitempty"`
 }
 
 // loc is where a node sits: its list and index.
@@ -47,6 +50,68 @@ func (l loc) node() *Node { return (*l.list)[l.i] }
 // applier applies actions to one Act.
 type applier struct {
 	act *Act
+	// work is the bytes of provision text word changes have gone through so far; shown
+	// is the bytes of before and after text the effects kept.
+	work, shown int
+}
+
+// Bounds on what one bill may cost, so that a hostile or broken bill text cannot tie up
+// the command or the web page (which applies the bill at every request). Real bills stay
+// far below them: the longest section of the Telecommunications Act is under 10 kB, and
+// a 5 MB omnibus bill's word changes go through a few MB of text. They are variables for
+// the tests only.
+var (
+	// maxProvisionText is how long an instruction may make one provision's text.
+	maxProvisionText = 1 << 20
+	// maxWordWork is how much provision text one bill's word changes may go through, per Act.
+	maxWordWork = 64 << 20
+	// maxShownText is how much before and after text the effects on one Act keep; past
+	// it, effects are still applied and listed, without their text (and so without a
+	// word diff, which costs in proportion to it).
+	maxShownText = 8 << 20
+	// maxDiffText is the longest before and after text of one effect that is word-diffed.
+	maxDiffText = 256 << 10
+)
+
+// begin prepares a compound instruction: the sections its actions name are copied in a
+// copy of the Act's body, so that undo puts the Act back as it was.
+func (ap *applier) begin(actions []action) (undo func()) {
+	labels := map[string]bool{}
+	for _, a := range actions {
+		for _, r := range append(append([]ref(nil), a.targets...), a.anchor) {
+			if len(r.path) > 0 {
+				labels[strings.ToLower(strings.TrimSpace(r.path[0]))] = true
+			}
+		}
+	}
+	orig := ap.act.Body
+	work, shown := ap.work, ap.shown
+	body := make([]*Node, len(orig))
+	for i, n := range orig {
+		if n.Kind == KindSection && labels[strings.ToLower(strings.TrimSpace(n.Label))] {
+			n = n.clone()
+		}
+		body[i] = n
+	}
+	ap.act.Body = body
+	return func() { ap.act.Body, ap.work, ap.shown = orig, work, shown }
+}
+
+// keep counts the before and after text of an instruction's effects against maxShownText,
+// and drops it past the bound.
+func (ap *applier) keep(es []Effect) {
+	for i := range es {
+		n := len(es[i].Before) + len(es[i].After)
+		if n == 0 {
+			continue
+		}
+		if ap.shown+n > maxShownText {
+			es[i].Before, es[i].After = "", ""
+			es[i].Note = strings.TrimPrefix(es[i].Note+"; ", "; ") + fmt.Sprintf("the text before and after is not shown: this bill's effects on the Act already show %d MB", maxShownText>>20)
+			continue
+		}
+		ap.shown += n
+	}
 }
 
 func notFound(format string, args ...any) error {
@@ -225,6 +290,9 @@ func (ap *applier) replace(a action, amended []*Node, e *Effect) error {
 	if len(a.targets) == 1 && len(a.targets[0].terms) > 0 {
 		return ap.replaceDefinitions(a, amended, e)
 	}
+	if ls, ok := ap.separate(a.targets); ok {
+		return ap.replaceSeparate(a, ls, provisions(amended), e)
+	}
 	list, from, to, err := ap.span(a.targets)
 	if err != nil {
 		return err
@@ -247,6 +315,43 @@ func (ap *applier) replace(a action, amended []*Node, e *Effect) error {
 	}
 	e.Before = render((*list)[from : to+1])
 	splice(list, from, to+1, cloneAll(news))
+	e.After = render(news)
+	return nil
+}
+
+// replaceSeparate replaces provisions that are not next to each other ("Paragraphs
+// 71(4)(a) and (c) … are replaced by the following"): the new text sets out each in turn,
+// and each is replaced by its own, with what follows it up to the next.
+func (ap *applier) replaceSeparate(a action, ls []loc, news []*Node, e *Effect) error {
+	var groups [][]*Node
+	k := 0
+	for i, l := range ls {
+		old := l.node()
+		if k >= len(news) || news[k].Kind != old.Kind || !sameLabel(news[k].Label, old.Label) {
+			return unsure("the new text does not set out %s in its place", pathString(a.targets[i].path))
+		}
+		end := k + 1
+		for end < len(news) && (i+1 >= len(ls) || !(news[end].Kind == ls[i+1].node().Kind && sameLabel(news[end].Label, ls[i+1].node().Label))) {
+			end++
+		}
+		groups = append(groups, news[k:end])
+		k = end
+	}
+	for i, l := range ls {
+		others := append(append([]*Node(nil), (*l.list)[:l.i]...), (*l.list)[l.i+1:]...)
+		if err := noClash(others, groups[i]); err != nil {
+			return err
+		}
+	}
+	var before []*Node
+	for _, l := range ls {
+		before = append(before, l.node())
+	}
+	e.Before = render(before)
+	// From the last back, so that the earlier places stay valid.
+	for i := len(ls) - 1; i >= 0; i-- {
+		splice(ls[i].list, ls[i].i, ls[i].i+1, cloneAll(groups[i]))
+	}
 	e.After = render(news)
 	return nil
 }
@@ -289,8 +394,19 @@ func (ap *applier) replaceDefinitions(a action, amended []*Node, e *Effect) erro
 		}
 	}
 	var before []*Node
+	replaced := map[string]bool{}
 	for _, i := range idx {
 		before = append(before, parent.Children[i])
+		replaced[termKey(parent.Children[i].Label)] = true
+	}
+	// Checked before anything changes: a refused instruction leaves the Act as it was.
+	seen := map[string]bool{}
+	for _, n := range news {
+		k := termKey(n.Label)
+		if seen[k] || (definitionIndex(parent, n.Label) >= 0 && !replaced[k]) {
+			return unsure("“%s” would be defined twice in %s", n.Label, pathString(r.path))
+		}
+		seen[k] = true
 	}
 	e.Before = render(before)
 	sort.Sort(sort.Reverse(sort.IntSlice(idx)))
@@ -298,9 +414,6 @@ func (ap *applier) replaceDefinitions(a action, amended []*Node, e *Effect) erro
 		splice(&parent.Children, i, i+1, nil)
 	}
 	for _, n := range news {
-		if definitionIndex(parent, n.Label) >= 0 {
-			return unsure("“%s” would be defined twice in %s", n.Label, pathString(r.path))
-		}
 		insertAlpha(parent, n.clone())
 	}
 	e.After = render(news)
@@ -577,19 +690,106 @@ func (ap *applier) repeal(a action, e *Effect) error {
 		}
 		return nil
 	}
-	list, from, to, err := ap.span(a.targets)
-	if err != nil {
-		return err
-	}
-	e.Before = render((*list)[from : to+1])
-	for i := from; i <= to; i++ {
-		old := (*list)[i]
-		if old.Kind == KindHeading {
-			continue
+	// "Sections 69.5 and 72.1", "Paragraphs 71(4)(a) and (c)": a list of provisions that
+	// are not next to each other is repealed one by one.
+	var runs []loc
+	var before []*Node
+	if l, ok := ap.separate(a.targets); ok {
+		for _, x := range l {
+			runs = append(runs, x, x)
+			before = append(before, x.node())
 		}
-		(*list)[i] = &Node{Kind: old.Kind, Label: old.Label, Text: "[Repealed]", Repealed: true}
+	} else {
+		list, from, to, err := ap.span(a.targets)
+		if err != nil {
+			return err
+		}
+		runs = append(runs, loc{list, from}, loc{list, to})
+		before = append(before, (*list)[from:to+1]...)
+	}
+	repealed, live := 0, 0
+	for _, n := range before {
+		switch {
+		case n.Kind == KindHeading:
+		case n.Repealed:
+			repealed++
+		default:
+			live++
+		}
+	}
+	if live == 0 && repealed > 0 {
+		stub := before[0]
+		for _, n := range before {
+			if n.Repealed {
+				stub = n
+				break
+			}
+		}
+		verb := "is"
+		if len(before) > 1 {
+			verb = "are"
+		}
+		return fmt.Errorf("%s: %s %s already repealed (%s)", ReasonAlready, strings.Join(labelsOf(a.targets), ", "), verb, stub.Text)
+	}
+	e.Before = render(before)
+	for k := 0; k < len(runs); k += 2 {
+		list := runs[k].list
+		for i := runs[k].i; i <= runs[k+1].i; i++ {
+			old := (*list)[i]
+			if old.Kind == KindHeading || old.Repealed {
+				continue
+			}
+			(*list)[i] = &Node{Kind: old.Kind, Label: old.Label, Text: "[Repealed]", Repealed: true}
+		}
 	}
 	return nil
+}
+
+func labelsOf(rs []ref) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, pathString(r.path))
+	}
+	return out
+}
+
+// separate resolves a list of provisions ("69.5 and 72.1", "(a), (c) and (e)"), not a
+// range, that are not one run of siblings. ok is false for a range, a single provision,
+// a run of siblings, or a target that is not found (span then says why).
+func (ap *applier) separate(targets []ref) ([]loc, bool) {
+	if len(targets) < 2 {
+		return nil, false
+	}
+	var out []loc
+	adjacent := true
+	for i, r := range targets {
+		if len(r.terms) > 0 {
+			return nil, false
+		}
+		l, err := ap.findKind(r)
+		if err != nil {
+			return nil, false
+		}
+		for _, x := range out {
+			if x.list == l.list && x.i == l.i {
+				return nil, false // the same provision twice
+			}
+		}
+		if i > 0 {
+			prev := out[i-1]
+			if prev.list != l.list || l.i != prev.i+1 || hasHeadingBetween(*l.list, prev.i, l.i) {
+				adjacent = false
+			}
+			if prev.list == l.list && l.i < prev.i {
+				return nil, false // out of order: the drafter's list is not the Act's
+			}
+		}
+		out = append(out, l)
+	}
+	if adjacent {
+		return nil, false
+	}
+	return out, true
 }
 
 // textRef is one text field of a node under a target, for word changes.
@@ -626,6 +826,8 @@ func wordIndexes(s, w string) []int {
 		i += from
 		if boundary(fs, i, true) && boundary(fs, i+len(fw), false) {
 			out = append(out, i)
+			from = i + len(fw) // occurrences do not overlap
+			continue
 		}
 		from = i + 1
 	}
@@ -650,10 +852,9 @@ func boundary(s string, i int, start bool) bool {
 
 // foldQuotes straightens quotes byte-for-byte in length: curly quotes are three bytes, so
 // they become three-byte placeholders that compare equal to each other.
-func foldQuotes(s string) string {
-	r := strings.NewReplacer("‘", "'\x00\x00", "’", "'\x00\x00", "“", "\"\x00\x00", "”", "\"\x00\x00")
-	return r.Replace(s)
-}
+func foldQuotes(s string) string { return quoteFolder.Replace(s) }
+
+var quoteFolder = strings.NewReplacer("‘", "'\x00\x00", "’", "'\x00\x00", "“", "\"\x00\x00", "”", "\"\x00\x00")
 
 func (ap *applier) words(a action, e *Effect) error {
 	scopeRef := a.targets[0]
@@ -683,6 +884,9 @@ func (ap *applier) words(a action, e *Effect) error {
 		scope = l.node()
 		e.Target = pathString(scopeRef.path)
 	}
+	if ap.work += textSize(scope); ap.work > maxWordWork {
+		return unsure("this bill's word changes to the Act go through more than %d MB of text", maxWordWork>>20)
+	}
 	before := render([]*Node{scope})
 	if a.where == "at-end" {
 		// The last text of the provision: its text after its children, else its own text
@@ -699,11 +903,19 @@ func (ap *applier) words(a action, e *Effect) error {
 		switch a.kind {
 		case aAddWords:
 			t := strings.TrimRight(*s, " ")
+			// Words already at the end (the Act already amended, or the bill's numbering
+			// behind the consolidation) are not added a second time.
+			if endsWithWords(t, a.words) {
+				return fmt.Errorf("%s: “%s” is already at the end of %s", ReasonAlready, a.words, e.Target)
+			}
 			// Drafting convention: a conjunction added at the end of what was the last
 			// paragraph turns its final period into a semicolon.
 			if w := strings.ToLower(a.words); (w == "and" || w == "or") && strings.HasSuffix(t, ".") {
 				t = strings.TrimSuffix(t, ".") + ";"
 				e.Note = "the final period becomes a semicolon before the added “" + a.words + "”"
+			}
+			if textSize(scope)+len(a.words)+1 > maxProvisionText {
+				return unsure("the change would make %s longer than %d kB", e.Target, maxProvisionText>>10)
 			}
 			*s = t + " " + a.words
 		case aStrike, aReplaceWords:
@@ -735,24 +947,55 @@ func (ap *applier) words(a action, e *Effect) error {
 		case len(hits) > 1 && !a.all:
 			return unsure("“%s” occurs %d times in %s and the instruction does not say which", needle, len(hits), e.Target)
 		}
-		// Apply from the last hit back so that earlier indexes stay valid.
-		for k := len(hits) - 1; k >= 0; k-- {
-			h := hits[k]
-			s := *h.t.s
-			switch a.kind {
-			case aStrike:
-				s = s[:h.i] + s[h.i+len(needle):]
-			case aReplaceWords:
-				s = s[:h.i] + a.with + s[h.i+len(needle):]
-			case aAddWords:
-				if a.where == "after" {
-					end := h.i + len(needle)
-					s = s[:end] + " " + a.words + s[end:]
-				} else {
-					s = s[:h.i] + a.words + " " + s[h.i:]
+		// Each text is rebuilt once, in one pass over its hits, and checked against the
+		// bound before anything changes.
+		type change struct {
+			s   *string
+			new string
+		}
+		delta := 0
+		switch a.kind {
+		case aStrike:
+			delta = -len(needle)
+		case aReplaceWords:
+			delta = len(a.with) - len(needle)
+		case aAddWords:
+			delta = len(a.words) + 1
+		}
+		if textSize(scope)+len(hits)*delta > maxProvisionText {
+			return unsure("the change would make %s longer than %d kB", e.Target, maxProvisionText>>10)
+		}
+		var changes []change
+		for k := 0; k < len(hits); {
+			t := hits[k].t
+			old := *t.s
+			var sb strings.Builder
+			last := 0
+			for ; k < len(hits) && hits[k].t.s == t.s; k++ {
+				i := hits[k].i
+				switch a.kind {
+				case aStrike:
+					sb.WriteString(old[last:i])
+				case aReplaceWords:
+					sb.WriteString(old[last:i])
+					sb.WriteString(a.with)
+				case aAddWords:
+					if a.where == "after" {
+						sb.WriteString(old[last : i+len(needle)])
+						sb.WriteString(" " + a.words)
+					} else {
+						sb.WriteString(old[last:i])
+						sb.WriteString(a.words + " ")
+						sb.WriteString(needle)
+					}
 				}
+				last = i + len(needle)
 			}
-			*h.t.s = tidySpaces(s)
+			sb.WriteString(old[last:])
+			changes = append(changes, change{t.s, tidySpaces(sb.String())})
+		}
+		for _, c := range changes {
+			*c.s = c.new
 		}
 	}
 	e.Before, e.After = before, render([]*Node{scope})
@@ -783,6 +1026,16 @@ func (ap *applier) renumber(a action, e *Effect) error {
 	switch {
 	// Section 5 is renumbered as subsection 5(1).
 	case r.kind == KindSection && nr.kind == KindSubsection && len(nr.path) == 2 && sameLabel(nr.path[0], r.path[0]):
+		// A section that already has subsections cannot become one of them: its (1), (2)…
+		// would end up inside the new subsection.
+		for _, k := range old.Children {
+			if k.Kind == KindSubsection {
+				return unsure("section %s already has subsections (%s…); renumbering it as %s would put them inside %s", old.Label, k.Label, pathString(nr.path), nr.path[1])
+			}
+		}
+		if old.Repealed {
+			return unsure("section %s is repealed", old.Label)
+		}
 		sub := &Node{Kind: KindSubsection, Label: nr.path[1], Text: old.Text, After: old.After, Children: old.Children}
 		(*l.list)[l.i] = &Node{Kind: KindSection, Label: old.Label, MarginalNote: old.MarginalNote, InForce: old.InForce, Children: []*Node{sub}}
 	// Subsection 5(3) is renumbered as subsection 5(4): same kind, same parent.
@@ -808,4 +1061,21 @@ func splice(list *[]*Node, from, to int, with []*Node) {
 	out = append(out, with...)
 	out = append(out, s[to:]...)
 	*list = out
+}
+
+// endsWithWords reports whether s ends with the words w, before any closing punctuation
+// ("…; and" ends with "and").
+func endsWithWords(s, w string) bool {
+	s = strings.TrimRight(s, " .,;:")
+	idx := wordIndexes(s, w)
+	return len(idx) > 0 && strings.TrimSpace(s[idx[len(idx)-1]+len(w):]) == ""
+}
+
+// textSize is the bytes of text a provision holds, with everything under it.
+func textSize(n *Node) int {
+	size := len(n.Label) + len(n.MarginalNote) + len(n.Text) + len(n.After)
+	for _, k := range n.Children {
+		size += textSize(k)
+	}
+	return size
 }

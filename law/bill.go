@@ -15,6 +15,60 @@ type Bill struct {
 	Version string // "first-reading", "amended-by-committee"...
 	// Instructions are the amending instructions in the bill's order.
 	Instructions []*Instruction
+	// InForce are the bill's coming-into-force provisions, as printed.
+	InForce []InForce
+}
+
+// InForce is a provision of a bill that says when (part of) it comes into force: "16 The
+// provisions of this Part come into force on a day or days to be fixed by order of the
+// Governor in Council." Its text is shown as printed, not interpreted.
+type InForce struct {
+	Provision string `json:"provision"` // the bill's section: "16"
+	Text      string `json:"text"`
+}
+
+var (
+	inForceHeadingRE = lazyre.New(`(?i)^coming[\s\x{a0}]+into[\s\x{a0}]+force$`)
+	inForceNoteRE    = lazyre.New(`(?i)coming[\s\x{a0}]+into[\s\x{a0}]+force|order[\s\x{a0}]+in[\s\x{a0}]+council|royal[\s\x{a0}]+assent`)
+	inForceTextRE    = lazyre.New(`(?i)\b(?:comes?|came)[\s\x{a0}]+into[\s\x{a0}]+force\b|\bin[\s\x{a0}]+force\b.*\broyal[\s\x{a0}]+assent\b`)
+)
+
+// inForce records s when it is a coming-into-force provision: under a "Coming into Force"
+// heading or with such a marginal note, and saying what comes into force.
+func (w *billWalker) inForce(s *elem, label string) {
+	if s.Attr("type") == "amending" {
+		return
+	}
+	under := s.Attr("type") == "CIF"
+	for _, h := range w.trail {
+		if inForceHeadingRE.MatchString(strings.TrimSpace(h.title)) {
+			under = true
+		}
+	}
+	if !under && !inForceNoteRE.MatchString(textOf(s.Child("MarginalNote"))) {
+		return
+	}
+	var parts []string
+	var add func(e *elem, prefix string)
+	add = func(e *elem, prefix string) {
+		for _, k := range e.Kids {
+			switch k.Name {
+			case "Text":
+				if t := strings.TrimSpace(textOf(k)); t != "" {
+					parts = append(parts, strings.TrimSpace(prefix+" "+t))
+					prefix = ""
+				}
+			case "Subsection", "Paragraph", "Subparagraph":
+				add(k, textOf(k.Child("Label")))
+			}
+		}
+	}
+	add(s, "")
+	text := strings.Join(parts, "\n")
+	if !inForceTextRE.MatchString(text) {
+		return
+	}
+	w.bill.InForce = append(w.bill.InForce, InForce{Provision: label, Text: text})
 }
 
 // ActRef names an Act as a bill does: its title, and the chapter cited beneath the heading
@@ -148,6 +202,7 @@ func (w *billWalker) walk(e *elem) {
 // subsections (or paragraphs) that is an instruction.
 func (w *billWalker) section(s *elem) {
 	label := textOf(s.Child("Label"))
+	w.inForce(s, label)
 	w.unit(s, label)
 	for _, k := range s.Kids {
 		if k.Name == "Subsection" || k.Name == "Paragraph" {

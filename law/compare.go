@@ -2,11 +2,20 @@ package law
 
 import "fmt"
 
+// Comparison words for Effect.Change.
+const (
+	ChangeChanged = "changed"
+	ChangeAdded   = "added"
+	ChangeGone    = "gone"
+)
+
 // CompareActs says what changed between two consolidations of one Act, section by
 // section, in the shape of a bill's effects: a section changed is "replaced", a new one
-// "added", one gone (or newly a repeal stub) "repealed".
+// "added", one gone (or newly a repeal stub) "repealed", and each says so in Change
+// ("changed", "added", "gone"), not as an instruction applied. No bill is involved: Bill
+// is empty.
 func CompareActs(from, to *Act) *Result {
-	res := &Result{Bill: to.Code, Version: from.ConsolidatedTo + " → " + to.ConsolidatedTo}
+	res := &Result{Version: from.ConsolidatedTo + " → " + to.ConsolidatedTo}
 	res.headline = fmt.Sprintf("%s, consolidated to %s → %s", to.Title, from.ConsolidatedTo, to.ConsolidatedTo)
 	ar := ActResult{Code: to.Code, Title: to.Title, Chapter: to.Chapter, ConsolidatedTo: to.ConsolidatedTo, Act: to}
 	old := map[string]*Node{}
@@ -31,19 +40,19 @@ func CompareActs(from, to *Act) *Result {
 		o, ok := old[n.Label]
 		switch {
 		case !ok:
-			add(Effect{Kind: Added, Target: n.Label, Applied: true, After: render([]*Node{n}), Sections: []string{n.Label}})
+			add(Effect{Kind: Added, Change: ChangeAdded, Target: n.Label, Applied: true, After: render([]*Node{n}), Sections: []string{n.Label}})
 		case n.Repealed && !o.Repealed:
-			add(Effect{Kind: Repealed, Target: n.Label, Applied: true, Before: render([]*Node{o}), After: render([]*Node{n}), Sections: []string{n.Label}})
+			add(Effect{Kind: Repealed, Change: ChangeGone, Target: n.Label, Applied: true, Before: render([]*Node{o}), After: render([]*Node{n}), Sections: []string{n.Label}})
 		default:
 			b, a := render([]*Node{o}), render([]*Node{n})
 			if b != a {
-				add(Effect{Kind: Replaced, Target: n.Label, Applied: true, Before: b, After: a, Sections: []string{n.Label}})
+				add(Effect{Kind: Replaced, Change: ChangeChanged, Target: n.Label, Applied: true, Before: b, After: a, Sections: []string{n.Label}})
 			}
 		}
 	}
 	for _, l := range oldOrder {
 		if !seen[l] {
-			add(Effect{Kind: Repealed, Target: l, Applied: true, Before: render([]*Node{old[l]}), Sections: []string{l}, Note: "the section is gone from the consolidation"})
+			add(Effect{Kind: Repealed, Change: ChangeGone, Target: l, Applied: true, Before: render([]*Node{old[l]}), Sections: []string{l}, Note: "the section is gone from the consolidation"})
 		}
 	}
 	res.Acts = []ActResult{ar}

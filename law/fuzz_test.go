@@ -1,6 +1,7 @@
 package law
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -28,6 +29,10 @@ func FuzzApply(f *testing.F) {
 			for _, e := range a.Effects {
 				if e.Applied == (e.Reason != "") {
 					t.Fatalf("effect %+v: applied and reason disagree", e)
+				}
+				// An effect without a kind is an instruction whose form is not recognised.
+				if e.Kind == "" && (e.Applied || !strings.HasPrefix(e.Reason, ReasonForm)) {
+					t.Fatalf("effect %+v: no kind, yet not a form not recognised", e)
 				}
 			}
 		}

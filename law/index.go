@@ -71,6 +71,10 @@ func (ix *Index) Resolve(r ActRef) (string, error) {
 		return "", fmt.Errorf("the title %q is %s but the chapter %q is %s: pin one in [acts]", r.Title, byT[0], r.Chapter, byC[0])
 	case len(byT) == 1:
 		return byT[0], nil
+	case len(byC) == 1 && r.Title != "" && ix.entries[byC[0]].Title != "" && TitleKey(ix.entries[byC[0]].Title) != TitleKey(r.Title):
+		// The chapter alone does not name an Act the bill calls by another title: a
+		// misprinted chapter, or one shared by several Acts, would amend the wrong one.
+		return "", fmt.Errorf("the bill names the %s, but the chapter %q is the %s (%s): pin one in [acts]", r.Title, r.Chapter, ix.entries[byC[0]].Title, byC[0])
 	case len(byC) == 1:
 		return byC[0], nil
 	case len(byC) > 1 && len(byT) == 0:

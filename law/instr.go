@@ -23,6 +23,13 @@ const (
 	ReasonNoAct    = "Act not available"
 	ReasonUnsure   = "not applied with certainty"
 	ReasonFrench   = "amends the French version only"
+	// ReasonAlready is an instruction whose change the Act already shows: the provision is
+	// already repealed, the words are already there.
+	ReasonAlready = "already in the Act"
+	// ReasonCompound is a step of a compound instruction left undone because another step
+	// of the same instruction could not be applied: an instruction is applied whole or not
+	// at all.
+	ReasonCompound = "not applied: another part of the same instruction could not be"
 )
 
 // action kinds, one per drafting formula.
@@ -98,6 +105,8 @@ var (
 	addWordsRE     = lazyre.New(`(?i)^adding ` + quotePat + ` (?:(after|before) ` + quotePat + `|(at the end of) ` + kindWords + ` (` + refPat + `))$`)
 	renumberRE     = lazyre.New(`(?i)^renumbered as ` + kindWords + ` (` + refPat + `)$`)
 	verbRE         = lazyre.New(`(?i)^(?:is|are) `)
+	clauseSepRE    = lazyre.New(` and (?:is|are) `)
+	stepSepRE      = lazyre.New(`,? (?:and )?by `)
 )
 
 // parseActions reads an instruction's text into the actions it makes. actTitle is the
@@ -188,7 +197,7 @@ func parseActions(text, actTitle string) []action {
 	// The predicates: "is replaced by the following", "is amended by A, by B and by C",
 	// "is renumbered as … and is amended by …".
 	var out []action
-	for _, clause := range splitOutsideQuotes(rest, regexp.MustCompile(` and (?:is|are) `)) {
+	for _, clause := range splitOutsideQuotes(rest, clauseSepRE.Get()) {
 		clause = verbRE.ReplaceAllString(strings.TrimSpace(clause), "")
 		low := strings.ToLower(clause)
 		a := base
@@ -236,7 +245,7 @@ func parseActions(text, actTitle string) []action {
 				a.err = ReasonForm + ": “" + subject + " … amended by”"
 				break
 			}
-			for _, step := range splitOutsideQuotes(clause[len("amended by "):], regexp.MustCompile(`,? (?:and )?by `)) {
+			for _, step := range splitOutsideQuotes(clause[len("amended by "):], stepSepRE.Get()) {
 				out = append(out, amendStep(base, strings.TrimSpace(step)))
 			}
 			continue

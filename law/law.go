@@ -17,6 +17,8 @@ type Result struct {
 	Version string      `json:"version"`
 	Summary Summary     `json:"summary"`
 	Acts    []ActResult `json:"acts"`
+	// InForce are the bill's coming-into-force provisions, as printed ("When it takes effect").
+	InForce []InForce `json:"in_force,omitempty"`
 
 	headline string // replaces the bill's name in Headline (an Act compared with itself)
 }
@@ -48,7 +50,7 @@ type Lookup func(ref ActRef) (code string, act *Act, err error)
 // Apply applies a bill's instructions, in the bill's order, to copies of the Acts lookup
 // finds. The Acts given are not changed.
 func Apply(b *Bill, lookup Lookup) *Result {
-	res := &Result{Bill: b.Number, Version: b.Version}
+	res := &Result{Bill: b.Number, Version: b.Version, InForce: b.InForce}
 	type state struct {
 		idx int
 		ap  *applier
@@ -90,12 +92,22 @@ func Apply(b *Bill, lookup Lookup) *Result {
 			byRef[key] = st
 		}
 		ar := &res.Acts[st.idx]
-		for _, a := range parseActions(ins.Text, ins.Act.Title) {
+		actions := parseActions(ins.Text, ins.Act.Title)
+		// A compound instruction is applied whole or not at all: its steps are applied to
+		// a copy of what they touch, kept only when every step applied.
+		var undo func()
+		if len(actions) > 1 && st.ap != nil {
+			undo = st.ap.begin(actions)
+		}
+		effects := make([]Effect, 0, len(actions))
+		failed := false
+		for _, a := range actions {
 			e := Effect{BillProvision: ins.BillProvision, Instruction: ins.Text, Language: a.lang}
 			describe(a, ins.Amended, &e)
 			switch {
 			case a.err != "":
 				e.Reason = a.err
+				failed = true
 			case a.lang == "fr":
 				e.Reason = ReasonFrench + ": the English text is unchanged"
 			case st.err != nil:
@@ -103,11 +115,28 @@ func Apply(b *Bill, lookup Lookup) *Result {
 			default:
 				if err := st.ap.apply(a, ins.Amended, &e); err != nil {
 					e.Reason = err.Error()
-					e.Before, e.After = "", ""
+					e.Before, e.After, e.Note = "", "", ""
+					failed = true
 				} else {
 					e.Applied = true
 				}
 			}
+			effects = append(effects, e)
+		}
+		if failed && undo != nil {
+			undo()
+			for i := range effects {
+				if effects[i].Applied {
+					effects[i].Applied = false
+					effects[i].Reason = ReasonCompound
+					effects[i].Before, effects[i].After, effects[i].Note = "", "", ""
+				}
+			}
+		}
+		if st.ap != nil {
+			st.ap.keep(effects)
+		}
+		for _, e := range effects {
 			ar.Effects = append(ar.Effects, e)
 			res.Summary.Instructions++
 			if e.Applied {
@@ -134,7 +163,11 @@ func (r *Result) Annotate() {
 			defer wg.Done()
 			defer func() { <-sem }()
 			for j := range es {
-				if es[j].Applied {
+				switch {
+				case !es[j].Applied:
+				case len(es[j].Before)+len(es[j].After) > maxDiffText:
+					es[j].Note = strings.TrimPrefix(es[j].Note+"; ", "; ") + fmt.Sprintf("not word-diffed: the text before and after is over %d kB", maxDiffText>>10)
+				default:
 					es[j].Ops, es[j].Flags = compare(es[j])
 				}
 			}

@@ -73,8 +73,17 @@ func (a ActResult) ActName() string {
 	return s
 }
 
-// Status is "applied" or "not applied: REASON".
+// Status is "applied" or "not applied: REASON"; for a comparison of consolidations, what
+// the later one shows.
 func (e Effect) Status() string {
+	switch e.Change {
+	case ChangeChanged:
+		return "the later consolidation reads differently"
+	case ChangeAdded:
+		return "new in the later consolidation"
+	case ChangeGone:
+		return "repealed or gone in the later consolidation"
+	}
 	if e.Applied {
 		return "applied"
 	}
@@ -99,6 +108,9 @@ func (e Effect) Summary() string {
 		}
 	}
 	kind := e.Kind
+	if e.Change != "" {
+		return cite + " " + e.Change
+	}
 	if kind == "" {
 		if cite == "" {
 			return "an instruction"
@@ -111,10 +123,24 @@ func (e Effect) Summary() string {
 	return cite + " " + kind
 }
 
+// InForceHeading heads the bill's coming-into-force provisions, shown as printed.
+const InForceHeading = "When it takes effect"
+
 func renderText(w io.Writer, r *Result, color bool) error {
 	var sb strings.Builder
 	line := func(s string) { sb.WriteString(oneLine(s) + "\n") }
 	line(r.Headline())
+	if len(r.InForce) > 0 {
+		line("\n" + InForceHeading + " (as the bill says it):")
+		for _, f := range r.InForce {
+			for i, l := range strings.Split(f.Text, "\n") {
+				if i == 0 {
+					l = "bill s. " + f.Provision + ": " + l
+				}
+				line("  " + sanitize(l))
+			}
+		}
+	}
 	for _, a := range r.Acts {
 		line("\n== " + a.ActName() + " ==")
 		for _, e := range a.Effects {
@@ -213,6 +239,12 @@ var mdEscaper = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "~", `\~`, 
 func renderMarkdown(w io.Writer, r *Result) error {
 	var sb strings.Builder
 	sb.WriteString("# " + mdEscaper.Replace(sanitize(r.Headline())) + "\n")
+	if len(r.InForce) > 0 {
+		sb.WriteString("\n## " + InForceHeading + "\n\n")
+		for _, f := range r.InForce {
+			sb.WriteString("> **Bill s. " + mdEscaper.Replace(f.Provision) + "** " + strings.ReplaceAll(mdEscaper.Replace(sanitize(f.Text)), "\n", "\n>\n> ") + "\n\n")
+		}
+	}
 	for _, a := range r.Acts {
 		sb.WriteString("\n## " + mdEscaper.Replace(sanitize(a.ActName())) + "\n")
 		for _, e := range a.Effects {
@@ -269,6 +301,13 @@ func renderHTML(w io.Writer, r *Result) error {
 	esc := func(s string) string { return html.EscapeString(sanitize(s)) }
 	sb.WriteString("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(r.Headline()) + "</title><style>" + pageStyle + "</style></head><body>\n")
 	sb.WriteString("<h1>" + esc(r.Headline()) + "</h1>\n")
+	if len(r.InForce) > 0 {
+		sb.WriteString("<section class=\"inforce\"><h2>" + InForceHeading + "</h2>\n")
+		for _, f := range r.InForce {
+			sb.WriteString("<blockquote class=\"text\"><strong>Bill s. " + esc(f.Provision) + "</strong> " + esc(f.Text) + "</blockquote>\n")
+		}
+		sb.WriteString("</section>\n")
+	}
 	for _, a := range r.Acts {
 		sb.WriteString("<h2>" + esc(a.ActName()) + "</h2>\n")
 		for i, e := range a.Effects {

@@ -499,41 +499,105 @@ func (s *Store) Retract(subject, id, by string, now time.Time) (Record, error) {
 
 func documentString(d Document) string { return d.Title + " (" + d.Date + ") " + d.URL }
 
-// CarryOver copies the position, priority, owner, next step, notes and documents of one
-// subject's record to another (a reintroduced bill) where the target has none, and records it.
+// CarryOver is CarryRecord without replacing: it copies an earlier bill's record onto a bill
+// that has none of its own.
 func (s *Store) CarryOver(from, to, by string, now time.Time) (Record, error) {
+	res, err := s.CarryRecord(from, to, false, by, now)
+	return res.Record, err
+}
+
+// CarryResult is what CarryRecord did.
+type CarryResult struct {
+	// Record is the target's record after the carry.
+	Record Record
+	// Linked says the lineage knows the source as an earlier version of the target (or a
+	// bill of the same session substantially similar to it).
+	Linked bool
+	// Moved is the next step that moved from the source's record to the target's (nil when the
+	// source had none); Overdue says it was due before today (Eastern).
+	Moved   *NextStep
+	Overdue bool
+	// Replaced lists the target's own fields (position, priority, owner, next) that the source's
+	// replaced.
+	Replaced []string
+	// Changed says the target's record changed (false: it held all of the source's already).
+	Changed bool
+}
+
+// Summary is a record in a few words, for messages that name it: its Line, else its notes and
+// documents counted, else "nothing".
+func (r Record) Summary() string {
+	if l := r.Line(); l != "" {
+		return l
+	}
+	if n := len(r.Notes) + len(r.Documents); n > 0 {
+		return fmt.Sprintf("%d notes, %d documents", len(r.Notes), len(r.Documents))
+	}
+	return "nothing"
+}
+
+// CarryRecord carries one subject's record (an earlier bill's) over to another (the bill that
+// reintroduces it), in one transaction:
+//   - the target must have no record of its own, else the carry is refused (ErrExists) unless
+//     replace: then its position, priority and owner become the source's (empty ones too),
+//     and its next step too when the source has one;
+//   - the position, priority and owner are copied; notes and documents the target lacks are
+//     added (each keeps who wrote it and when);
+//   - the next step moves with the file: the target gets it (with its due date, even past: the
+//     result says so) and the source's is closed, its history saying where it went, so that one
+//     step is listed, reminded and owned once;
+//   - the target's history gets an entry per field, then "carried" naming the source and who
+//     decided its position, priority, owner and next step there, and when.
+//
+// A source the lineage does not link to the target is carried all the same (the user named
+// it); the result says so (Linked false).
+func (s *Store) CarryRecord(from, to string, replace bool, by string, now time.Time) (CarryResult, error) {
+	var res CarryResult
 	if err := checkSubject(from); err != nil {
-		return Record{}, err
+		return res, err
 	}
 	if from == to {
-		return Record{}, bad("cannot carry %s over onto itself: --from names the earlier bill it reintroduces", from)
+		return res, bad("cannot carry %s over onto itself: --from names the earlier bill it reintroduces", from)
 	}
-	var src Record
-	if err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		src, err = getRecord(tx, from)
-		return err
-	}); err != nil {
-		return Record{}, err
-	}
-	if src.Empty() {
-		return Record{}, notFound("%s has no record to carry over", from)
-	}
-	return s.editRecord(to, by, now, func(r *Record) ([]Change, error) {
+	today := now.In(billwatch.Eastern).Format(billwatch.DateLayout)
+	rec, err := s.editRecordTx(to, by, now, func(tx *bolt.Tx, r *Record) ([]Change, error) {
+		res = CarryResult{Linked: linkedEarlier(tx, from, to)}
+		src, err := getRecord(tx, from)
+		if err != nil {
+			return nil, err
+		}
+		if src.Empty() {
+			return nil, notFound("%s has no record to carry over", from)
+		}
+		if !r.Empty() && !replace {
+			return nil, exists("%s has a record of its own (%s): the record of %s (%s) was not carried over onto it", to, r.Summary(), from, src.Summary())
+		}
 		var cs []Change
-		fill := func(field string, p *string, v string) {
-			if *p == "" && v != "" {
-				cs = append(cs, Change{Field: field, Before: "", After: v})
+		put := func(field string, p *string, v string) {
+			if *p == PositionNone && field == "position" && v == "" {
+				return
+			}
+			if *p != v && (v != "" || replace) {
+				if *p != "" && (field != "position" || *p != PositionNone) {
+					res.Replaced = append(res.Replaced, field)
+				}
+				cs = append(cs, Change{Field: field, Before: *p, After: v})
 				*p = v
 			}
 		}
-		fill("position", &r.Position, src.Position)
-		fill("priority", &r.Priority, src.Priority)
-		fill("owner", &r.Owner, src.Owner)
-		if r.Next == nil && src.Next != nil {
+		put("position", &r.Position, src.Position)
+		put("priority", &r.Priority, src.Priority)
+		put("owner", &r.Owner, src.Owner)
+		if src.Next != nil {
 			n := *src.Next
+			if before, after := nextString(r.Next), nextString(&n); before != after {
+				if r.Next != nil {
+					res.Replaced = append(res.Replaced, "next")
+				}
+				cs = append(cs, Change{Field: "next", Before: before, After: after})
+			}
 			r.Next = &n
-			cs = append(cs, Change{Field: "next", After: nextString(&n)})
+			res.Moved, res.Overdue = &n, n.Due != "" && n.Due < today
 		}
 		for _, n := range src.Notes {
 			if !slices.ContainsFunc(r.Notes, func(x Note) bool { return x.Text == n.Text }) {
@@ -547,11 +611,68 @@ func (s *Store) CarryOver(from, to, by string, now time.Time) (Record, error) {
 				cs = append(cs, Change{Field: "document", After: documentString(d)})
 			}
 		}
-		if len(cs) > 0 {
-			cs = append(cs, Change{Field: "carried", After: "from " + from})
+		if len(cs) == 0 && src.Next == nil {
+			return nil, nil
+		}
+		res.Changed = len(cs) > 0
+		cs = append(cs, Change{Field: "carried", After: "from " + from + deciders(history(tx, from, nil), src)})
+		if src.Next != nil {
+			// The step moves with the file: the earlier record's is closed, saying where it went.
+			moved := []Change{
+				{Field: "next", Before: nextString(src.Next), After: ""},
+				{Field: "carried", After: "to " + to + " (the next step moved with the file)"},
+			}
+			src.Next, src.Updated = nil, now.UTC()
+			for _, c := range moved {
+				c.Subject, c.By, c.At = from, by, now
+				if err := appendHistory(tx, c); err != nil {
+					return nil, err
+				}
+			}
+			if err := putJSON(tx.Bucket(bktMemory), []byte(subjectKey(from)), src); err != nil {
+				return nil, err
+			}
 		}
 		return cs, nil
 	})
+	res.Record = rec
+	return res, err
+}
+
+// linkedEarlier reports whether the lineage links bill subject from to bill subject to as an
+// earlier version of it (or a bill of the same session substantially similar to it).
+func linkedEarlier(tx *bolt.Tx, from, to string) bool {
+	f, okf := strings.CutPrefix(from, "bill ")
+	t, okt := strings.CutPrefix(to, "bill ")
+	if !okf || !okt {
+		return false
+	}
+	return slices.ContainsFunc(getLinks(tx, t), func(l LineageLink) bool { return l.Key() == f && !l.Later })
+}
+
+// deciders says who decided a record's position, priority, owner and next step, and when, as
+// its history tells (the last change that gave each its value): "; decided there: position
+// by lea on 2026-03-02, owner by sam on 2026-03-05". Empty when the history tells none.
+func deciders(h []Change, r Record) string {
+	var parts []string
+	for _, f := range []struct{ field, name, value string }{
+		{"position", "position", r.Position}, {"priority", "priority", r.Priority},
+		{"owner", "owner", r.Owner}, {"next", "next step", nextString(r.Next)},
+	} {
+		if f.value == "" {
+			continue
+		}
+		for i := len(h) - 1; i >= 0; i-- {
+			if c := h[i]; c.Field == f.field && c.After == f.value {
+				parts = append(parts, f.name+" by "+c.By+" on "+c.At.In(billwatch.Eastern).Format(billwatch.DateLayout))
+				break
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; decided there: " + strings.Join(parts, ", ")
 }
 
 // Record returns a subject's record (empty when none was kept).

@@ -75,6 +75,19 @@ func decorate(tx *bolt.Tx, a billwatch.Alert) billwatch.Alert {
 	return a
 }
 
+// The title's and why's openings of a next-step reminder, by which IsNextStepReminder knows
+// one from a comment-deadline reminder (both are deadline.reminder).
+const (
+	nextStepTitle = "Next step: "
+	nextStepWhy   = "our next step on "
+)
+
+// IsNextStepReminder reports whether an alert is the reminder of one of the coalition's next
+// steps (rather than of a Gazette comment deadline), so that pages label it as such.
+func IsNextStepReminder(a billwatch.Alert) bool {
+	return a.Kind == billwatch.KindDeadlineReminder && strings.HasPrefix(a.Title, nextStepTitle) && strings.HasPrefix(a.Why, nextStepWhy)
+}
+
 // NextStepReminders queues a reminder for each open next step whose due date is today or
 // tomorrow (Eastern), or past: one per step and due date, never repeated.
 func (t *Tracker) NextStepReminders(ctx context.Context) (int, error) {
@@ -95,22 +108,25 @@ func (t *Tracker) NextStepReminders(ctx context.Context) (int, error) {
 		}
 		kind, rest, _ := strings.Cut(r.Subject, " ")
 		subject := rest
+		var page string
 		if kind == "regulation" {
-			_, id, _ := strings.Cut(rest, " ")
-			subject = "Gazette " + id
+			part, id, _ := strings.Cut(rest, " ")
+			subject, page = "Gazette "+id, billwatch.RegulationPath(part, id)
+		} else if session, number, ok := strings.Cut(rest, " "); ok {
+			page = billwatch.BillPath(session, number)
 		}
-		when := "tomorrow"
+		when := "is due tomorrow"
 		switch {
 		case today.Equal(due):
-			when = "today"
+			when = "is due today"
 		case today.After(due):
-			when = "overdue since " + r.Next.Due
+			when = "was due on " + r.Next.Due + ": overdue"
 		}
 		owner := firstNonEmpty(r.Owner, "no owner")
 		alerts = append(alerts, t.newAlert(billwatch.Alert{
 			Kind: billwatch.KindDeadlineReminder, Severity: billwatch.Action, Audience: billwatch.Policy,
-			Subject: subject, Title: "Next step: " + r.Next.Text, Deadline: r.Next.Due,
-			Why:  fmt.Sprintf("our next step on %s is due %s (%s)", rest, when, owner),
+			Subject: subject, Title: nextStepTitle + r.Next.Text, Deadline: r.Next.Due, Page: page,
+			Why:  fmt.Sprintf("%s%s %s (%s)", nextStepWhy, rest, when, owner),
 			Text: fmt.Sprintf("Next step on %s: %s — due %s, owner: %s.", rest, r.Next.Text, r.Next.Due, owner),
 		}, "next "+r.Next.Due+" "+Hash([]byte(r.Next.Text))[:8]))
 	}

@@ -107,7 +107,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
 		if a.Created.After(updated) {
 			updated = a.Created
 		}
-		t := kindLabel(a.Kind) + ": " + a.Subject
+		t := alertLabel(a) + ": " + a.Subject
 		if a.Title != "" {
 			t += " — " + a.Title
 		}

@@ -61,21 +61,22 @@ func serve(h http.Handler, path, accept string) *httptest.ResponseRecorder {
 func TestLawPageHostileTextIsInert(t *testing.T) {
 	t.Parallel()
 	h := lawServer(t, func() *law.Result {
-		return &law.Result{Summary: law.Summary{Instructions: 2, Applied: 1, Unapplied: 1}, Acts: []law.ActResult{{
-			Code: "T-3.4", Title: `Telecommunications Act<script>alert(1)</script>`, ConsolidatedTo: "2024-06-20",
-			Effects: []law.Effect{
-				{BillProvision: "4", Instruction: `Section 47 of the Act is replaced by the following:<img src=x onerror=alert(2)>`, Kind: "replaced", Target: "47", Applied: true,
-					Before: "The Commission shall <b>approve</b> tariffs.", After: `The Minister may <iframe src="javascript:alert(3)"> tariffs.`},
-				{BillProvision: "5", Instruction: "Section 99 of the Act is repealed.", Kind: "repealed", Target: "99", Reason: `target not found: s. 99 <a href="x">`},
-			},
-		}}}
+		return &law.Result{Summary: law.Summary{Instructions: 2, Applied: 1, Unapplied: 1},
+			InForce: []law.InForce{{Provision: "16", Text: `The provisions of this Part come into force on a day <u>to be fixed</u> by order of the Governor in Council.`}}, Acts: []law.ActResult{{
+				Code: "T-3.4", Title: `Telecommunications Act<script>alert(1)</script>`, ConsolidatedTo: "2024-06-20",
+				Effects: []law.Effect{
+					{BillProvision: "4", Instruction: `Section 47 of the Act is replaced by the following:<img src=x onerror=alert(2)>`, Kind: "replaced", Target: "47", Applied: true,
+						Before: "The Commission shall <b>approve</b> tariffs.", After: `The Minister may <iframe src="javascript:alert(3)"> tariffs.`},
+					{BillProvision: "5", Instruction: "Section 99 of the Act is repealed.", Kind: "repealed", Target: "99", Reason: `target not found: s. 99 <a href="x">`},
+				},
+			}}}
 	})
 	rec := serve(h, "/bills/45-1/C-99/law", "")
 	body := rec.Body.String()
 	if rec.Code != 200 {
 		t.Fatalf("GET law = %d\n%s", rec.Code, body)
 	}
-	for _, bad := range []string{"<script>alert", "<img src=x", "<iframe", "<b>approve", `<a href="x">`} {
+	for _, bad := range []string{"<script>alert", "<img src=x", "<iframe", "<b>approve", `<a href="x">`, "<u>"} {
 		if strings.Contains(body, bad) {
 			t.Errorf("the page carries live markup %q", bad)
 		}
@@ -85,6 +86,7 @@ func TestLawPageHostileTextIsInert(t *testing.T) {
 		"s. 47 replaced", "applied", "Not applied: target not found: s. 99 &lt;a href=&#34;x&#34;&gt;",
 		"<del>", "<ins>", "In force", "As the bill would make it",
 		`href="/bills/45-1/C-99"`,
+		"When it takes effect", "Bill s. 16</strong> The provisions of this Part come into force on a day &lt;u&gt;to be fixed",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the page lacks %q", want)

@@ -38,8 +38,13 @@ type memoryView struct {
 	// Conflict lists those changes.
 	Stale    bool
 	Conflict []tracker.Change
+	// CarryRefused says why a carry was refused (the item has a record of its own); CarryFrom
+	// is the earlier bill ("45-1 C-8") the replace form carries from.
+	CarryRefused, CarryFrom string
 	// Err says the record could not be read (the page shows that rather than "none recorded").
 	Err string
+	// Today is the date (Eastern) a next step due before is overdue.
+	Today string
 }
 
 // memoryForm is the set form's values.
@@ -58,7 +63,8 @@ func formOf(r tracker.Record) memoryForm {
 // memoryFor reads an item's record, history and lineage. An error reading them is returned
 // with a view that says so (the item's own page still shows; the history page does not).
 func (s *Server) memoryFor(r *http.Request, subject, path string, stored bool) (*memoryView, error) {
-	v := &memoryView{Subject: subject, Path: path, Stored: stored, User: userOf(r), Options: tracker.Positions, Priority: tracker.Priorities}
+	v := &memoryView{Subject: subject, Path: path, Stored: stored, User: userOf(r), Options: tracker.Positions, Priority: tracker.Priorities,
+		Today: s.opt.Now().In(billwatch.Eastern).Format(billwatch.DateLayout)}
 	v.CanEdit = stored && v.User != nil && tracker.CanWrite(v.User.Role)
 	err := s.readMemory(v)
 	if err != nil {
@@ -230,7 +236,11 @@ func (s *Server) memoryPost(w http.ResponseWriter, r *http.Request) error {
 		if !sessionRe.MatchString(session) || billwatch.NormalizeBillNumber(number) == "" {
 			return badField("from", "%q is not a session and bill number", from)
 		}
-		_, err = t.Store.CarryOver(tracker.BillSubject(session, billwatch.NormalizeBillNumber(number)), subject, u.Name, now)
+		key := session + " " + billwatch.NormalizeBillNumber(number)
+		_, err = t.Store.CarryRecord(tracker.BillSubject(session, billwatch.NormalizeBillNumber(number)), subject, f.Get("replace") == "1", u.Name, now)
+		if errors.Is(err, tracker.ErrExists) {
+			return s.carryRefusedPage(w, r, subject, path, key, err)
+		}
 	case "retract":
 		_, err = t.Store.Retract(subject, f.Get("id"), u.Name, now)
 	default:
@@ -264,6 +274,22 @@ func (s *Server) conflictPage(w http.ResponseWriter, r *http.Request, subject, p
 	v.Stale, v.Conflict, v.Form = true, ce.Since, submitted
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusConflict, "memory", page{Title: "Not saved: the record changed since you loaded it", Now: s.opt.Now(), Data: v})
+	return nil
+}
+
+// carryRefusedPage answers a carry onto an item that has a record of its own: 409, the
+// record and history page saying what was not carried, with a form that replaces it.
+func (s *Server) carryRefusedPage(w http.ResponseWriter, r *http.Request, subject, path, from string, refused error) error {
+	if wantsJSON(r) {
+		return &httpError{status: http.StatusConflict, title: "Not carried over", msg: "Not carried over: " + refused.Error() + " (replace=1 replaces it)"}
+	}
+	v, err := s.memoryFor(r, subject, path, true)
+	if err != nil {
+		return err
+	}
+	v.CarryRefused, v.CarryFrom = refused.Error(), from
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusConflict, "memory", page{Title: "Not carried over: " + strings.TrimPrefix(subject, "bill ") + " has a record of its own", Now: s.opt.Now(), Data: v})
 	return nil
 }
 

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/billwatch/billwatch"
 	"github.com/billwatch/billwatch/internal/lazyre"
@@ -287,6 +289,16 @@ type billsData struct {
 	Sessions   []string
 	Committees []string
 	Stages     []struct{ Slug, Name string }
+	// Owner filters the bills to those whose record's owner is this person; AllOwners is the
+	// same list without that filter.
+	Owner     string
+	AllOwners string
+	records   map[string]tracker.Record
+}
+
+// Record is the coalition's record on a listed bill (empty when it has none).
+func (d billsData) Record(b *tracker.StoredBill) tracker.Record {
+	return d.records[b.Session+" "+b.Number]
 }
 
 func (s *Server) billList(w http.ResponseWriter, r *http.Request) error {
@@ -315,11 +327,28 @@ func (s *Server) billList(w http.ResponseWriter, r *http.Request) error {
 	if len(query) > 200 {
 		return badParam("q", "the search is longer than 200 characters")
 	}
+	owner := strings.TrimSpace(q.Get("owner"))
+	if len(owner) > 100 || !utf8.ValidString(owner) {
+		return badParam("owner", "an owner's name is at most 100 characters of UTF-8")
+	}
 	sn, err := s.data()
 	if err != nil {
 		return err
 	}
-	d := billsData{All: all, Session: session, Committee: committee, Stage: stage, Query: query, Stages: stageNames}
+	d := billsData{All: all, Session: session, Committee: committee, Stage: stage, Query: query, Stages: stageNames, Owner: owner, records: map[string]tracker.Record{}}
+	for _, r := range sn.records {
+		if key, ok := strings.CutPrefix(r.Subject, "bill "); ok {
+			d.records[key] = r
+		}
+	}
+	if owner != "" {
+		without := maps.Clone(q)
+		without.Del("owner")
+		d.AllOwners = "/bills"
+		if len(without) > 0 {
+			d.AllOwners += "?" + without.Encode()
+		}
+	}
 	sessions, committees := map[string]bool{}, map[string]bool{}
 	words := strings.Fields(strings.ToLower(query))
 	num := billwatch.NormalizeBillNumber(query)
@@ -342,6 +371,9 @@ func (s *Server) billList(w http.ResponseWriter, r *http.Request) error {
 			continue
 		}
 		if query != "" && !matches(b, num, words) {
+			continue
+		}
+		if owner != "" && !tracker.OwnerIs(d.records[b.Session+" "+b.Number].Owner, owner) {
 			continue
 		}
 		d.Bills = append(d.Bills, b)

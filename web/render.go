@@ -253,7 +253,7 @@ func kindLabel(k billwatch.Kind) string {
 	case billwatch.KindRegulationFinal:
 		return "Regulation made"
 	case billwatch.KindDeadlineReminder:
-		return "Comment deadline"
+		return "Comment deadline or next step due"
 	case billwatch.KindSourceUnhealthy:
 		return "Source failing"
 	case billwatch.KindSourceRecovered:

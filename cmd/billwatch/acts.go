@@ -218,7 +218,8 @@ func diffActCommand() command {
 }
 
 // actDiffJSON writes diff-act's JSON: law's shape (kept for whoever reads it already: "bill"
-// is the Act's code, "version" both dates, "summary.instructions" the sections changed), with
+// is empty, as no bill is involved, "version" both dates, "summary.instructions" the sections
+// changed, each effect's "change" says "changed", "added" or "gone"), with
 // keys that say what they mean: "act", "title", "from" and "to" (each consolidation's date and
 // when billwatch fetched it) and "sections_changed".
 func actDiffJSON(w io.Writer, res *law.Result, fa, ta *law.Act, fv, tv tracker.Version) error {
@@ -234,8 +235,8 @@ func actDiffJSON(w io.Writer, res *law.Result, fa, ta *law.Act, fv, tv tracker.V
 		return map[string]any{"consolidated_to": a.ConsolidatedTo, "fetched": v.Fetched.UTC().Format(time.RFC3339)}
 	}
 	out["act"] = ta.Code
-	if out["act"] == "" {
-		out["act"] = res.Bill
+	if ta.Code == "" {
+		out["act"] = fa.Code
 	}
 	out["title"] = ta.Title
 	out["from"] = side(fa, fv)

@@ -436,6 +436,19 @@ func TestLawAndDiffActJSONSayWhatTheyMean(t *testing.T) {
 			t.Errorf("diff-act JSON lost the key %q", key)
 		}
 	}
+	// No bill is involved, and each effect says what the comparison found.
+	if got["bill"] != "" {
+		t.Errorf("diff-act JSON: bill %v, want empty", got["bill"])
+	}
+	acts, _ := got["acts"].([]any)
+	if len(acts) != 1 {
+		t.Fatalf("diff-act JSON acts: %v", got["acts"])
+	}
+	for _, e := range acts[0].(map[string]any)["effects"].([]any) {
+		if c := e.(map[string]any)["change"]; c != "changed" && c != "added" && c != "gone" {
+			t.Errorf("diff-act JSON effect change %v", c)
+		}
+	}
 }
 
 // TestWatchListSaysWhereEachEntryComesFrom: built-in defaults are not called entries of the

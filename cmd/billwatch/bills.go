@@ -28,13 +28,14 @@ type billJSON struct {
 
 func billsCommand() command {
 	var all, asJSON bool
-	var session string
+	var session, owner string
 	return command{
-		name: "bills", args: "[--all] [--session P-S] [--json]",
+		name: "bills", args: "[--all] [--session P-S] [--owner NAME] [--json]",
 		summary: "tracked bills (relevant ones; --all: every stored bill)",
 		flags: func(fs *flag.FlagSet) {
 			fs.BoolVar(&all, "all", false, "every stored bill, relevant or not")
 			fs.StringVar(&session, "session", "", "only this session `P-S` (default: every session)")
+			fs.StringVar(&owner, "owner", "", "only the bills whose record's owner is `NAME` (case and accents aside)")
 			fs.BoolVar(&asJSON, "json", false, "JSON output")
 		},
 		run: func(ctx context.Context, g *globals, args []string) error {
@@ -49,9 +50,16 @@ func billsCommand() command {
 			if err != nil {
 				return err
 			}
+			recs, err := billRecords(store)
+			if err != nil {
+				return err
+			}
 			out := []billwatch.Bill{}
 			var shown []string
 			for _, b := range bills {
+				if owner != "" && !tracker.OwnerIs(recs[b.Session+" "+b.Number].Owner, owner) {
+					continue
+				}
 				if all || b.Relevant {
 					out = append(out, tracker.ListedBill(b.Bill))
 					shown = append(shown, b.StatusShown())
@@ -60,14 +68,18 @@ func billsCommand() command {
 			if asJSON {
 				return writeJSON(g.stdout, out)
 			}
+			if len(out) == 0 && owner != "" {
+				fmt.Fprintf(g.stdout, "no %s bill's record names %q as its owner\n", map[bool]string{true: "stored", false: "watched"}[all], owner)
+				return nil
+			}
 			if len(out) == 0 {
 				fmt.Fprintln(g.stdout, noBills(store, session, all, len(bills)))
 				return nil
 			}
 			w := table(g.stdout)
-			fmt.Fprintln(w, "SESSION\tBILL\tTITLE\tSTATUS\tWHY")
+			fmt.Fprintln(w, "SESSION\tBILL\tTITLE\tSTATUS\tOURS\tWHY")
 			for i, b := range out {
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", b.Session, b.Number, truncate(firstNonEmpty(b.ShortTitle, b.Title), 50), truncate(shown[i], 45), strings.Join(b.Reasons, "; "))
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", b.Session, b.Number, truncate(firstNonEmpty(b.ShortTitle, b.Title), 50), truncate(shown[i], 45), termSafe(truncate(ours(recs[b.Session+" "+b.Number]), 30)), strings.Join(b.Reasons, "; "))
 			}
 			return w.Flush()
 		},

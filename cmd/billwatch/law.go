@@ -38,9 +38,11 @@ func lawCommand() command {
 			default:
 				return usageError("--format %q: want one of text, markdown, html, json", format)
 			}
-			if act != "" && !justice.ValidCode(act) {
+			// Codes are written in capitals (T-3.4); t-3.4 names the same Act, as on the web.
+			if act != "" && !justice.ValidCode(strings.ToUpper(act)) {
 				return usageError("--act %q: not an Act code (write e.g. T-3.4)", act)
 			}
+			act = strings.ToUpper(act)
 			if len(args) != 1 {
 				return usageError("law takes one bill: a number (billwatch law C-8) or a bill XML file with --act-file")
 			}
@@ -95,6 +97,10 @@ func lawFiles(g *globals, billPath string, actPaths []string) (*law.Result, erro
 			a.Code = strings.TrimSuffix(p[strings.LastIndex(p, "/")+1:], ".xml")
 		}
 		acts[a.Code] = a
+		// The long title names the Act too; the short title, last, is the entry's title.
+		if a.LongTitle != "" && a.LongTitle != a.Title {
+			entries = append(entries, law.IndexEntry{Code: a.Code, Title: a.LongTitle, Chapter: a.Chapter})
+		}
 		entries = append(entries, law.IndexEntry{Code: a.Code, Title: a.Title, Chapter: a.Chapter})
 	}
 	pins, err := actPins(g)
@@ -107,11 +113,18 @@ func lawFiles(g *globals, billPath string, actPaths []string) (*law.Result, erro
 		}
 		return nil, fmt.Errorf("%s was not given with --act-file", code)
 	})
-	// The index is the Acts given: one it lacks was not given, whether or not Justice Laws has it.
+	// The index is the Acts given: one it lacks was not given, whether or not Justice Laws has
+	// it. Its code, when the database's index of Acts knows it, is still said.
+	known := knownActs(g)
 	res := law.Apply(bill, func(r law.ActRef) (string, *law.Act, error) {
 		code, a, err := lookup(r)
 		if errors.Is(err, law.ErrNotIndexed) {
 			err = fmt.Errorf("%s was not given with --act-file", r)
+			if known != nil {
+				if c, kerr := known.Resolve(r); kerr == nil {
+					code, err = c, fmt.Errorf("%s (%s) was not given with --act-file", r, c)
+				}
+			}
 		}
 		return code, a, err
 	})
@@ -119,6 +132,23 @@ func lawFiles(g *globals, billPath string, actPaths []string) (*law.Result, erro
 		res.Session = xmlSession(bb)
 	}
 	return res, nil
+}
+
+// knownActs is the database's index of Acts (the stored Justice Laws index, the Acts
+// stored, the pins), or nil when there is no database to read: law on files needs none.
+func knownActs(g *globals) *law.Index {
+	if _, err := os.Stat(g.dbPath()); err != nil {
+		return nil
+	}
+	store, cfg, err := g.readStore()
+	if err != nil {
+		return nil
+	}
+	ix, err := storedActIndex(store, cfg)
+	if err != nil {
+		return nil
+	}
+	return ix
 }
 
 // actPins reads the config's [acts] pins (title → code) without opening the database.

@@ -212,7 +212,7 @@ func TestActsSourceEndToEnd(t *testing.T) {
 		t.Fatalf("scrape acts, snapshot 3: exit %d\n%s%s", code, out, errOut)
 	}
 	out, errOut, code = c.run(week3, "diff-act", "C-23")
-	if code != 0 || !strings.Contains(out, "s. 21 replaced: applied") || !strings.Contains(out, "{+or to perform its duties and functions under section 16+}") {
+	if code != 0 || !strings.Contains(out, "s. 21 changed: the later consolidation reads differently") || strings.Contains(out, "applied") || !strings.Contains(out, "{+or to perform its duties and functions under section 16+}") {
 		t.Errorf("diff-act C-23: exit %d %s\n%s", code, errOut, out)
 	}
 	_, errOut, code = c.run(week3, "diff-act", "X-99")

@@ -109,7 +109,7 @@ func memoryCommand() command {
 			fs.StringVar(&o.from, "from", "", "carry: the earlier bill, `\"P-S NUMBER\"` (e.g. \"44-1 C-26\")")
 			fs.StringVar(&o.by, "by", "", "who makes the change (default: $USER)")
 			fs.BoolVar(&o.asJSON, "json", false, "show: JSON output")
-			fs.BoolVar(&o.replace, "replace", false, "import: replace a memory the database already holds")
+			fs.BoolVar(&o.replace, "replace", false, "import: replace a memory the database already holds; carry: replace the bill's own position, priority, owner and next step")
 		},
 		run: func(ctx context.Context, g *globals, args []string) error {
 			if len(args) == 0 {
@@ -222,6 +222,9 @@ func memorySet(ctx context.Context, g *globals, o *memOpts, pos []string) error 
 	if err != nil {
 		return inputError(err)
 	}
+	if today := g.clock().In(billwatch.Eastern).Format(billwatch.DateLayout); due != "" && due < today && (set["next"] || set["due"]) {
+		fmt.Fprintf(g.stderr, "warning: the due date %s is in the past (today is %s): the step is recorded as overdue and its reminder goes out at the next pass\n", due, today)
+	}
 	fmt.Fprintf(g.stdout, "%s: %s\n", label, firstNonEmpty(r.Line(), "no position recorded"))
 	return nil
 }
@@ -299,11 +302,40 @@ func memoryCarry(ctx context.Context, g *globals, o *memOpts, pos []string) erro
 	if err != nil {
 		return err
 	}
-	r, err := store.CarryOver(tracker.BillSubject(fs, billwatch.NormalizeBillNumber(fn)), subject, who(by), g.clock())
+	fromKey := fs + " " + billwatch.NormalizeBillNumber(fn)
+	res, err := store.CarryRecord(tracker.BillSubject(fs, billwatch.NormalizeBillNumber(fn)), subject, o.replace, who(by), g.clock())
+	if errors.Is(err, tracker.ErrExists) {
+		return fmt.Errorf("%s: nothing carried (--replace replaces its position, priority, owner and next step with those of %s)", err, fromKey)
+	}
 	if err != nil {
 		return inputError(err)
 	}
-	fmt.Fprintf(g.stdout, "%s: carried over from %s: %s\n", label, from, r.Line())
+	w := g.stdout
+	if !res.Linked {
+		fmt.Fprintf(w, "note: %s is not known as an earlier version of %s (billwatch show lists a bill's lineage); carried as asked\n", fromKey, label)
+	}
+	if !res.Changed && res.Moved == nil {
+		fmt.Fprintf(w, "%s: nothing to carry over: it holds all of %s's record already: %s\n", label, fromKey, termSafe(res.Record.Summary()))
+		return nil
+	}
+	fmt.Fprintf(w, "%s: carried over from %s: %s\n", label, fromKey, termSafe(res.Record.Summary()))
+	if len(res.Replaced) > 0 {
+		fmt.Fprintf(w, "replaced this bill's own %s\n", strings.Join(res.Replaced, ", "))
+	}
+	if n := res.Moved; n != nil {
+		fmt.Fprintf(w, "next step moved here from %s (closed there): %s", fromKey, termSafe(n.Text))
+		if n.Due != "" {
+			fmt.Fprintf(w, ", due %s", n.Due)
+		}
+		fmt.Fprintln(w)
+		if res.Overdue {
+			again := pos[0]
+			if session, number, ok := strings.Cut(strings.TrimPrefix(subject, "bill "), " "); ok && strings.HasPrefix(subject, "bill ") {
+				again = number + " --session " + session
+			}
+			fmt.Fprintf(w, "overdue: it was due %s; give it a new date: billwatch memory set %s --due YYYY-MM-DD\n", n.Due, again)
+		}
+	}
 	return nil
 }
 
@@ -344,12 +376,12 @@ func memoryShow(ctx context.Context, g *globals, o *memOpts, pos []string) error
 		return writeJSON(g.stdout, m)
 	}
 	fmt.Fprintf(g.stdout, "%s\n", label)
-	printMemory(g.stdout, m, m.InheritedFrom == "")
+	printMemory(g.stdout, m, m.InheritedFrom == "", subject)
 	if len(m.History) > 0 {
 		fmt.Fprintln(g.stdout, "\nHistory:")
 		w := table(g.stdout)
 		for _, c := range m.History {
-			fmt.Fprintf(w, "  %s\t%s\t%s\t%s → %s\n", c.At.In(billwatch.Eastern).Format("2006-01-02 15:04"), termSafe(c.By), c.Field, termSafe(truncate(firstNonEmpty(c.Before, "—"), 40)), termSafe(truncate(afterText(c), 60)))
+			fmt.Fprintf(w, "  %s\t%s\t%s\t%s → %s\n", c.At.In(billwatch.Eastern).Format("2006-01-02 15:04"), termSafe(c.By), c.Field, termSafe(truncate(firstNonEmpty(c.Before, "—"), 40)), termSafe(afterShown(c)))
 		}
 		w.Flush()
 	}
@@ -366,6 +398,15 @@ func termSafe(s string) string {
 	}, s)
 }
 
+// afterShown is a history entry's after value as `memory show` prints it, shortened but for a
+// carry (which names the earlier bill and who decided what there).
+func afterShown(c tracker.Change) string {
+	if c.Field == "carried" {
+		return afterText(c)
+	}
+	return truncate(afterText(c), 60)
+}
+
 // afterText is a history entry's after value as `memory show` prints it: a note or document
 // whose after is empty was retracted.
 func afterText(c tracker.Change) string {
@@ -375,11 +416,12 @@ func afterText(c tracker.Change) string {
 	return firstNonEmpty(c.After, "—")
 }
 
-// printMemory prints a record; ids adds each note's and document's id (the bill's own record,
-// for memory retract).
-func printMemory(w io.Writer, m memoryJSON, ids bool) {
+// printMemory prints the record of subject ("bill 45-2 C-2"); ids adds each note's and
+// document's id (the bill's own record, for memory retract).
+func printMemory(w io.Writer, m memoryJSON, ids bool, subject string) {
 	if m.InheritedFrom != "" {
-		fmt.Fprintf(w, "No record of its own; from %s, which it reintroduces (carry it over: billwatch memory carry … --from %q):\n", m.InheritedFrom, m.InheritedFrom)
+		session, number, _ := strings.Cut(strings.TrimPrefix(subject, "bill "), " ")
+		fmt.Fprintf(w, "No record of its own; from %s, which it reintroduces (carry it over: billwatch memory carry %s --session %s --from %q):\n", m.InheritedFrom, number, session, m.InheritedFrom)
 	}
 	fmt.Fprintf(w, "Position:    %s\n", tracker.PositionName(m.Position))
 	if m.Priority != "" {
@@ -480,7 +522,7 @@ func printLineageMemory(w io.Writer, b billJSON) {
 	}
 	if b.Memory != nil && (b.Memory.Position != tracker.PositionNone || b.Memory.Owner != "" || len(b.Memory.Notes)+len(b.Memory.Documents) > 0 || b.Memory.Next != nil) {
 		fmt.Fprintln(w, "\nOur record:")
-		printMemory(w, *b.Memory, false)
+		printMemory(w, *b.Memory, false, tracker.BillSubject(b.Session, b.Number))
 	}
 }
 

@@ -107,6 +107,7 @@ func userCommand() command {
 						return inputError(err)
 					}
 					fmt.Fprintf(g.stdout, "user %s removed, with their sessions and subscription links\n", name)
+					return printOwned(g.stdout, store, name)
 				}
 				return nil
 			default:

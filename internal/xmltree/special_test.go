@@ -40,3 +40,22 @@ func TestSpecial8FirstIsExact(t *testing.T) {
 		}
 	}
 }
+
+// TestNameClass: name's one look-up a byte sorts each byte as the checks it replaced did.
+func TestNameClass(t *testing.T) {
+	t.Parallel()
+	for b := range 256 {
+		want := nameOther
+		switch {
+		case b >= 0x80:
+			want = nameHigh
+		case !isNameByte(byte(b)):
+			want = nameEnd
+		case b == ':':
+			want = nameColon
+		}
+		if got := nameClass[b]; int(got) != want {
+			t.Errorf("nameClass[%#x] = %d, want %d", b, got, want)
+		}
+	}
+}

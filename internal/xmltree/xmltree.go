@@ -427,16 +427,17 @@ func (t *treeReader) name() (raw string, ok bool, colons int, err error) {
 	s := t.s
 	i := t.pos
 	ascii := true
-	for i < len(s) {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			ascii = false
-		} else if nameByte[c] == 0 {
-			break
-		} else if c == ':' {
-			colons++
+	for ; i < len(s); i++ {
+		if k := nameClass[s[i]]; k != nameOther {
+			if k == nameEnd {
+				break
+			}
+			if k == nameColon {
+				colons++
+			} else {
+				ascii = false
+			}
 		}
-		i++
 	}
 	if i >= len(s) {
 		return "", false, 0, t.eof()
@@ -457,6 +458,30 @@ func (t *treeReader) name() (raw string, ok bool, colons int, err error) {
 	}
 	return raw, true, colons, nil
 }
+
+// nameClass sorts bytes for name: one table look-up a byte, one test for the usual byte.
+var nameClass = func() (c [256]uint8) {
+	for b := range 256 {
+		switch {
+		case b >= utf8.RuneSelf:
+			c[b] = nameHigh
+		case b == ':':
+			c[b] = nameColon
+		case nameByte[b] == 1:
+			c[b] = nameOther
+		default:
+			c[b] = nameEnd
+		}
+	}
+	return c
+}()
+
+const (
+	nameOther = iota // an ASCII name byte but ':'
+	nameEnd          // an ASCII byte that is in no name: the name ends before it
+	nameColon        // ':'
+	nameHigh         // from 0x80: a byte of a multi-byte character
+)
 
 // nameByte marks the ASCII bytes of names.
 var nameByte = func() (b [utf8.RuneSelf]uint8) {
