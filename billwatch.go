@@ -78,6 +78,14 @@ type Bill struct {
 	Phase        Phase        `json:"-"`
 	// Site names the page URL is on, as a link to it is labelled ("LEGISinfo").
 	Site string `json:"-"`
+	// SessionOver is set by the scraper when the site says the bill's session is no longer the
+	// current one (LEGISinfo's IsFromCurrentSession false): prorogation or dissolution ended it.
+	// A pass reads it from the list; it is not stored.
+	SessionOver bool `json:"-"`
+	// ReinstatedFrom is the number of the bill of the previous session this one reinstates
+	// ("C-22"), when the site says so (LEGISinfo's DidReinstateFromPreviousSession and
+	// ReinstatedFromBillNumberCode): the same bill carried over at the stage it had reached.
+	ReinstatedFrom string `json:"-"`
 
 	Session          string    `json:"session"` // "45-1"
 	Number           string    `json:"number"`  // "C-22"

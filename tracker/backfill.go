@@ -46,9 +46,13 @@ func (t *Tracker) Backfill(ctx context.Context, session string, progress func(do
 	if err != nil {
 		return sum, err
 	}
+	past, err := t.Store.pastBills()
+	if err != nil {
+		return sum, err
+	}
 	var todo []int
 	for i, lb := range list {
-		if len(profile.BillReasons(lb)) > 0 {
+		if len(billReasons(profile, past, lb)) > 0 {
 			todo = append(todo, i)
 		}
 	}
@@ -83,8 +87,8 @@ func (t *Tracker) Backfill(ctx context.Context, session string, progress func(do
 				continue
 			}
 			raw = payload
-			st = billState{Bill: mergeRecord(rec, lb), Detailed: true, Publications: rec.Publications, ListActivity: lb.LatestActivityAt, RecordHash: Hash(payload), Texts: cloneTexts(prev.Texts)}
-			st.Bill.Reasons = profile.BillReasons(st.full())
+			st = billState{Bill: mergeRecord(rec, lb), Detailed: true, Publications: rec.Publications, ListActivity: lb.LatestActivityAt, RecordHash: Hash(payload), Texts: cloneTexts(prev.Texts), Backfilled: !had || prev.Backfilled}
+			st.Bill.Reasons = billReasons(profile, past, st.full())
 			st.Bill.Relevant = len(st.Bill.Reasons) > 0
 		}
 		if st.Texts == nil {

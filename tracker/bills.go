@@ -28,6 +28,11 @@ type billState struct {
 	// carries neither; the jurisdiction is the key's first segment.
 	Phase billwatch.Phase `json:"phase,omitempty"`
 	Site  string          `json:"site,omitempty"`
+	// Backfilled says that `backfill` stored the bill, not a pass: it does not make the
+	// database one that follows bills (see followsBills).
+	Backfilled bool `json:"backfilled,omitempty"`
+	// ReinstatedFrom is the bill's, kept like Phase and Site.
+	ReinstatedFrom string `json:"reinstated_from,omitempty"`
 
 	// ListSeen is the newest list activity stamp seen since the record was read, when newer
 	// than ListActivity: a list entry older than both is a stale copy (stale.go).
@@ -37,7 +42,7 @@ type billState struct {
 // MarshalJSON stores the bill's phase and site beside it.
 func (st billState) MarshalJSON() ([]byte, error) {
 	type plain billState
-	st.Phase, st.Site = st.Bill.Phase, st.Bill.Site
+	st.Phase, st.Site, st.ReinstatedFrom = st.Bill.Phase, st.Bill.Site, st.Bill.ReinstatedFrom
 	return json.Marshal(plain(st))
 }
 
@@ -47,7 +52,7 @@ func (st *billState) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, (*plain)(st)); err != nil {
 		return err
 	}
-	st.Bill.Phase, st.Bill.Site = st.Phase, st.Site
+	st.Bill.Phase, st.Bill.Site, st.Bill.ReinstatedFrom = st.Phase, st.Site, st.ReinstatedFrom
 	return nil
 }
 
@@ -97,6 +102,10 @@ func textDoc(b billwatch.Bill, pubID string) string { return billDoc(b) + "/text
 type StoredBill struct {
 	billwatch.Bill
 	Versions []StoredText
+	// SessionEnded says that the bill's session ended while it was before Parliament (see
+	// StatusShown); ReinstatedAs is the bill of the next session that reinstates it, if any.
+	SessionEnded bool   `json:"-"`
+	ReinstatedAs string `json:"-"`
 }
 
 // StoredText is one publication of a bill and whether its text is stored.
@@ -121,7 +130,7 @@ func (st *billState) stored() StoredBill {
 func (s *Store) Bills(session string) ([]StoredBill, error) {
 	var out []StoredBill
 	err := s.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bktBills).ForEach(func(k, v []byte) error {
+		err := tx.Bucket(bktBills).ForEach(func(k, v []byte) error {
 			st, err := decodeBill(k, v)
 			if err != nil {
 				s.skip(bktBills, k, err)
@@ -132,6 +141,10 @@ func (s *Store) Bills(session string) ([]StoredBill, error) {
 			}
 			return nil
 		})
+		if err == nil {
+			s.markEnded(tx, out)
+		}
+		return err
 	})
 	slices.SortFunc(out, func(a, b StoredBill) int {
 		if c := strings.Compare(a.Session, b.Session); c != 0 {
@@ -160,7 +173,12 @@ func (s *Store) Bill(session, number string) (StoredBill, bool, error) {
 	if err != nil || !found {
 		return StoredBill{}, found, err
 	}
-	return st.stored(), true, nil
+	out := []StoredBill{st.stored()}
+	err = s.view(func(tx *bolt.Tx) error {
+		s.markEnded(tx, out)
+		return nil
+	})
+	return out[0], true, err
 }
 
 // compareBillNumbers orders C- before S- and numbers numerically: C-2 < C-12 < S-201.
@@ -225,7 +243,30 @@ func (t *Tracker) ScrapeBillsFrom(ctx context.Context, feed BillFeed, session st
 		sum.StoreErr = err
 		return sum
 	}
-	sum.Baseline = len(old) == 0
+	// A session is a baseline only for a database that follows no bills yet: on one that does,
+	// a new session (after a prorogation or an election) is news, every bill of it new.
+	followed, err := t.Store.followsBills(list)
+	if err != nil {
+		sum.Outcome = Failed
+		sum.Problems = append(sum.Problems, err)
+		sum.StoreErr = err
+		return sum
+	}
+	sum.Baseline = len(old) == 0 && !followed
+	past, err := t.Store.pastBills()
+	if err != nil {
+		sum.Outcome = Failed
+		sum.Problems = append(sum.Problems, err)
+		sum.StoreErr = err
+		return sum
+	}
+	sum.Session = session
+	// Only the session followed is warned about: a pass over an earlier one, asked for, is
+	// over by design.
+	sum.SessionOver = (t.Session == "" || session == t.Session) && len(list) > 0 && !slices.ContainsFunc(list, func(b billwatch.Bill) bool { return !b.SessionOver })
+	if sum.SessionOver {
+		t.Log.Warn(SessionOverWarning(session), "source", feed.Source)
+	}
 	profile := t.ActiveProfile()
 
 	var changes []billChange
@@ -243,7 +284,7 @@ func (t *Tracker) ScrapeBillsFrom(ctx context.Context, feed BillFeed, session st
 			}
 			continue // keep the stored bill as it is
 		}
-		c, ok := t.readBill(ctx, feed, &sum, session, lb, prev, had, profile)
+		c, ok := t.readBill(ctx, feed, &sum, session, lb, prev, had, profile, past)
 		if !ok {
 			continue // keep the stored bill as it was; the next pass retries
 		}
@@ -272,7 +313,7 @@ func (t *Tracker) ScrapeBillsFrom(ctx context.Context, feed BillFeed, session st
 	lineage := t.billLineages(changes)
 	now := t.now()
 	t.commit(&sum, start, func(tx *bolt.Tx) ([]billwatch.Alert, error) {
-		return t.storeBills(tx, &sum, changes, amendments, lawFx, lineage, now)
+		return t.storeBills(tx, &sum, changes, amendments, lawFx, lineage, past, now)
 	})
 	return sum
 }
@@ -324,10 +365,43 @@ func (s *Store) billStates(session string, list []billwatch.Bill) (map[string]bi
 	return old, err
 }
 
+// followsBills reports whether the store holds a bill, of any session, of the jurisdictions of
+// the listed bills that a pass stored (a backfill's bills do not count: they are the past
+// imported for lineage, not bills followed).
+func (s *Store) followsBills(list []billwatch.Bill) (bool, error) {
+	var jurs []billwatch.Jurisdiction
+	for _, b := range list {
+		if j := b.Jurisdiction.Or(); !slices.Contains(jurs, j) {
+			jurs = append(jurs, j)
+		}
+	}
+	if len(jurs) == 0 {
+		jurs = []billwatch.Jurisdiction{billwatch.Canada}
+	}
+	found := false
+	err := s.view(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bktBills).Cursor()
+		for _, j := range jurs {
+			prefix := []byte(storeKey(j, ""))
+			for k, v := c.Seek(prefix); k != nil && strings.HasPrefix(string(k), string(prefix)); k, v = c.Next() {
+				var st struct {
+					Backfilled bool `json:"backfilled"`
+				}
+				if decodeJSON(v, &st) == nil && !st.Backfilled {
+					found = true
+					return nil
+				}
+			}
+		}
+		return nil
+	})
+	return found, err
+}
+
 // billFromList is a bill's state as the list shows it: what only the record tells is kept
 // until the record is read again; while the activity has not moved, the record's values
 // stand. It is pure.
-func billFromList(prev billState, had bool, lb billwatch.Bill, profile Profile) billState {
+func billFromList(prev billState, had bool, lb billwatch.Bill, profile Profile, past *pastBills) billState {
 	nw := billState{Bill: lb, ListActivity: lb.LatestActivityAt}
 	if had {
 		nw = prev
@@ -342,7 +416,8 @@ func billFromList(prev billState, had bool, lb billwatch.Bill, profile Profile) 
 	}
 	nw.Bill.Site = cmp.Or(nw.Bill.Site, lb.Site)
 	nw.Bill.Jurisdiction = lb.Jurisdiction.Or()
-	nw.Bill.Reasons = profile.BillReasons(nw.full())
+	nw.Bill.ReinstatedFrom = lb.ReinstatedFrom
+	nw.Bill.Reasons = billReasons(profile, past, nw.full())
 	nw.Bill.Relevant = len(nw.Bill.Reasons) > 0
 	nw.ListSeen = listSeen(prev, had, lb)
 	return nw
@@ -365,10 +440,14 @@ func billChanged(c billChange) bool {
 
 // readBill reads what a pass needs of one listed bill: its record when due, and its texts.
 // ok is false when the stored bill is to be kept as it was.
-func (t *Tracker) readBill(ctx context.Context, feed BillFeed, sum *Summary, session string, lb billwatch.Bill, prev billState, had bool, profile Profile) (c billChange, ok bool) {
-	nw := billFromList(prev, had, lb, profile)
+func (t *Tracker) readBill(ctx context.Context, feed BillFeed, sum *Summary, session string, lb billwatch.Bill, prev billState, had bool, profile Profile, past *pastBills) (c billChange, ok bool) {
+	nw := billFromList(prev, had, lb, profile, past)
+	// A bill with the long title of a followed bill of an earlier session may reintroduce it:
+	// its record and texts are read as a relevant bill's, so that lineage can tell.
+	probe := nw
+	probe.Bill.Relevant = nw.Bill.Relevant || past.titleMatch(nw.Bill)
 	var raw []byte
-	if recordDue(prev, had, nw, lb) {
+	if recordDue(prev, had, probe, lb) {
 		rec, payload, err := feed.Bills.Bill(ctx, session, lb.Number)
 		if err != nil {
 			if nw.Bill.Relevant {
@@ -387,13 +466,14 @@ func (t *Tracker) readBill(ctx context.Context, feed BillFeed, sum *Summary, ses
 			nw.Publications = rec.Publications
 			nw.ListActivity = lb.LatestActivityAt
 			nw.RecordHash = Hash(payload)
-			nw.Bill.Reasons = profile.BillReasons(nw.full())
+			nw.Bill.ReinstatedFrom = lb.ReinstatedFrom
+			nw.Bill.Reasons = billReasons(profile, past, nw.full())
 			nw.Bill.Relevant = len(nw.Bill.Reasons) > 0
 		}
 	}
 	nw.Texts = cloneTexts(prev.Texts)
 	var texts []fetchedText
-	if nw.Bill.Relevant && nw.Detailed && feed.Texts != nil {
+	if (nw.Bill.Relevant || probe.Bill.Relevant) && nw.Detailed && feed.Texts != nil {
 		texts = t.readTexts(ctx, feed.Texts, sum, prev, had, nw)
 	}
 	var prevPtr *billState
@@ -531,7 +611,7 @@ func (t *Tracker) billLineages(changes []billChange) map[int]billLineage {
 
 // storeBills writes, within tx, the bills that changed, their records and texts, and
 // returns their alerts.
-func (t *Tracker) storeBills(tx *bolt.Tx, sum *Summary, changes []billChange, amendments []billAmended, lawFx map[int]LawEffects, lineage map[int]billLineage, now time.Time) ([]billwatch.Alert, error) {
+func (t *Tracker) storeBills(tx *bolt.Tx, sum *Summary, changes []billChange, amendments []billAmended, lawFx map[int]LawEffects, lineage map[int]billLineage, past *pastBills, now time.Time) ([]billwatch.Alert, error) {
 	var alerts []billwatch.Alert
 	bills := tx.Bucket(bktBills)
 	versionsAdded := 0
@@ -549,19 +629,27 @@ func (t *Tracker) storeBills(tx *bolt.Tx, sum *Summary, changes []billChange, am
 			return nil, err
 		}
 		versionsAdded += added
-		if err := putJSON(bills, billKey(nw.Bill), nw); err != nil {
-			return nil, err
-		}
-		sum.Changed++
 		l, hasLineage := lineage[i]
 		if hasLineage {
 			if err := storeLineage(tx, l); err != nil {
 				return nil, err
 			}
 		}
+		found, err := storeReinstatement(tx, past, nw.Bill, l.links)
+		if err != nil {
+			return nil, err
+		}
+		past.linkReasons(&nw.Bill, found)
+		if err := putJSON(bills, billKey(nw.Bill), nw); err != nil {
+			return nil, err
+		}
+		sum.Changed++
 		if !sum.Baseline {
+			if c.old != nil {
+				alerts = append(alerts, t.lineageAlerts(past, nw.Bill, found)...)
+			}
 			for _, a := range t.billAlerts(c.old, nw) {
-				if s := lineageText(l.links); s != "" && a.Kind == billwatch.KindBillIntroduced {
+				if s := lineageText(found); s != "" && a.Kind == billwatch.KindBillIntroduced {
 					a.Why += "; " + strings.TrimSuffix(strings.ToLower(s[:1])+s[1:], ".")
 					a.Text = s + "\n" + a.Text
 				}

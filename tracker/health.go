@@ -246,6 +246,10 @@ type RunStatus struct {
 	NextRun     time.Time `json:"next_run,omitzero"`
 	// Fields is, per kind of page and expected field, how many pages of the last pass had it.
 	Fields []FieldShare `json:"fields,omitempty"`
+	// Session is the session followed whose list the source last read, and SessionOver says
+	// that the site no longer calls it the current session.
+	Session     string `json:"session,omitempty"`
+	SessionOver bool   `json:"session_over,omitempty"`
 }
 
 func (s *Store) statusPath() string { return s.path + ".status.json" }
@@ -337,6 +341,9 @@ func (t *Tracker) recordRun(sum Summary, start time.Time) error {
 			st.LastSuccess = st.LastRun
 		}
 		st.Fields = sum.Coverage
+		if sum.Session != "" && (t.Session == "" || sum.Session == t.Session) {
+			st.Session, st.SessionOver = sum.Session, sum.SessionOver
+		}
 	})
 	if err != nil {
 		t.Log.Warn("cannot write status file", "source", sum.Source, "error", err)

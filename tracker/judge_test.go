@@ -192,7 +192,7 @@ func TestBillFromListAndRecordDue(t *testing.T) {
 	other := billwatch.Bill{Session: "45-1", Number: "C-9", Title: "Fisheries Act amendments", Status: "At consideration in committee", Phase: billwatch.PhaseCommittee, LatestActivityAt: t1}
 
 	// A bill new to the store: relevant from the watch list, its record due.
-	nw := billFromList(billState{}, false, listed, profile)
+	nw := billFromList(billState{}, false, listed, profile, nil)
 	if !nw.Bill.Relevant || nw.Detailed || !nw.ListActivity.Equal(t1) {
 		t.Fatalf("new bill: %+v", nw)
 	}
@@ -203,25 +203,25 @@ func TestBillFromListAndRecordDue(t *testing.T) {
 	read := nw
 	read.Detailed = true
 	read.Bill.Summary = "from the record"
-	same := billFromList(read, true, listed, profile)
+	same := billFromList(read, true, listed, profile, nil)
 	if same.Bill.Summary != "from the record" || recordDue(read, true, same, listed) {
 		t.Errorf("unmoved bill: summary %q, record due %v", same.Bill.Summary, recordDue(read, true, same, listed))
 	}
 	// The activity moved: the list's values are merged, the record is due again.
 	movedList := listed
 	movedList.Status, movedList.LatestActivityAt = "At consideration in committee", t2
-	moved := billFromList(read, true, movedList, profile)
+	moved := billFromList(read, true, movedList, profile, nil)
 	if moved.Bill.Status != movedList.Status || moved.Bill.Summary != "from the record" || !recordDue(read, true, moved, movedList) {
 		t.Errorf("moved bill: %+v", moved.Bill)
 	}
 	// An irrelevant bill in committee is read when it moves (its committee may be watched),
 	// not otherwise.
-	o := billFromList(billState{}, false, other, profile)
+	o := billFromList(billState{}, false, other, profile, nil)
 	if o.Bill.Relevant || !recordDue(billState{}, false, o, other) {
 		t.Errorf("bill in committee: relevant %v, record due %v", o.Bill.Relevant, recordDue(billState{}, false, o, other))
 	}
 	oRead := billState{Bill: other, ListActivity: t1}
-	if recordDue(oRead, true, billFromList(oRead, true, other, profile), other) {
+	if recordDue(oRead, true, billFromList(oRead, true, other, profile, nil), other) {
 		t.Error("unmoved bill in committee: record due")
 	}
 }

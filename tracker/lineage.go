@@ -12,6 +12,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/billwatch/billwatch/diff"
+	"github.com/billwatch/billwatch/internal/lazyre"
 )
 
 // Lineage relations.
@@ -35,13 +36,21 @@ type LineageLink struct {
 	// Later is true on the earlier bill's side of a reintroduction: the other bill
 	// reintroduces this one.
 	Later bool `json:"later,omitempty"`
+	// Reinstated says that the site calls the later bill a reinstatement of the earlier one
+	// (the same bill, carried over at its stage): linked without a text, and kept when the
+	// texts are compared.
+	Reinstated bool `json:"reinstated,omitempty"`
 }
 
 // Key is the linked bill's key, "44-1 C-26".
 func (l LineageLink) Key() string { return l.Session + " " + l.Number }
 
-// Measure is "§ for §: 14 of 19 sections carried over, 3 amended".
+// Measure is "§ for §: 14 of 19 sections carried over, 3 amended"; for a reinstatement linked
+// before any text was compared, it says so.
 func (l LineageLink) Measure() string {
+	if l.Reinstated && l.Of == 0 {
+		return "reinstated from the previous session, says LEGISinfo; texts not compared yet"
+	}
 	s := fmt.Sprintf("§ for §: %d of %d sections carried over", l.Carried, l.Of)
 	if l.Amended > 0 {
 		s += fmt.Sprintf(", %d amended", l.Amended)
@@ -52,6 +61,10 @@ func (l LineageLink) Measure() string {
 // Line says the link in words: "reintroduces 44-1 C-26 (§ for §: …)".
 func (l LineageLink) Line() string {
 	switch {
+	case l.Reinstated && l.Of == 0 && l.Later:
+		return fmt.Sprintf("reinstated as %s (%s)", l.Key(), l.Measure())
+	case l.Reinstated && l.Of == 0:
+		return fmt.Sprintf("reinstates %s (%s)", l.Key(), l.Measure())
 	case l.Relation == Reintroduction && l.Later:
 		return fmt.Sprintf("reintroduced as %s (%s)", l.Key(), l.Measure())
 	case l.Relation == Reintroduction:
@@ -311,6 +324,68 @@ func linked(carried, amended, of, otherOf int) bool {
 	return shared >= 2 && 2*shared >= min(of, otherOf)
 }
 
+// substantiveWords is how many words a provision must hold beyond its amending frame to count
+// toward a link: "Section 5 of the Act is repealed." holds none, a defined term a few.
+const substantiveWords = 8
+
+var (
+	// amendingFrame is the instruction that opens an amending provision, up to the colon
+	// before the text it sets out: "Section 718.2 of the Criminal Code is amended by adding
+	// the following after paragraph (a):".
+	amendingFrame = lazyre.New(`(?i)^.{0,300}?\b(?:is|are)\s+(?:amended|replaced|repealed|renumbered)\b[^:]{0,200}(?::|\.\s*$)`)
+	// comingIntoForce is the commencement clause every bill has in one form or another.
+	comingIntoForce = lazyre.New(`(?i)\b(?:comes?|came) into force\b`)
+)
+
+// substantive reports whether a top-level provision says something of its own: not a
+// coming-into-force clause, not an amending instruction whose new text is a few words (or
+// none: a repeal). Bills that share only such provisions are not one bill: two private
+// members' bills both adding a paragraph to s. 718.2 of the Criminal Code and both coming
+// into force on royal assent.
+func substantive(p *diff.Provision) bool {
+	text := strings.TrimSpace(p.Text)
+	var rest strings.Builder
+	for _, c := range p.Children {
+		provisionText(c, &rest)
+	}
+	all := strings.TrimSpace(text + " " + rest.String())
+	if comingIntoForce.MatchString(all) && len(words(all)) < 60 {
+		return false
+	}
+	if loc := amendingFrame.FindStringIndex(text); loc != nil {
+		text = text[loc[1]:]
+	}
+	return len(words(text+" "+rest.String())) >= substantiveWords
+}
+
+// substance is a document of the substantive top-level provisions of doc only.
+func substance(doc *diff.Document) *diff.Document {
+	out := *doc
+	out.Provisions = nil
+	for _, p := range doc.Provisions {
+		if substantive(p) {
+			out.Provisions = append(out.Provisions, p)
+		}
+	}
+	return &out
+}
+
+// linkedTexts decides whether two texts are one lineage, on their substantive provisions only:
+// boilerplate every bill shares (coming into force, bare amending frames) never makes a link.
+// A bill with a single substantive provision is linked when that provision is carried over
+// word for word.
+func linkedTexts(earlier, later *diff.Document) bool {
+	se, sl := substance(earlier), substance(later)
+	if len(se.Provisions) == 0 || len(sl.Provisions) == 0 {
+		return false
+	}
+	carried, amended, of := Measure(se, sl)
+	if min(of, len(sl.Provisions)) == 1 {
+		return carried == 1
+	}
+	return linked(carried, amended, of, len(sl.Provisions))
+}
+
 // Match finds the lineage of a bill text among the indexed bills: candidates from the index,
 // then a provision-by-provision comparison with each candidate's stored text. load returns a
 // stored text by hash.
@@ -341,7 +416,11 @@ func Match(ix *Index, sig Signature, doc *diff.Document, load func(hash string) 
 		default:
 			l.Carried, l.Amended, l.Of = Measure(other, doc)
 		}
-		if linked(l.Carried, l.Amended, l.Of, len(doc.Provisions)) {
+		earlier, later := other, doc
+		if l.Later {
+			earlier, later = doc, other
+		}
+		if linked(l.Carried, l.Amended, l.Of, len(doc.Provisions)) && linkedTexts(earlier, later) {
 			links = append(links, l)
 		}
 	}

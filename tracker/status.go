@@ -22,6 +22,9 @@ type SourceStatus struct {
 	// Fields is, per kind of page and expected field, the share found in the last pass and
 	// the recent level it is compared with.
 	Fields []FieldStatus `json:"fields,omitempty"`
+	// Warning says what needs the operator though the source reads well: the session followed
+	// is over.
+	Warning string `json:"warning,omitempty"`
 }
 
 // FieldStatus is one expected field of one kind of page: found on Found of Of pages in the
@@ -45,6 +48,9 @@ func Statuses(sources []string, health map[string]Health, runs map[string]RunSta
 		h, r := health[src], runs[src]
 		x := SourceStatus{Source: src, Healthy: !h.Unhealthy, LastSuccess: r.LastSuccess, Failures: h.Failures,
 			LastError: cmp.Or(h.LastError, r.LastError), LastRun: r.LastRun, LastOutcome: r.LastOutcome, NextRun: r.NextRun}
+		if r.SessionOver {
+			x.Warning = SessionOverWarning(r.Session)
+		}
 		if !r.LastSuccess.IsZero() {
 			age := int64(now.Sub(r.LastSuccess).Seconds())
 			x.AgeSeconds = &age

@@ -81,6 +81,11 @@ type Tracker struct {
 	LawURL func(bill billwatch.Bill) string
 	// DiffCommand builds the command line that shows a bill's full diff; it goes in alerts.
 	DiffCommand func(bill billwatch.Bill, from, to string) string
+	// Session is the session the configuration follows (`session`, else the default): only a
+	// pass over it records, for `status` and the web's banner, whether the site still calls it
+	// the current session. "" records it for every pass.
+	Session string
+
 	// PublicURL is where people reach the web interface ([web] public_url). When set, every
 	// alert links to its page, and bill.amended shows its weightiest flags, not a command.
 	PublicURL string
@@ -158,6 +163,32 @@ type Summary struct {
 	// FirstShownApart says that the first problem is reported on its own (the command's error
 	// line): Line then counts the problems without repeating it.
 	FirstShownApart bool
+	// Session is the session whose list a bills pass read ("" when it read none), and
+	// SessionOver says that the site no longer calls it the current session (every listed
+	// bill says so): prorogation or dissolution ended it, and new bills appear elsewhere.
+	Session     string
+	SessionOver bool
+}
+
+// SessionOverWarning is what the pass log, `status` and the web say when the session followed
+// is over. It names the configuration key and does not guess the next session's code (a
+// prorogation opens P-(S+1), a dissolution (P+1)-1).
+func SessionOverWarning(session string) string {
+	return fmt.Sprintf("session %s is over (LEGISinfo no longer lists it as the current session): new bills are not being watched; "+
+		"set session = \"P-S\" in the configuration to the new session (for example \"%s\" after a prorogation, \"%s\" after an election) and restart", session, nextSession(session, false), nextSession(session, true))
+}
+
+// nextSession is the session after s when a prorogation (election false) or a dissolution
+// (election true) ended it, for the warning's examples only.
+func nextSession(s string, election bool) string {
+	var p, n int
+	if _, err := fmt.Sscanf(s, "%d-%d", &p, &n); err != nil {
+		return "P-S"
+	}
+	if election {
+		return fmt.Sprintf("%d-1", p+1)
+	}
+	return fmt.Sprintf("%d-%d", p, n+1)
 }
 
 // Err joins the pass's problems.
@@ -177,6 +208,9 @@ func (s Summary) Line() string {
 	fmt.Fprintf(&b, ", %d seen, %d relevant, %d changed, %d new versions, %d alerts", s.Items, s.Relevant, s.Changed, s.Versions, len(s.Alerts))
 	if s.Stale > 0 {
 		fmt.Fprintf(&b, ", %d stale copies ignored (older than what is stored)", s.Stale)
+	}
+	if s.SessionOver {
+		b.WriteString("; WARNING: " + SessionOverWarning(s.Session))
 	}
 	switch n := len(s.Problems); {
 	case n > 0 && s.FirstShownApart:

@@ -274,8 +274,9 @@ func (t *Tracker) inConfig(kind, v string) bool {
 // recomputeRelevance judges every stored bill and regulation again with p and writes those
 // whose reasons changed. It returns how many flipped relevance.
 func recomputeRelevance(tx *bolt.Tx, p Profile) (bills, regs int, err error) {
+	past := loadPast(tx)
 	err = rewriteEach(tx.Bucket(bktBills), "bill", func(st *billState) bool {
-		reasons := p.BillReasons(st.full())
+		reasons := billReasons(p, past, st.full())
 		if slices.Equal(reasons, st.Bill.Reasons) {
 			return false
 		}

@@ -53,3 +53,27 @@ func TestFutureFetchOnStatus(t *testing.T) {
 		t.Errorf("no banner for a fetch dated in the future:\n%s", body)
 	}
 }
+
+// TestSessionOverBanner: when the last pass over the session followed found it over, every
+// page says so in a banner naming the session and the configuration key, and /status too.
+func TestSessionOverBanner(t *testing.T) {
+	t.Parallel()
+	srv, db := memoryServer(t, Auth{}, nil)
+	store, err := tracker.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)
+	if err := store.UpdateRunStatus("bills", func(r *tracker.RunStatus) {
+		r.LastRun, r.LastSuccess, r.Session, r.SessionOver = at, at, "45-1", true
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/bills", "/", "/status"} {
+		_, body := get(t, client(t), srv, path)
+		body = html.UnescapeString(body)
+		if !strings.Contains(body, "The session billwatch follows is over.") || !strings.Contains(body, `session 45-1 is over`) || !strings.Contains(body, `set session = "P-S" in the configuration`) {
+			t.Errorf("%s: no banner naming the ended session and the key:\n%s", path, body)
+		}
+	}
+}

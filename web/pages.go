@@ -68,6 +68,17 @@ func stale(sources []string, sn *snapshot, now time.Time) []string {
 	return out
 }
 
+// sessionOver is the warning of a source whose followed session is over, for the banner; ""
+// when none is.
+func sessionOver(sources []string, sn *snapshot) string {
+	for _, src := range sources {
+		if r := sn.runs[src]; r.SessionOver {
+			return tracker.SessionOverWarning(r.Session)
+		}
+	}
+	return ""
+}
+
 // drifted names the fields a source's pages stopped showing, if any.
 func drifted(h tracker.Health) string {
 	var out []string
@@ -82,7 +93,7 @@ func drifted(h tracker.Health) string {
 
 func (s *Server) page(sn *snapshot, title, nav string, data any) page {
 	now := s.opt.Now()
-	return page{Title: title, Nav: nav, Now: now, Stale: stale(s.opt.Sources, sn, now), Unreadable: sn.unreadable(), Data: data}
+	return page{Title: title, Nav: nav, Now: now, Stale: stale(s.opt.Sources, sn, now), Unreadable: sn.unreadable(), SessionOver: sessionOver(s.opt.Sources, sn), Data: data}
 }
 
 // ---- the action board

@@ -25,7 +25,10 @@ type page struct {
 	// Unreadable says that the database holds records that cannot be decoded, which the
 	// pages leave out (a banner on every page); "" when none.
 	Unreadable string
-	Data       any
+	// SessionOver says that the session followed is over and what to change (a banner on
+	// every page); "" when it is not.
+	SessionOver string
+	Data        any
 }
 
 var pageNames = []string{"error", "board", "bills", "bill", "diff", "law", "hearings", "hearing", "regulations", "regulation", "alerts", "status", "signin", "memory", "watch", "steps", "account"}

@@ -21,6 +21,9 @@ type billJSON struct {
 	// Lineage and Memory are set by show only.
 	Lineage []tracker.LineageLink `json:"lineage"`
 	Memory  *memoryJSON           `json:"memory,omitempty"`
+	// statusShown is the status as text shows it (tracker.StoredBill.StatusShown): "died on
+	// the Order Paper" for a bill of an ended session. JSON keeps LEGISinfo's.
+	statusShown string
 }
 
 func billsCommand() command {
@@ -52,12 +55,14 @@ func billsCommand() command {
 				return err
 			}
 			out := []billwatch.Bill{}
+			var shown []string
 			for _, b := range bills {
 				if owner != "" && !tracker.OwnerIs(recs[b.Session+" "+b.Number].Owner, owner) {
 					continue
 				}
 				if all || b.Relevant {
 					out = append(out, tracker.ListedBill(b.Bill))
+					shown = append(shown, b.StatusShown())
 				}
 			}
 			if asJSON {
@@ -73,8 +78,8 @@ func billsCommand() command {
 			}
 			w := table(g.stdout)
 			fmt.Fprintln(w, "SESSION\tBILL\tTITLE\tSTATUS\tOURS\tWHY")
-			for _, b := range out {
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", b.Session, b.Number, truncate(firstNonEmpty(b.ShortTitle, b.Title), 50), truncate(b.Status, 45), termSafe(truncate(ours(recs[b.Session+" "+b.Number]), 30)), strings.Join(b.Reasons, "; "))
+			for i, b := range out {
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", b.Session, b.Number, truncate(firstNonEmpty(b.ShortTitle, b.Title), 50), truncate(shown[i], 45), termSafe(truncate(ours(recs[b.Session+" "+b.Number]), 30)), strings.Join(b.Reasons, "; "))
 			}
 			return w.Flush()
 		},

@@ -90,7 +90,7 @@ func showJSON(store *tracker.Store, b tracker.StoredBill) (billJSON, error) {
 	if err != nil {
 		return billJSON{}, err
 	}
-	out := billJSON{Bill: tracker.ListedBill(b.Bill), Stages: b.Stages, Meetings: meetings, Versions: b.VersionsJSON()}
+	out := billJSON{Bill: tracker.ListedBill(b.Bill), Stages: b.Stages, Meetings: meetings, Versions: b.VersionsJSON(), statusShown: b.StatusShown()}
 	out.Votes, out.References = b.Votes, b.References
 	if out.Stages == nil {
 		out.Stages = []billwatch.Stage{}
@@ -106,7 +106,7 @@ func printBill(w io.Writer, b billJSON) error {
 	if b.ShortTitle != "" {
 		fmt.Fprintf(w, "Short title: %s\n", b.ShortTitle)
 	}
-	fmt.Fprintf(w, "Status:      %s\n", b.Status)
+	fmt.Fprintf(w, "Status:      %s\n", firstNonEmpty(b.statusShown, b.Status))
 	if b.Sponsor != "" {
 		fmt.Fprintf(w, "Sponsor:     %s\n", b.Sponsor)
 	}

@@ -65,6 +65,9 @@ func statusCommand() command {
 			}
 			// Errors in full, cause included, one line each: a table column would cut them.
 			for _, r := range rows {
+				if r.Warning != "" {
+					fmt.Fprintf(g.stdout, "%s: WARNING: %s\n", r.Source, oneLine(r.Warning))
+				}
 				if r.LastError != "" {
 					fmt.Fprintf(g.stdout, "%s: last error: %s\n", r.Source, oneLine(r.LastError))
 				}

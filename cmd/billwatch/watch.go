@@ -85,6 +85,10 @@ func watchCommand() command {
 						verb = "removed from"
 					}
 					fmt.Fprintf(g.stdout, "%s %q %s the watch list; relevance recomputed: %d bills and %d regulations changed\n", res.Item.Kind, res.Item.Value, verb, res.Bills, res.Regulations)
+					if res.Item.Kind == tracker.WatchBill && args[0] == "add" && !strings.Contains(res.Item.Value, " ") {
+						// Numbers are reused every session: say what a number alone follows.
+						fmt.Fprintf(g.stdout, "note: a number without a session follows %s in every session, whatever bill bears it; \"45-1 %s\" follows one session's\n", res.Item.Value, res.Item.Value)
+					}
 				}
 				return nil
 			default:

@@ -116,6 +116,7 @@ func (g *globals) wire(opts wireOptions) (*app, error) {
 	t.Texts = textSource{billtext.New(client)}
 	t.Differ = differ{}
 	t.PublicURL = cfg.Web.PublicURL
+	t.Session = cfg.Session
 	if cfg.Web.PublicURL != "" {
 		t.LawURL = func(b billwatch.Bill) string {
 			return cfg.Web.PublicURL + billwatch.LawPath(b.Session, b.Number, "", "")

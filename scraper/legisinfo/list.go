@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/billwatch/billwatch"
 	"github.com/billwatch/billwatch/scraper"
@@ -28,6 +29,13 @@ type listItem struct {
 	SponsorEn              text
 	LatestActivityEn       text
 	LatestActivityDateTime text
+	// IsFromCurrentSession is false on every bill of a session that prorogation or
+	// dissolution has ended; empty when the list does not say.
+	IsFromCurrentSession text
+	// DidReinstateFromPreviousSession and ReinstatedFromBillNumberCode tell a bill reinstated
+	// at the stage it had reached in the previous session, and under which number.
+	DidReinstateFromPreviousSession text
+	ReinstatedFromBillNumberCode    text
 }
 
 // parseList reads a session's bill list (a JSON array of flat objects). An entry without a
@@ -80,10 +88,25 @@ func parseList(b []byte) ([]billwatch.Bill, error) {
 			LatestActivity:   it.LatestActivityEn.clean(),
 			LatestActivityAt: listTime(it.LatestActivityDateTime),
 			URL:              BillURL(session, num),
+			SessionOver:      strings.EqualFold(strings.TrimSpace(string(it.IsFromCurrentSession)), "false"),
+			ReinstatedFrom:   reinstatedFrom(it),
 		})
 	}
 	if len(bills) == 0 {
 		return nil, fmt.Errorf("bill list holds no bills (%d entries): %w", len(items), scraper.ErrLayoutChanged)
 	}
 	return bills, nil
+}
+
+// reinstatedFrom is the number of the previous session's bill a listed bill reinstates, "" when
+// the list does not say it is reinstated. A reinstated bill whose former number is not given
+// kept its number.
+func reinstatedFrom(it listItem) string {
+	if !it.DidReinstateFromPreviousSession.bool() {
+		return ""
+	}
+	if n := billwatch.NormalizeBillNumber(it.ReinstatedFromBillNumberCode.clean()); n != "" {
+		return n
+	}
+	return billwatch.NormalizeBillNumber(it.BillNumberFormatted.clean())
 }

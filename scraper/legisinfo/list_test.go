@@ -1,6 +1,7 @@
 package legisinfo
 
 import (
+	"encoding/json"
 	"errors"
 	"github.com/billwatch/billwatch/internal/sampletest"
 	"os"
@@ -58,6 +59,8 @@ func TestParseListSample(t *testing.T) {
 			// "2021-11-22T19:00:00-05:00" is 2021-11-23 00:00 read as UTC: midnight Eastern.
 			LatestActivityAt: eastern(2021, 11, 23, 0, 0, 0, 0),
 			URL:              "https://www.parl.ca/legisinfo/en/bill/44-1/s-1",
+			// 44-1 ended with the prorogation of January 6, 2025: the list says so.
+			SessionOver: true,
 		},
 		{
 			Session: "44-1", Number: "C-291", ID: 11849645,
@@ -67,6 +70,7 @@ func TestParseListSample(t *testing.T) {
 			LatestActivity:   "Royal assent on October 10, 2024 (Senate)",
 			LatestActivityAt: eastern(2024, 10, 10, 10, 40, 0, 0),
 			URL:              "https://www.parl.ca/legisinfo/en/bill/44-1/c-291",
+			SessionOver:      true,
 		},
 		{
 			Session: "44-1", Number: "C-26", ID: 11862853,
@@ -76,6 +80,7 @@ func TestParseListSample(t *testing.T) {
 			LatestActivity:   "Message sent to the House of Commons on December 5, 2024 (Senate)",
 			LatestActivityAt: eastern(2024, 12, 5, 10, 10, 0, 0),
 			URL:              "https://www.parl.ca/legisinfo/en/bill/44-1/c-26",
+			SessionOver:      true,
 		},
 	}
 	for _, want := range tests {
@@ -245,6 +250,67 @@ func BenchmarkParseList(b *testing.B) {
 	for b.Loop() {
 		if _, err := parseList(body); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestParseListSessionAndReinstatement: the real 44-1 list says on every bill that its session
+// is over; an entry of an ongoing session that reinstates a bill of the previous one (the real
+// entry of C-26, moved to 45-1 with the list's reinstatement keys set) names the bill it
+// reinstates, and one without the former number kept its own.
+func TestParseListSessionAndReinstatement(t *testing.T) {
+	t.Parallel()
+	var items []map[string]any
+	if err := json.Unmarshal(sampletest.Read(t, "legisinfo-bills-44-1.json"), &items); err != nil {
+		t.Fatal(err)
+	}
+	var entry map[string]any
+	for _, it := range items {
+		if it["BillNumberFormatted"] == "C-26" {
+			entry = it
+		}
+	}
+	if entry == nil {
+		t.Fatal("no C-26 in the 44-1 sample")
+	}
+	entry["ParlSessionCode"], entry["ParliamentNumber"], entry["SessionNumber"] = "45-1", 45, 1
+	entry["IsFromCurrentSession"] = true
+	entry["BillNumberFormatted"] = "C-8"
+	entry["DidReinstateFromPreviousSession"] = true
+	entry["ReinstatedFromBillNumberCode"] = "C-26"
+	kept := map[string]any{}
+	for k, v := range entry {
+		kept[k] = v
+	}
+	kept["BillNumberFormatted"], kept["ReinstatedFromBillNumberCode"] = "C-9", nil
+	plain := map[string]any{}
+	for k, v := range entry {
+		plain[k] = v
+	}
+	plain["BillNumberFormatted"], plain["DidReinstateFromPreviousSession"] = "C-10", false
+	b, err := json.Marshal([]map[string]any{entry, kept, plain})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bills, err := parseList(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		num, from string
+	}{{"C-8", "C-26"}, {"C-9", "C-9"}, {"C-10", ""}}
+	for i, w := range want {
+		if bills[i].Number != w.num || bills[i].ReinstatedFrom != w.from || bills[i].SessionOver {
+			t.Errorf("bill %d = %s reinstated from %q, session over %v; want %s from %q, not over", i, bills[i].Number, bills[i].ReinstatedFrom, bills[i].SessionOver, w.num, w.from)
+		}
+	}
+	old, err := parseList(sampletest.Read(t, "legisinfo-bills-44-1.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range old {
+		if !b.SessionOver {
+			t.Fatalf("44-1 %s: SessionOver false, want true (IsFromCurrentSession is false)", b.Number)
 		}
 	}
 }
