@@ -104,7 +104,7 @@ func (r *Result) Brief() string {
 		var fs []string
 		ordered := append([]Flag(nil), r.Flags...)
 		sort.SliceStable(ordered, func(i, j int) bool {
-			return flagRank(ordered[i].Code) < flagRank(ordered[j].Code)
+			return FlagWeight(ordered[i].Code) < FlagWeight(ordered[j].Code)
 		})
 		for _, f := range ordered {
 			if !seen[f.Text] {
@@ -119,21 +119,6 @@ func (r *Result) Brief() string {
 		sb.WriteString("\nFlags: " + strings.Join(fs, "; ") + ".")
 	}
 	return sb.String()
-}
-
-// flagRank orders flags in a brief: shifts of power and safeguards first, new wording last.
-func flagRank(code string) int {
-	for i, c := range []string{
-		FlagDutyRemoved, FlagThresholdLowered, FlagOverrideAdded, FlagSunsetRemoved,
-		FlagOversightRemoved, FlagPeriodChanged, FlagPenaltyChanged, FlagDutyAdded,
-		FlagThresholdRaised, FlagOverrideRemoved, FlagSunsetAdded, FlagOffenceAdded,
-		FlagPeriodRemoved, FlagOffenceRemoved, FlagOversightAdded, FlagPeriodAdded,
-	} {
-		if c == code {
-			return i
-		}
-	}
-	return 99
 }
 
 func list(items []string) string {

@@ -3,6 +3,7 @@ package diff
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -195,9 +196,20 @@ func TestBrief(t *testing.T) {
 	got := strings.Split(r.Brief(), "\n")
 	want := []string{
 		"committee amended 2 provisions: 2, SCHEDULE; added 1 section: 4.1; removed 1 section: 3; renumbered 5 sections: 4 → 3, 5 → 4, 6 → 5, 7 → 6, 8 → 7; in the Act enacted by s. 5: amended s. 2.",
-		"Flags: shall → may: a duty becomes a discretion in s. 2(1); reasonable grounds to believe → suspect: a lower threshold in s. 3; adds an override clause (“despite any other act”) in s. 2(1); removes review, reporting or oversight wording (“review”, “parliament”) in former s. 3; time limit 30 days → 60 days in s. 2(1); and 5 more.",
+		"Flags: shall → may: a duty becomes a discretion in s. 2(1); may → must: a discretion becomes a duty in the Act enacted by s. 5, s. 2; reasonable grounds to believe → suspect: a lower threshold in s. 3; adds an override clause (“despite any other act”) in s. 2(1); removes review, reporting or oversight wording (“review”, “parliament”) in former s. 3; and 5 more.",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Brief(small) (-want +got):\n%s", diff)
+	}
+	// The brief ranks the flags as Highlights does (the weightiest changes of a bill.amended
+	// alert with a web link): an alert lists them in the same order with or without one.
+	var ranked []string
+	for _, h := range r.Highlights() {
+		if !slices.Contains(ranked, h.Text) {
+			ranked = append(ranked, h.Text)
+		}
+	}
+	if flags := "Flags: " + strings.Join(ranked[:5], "; ") + "; and 5 more."; got[len(got)-1] != flags {
+		t.Errorf("Brief's flags:\n%s\nnot in the order of Highlights:\n%s", got[len(got)-1], flags)
 	}
 }

@@ -66,7 +66,7 @@ func Plain(a billwatch.Alert) string {
 	}
 	fmt.Fprintf(&b, "  Why: %s\n", a.Why)
 	if a.Deadline != "" {
-		fmt.Fprintf(&b, "  Deadline: %s\n", a.Deadline)
+		fmt.Fprintf(&b, "  Deadline: %s\n", deadlineText(a))
 	}
 	for _, line := range strings.Split(a.Text, "\n") {
 		fmt.Fprintf(&b, "  %s\n", line)
@@ -75,4 +75,13 @@ func Plain(a billwatch.Alert) string {
 		fmt.Fprintf(&b, "  %s: %s\n", l.Label, l.URL)
 	}
 	return b.String()
+}
+
+// deadlineText is an alert's deadline as stored, and for a meeting known by its date alone
+// (a date without a time), says that its time is not yet published.
+func deadlineText(a billwatch.Alert) string {
+	if strings.HasPrefix(string(a.Kind), "hearing.") && len(a.Deadline) == len(billwatch.DateLayout) {
+		return a.Deadline + " (time not yet published)"
+	}
+	return a.Deadline
 }

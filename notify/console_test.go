@@ -60,3 +60,20 @@ func TestConsoleStripsTerminalControls(t *testing.T) {
 		t.Errorf("console output lost the text: %q", out)
 	}
 }
+
+// TestConsoleMeetingTimeNotPublished: a meeting known by its date alone is printed with its
+// date and that its time is not yet published; a comment deadline is a date and nothing more.
+func TestConsoleMeetingTimeNotPublished(t *testing.T) {
+	t.Parallel()
+	secd := billwatch.Alert{Kind: billwatch.KindHearingScheduled, Severity: billwatch.Action, Audience: billwatch.Lobbying,
+		Subject: "SECD 45-1 meeting of 2026-11-02 00:00", Why: "a hearing on Bill C-8 is scheduled", Text: "SECD (Senate), Mon 2026-11-02 (time not yet published).",
+		Deadline: "2026-11-02"}
+	if got := Plain(secd); !strings.Contains(got, "Deadline: 2026-11-02 (time not yet published)\n") {
+		t.Errorf("Plain = %q; want the date and that the time is not yet published", got)
+	}
+	reg := billwatch.Alert{Kind: billwatch.KindDeadlineReminder, Severity: billwatch.Urgent, Audience: billwatch.Policy,
+		Subject: "Gazette 2026-11-21-reg1", Why: "comments close in 2 days, on 2026-12-21", Deadline: "2026-12-21"}
+	if got := Plain(reg); !strings.Contains(got, "Deadline: 2026-12-21\n") {
+		t.Errorf("Plain = %q; want the comment deadline as it is", got)
+	}
+}

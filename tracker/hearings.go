@@ -430,10 +430,35 @@ func startOfDay(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, billwatch.Eastern)
 }
 
+// HearingTimeKnown reports whether a hearing's start time was published: a meeting known by
+// its date alone starts at midnight Eastern and has no end (the calendar makes it an all-day
+// event).
+func HearingTimeKnown(h billwatch.Hearing) bool {
+	s := h.Start.In(billwatch.Eastern)
+	return s.Hour() != 0 || s.Minute() != 0 || !h.End.IsZero()
+}
+
+// hearingDeadline is the Deadline of an alert about a hearing: its start (RFC 3339), or its
+// date alone (YYYY-MM-DD) when the time was not published, so that no sink shows "00:00".
+func hearingDeadline(h billwatch.Hearing) string {
+	if !HearingTimeKnown(h) {
+		return h.Start.In(billwatch.Eastern).Format(billwatch.DateLayout)
+	}
+	return h.Start.Format(time.RFC3339)
+}
+
+// hearingClock is a hearing's Eastern start time ("15:30"), "" when it was not published.
+func hearingClock(h billwatch.Hearing) string {
+	if !HearingTimeKnown(h) {
+		return ""
+	}
+	return h.Start.In(billwatch.Eastern).Format("15:04")
+}
+
 // HearingWhen formats a hearing's time for people: "Thu 2026-11-26 15:30–17:30 EST".
 func HearingWhen(h billwatch.Hearing) string {
 	s := h.Start.In(billwatch.Eastern)
-	if s.Hour() == 0 && s.Minute() == 0 && h.End.IsZero() {
+	if !HearingTimeKnown(h) {
 		return s.Format("Mon 2006-01-02") + " (time not yet published)"
 	}
 	out := s.Format("Mon 2006-01-02 15:04")
@@ -501,7 +526,7 @@ func (t *Tracker) hearingAlerts(old *hearingState, st hearingState, now time.Tim
 	future := h.Start.After(now) || (h.Start.Hour() == 0 && !startOfDay(h.Start).Before(startOfDay(now)))
 	links := []billwatch.Link{{Label: "notice", URL: h.URL}}
 	thread := h.Subject()
-	base := billwatch.Alert{Audience: billwatch.Lobbying, Subject: thread, Title: fmt.Sprintf("%s meeting %s: %s", h.Committee, h.Label(), hearingTopic(h)), Links: links, Deadline: h.Start.Format(time.RFC3339)}
+	base := billwatch.Alert{Audience: billwatch.Lobbying, Subject: thread, Title: fmt.Sprintf("%s meeting %s: %s", h.Committee, h.Label(), hearingTopic(h)), Links: links, Deadline: hearingDeadline(h)}
 	// A meeting on a watched bill or a study matching the profile calls for action; any
 	// other meeting of a watched committee is still announced, for the digest.
 	severity := billwatch.Info

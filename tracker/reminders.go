@@ -43,20 +43,36 @@ func (t *Tracker) Reminders(ctx context.Context, plan ReminderPlan) (ReminderSum
 	}
 	var alerts []billwatch.Alert
 	for _, h := range hearings {
-		// A meeting no longer on its committee's schedule (moved, or gone) is not reminded.
-		if !h.Watched || h.Status != billwatch.HearingScheduled || !h.Start.After(now) || h.Unlisted != "" {
+		// A meeting known by its date alone is ahead all of its day. A meeting no longer on
+		// its committee's schedule (moved, or gone) is not reminded.
+		today := !HearingTimeKnown(h.Hearing) && startOfDay(h.Start).Equal(startOfDay(now))
+		if !h.Watched || h.Status != billwatch.HearingScheduled || !h.Start.After(now) && !today || h.Unlisted != "" {
 			continue
 		}
-		due := startOfDay(h.Start).AddDate(0, 0, -1).Add(time.Duration(plan.HearingHour) * time.Hour)
+		// The day before at the hour, Eastern wall clock: a day is not 24 hours across a
+		// change of daylight saving time.
+		y, m, d := h.Start.In(billwatch.Eastern).Date()
+		due := time.Date(y, m, d-1, plan.HearingHour, 0, 0, 0, billwatch.Eastern)
 		if now.Before(due) {
 			continue
 		}
+		// The reminder says when the meeting is: tomorrow, or today (a meeting first seen on
+		// its day, or a pass that was late), with its time.
+		when, day := "Tomorrow", "tomorrow"
+		if startOfDay(now).Equal(startOfDay(h.Start)) {
+			when, day = "Today", "today"
+			if at := hearingClock(h.Hearing); at != "" {
+				when, day = "Today at "+at, "today at "+at
+			} else {
+				when, day = "Today (time not yet published)", "today (time not yet published)"
+			}
+		}
 		a := billwatch.Alert{
 			Kind: billwatch.KindHearingReminder, Severity: billwatch.Action, Audience: billwatch.Lobbying,
-			Subject: h.Subject(), Title: fmt.Sprintf("Tomorrow: %s meeting %s on %s", h.Committee, h.Label(), hearingTopic(h.Hearing)),
-			Why:      "the hearing is tomorrow: last chance to brief members or send a written submission",
+			Subject: h.Subject(), Title: fmt.Sprintf("%s: %s meeting %s on %s", when, h.Committee, h.Label(), hearingTopic(h.Hearing)),
+			Why:      "the hearing is " + day + ": last chance to brief members or send a written submission",
 			Text:     fmt.Sprintf("%s (%s) meeting %s, %s.", h.Committee, h.Chamber, h.Label(), HearingWhen(h.Hearing)),
-			Deadline: h.Start.Format(time.RFC3339),
+			Deadline: hearingDeadline(h.Hearing),
 			Links:    []billwatch.Link{{Label: "notice", URL: h.URL}},
 		}
 		if ws := witnessNames(h.Witnesses); len(ws) > 0 {
@@ -80,10 +96,17 @@ func (t *Tracker) Reminders(ctx context.Context, plan ReminderPlan) (ReminderSum
 				continue
 			}
 			left := int(deadline.Sub(today).Hours()/24 + 0.5)
+			closes := fmt.Sprintf("comments close in %d days, on %s", left, r.CommentDeadline)
+			switch left {
+			case 0:
+				closes = "comments close today, " + r.CommentDeadline
+			case 1:
+				closes = "comments close tomorrow, " + r.CommentDeadline
+			}
 			alerts = append(alerts, t.newAlert(billwatch.Alert{
 				Kind: billwatch.KindDeadlineReminder, Severity: billwatch.Urgent, Audience: billwatch.Policy,
 				Subject: "Gazette " + r.ID, Title: r.Title, Deadline: r.CommentDeadline,
-				Why:   fmt.Sprintf("comments close in %d days, on %s", left, r.CommentDeadline),
+				Why:   closes,
 				Text:  fmt.Sprintf("%s (%s), published in the Canada Gazette, Part I, on %s: the comment period closes on %s.", r.Title, firstNonEmpty(r.Department, "department not stated"), r.Published, r.CommentDeadline),
 				Links: []billwatch.Link{{Label: "Canada Gazette", URL: r.URL}},
 			}, fmt.Sprintf("%d %s", d, r.CommentDeadline)))

@@ -114,7 +114,11 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
 		var content strings.Builder
 		content.WriteString(a.Why)
 		if a.Deadline != "" {
-			content.WriteString("\nDeadline: " + a.Deadline)
+			deadline := a.Deadline
+			if strings.HasPrefix(string(a.Kind), "hearing.") && len(deadline) == len("2006-01-02") {
+				deadline += " (time not yet published)"
+			}
+			content.WriteString("\nDeadline: " + deadline)
 		}
 		if a.Text != "" {
 			content.WriteString("\n\n" + a.Text)

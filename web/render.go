@@ -247,7 +247,7 @@ func kindLabel(k billwatch.Kind) string {
 	case billwatch.KindHearingCancelled:
 		return "Hearing cancelled"
 	case billwatch.KindHearingReminder:
-		return "Hearing tomorrow"
+		return "Hearing reminder"
 	case billwatch.KindRegulationProposed:
 		return "Proposed regulation"
 	case billwatch.KindRegulationFinal:

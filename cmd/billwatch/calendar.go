@@ -36,8 +36,8 @@ func calendarEvents(store *tracker.Store, now time.Time) ([]calendar.Event, erro
 		}
 		vs, _ := store.HearingVersions(h.Hearing)
 		ev := calendar.Event{
-			UID:      strings.ReplaceAll(fmt.Sprintf("%s-%s-%d", h.Committee, h.Session, h.Number), " ", "-") + "@billwatch",
-			Summary:  fmt.Sprintf("%s meeting %d: %s", h.Committee, h.Number, summaryTopic(h.Hearing)),
+			UID:      hearingUID(h.Hearing),
+			Summary:  fmt.Sprintf("%s meeting %s: %s", h.Committee, calendarLabel(h.Hearing), summaryTopic(h.Hearing)),
 			Location: h.Room,
 			URL:      h.URL,
 			Start:    h.Start,
@@ -47,11 +47,13 @@ func calendarEvents(store *tracker.Store, now time.Time) ([]calendar.Event, erro
 		if len(vs) > 0 {
 			ev.Updated = vs[len(vs)-1].Fetched
 		}
+		guessedEnd := false
 		if h.End.IsZero() {
 			if h.Start.In(billwatch.Eastern).Hour() == 0 {
 				ev.AllDay = true
 			} else {
-				ev.End = h.Start.Add(2 * time.Hour)
+				// A calendar needs an end: two hours, the usual length, said in the description.
+				ev.End, guessedEnd = h.Start.Add(2*time.Hour), true
 			}
 		}
 		if h.Status == billwatch.HearingCancelled {
@@ -70,6 +72,9 @@ func calendarEvents(store *tracker.Store, now time.Time) ([]calendar.Event, erro
 			desc = append(desc, "No longer on the committee's schedule: "+note+".")
 		}
 		desc = append(desc, fmt.Sprintf("%s, %s", h.Chamber, tracker.HearingWhen(h.Hearing)))
+		if guessedEnd {
+			desc = append(desc, "End time not published: shown as two hours.")
+		}
 		if len(h.Studies) > 0 {
 			desc = append(desc, "Study: "+strings.Join(h.Studies, "; "))
 		}
@@ -106,6 +111,27 @@ func calendarEvents(store *tracker.Store, now time.Time) ([]calendar.Event, erro
 	}
 	steps, err := nextStepEvents(store, today)
 	return append(events, steps...), err
+}
+
+// hearingUID is a meeting's calendar UID: "SECU-45-1-25@billwatch" for a numbered meeting (as
+// it always was, so that subscribed calendars keep their events), and for a meeting listed
+// without a number, its key, which holds its start: "Senate-SECD-45-1-2026-11-30T11:00@billwatch".
+func hearingUID(h billwatch.Hearing) string {
+	id := fmt.Sprintf("%s-%s-%d", h.Committee, h.Session, h.Number)
+	if h.Number == 0 {
+		id = h.Key()
+	}
+	return strings.ReplaceAll(id, " ", "-") + "@billwatch"
+}
+
+// calendarLabel names a meeting in its event's summary as the alerts do ("25", "of 2026-11-30
+// 11:00"); a meeting without a number whose time is not published is named by its date alone
+// (its event is all day).
+func calendarLabel(h billwatch.Hearing) string {
+	if h.Number == 0 && !tracker.HearingTimeKnown(h) {
+		return "of " + h.Start.In(billwatch.Eastern).Format(billwatch.DateLayout)
+	}
+	return h.Label()
 }
 
 func orgSuffix(w billwatch.Witness) string {

@@ -144,7 +144,7 @@ func webHandler(g *globals, cfg *Config, now func() time.Time, log *slog.Logger)
 			if err != nil {
 				return err
 			}
-			return calendar.Write(w, calendarName, events)
+			return calendar.WriteAt(w, calendarName, at, events)
 		},
 	})
 	if err != nil {

@@ -44,6 +44,7 @@ type slackPost struct {
 	AlertID   string // from the metadata
 	TS        string // the ts of the message kept; "" when nothing was kept
 	Answer    string // what the fake answered: "ok", "http_503", "drop", Slack's error code
+	Broadcast bool   // reply_broadcast: the reply is also sent to the channel
 }
 
 // slackMsg is a message "in Slack".
@@ -177,7 +178,7 @@ func (f *fakeSlackAPI) postMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := slackPost{Channel: args["channel"], Text: args["text"], Blocks: args["blocks"],
-		ThreadTS: args["thread_ts"], Metadata: args["metadata"]}
+		ThreadTS: args["thread_ts"], Metadata: args["metadata"], Broadcast: args["reply_broadcast"] == "true"}
 	var meta struct {
 		EventType    string         `json:"event_type"`
 		EventPayload map[string]any `json:"event_payload"`
@@ -601,6 +602,25 @@ func TestSlackRoutingAndThreading(t *testing.T) {
 	for _, p := range secu[1:] {
 		if p.ThreadTS != secu[0].TS {
 			t.Errorf("SECU 25 %s: thread_ts %q, want %q", ids[p.AlertID].Kind, p.ThreadTS, secu[0].TS)
+		}
+	}
+	// A reply that calls for action (the changed notice, the reminder) is also sent to the
+	// channel, or nobody sees it under a days-old message; an info reply stays in its thread,
+	// and a thread's first message is no reply.
+	broadcast := map[billwatch.Kind]int{}
+	for _, p := range kept {
+		a := ids[p.AlertID]
+		want := p.ThreadTS != "" && a.Severity != billwatch.Info
+		if p.Broadcast != want {
+			t.Errorf("%s %s (%s) in %s, thread_ts %q: reply_broadcast %v, want %v", a.Kind, a.Subject, a.Severity, p.Channel, p.ThreadTS, p.Broadcast, want)
+		}
+		if p.Broadcast {
+			broadcast[a.Kind]++
+		}
+	}
+	for _, k := range []billwatch.Kind{billwatch.KindHearingChanged, billwatch.KindHearingReminder} {
+		if broadcast[k] == 0 {
+			t.Errorf("no %s reply was sent to the channel (sent: %v)", k, broadcast)
 		}
 	}
 

@@ -34,6 +34,8 @@ type received struct {
 	ThreadTS string
 	Blocks   json.RawMessage
 	Metadata string
+	// Broadcast is reply_broadcast: the reply is also sent to the channel.
+	Broadcast bool
 }
 
 // stored is a message "in Slack".
@@ -115,7 +117,8 @@ func (f *fakeSlack) postMessage(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	rec := received{Channel: form.Get("channel"), Text: form.Get("text"), ThreadTS: form.Get("thread_ts"),
-		Blocks: json.RawMessage(form.Get("blocks")), Metadata: form.Get("metadata")}
+		Blocks: json.RawMessage(form.Get("blocks")), Metadata: form.Get("metadata"),
+		Broadcast: form.Get("reply_broadcast") == "true"}
 	f.posts = append(f.posts, rec)
 	var rep reply
 	if len(f.script) > 0 {

@@ -82,14 +82,24 @@ func deadlineLabel(k billwatch.Kind) string {
 	return "Deadline"
 }
 
-// formatDeadline writes a date or a time the way people in Ottawa read it.
-func formatDeadline(s string) string {
+// formatDeadline writes a date or a time the way people in Ottawa read it. A meeting known by
+// its date alone (a date, or from an alert raised before dates were used, midnight Eastern)
+// says that its time is not yet published, never "00:00".
+func formatDeadline(k billwatch.Kind, s string) string {
 	s = strings.TrimSpace(s)
+	meeting := strings.HasPrefix(string(k), "hearing.")
 	if d, err := time.ParseInLocation(billwatch.DateLayout, s, billwatch.Eastern); err == nil {
+		if meeting {
+			return d.Format("Mon 2 Jan 2006") + ", time not yet published"
+		}
 		return d.Format("Mon 2 Jan 2006")
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.In(billwatch.Eastern).Format("Mon 2 Jan 2006, 15:04 MST")
+		t = t.In(billwatch.Eastern)
+		if meeting && t.Hour() == 0 && t.Minute() == 0 {
+			return t.Format("Mon 2 Jan 2006") + ", time not yet published"
+		}
+		return t.Format("Mon 2 Jan 2006, 15:04 MST")
 	}
 	return cleanLine(s)
 }
@@ -289,7 +299,7 @@ func render(a billwatch.Alert, mention string) (string, []slack.Block) {
 		fmt.Fprintf(&sum, "\n*Why it matters:* %s", short(w, maxWhy, esc))
 	}
 	if a.Deadline != "" {
-		fmt.Fprintf(&sum, "\n*%s:* %s", deadlineLabel(a.Kind), esc(formatDeadline(a.Deadline)))
+		fmt.Fprintf(&sum, "\n*%s:* %s", deadlineLabel(a.Kind), esc(formatDeadline(a.Kind, a.Deadline)))
 	}
 	blocks = append(blocks, section("summary", sum.String()))
 
@@ -409,7 +419,7 @@ func fallback(a billwatch.Alert, mention string) string {
 		fmt.Fprintf(&head, "\nWhy it matters: %s", short(w, maxWhy, esc))
 	}
 	if a.Deadline != "" {
-		fmt.Fprintf(&head, "\n%s: %s", deadlineLabel(a.Kind), esc(formatDeadline(a.Deadline)))
+		fmt.Fprintf(&head, "\n%s: %s", deadlineLabel(a.Kind), esc(formatDeadline(a.Kind, a.Deadline)))
 	}
 	tail := "\n\n" + textMarker(a.ID)
 	out := head.String()
@@ -441,7 +451,7 @@ func Preview(a billwatch.Alert) string {
 		fmt.Fprintf(&b, "Why it matters: %s\n", short(w, maxWhy, identity))
 	}
 	if a.Deadline != "" {
-		fmt.Fprintf(&b, "%s: %s\n", deadlineLabel(a.Kind), formatDeadline(a.Deadline))
+		fmt.Fprintf(&b, "%s: %s\n", deadlineLabel(a.Kind), formatDeadline(a.Kind, a.Deadline))
 	}
 	if strings.TrimSpace(a.Text) != "" {
 		fmt.Fprintf(&b, "\n%s\n", cutText(a, maxSectionText, identity))

@@ -409,3 +409,42 @@ func TestCut(t *testing.T) {
 		}
 	}
 }
+
+// TestMeetingTimeNotPublished: a meeting known by its date alone (a Senate schedule without a
+// time) shows its date and that its time is not yet published, never "00:00": whether the
+// alert carries the date alone, or (raised before) midnight Eastern. A comment deadline, a
+// date by nature, says nothing of a time.
+func TestMeetingTimeNotPublished(t *testing.T) {
+	t.Parallel()
+	base := billwatch.Alert{
+		ID: "01JDZ8K3Q4SECDNOTIM", Kind: billwatch.KindHearingReminder, Severity: billwatch.Action, Audience: billwatch.Lobbying,
+		Subject: "SECD 45-1 meeting 12", Title: "Tomorrow: SECD meeting 12 on Bill C-8",
+		Why:  "the hearing is tomorrow: last chance to brief members or send a written submission",
+		Text: "SECD (Senate) meeting 12, Mon 2026-11-02 (time not yet published).", Created: created,
+		Links: []billwatch.Link{{Label: "notice", URL: "https://sencanada.ca/en/committees/secd/"}},
+	}
+	for _, deadline := range []string{"2026-11-02", "2026-11-02T00:00:00-05:00"} {
+		a := base
+		a.Deadline = deadline
+		text, blocks := Render(a)
+		raw, _ := json.Marshal(blocks)
+		for name, s := range map[string]string{"text": text, "blocks": string(raw), "preview": Preview(a)} {
+			if !strings.Contains(s, "Mon 2 Nov 2026, time not yet published") || strings.Contains(s, "00:00") {
+				t.Errorf("deadline %s, %s: %s\nwant the date and \"time not yet published\", no 00:00", deadline, name, s)
+			}
+		}
+	}
+	for _, tt := range []struct {
+		kind     billwatch.Kind
+		deadline string
+		want     string
+	}{
+		{billwatch.KindHearingScheduled, "2026-11-02T15:30:00-05:00", "Mon 2 Nov 2026, 15:30 EST"},
+		{billwatch.KindRegulationProposed, "2026-12-21", "Mon 21 Dec 2026"},
+		{billwatch.KindDeadlineReminder, "2026-12-21", "Mon 21 Dec 2026"},
+	} {
+		if got := formatDeadline(tt.kind, tt.deadline); got != tt.want {
+			t.Errorf("formatDeadline(%s, %s) = %q, want %q", tt.kind, tt.deadline, got, tt.want)
+		}
+	}
+}

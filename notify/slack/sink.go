@@ -94,8 +94,8 @@ func metadata(a billwatch.Alert) slack.SlackMetadata {
 	}}
 }
 
-// Send posts alert a to channel, as a reply in thread when thread is not "", and returns the
-// message's ts. It makes one attempt and never retries: it returns a *billwatch.DeliveryError
+// Send posts alert a to channel, as a reply in thread when thread is not "" (also sent to the
+// channel unless it is info: see broadcast), and returns the message's ts. It makes one attempt and never retries: it returns a *billwatch.DeliveryError
 // saying whether the tracker's drain should retry (after Slack's Retry-After on a rate limit),
 // whether the post may have gone through (a 5xx, a dropped connection: the drain then asks
 // Posted before posting again), or whether retrying cannot help. Should Slack refuse the
@@ -110,6 +110,9 @@ func (s *Sink) Send(ctx context.Context, a billwatch.Alert, channel, thread stri
 	}
 	if thread != "" {
 		base = append(base, slack.MsgOptionTS(thread))
+		if broadcast(a) {
+			base = append(base, slack.MsgOptionBroadcast())
+		}
 	}
 	ts, err := s.post(ctx, channel, append(slices.Clone(base), slack.MsgOptionBlocks(blocks...)))
 	if err != nil && isBlockError(err) {
@@ -123,6 +126,15 @@ func (s *Sink) Send(ctx context.Context, a billwatch.Alert, channel, thread stri
 	}
 	s.log.Debug("alert posted", "alert", a.ID, "channel", channel, "ts", ts, "thread", thread)
 	return ts, nil
+}
+
+// broadcast reports whether a reply in a thread is also sent to the channel ("Also send to
+// channel"): every alert that calls for action or is urgent (a changed or cancelled hearing one
+// is watching, a hearing or deadline reminder, a referral to committee, a next step due), so
+// that nobody has to open a days-old thread to learn of it. Info follow-ups (a routine status
+// change, a final regulation, a source recovered) stay in the thread.
+func broadcast(a billwatch.Alert) bool {
+	return a.Severity != billwatch.Info
 }
 
 // post sends one chat.postMessage and returns the message's ts, or an *Error.

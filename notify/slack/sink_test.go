@@ -462,3 +462,45 @@ func TestTest(t *testing.T) {
 		}
 	}
 }
+
+// TestSendBroadcastsActionReplies: a reply that calls for action (a hearing reminder, a changed
+// notice, a deadline reminder, a referral) is also sent to the channel, or nobody is notified
+// of it under a days-old message; an info reply stays in its thread, and a first message is no
+// reply.
+func TestSendBroadcastsActionReplies(t *testing.T) {
+	t.Parallel()
+	byID := map[string]billwatch.Alert{}
+	for _, a := range sampleAlerts {
+		byID[a.ID] = a
+	}
+	tests := []struct {
+		id, thread string
+		want       bool
+	}{
+		{"01JDZ8K3Q4HEARREMND", "1700000000.000100", true},  // hearing reminder, urgent
+		{"01JDZ8K3Q4HEARCHNGE", "1700000000.000100", true},  // hearing changed, action
+		{"01JDZ8K3Q4DEADLINE0", "1700000000.000200", true},  // deadline reminder, urgent
+		{"01JDZ8K3Q4BILLSTAGE", "1700000000.000300", true},  // referral, urgent
+		{"01JDZ8K3Q4HEARCANCL", "1700000000.000400", false}, // an info cancellation stays in the thread
+		{"01JDZ8K3Q4REGFINAL0", "1700000000.000200", false}, // final regulation, info
+		{"01JDZ8K3Q4HEARREMND", "", false},                  // a first message is no reply
+	}
+	for _, tt := range tests {
+		a, ok := byID[tt.id]
+		if !ok {
+			t.Fatalf("no sample alert %s", tt.id)
+		}
+		f := newFakeSlack(t)
+		s := newTestSink(t, f, Config{})
+		if _, err := s.Send(t.Context(), a, "#billwatch-hearings", tt.thread); err != nil {
+			t.Fatalf("Send %s: %v", a.Kind, err)
+		}
+		posts := f.received()
+		if len(posts) != 1 {
+			t.Fatalf("Send %s made %d posts, want 1", a.Kind, len(posts))
+		}
+		if p := posts[0]; p.ThreadTS != tt.thread || p.Broadcast != tt.want {
+			t.Errorf("%s (%s), thread %q: posted thread_ts %q reply_broadcast %v, want %q %v", a.Kind, a.Severity, tt.thread, p.ThreadTS, p.Broadcast, tt.thread, tt.want)
+		}
+	}
+}
