@@ -98,28 +98,33 @@ func (e *jsonWriter) flush() {
 	e.buf = e.buf[:0]
 }
 
-func (e *jsonWriter) changes(cs []Change) {
-	if cs == nil {
+// array writes xs as a JSON array (null when nil, [] when empty), one element a line, each
+// written by item.
+func array[T any](e *jsonWriter, xs []T, item func(*T)) {
+	if xs == nil {
 		e.raw("null")
 		return
 	}
-	if len(cs) == 0 {
+	if len(xs) == 0 {
 		e.raw("[]")
 		return
 	}
 	e.raw("[")
 	e.depth++
-	for i := range cs {
+	for i := range xs {
 		if i > 0 {
 			e.buf = append(e.buf, ',')
 		}
 		e.newline()
-		e.change(&cs[i])
+		item(&xs[i])
+		e.flush()
 	}
 	e.depth--
 	e.newline()
 	e.raw("]")
 }
+
+func (e *jsonWriter) changes(cs []Change) { array(e, cs, e.change) }
 
 func (e *jsonWriter) change(c *Change) {
 	e.raw("{")
@@ -161,73 +166,36 @@ func (e *jsonWriter) change(c *Change) {
 	e.depth--
 	e.newline()
 	e.raw("}")
-	e.flush()
 }
 
 func (e *jsonWriter) ops(ops []Op) {
-	if ops == nil {
-		e.raw("null")
-		return
-	}
-	if len(ops) == 0 {
-		e.raw("[]")
-		return
-	}
-	e.raw("[")
-	e.depth++
-	for i := range ops {
-		if i > 0 {
-			e.buf = append(e.buf, ',')
-		}
-		e.newline()
+	array(e, ops, func(o *Op) {
 		e.raw("{")
 		e.depth++
 		e.key("op", true)
-		e.str(ops[i].Op)
+		e.str(o.Op)
 		e.key("text", false)
-		e.str(ops[i].Text)
+		e.str(o.Text)
 		e.depth--
 		e.newline()
 		e.raw("}")
-		e.flush()
-	}
-	e.depth--
-	e.newline()
-	e.raw("]")
+	})
 }
 
 func (e *jsonWriter) flags(fs []Flag) {
-	if fs == nil {
-		e.raw("null")
-		return
-	}
-	if len(fs) == 0 {
-		e.raw("[]")
-		return
-	}
-	e.raw("[")
-	e.depth++
-	for i := range fs {
-		if i > 0 {
-			e.buf = append(e.buf, ',')
-		}
-		e.newline()
+	array(e, fs, func(f *Flag) {
 		e.raw("{")
 		e.depth++
 		e.key("code", true)
-		e.str(fs[i].Code)
+		e.str(f.Code)
 		e.key("where", false)
-		e.str(fs[i].Where)
+		e.str(f.Where)
 		e.key("text", false)
-		e.str(fs[i].Text)
+		e.str(f.Text)
 		e.depth--
 		e.newline()
 		e.raw("}")
-		e.flush()
-	}
-	e.depth--
-	e.newline()
-	e.raw("]")
+	})
 }
 
 // jsonSafe marks the ASCII bytes encoding/json writes as they are with HTML escaping on:

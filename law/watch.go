@@ -1,6 +1,7 @@
 package law
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -157,7 +158,7 @@ func actOrder(act *Act, parent []string, a, b, c string) (ai, bi, ci int, ok boo
 func compareLabels(a, b, other string) int {
 	a, b, other = strings.Trim(a, "()"), strings.Trim(b, "()"), strings.Trim(other, "()")
 	if ra, rb, ro := roman(a), roman(b), roman(other); ra > 0 && rb > 0 && ro > 0 {
-		return cmpInt(ra, rb)
+		return cmp.Compare(ra, rb)
 	}
 	ah, arest, _ := strings.Cut(a, ".")
 	bh, brest, _ := strings.Cut(b, ".")
@@ -175,7 +176,7 @@ func compareHead(a, b string) int {
 	switch {
 	case aerr == nil && berr == nil:
 		if an != bn {
-			return cmpInt(an, bn)
+			return cmp.Compare(an, bn)
 		}
 		return strings.Compare(a, b) // 12 < 12A
 	case aerr == nil:
@@ -183,19 +184,9 @@ func compareHead(a, b string) int {
 	case berr == nil:
 		return 1
 	case len(a) != len(b):
-		return cmpInt(len(a), len(b))
+		return cmp.Compare(len(a), len(b))
 	}
 	return strings.Compare(strings.ToLower(a), strings.ToLower(b))
-}
-
-func cmpInt(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // roman is the value of a lower-case roman numeral (i to xxxix), else 0.
