@@ -335,10 +335,8 @@ type billAmended struct {
 	am   Amendment
 }
 
-// billStates reads the stored state of a session's bills in the jurisdictions of the
-// listed bills, by stored key.
-func (s *Store) billStates(session string, list []billwatch.Bill) (map[string]billState, error) {
-	old := map[string]billState{}
+// jurisdictionsOf lists the jurisdictions of the bills, Canada's when there are none.
+func jurisdictionsOf(list []billwatch.Bill) []billwatch.Jurisdiction {
 	var jurs []billwatch.Jurisdiction
 	for _, b := range list {
 		if j := b.Jurisdiction.Or(); !slices.Contains(jurs, j) {
@@ -348,6 +346,14 @@ func (s *Store) billStates(session string, list []billwatch.Bill) (map[string]bi
 	if len(jurs) == 0 {
 		jurs = []billwatch.Jurisdiction{billwatch.Canada}
 	}
+	return jurs
+}
+
+// billStates reads the stored state of a session's bills in the jurisdictions of the
+// listed bills, by stored key.
+func (s *Store) billStates(session string, list []billwatch.Bill) (map[string]billState, error) {
+	old := map[string]billState{}
+	jurs := jurisdictionsOf(list)
 	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bktBills).Cursor()
 		for _, j := range jurs {
@@ -369,15 +375,7 @@ func (s *Store) billStates(session string, list []billwatch.Bill) (map[string]bi
 // the listed bills that a pass stored (a backfill's bills do not count: they are the past
 // imported for lineage, not bills followed).
 func (s *Store) followsBills(list []billwatch.Bill) (bool, error) {
-	var jurs []billwatch.Jurisdiction
-	for _, b := range list {
-		if j := b.Jurisdiction.Or(); !slices.Contains(jurs, j) {
-			jurs = append(jurs, j)
-		}
-	}
-	if len(jurs) == 0 {
-		jurs = []billwatch.Jurisdiction{billwatch.Canada}
-	}
+	jurs := jurisdictionsOf(list)
 	found := false
 	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bktBills).Cursor()
