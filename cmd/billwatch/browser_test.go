@@ -222,7 +222,8 @@ func TestBrowserAlertLinkEndToEnd(t *testing.T) {
 }
 
 // TestScreenshots writes the README's screenshots when -screenshots DIR is given
-// (make screenshots): the action board and the C-12 diff, wide and on a phone.
+// (make screenshots): the action board, the C-12 diff wide and on a phone, the bills, a bill,
+// what C-8 does to the law, and the hearings.
 func TestScreenshots(t *testing.T) {
 	if *screenshots == "" {
 		t.Skip("no -screenshots DIR given")
@@ -244,6 +245,10 @@ func TestScreenshots(t *testing.T) {
 		{"web-board.png", "/", 1280, 1000},
 		{"web-diff.png", "/bills/45-1/C-12/diff", 1280, 1000},
 		{"web-diff-phone.png", "/bills/45-1/C-12/diff?from=first-reading&to=amended-by-committee#p-in-the-amendment-made-by-s-4-s-150.2-3", 390, 844},
+		{"web-bills.png", "/bills", 1280, 900},
+		{"web-bill.png", "/bills/45-1/C-12", 1280, 1100},
+		{"web-law.png", "/bills/45-1/C-8/law", 1280, 1000},
+		{"web-hearings.png", "/hearings", 1280, 900},
 	} {
 		b := newBrowser(t, s.width, s.height)
 		if _, err := b.Visit(srv.URL + s.path); err != nil {
