@@ -306,16 +306,34 @@ func (t *Tracker) ScrapeBillsFrom(ctx context.Context, feed BillFeed, session st
 	}
 	amendments := t.billAmendments(&sum, changes)
 	lawFx := t.billLawEffects(&sum, changes)
-	if len(changes) == 0 {
+	if len(changes) == 0 && !sum.SessionOver {
 		t.settleOnly(&sum, start)
 		return sum
 	}
 	lineage := t.billLineages(changes)
 	now := t.now()
 	t.commit(&sum, start, func(tx *bolt.Tx) ([]billwatch.Alert, error) {
-		return t.storeBills(tx, &sum, changes, amendments, lawFx, lineage, past, now)
+		alerts, err := t.storeBills(tx, &sum, changes, amendments, lawFx, lineage, past, now)
+		if sum.SessionOver {
+			alerts = append(alerts, t.sessionOverAlert(session))
+		}
+		return alerts, err
 	})
 	return sum
+}
+
+// sessionOverAlert tells the operators, once per session (its id does not change from pass to
+// pass), that the session followed is over: the pass line, `status` and the web's banner say
+// it too, but the coalition meets billwatch in Slack, and until the configuration names the
+// new session its bills go unwatched.
+func (t *Tracker) sessionOverAlert(session string) billwatch.Alert {
+	return t.newAlert(billwatch.Alert{
+		Kind: billwatch.KindSourceUnhealthy, Severity: billwatch.Urgent, Audience: billwatch.Ops,
+		Subject: "source " + SourceBills, Title: "Session " + session + " is over: new bills are not being watched",
+		Why:    SessionOverWarning(session),
+		Text:   "LEGISinfo no longer lists session " + session + " as the current one (a prorogation or a dissolution ended it). billwatch still reads it, and will not see the bills of the new session until the configuration names it.",
+		Thread: "source " + SourceBills,
+	}, "session over "+session)
 }
 
 // billChange is one bill a pass read: its stored state (nil when new), its new state, the

@@ -222,6 +222,18 @@ func TestNewSessionIsNotABaseline(t *testing.T) {
 	if !strings.Contains(again, "session 45-1 is over") || !strings.Contains(again, `session = "P-S"`) {
 		t.Errorf("pass over the ended 45-1 = %q, want the warning naming the session and the key", again)
 	}
+	// The operators hear of it where the coalition meets billwatch, once: a second pass over
+	// the ended session raises no second alert.
+	c.ok("scrape", "bills", "--no-notify")
+	overs := 0
+	for _, a := range sessionAlerts(c, "source")["bills"] {
+		if a.Kind == billwatch.KindSourceUnhealthy && strings.Contains(a.Title, "Session 45-1 is over") {
+			overs++
+		}
+	}
+	if overs != 1 {
+		t.Errorf("source.unhealthy alerts saying session 45-1 is over: %d, want 1", overs)
+	}
 	st := c.ok("status")
 	if !strings.Contains(st, "WARNING: session 45-1 is over") {
 		t.Errorf("status lacks the session warning:\n%s", st)
