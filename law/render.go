@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/billwatch/billwatch/diff"
+	"github.com/billwatch/billwatch/internal/text"
 )
 
 // Render writes a result as text (color adds ANSI colours), markdown, html (one
@@ -51,12 +52,7 @@ func (r *Result) Headline() string {
 }
 
 // plural is "1 section", "2 sections".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
+func plural(n int, noun string) string { return text.Count(n, noun, noun+"s") }
 
 // ActName is "Telecommunications Act (T-3.4), consolidated to 2024-06-20".
 func (a ActResult) ActName() string {

@@ -14,6 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/billwatch/billwatch"
+	"github.com/billwatch/billwatch/internal/text"
 )
 
 // Positions the coalition takes on a bill or a regulation.
@@ -531,7 +532,7 @@ func (r Record) Summary() string {
 		return l
 	}
 	if n := len(r.Notes) + len(r.Documents); n > 0 {
-		return fmt.Sprintf("%d notes, %d documents", len(r.Notes), len(r.Documents))
+		return text.Count(len(r.Notes), "note", "notes") + ", " + text.Count(len(r.Documents), "document", "documents")
 	}
 	return "nothing"
 }

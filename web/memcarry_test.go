@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/billwatch/billwatch"
 	"github.com/billwatch/billwatch/tracker"
 )
 
@@ -121,5 +122,45 @@ func TestNextStepReminderOnPages(t *testing.T) {
 	_, body := get(t, c, srv, "/bills/45-1/C-8")
 	if !strings.Contains(body, `<span class="badge bad">overdue</span></dd>`) {
 		t.Errorf("the bill page shows no overdue badge on its next step:\n%s", body[strings.Index(body, "Next step"):][:300])
+	}
+}
+
+// TestAlertLabel: a Gazette comment deadline's reminder is a "Comment deadline" on the pages,
+// a next step's a "Next step due"; the kind itself (the filter's choice) names both.
+func TestAlertLabel(t *testing.T) {
+	t.Parallel()
+	deadline := billwatch.Alert{Kind: billwatch.KindDeadlineReminder, Subject: "Gazette 2026-11-21-p1-1", Title: "Regulations Amending the Passenger Protect Regulations", Why: "comments close tomorrow, 2026-12-20"}
+	step := billwatch.Alert{Kind: billwatch.KindDeadlineReminder, Subject: "45-1 C-8", Title: "Next step: brief to SECU", Why: "our next step on 45-1 C-8 is due tomorrow (lea)"}
+	for _, c := range []struct {
+		a    billwatch.Alert
+		want string
+	}{{deadline, "Comment deadline"}, {step, "Next step due"}} {
+		if got := alertLabel(c.a); got != c.want {
+			t.Errorf("alertLabel(%q) = %q, want %q", c.a.Title, got, c.want)
+		}
+	}
+	if got := kindLabel(billwatch.KindDeadlineReminder); !strings.Contains(got, "Comment deadline") || !strings.Contains(got, "next step") {
+		t.Errorf("kindLabel(deadline.reminder) = %q, want it to name both", got)
+	}
+}
+
+// TestStepsNamePositions: /steps and the board say a position as people say it ("seek
+// amendments"), as the bill pages do, not the stored value ("amend").
+func TestStepsNamePositions(t *testing.T) {
+	t.Parallel()
+	srv, db := memoryServer(t, Auth{}, nil)
+	store, err := tracker.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.SetRecord(tracker.BillSubject("45-1", "C-8"), tracker.Edit{Position: ptr("amend"), Owner: ptr("lea"), Next: &tracker.NextStep{Text: "brief to SECU", Due: "2026-12-18"}}, "lea", authNow); err != nil {
+		t.Fatal(err)
+	}
+	c := client(t)
+	for _, path := range []string{"/steps", "/"} {
+		_, body := get(t, c, srv, path)
+		if !strings.Contains(body, "seek amendments") || strings.Contains(body, "<td>amend</td>") || strings.Contains(body, " · amend</p>") {
+			t.Errorf("%s does not say the position as people say it (seek amendments)", path)
+		}
 	}
 }

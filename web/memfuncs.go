@@ -11,13 +11,17 @@ import (
 func init() {
 	funcs["carriedRef"] = carriedRef
 	funcs["alertLabel"] = alertLabel
+	funcs["positionName"] = tracker.PositionName
 }
 
 // alertLabel names an alert's kind in plain words, as kindLabel does, but for a next step's
 // reminder, which shares the kind deadline.reminder with comment deadlines: "Next step due".
 func alertLabel(a billwatch.Alert) string {
-	if tracker.IsNextStepReminder(a) {
+	switch {
+	case tracker.IsNextStepReminder(a):
 		return "Next step due"
+	case a.Kind == billwatch.KindDeadlineReminder:
+		return "Comment deadline" // kindLabel names the kind, which covers both
 	}
 	return kindLabel(a.Kind)
 }

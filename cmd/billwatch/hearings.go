@@ -4,8 +4,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"strconv"
 	"strings"
 
+	"github.com/billwatch/billwatch/internal/text"
 	"github.com/billwatch/billwatch/tracker"
 )
 
@@ -59,7 +61,7 @@ func hearingsCommand() command {
 					notes = append(notes, "notice amended")
 				}
 				if n := len(h.Witnesses); n > 0 {
-					notes = append(notes, fmt.Sprintf("%d witnesses", n))
+					notes = append(notes, text.Count(n, "witness", "witnesses"))
 				}
 				if h.Gap != "" {
 					notes = append(notes, h.Gap)
@@ -71,7 +73,11 @@ func hearingsCommand() command {
 				if len(h.Bills) > 0 && !strings.Contains(subject, h.Bills[0]) {
 					subject = strings.TrimSuffix("Bill "+strings.Join(h.Bills, ", ")+": "+subject, ": ")
 				}
-				fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\n", tracker.HearingWhen(h.Hearing), h.Committee, h.Number, h.Status, truncate(subject, 60), strings.Join(notes, ", "))
+				number := "—" // a Senate meeting listed without a number
+				if h.Number > 0 {
+					number = strconv.Itoa(h.Number)
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", tracker.HearingWhen(h.Hearing), h.Committee, number, h.Status, truncate(subject, 60), strings.Join(notes, ", "))
 			}
 			if err := w.Flush(); err != nil {
 				return err

@@ -13,6 +13,7 @@ import (
 	"github.com/billwatch/billwatch"
 	"github.com/billwatch/billwatch/calendar"
 	"github.com/billwatch/billwatch/internal/lazyre"
+	"github.com/billwatch/billwatch/internal/text"
 	"github.com/billwatch/billwatch/tracker"
 )
 
@@ -109,7 +110,7 @@ func memoryCommand() command {
 			fs.StringVar(&o.from, "from", "", "carry: the earlier bill, `\"P-S NUMBER\"` (e.g. \"44-1 C-26\")")
 			fs.StringVar(&o.by, "by", "", "who makes the change (default: $USER)")
 			fs.BoolVar(&o.asJSON, "json", false, "show: JSON output")
-			fs.BoolVar(&o.replace, "replace", false, "import: replace a memory the database already holds; carry: replace the bill's own position, priority, owner and next step")
+			fs.BoolVar(&o.replace, "replace", false, "import: replace a memory the database already holds; carry: replace the bill's own position, priority and owner, and its next step when the earlier bill has one")
 		},
 		run: func(ctx context.Context, g *globals, args []string) error {
 			if len(args) == 0 {
@@ -242,7 +243,7 @@ func memoryNote(ctx context.Context, g *globals, o *memOpts, pos []string) error
 	if err != nil {
 		return inputError(err)
 	}
-	fmt.Fprintf(g.stdout, "%s: note added (%d notes)\n", label, len(r.Notes))
+	fmt.Fprintf(g.stdout, "%s: note added (%s)\n", label, text.Count(len(r.Notes), "note", "notes"))
 	return nil
 }
 
@@ -285,7 +286,7 @@ func memoryRetract(ctx context.Context, g *globals, o *memOpts, pos []string) er
 	if strings.HasPrefix(pos[1], "d-") {
 		what = "document"
 	}
-	fmt.Fprintf(g.stdout, "%s: %s %s retracted (%d notes, %d documents left)\n", label, what, pos[1], len(r.Notes), len(r.Documents))
+	fmt.Fprintf(g.stdout, "%s: %s %s retracted (%s, %s left)\n", label, what, pos[1], text.Count(len(r.Notes), "note", "notes"), text.Count(len(r.Documents), "document", "documents"))
 	return nil
 }
 
@@ -305,7 +306,7 @@ func memoryCarry(ctx context.Context, g *globals, o *memOpts, pos []string) erro
 	fromKey := fs + " " + billwatch.NormalizeBillNumber(fn)
 	res, err := store.CarryRecord(tracker.BillSubject(fs, billwatch.NormalizeBillNumber(fn)), subject, o.replace, who(by), g.clock())
 	if errors.Is(err, tracker.ErrExists) {
-		return fmt.Errorf("%s: nothing carried (--replace replaces its position, priority, owner and next step with those of %s)", err, fromKey)
+		return fmt.Errorf("%s: nothing carried (--replace replaces its position, priority and owner with those of %s, and its next step too if %s has one)", err, fromKey, fromKey)
 	}
 	if err != nil {
 		return inputError(err)

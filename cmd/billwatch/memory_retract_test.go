@@ -45,7 +45,7 @@ func TestMemoryRefusalsAndRetract(t *testing.T) {
 	if show := c.ok("memory", "show", "C-8"); !strings.Contains(show, "["+m.Notes[0].ID+"]") || !strings.Contains(show, "["+m.Documents[0].ID+"]") {
 		t.Errorf("memory show lacks the ids:\n%s", show)
 	}
-	if out := c.ok("memory", "retract", "C-8", m.Notes[0].ID, "--by", "sam"); !strings.Contains(out, "note "+m.Notes[0].ID+" retracted (1 notes, 1 documents left)") {
+	if out := c.ok("memory", "retract", "C-8", m.Notes[0].ID, "--by", "sam"); !strings.Contains(out, "note "+m.Notes[0].ID+" retracted (1 note, 1 document left)") {
 		t.Errorf("memory retract = %q", out)
 	}
 	c.ok("memory", "retract", "C-8", m.Documents[0].ID, "--by", "sam")

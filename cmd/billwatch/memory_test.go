@@ -36,7 +36,9 @@ func TestMemoryCommands(t *testing.T) {
 	c.ok("scrape", "--no-notify")
 
 	c.ok("memory", "set", "C-8", "--position", "oppose", "--priority", "high", "--owner", "Léa", "--next", "brief to SECU", "--due", "2026-12-04", "--by", "lea")
-	c.ok("memory", "note", "C-8", "<b>met</b> the minister's staff", "--by", "lea")
+	if out := c.ok("memory", "note", "C-8", "<b>met</b> the minister's staff", "--by", "lea"); !strings.Contains(out, "note added (1 note)") {
+		t.Errorf("memory note = %q, want it to say the bill has 1 note", out)
+	}
 	c.ok("memory", "doc", "C-8", "--title", "brief", "--date", "2023-03-01", "--url", "https://example.org/brief.pdf", "--by", "lea")
 	c.fails(2, `position "hate"`, "memory", "set", "C-8", "--position", "hate")
 	c.fails(2, `document URL "ftp://x"`, "memory", "doc", "C-8", "--title", "t", "--date", "2023-03-01", "--url", "ftp://x")

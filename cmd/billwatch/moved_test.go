@@ -114,6 +114,13 @@ func TestUnnumberedMeetingMoved(t *testing.T) {
 	if !strings.Contains(out, "moved to Tue 2026-12-01 18:30") {
 		t.Errorf("hearings --all does not say the meeting moved:\n%s", out)
 	}
+	// A meeting listed without a number has none in the table either, not 0.
+	for _, line := range strings.Split(out, "\n") {
+		unnumbered := strings.HasPrefix(line, "Mon 2026-11-30") || strings.HasPrefix(line, "Tue 2026-12-01")
+		if f := strings.Fields(line); unnumbered && (len(f) < 6 || f[5] != "—") {
+			t.Errorf("hearings --all: an unnumbered SECD meeting's row %q, want — for its number", line)
+		}
+	}
 	// The web pages say so too: the old meeting's page links to the new one.
 	srv := webServer(t, c.db, c.cfg, mustTime(t, now))
 	if code, _, body := get(t, srv.URL+"/hearings/45-1/SECD/2026-11-30T11:00", ""); code != 200 || !strings.Contains(body, `it moved to <a href="/hearings/45-1/SECD/2026-12-01T18:30">`) {
