@@ -40,7 +40,7 @@ demo:
 bench:
 	$(GO) run ./internal/benchcmp
 	$(GO) test -run '^$$' -bench '^BenchmarkWeb' -benchmem -benchtime 3x ./cmd/billwatch
-	$(GO) test -run '^$$' -bench Lineage -benchmem -benchtime 3x ./tracker
+	$(GO) test -run '^$$' -bench 'Lineage|PastBills' -benchmem -benchtime 3x ./tracker
 	$(GO) test -run '^$$' -bench Omnibus -benchmem -benchtime 3x ./law
 
 # The in-process Go benchmarks: parsing, passes, the daemon's heap.

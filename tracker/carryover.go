@@ -57,12 +57,27 @@ func loadPast(tx *bolt.Tx) *pastBills {
 	}
 	type titled struct{ key, title string }
 	var all []titled
+	// Every pass reads this for every stored bill, of every session: only the four fields
+	// it needs are decoded (BenchmarkPastBills: 12 ms on 1,200 bills, 22 ms decoding whole
+	// billStates).
+	var st struct {
+		Bill struct {
+			Session  string `json:"session"`
+			Number   string `json:"number"`
+			Title    string `json:"title"`
+			Relevant bool   `json:"relevant"`
+		} `json:"bill"`
+	}
 	_ = tx.Bucket(bktBills).ForEach(func(k, v []byte) error {
-		st, err := decodeBill(k, v)
-		if err != nil || st.Bill.Jurisdiction.Or() != billwatch.Canada {
+		if j, _ := splitStoreKey(k); j.Or() != billwatch.Canada {
 			return nil
 		}
-		key := st.Bill.Key()
+		// Unmarshal leaves the fields a record lacks as they were: reset them.
+		st.Bill.Session, st.Bill.Number, st.Bill.Title, st.Bill.Relevant = "", "", "", false
+		if decodeJSON(v, &st) != nil {
+			return nil
+		}
+		key := st.Bill.Session + " " + st.Bill.Number
 		p.stored[key] = true
 		if st.Bill.Relevant {
 			p.relevant[key] = true
