@@ -523,7 +523,7 @@ func witnessNames(ws []billwatch.Witness) []string {
 // hearingAlerts derives the alerts of one hearing's change.
 func (t *Tracker) hearingAlerts(old *hearingState, st hearingState, now time.Time) []billwatch.Alert {
 	h := st.Hearing
-	future := h.Start.After(now) || (h.Start.Hour() == 0 && !startOfDay(h.Start).Before(startOfDay(now)))
+	future := h.Start.After(now) || (!HearingTimeKnown(h) && !startOfDay(h.Start).Before(startOfDay(now)))
 	links := []billwatch.Link{{Label: "notice", URL: h.URL}}
 	thread := h.Subject()
 	base := billwatch.Alert{Audience: billwatch.Lobbying, Subject: thread, Title: fmt.Sprintf("%s meeting %s: %s", h.Committee, h.Label(), hearingTopic(h)), Links: links, Deadline: hearingDeadline(h)}

@@ -265,7 +265,7 @@ func kindLabel(k billwatch.Kind) string {
 // hearingWhen is a meeting's time for people: "Thu 26 Nov 2026, 15:30–17:30 EST".
 func hearingWhen(h billwatch.Hearing) string {
 	s := h.Start.In(billwatch.Eastern)
-	if s.Hour() == 0 && s.Minute() == 0 && h.End.IsZero() {
+	if !tracker.HearingTimeKnown(h) {
 		return s.Format("Mon 2 Jan 2006") + " (time not yet published)"
 	}
 	out := s.Format("Mon 2 Jan 2006, 15:04")

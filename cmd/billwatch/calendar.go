@@ -49,7 +49,7 @@ func calendarEvents(store *tracker.Store, now time.Time) ([]calendar.Event, erro
 		}
 		guessedEnd := false
 		if h.End.IsZero() {
-			if h.Start.In(billwatch.Eastern).Hour() == 0 {
+			if !tracker.HearingTimeKnown(h.Hearing) {
 				ev.AllDay = true
 			} else {
 				// A calendar needs an end: two hours, the usual length, said in the description.
